@@ -1,0 +1,70 @@
+"""A build: read the course once, run each writer on the model, then write every artifact atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Report
+from .model import Course
+from .packaging import write_atomic
+from .reader import read_course
+from .writers import Options, select
+
+
+@dataclass
+class Built:
+    format: str
+    path: Path
+    sha256: str
+    bytes: int
+    pages: int
+    quizzes: int
+    items: int
+
+
+@dataclass
+class BuildResult:
+    course: Course
+    report: Report
+    artifacts: list[Built] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        c = self.course
+        return {
+            "course": c.identifier,
+            "title": c.title,
+            "pages": len(c.pages),
+            "chapters": len(c.chapters),
+            "quizzes": len(c.quizzes),
+            "items": len(c.items),
+            "skipped": list(c.skipped),
+            "warnings": [str(w) for w in self.report.warnings],
+            "artifacts": [
+                {"format": a.format, "path": str(a.path), "sha256": a.sha256, "bytes": a.bytes,
+                 "pages": a.pages, "quizzes": a.quizzes, "items": a.items}
+                for a in self.artifacts
+            ],
+        }
+
+
+def build(content: Path, out: Path, formats: str = "all", overrides: dict | None = None,
+          options: Options | None = None) -> BuildResult:
+    """Raises ContentError (nothing written) or UsageError; otherwise every artifact is in place."""
+    writers = select(formats)  # a usage error before any reading
+    course, report = read_course(content, overrides)
+    options = options or Options()
+    produced = []
+    for writer in writers:  # everything in memory first: a failing writer leaves the output folder as it was
+        artifact = writer.write(course, options)
+        for w in artifact.warnings:
+            report.warning(writer.name, None, w)
+        produced.append((writer, artifact))
+    result = BuildResult(course, report)
+    for writer, artifact in produced:
+        path = out / writer.filename(course)
+        write_atomic(path, artifact.data)
+        result.artifacts.append(Built(writer.name, path, hashlib.sha256(artifact.data).hexdigest(),
+                                      len(artifact.data), artifact.pages, artifact.quizzes, artifact.items))
+    return result

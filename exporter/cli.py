@@ -1,0 +1,79 @@
+"""The command line: `exporter build` and `exporter check`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import build
+from .errors import ContentError, UsageError
+from .reader import read_course
+from .writers import WRITERS, Options
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="exporter", description="Turn a Markdown course into LMS packages.")
+    p.add_argument("--version", action="version", version=f"exporter {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def settings_args(sp):
+        sp.add_argument("content", nargs="?", default="content", help="the course folder (default: content/)")
+        sp.add_argument("--title", help="course title (overrides course.yml)")
+        sp.add_argument("--identifier", help="course identifier, used in artifact names (overrides course.yml)")
+        sp.add_argument("--language", help="course language, e.g. en (overrides course.yml)")
+        sp.add_argument("--site-url", dest="site_url", help="where the course's web site lives, for site-absolute links")
+
+    b = sub.add_parser("build", help="build packages into the output folder")
+    settings_args(b)
+    b.add_argument("--out", default="dist", help="output folder (default: dist/)")
+    b.add_argument("--format", default="all", help=f"comma-separated formats or 'all': {', '.join(WRITERS)}")
+    b.add_argument("--scorm-mode", choices=("pages", "course"), default="pages",
+                   help="SCORM: one SCO per page (pages, default) or the whole course as one SCO (course)")
+    b.add_argument("--json", action="store_true", help="print the build summary as one JSON object")
+    c = sub.add_parser("check", help="read the course and report errors without writing anything")
+    settings_args(c)
+    return p
+
+
+def _overrides(args) -> dict:
+    return {k: getattr(args, k) for k in ("title", "identifier", "language", "site_url") if getattr(args, k)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
+        return int(exc.code or 0)
+    try:
+        if args.command == "check":
+            course, report = read_course(Path(args.content), _overrides(args))
+            for d in report.notes + report.warnings:
+                print(d, file=sys.stderr)
+            print(f"{course.identifier}: {len(course.pages)} pages, {len(course.chapters)} chapters, "
+                  f"{len(course.quizzes)} quizzes, {len(course.items)} items: no errors")
+            return EXIT_OK
+        result = build(Path(args.content), Path(args.out), args.format, _overrides(args),
+                       Options(scorm_mode=args.scorm_mode))
+    except UsageError as exc:
+        print(f"exporter: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        n = len(exc.diagnostics)
+        print(f"exporter: {n} error{'s' if n != 1 else ''}: nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    for d in result.report.notes + result.report.warnings:
+        print(d, file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.summary(), ensure_ascii=False, indent=None))
+    else:
+        for a in result.artifacts:
+            print(f"{a.path}: {a.format}, {a.pages} pages, {a.quizzes} quizzes, {a.items} items, {a.bytes} bytes")
+    return EXIT_OK

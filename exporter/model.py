@@ -1,0 +1,91 @@
+"""The course model: plain data, nothing format-specific.
+
+Every writer receives one Course. HTML fields hold fragments already rendered
+(page bodies as the author wrote them; quiz text sanitized), with no named
+entities, so they can be embedded in HTML or, after parsing, in XML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_LABELS = ("True", "False")
+
+
+@dataclass
+class Item:
+    id: str
+    statement_html: str
+    answer: bool  # True: the statement is true (the first label is right)
+    explanation_html: str
+    source: str
+    line: int
+
+
+@dataclass
+class Quiz:
+    id: str
+    instruction_html: str
+    stimulus_html: str
+    draw: int  # how many items one attempt draws from the bank
+    labels: tuple[str, str]
+    items: list[Item]
+    line: int
+
+    @property
+    def true_false(self) -> bool:
+        """True when the labels are the default True/False."""
+        return tuple(self.labels) == DEFAULT_LABELS
+
+
+@dataclass
+class Page:
+    id: str
+    title: str
+    serial: int
+    kind: str  # "chapter" | "section"
+    source: str  # path of the source file, relative to the course folder
+    href: str  # the page's file name inside every package (flat, e.g. "intro.html")
+    body_html: str  # the page before its quiz (the whole page when it has none)
+    after_html: str = ""  # blocks after the quiz's item list
+    quiz: Quiz | None = None
+
+
+@dataclass
+class Chapter:
+    title: str
+    page: Page | None  # the chapter's own page; None for pages before the first chapter
+    sections: list[Page] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[Page]:
+        return ([self.page] if self.page else []) + self.sections
+
+
+@dataclass
+class Course:
+    title: str
+    identifier: str
+    language: str = "en"
+    version: str = "1.0"
+    description: str = ""
+    site_url: str = ""
+    pages: list[Page] = field(default_factory=list)  # every course page, in serial order
+    chapters: list[Chapter] = field(default_factory=list)  # real chapters only
+    preface: list[Page] = field(default_factory=list)  # pages before the first chapter
+    files: dict[str, bytes] = field(default_factory=dict)  # local images and files, by package path
+    skipped: list[str] = field(default_factory=list)  # source files that are not course pages
+
+    @property
+    def groups(self) -> list[Chapter]:
+        """The outline: a group for pages before the first chapter (titled after the course), then the chapters."""
+        lead = [Chapter(self.title, None, list(self.preface))] if self.preface else []
+        return lead + self.chapters
+
+    @property
+    def quizzes(self) -> list[Quiz]:
+        return [p.quiz for p in self.pages if p.quiz]
+
+    @property
+    def items(self) -> list[Item]:
+        return [i for q in self.quizzes for i in q.items]

@@ -1,0 +1,136 @@
+"""Find a page's quiz in its rendered blocks, cut it out, and decode its item bank."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import ids
+from .errors import Report
+from .markup import inner_html, outer_html
+from .model import DEFAULT_LABELS, Item, Quiz
+from .sanitize import clean_blocks, clean_inline
+
+_IAL_N = re.compile(r"^\s*\{:[^}]*\bdata-n\s*=")
+_LIST_LINE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$")
+_SPLIT = re.compile(r"^(.*?)/([YyNn])/(.*)$", re.DOTALL)
+
+
+@dataclass
+class Cut:
+    """A page split around its quiz."""
+
+    before: list  # blocks before the quiz paragraph
+    after: list  # blocks after the item list
+    quiz: Quiz | None
+
+
+def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str], first_line: int,
+             report: Report) -> Cut:
+    """Split the page's top-level blocks into body, quiz and the blocks after it."""
+    blocks = list(tree)
+    starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
+    ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
+    if not starts:
+        return Cut(blocks, [], None)
+    if len(starts) > 1:
+        for k in range(1, len(starts)):
+            report.error(shown, ial_lines[k] if k < len(ial_lines) else None, "a page has one quiz: remove the second data-n paragraph or move it to its own page")
+    start = starts[0]
+    para = blocks[start]
+    line = ial_lines[0] if ial_lines else None
+    raw_n = para.get("data-n", "").strip()
+    raw_opt = para.get("data-opt")
+    for attr in ("data-n", "data-opt"):
+        para.attrib.pop(attr, None)
+    if not re.fullmatch(r"[+-]?\d+", raw_n):
+        report.error(shown, line, f'data-n="{raw_n}" is not a whole number: write how many items one attempt draws, '
+                     'e.g. data-n="6" (0 for no quiz)')
+        return Cut(blocks, [], None)
+    draw = int(raw_n)
+    if draw < 0:
+        report.error(shown, line, f"data-n={draw} is negative: write how many items one attempt draws (0 for no quiz)")
+        return Cut(blocks, [], None)
+    if draw == 0:
+        return Cut(blocks, [], None)  # data-n="0": the paragraph is ordinary text, the page has no quiz
+    labels = DEFAULT_LABELS
+    if raw_opt is not None:
+        parts = [p.strip() for p in raw_opt.split(",")]
+        if len(parts) != 2 or not all(parts):
+            report.error(shown, line, f'data-opt="{raw_opt}" must name two labels separated by a comma, '
+                         'e.g. data-opt="Yes,No"')
+        else:
+            labels = (parts[0], parts[1])
+    lists = [i for i in range(start + 1, len(blocks)) if blocks[i].tag in ("ul", "ol")]
+    if not lists:
+        report.error(shown, line, f"the quiz (data-n={draw}) has no item list after it: add a '- ' list of "
+                     'base64 items, or write data-n="0" for a page without a quiz')
+        return Cut(blocks, [], None)
+    bank = blocks[lists[0]]
+    item_lines = _item_lines(lines, first_line, (line or first_line) - first_line)
+    items: list[Item] = []
+    taken: set[str] = set()
+    for k, li in enumerate(bank.findall("li")):
+        text = "".join(li.itertext()).strip()
+        item_line = item_lines[k] if k < len(item_lines) else line
+        item = decode_item(text, shown, item_line, report)
+        if item:
+            statement, answer, explanation = item
+            items.append(Item(ids.item_id(page_ident, text, taken), statement, answer, explanation, shown,
+                              item_line or 0))
+    count = len(bank.findall("li"))
+    if draw > count:
+        report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
+                     "add items or lower data-n")
+    quiz = Quiz(
+        id=ids.quiz_id(page_ident),
+        instruction_html=clean_inline(inner_html(para)),
+        stimulus_html=clean_blocks(outer_html(blocks[start + 1:lists[0]])),
+        draw=draw,
+        labels=labels,
+        items=items,
+        line=line or 0,
+    )
+    return Cut(blocks[:start], blocks[lists[0] + 1:], quiz)
+
+
+def _item_lines(lines: list[str], first_line: int, from_index: int) -> list[int]:
+    """File line numbers of the list items of the first list after the quiz paragraph."""
+    found: list[int] = []
+    for n in range(max(from_index, 0), len(lines)):
+        m = _LIST_LINE.match(lines[n])
+        if m:
+            found.append(first_line + n)
+        elif found and lines[n].strip() and not lines[n].startswith((" ", "\t")):
+            break
+    return found
+
+
+def decode_item(text: str, shown: str, line: int | None, report: Report) -> tuple[str, bool, str] | None:
+    """base64 of UTF-8 `statement/Y|N/explanation` into sanitized statement, answer, explanation."""
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        report.error(shown, line, "this quiz item is not base64: encode 'statement/Y/explanation' "
+                     "(or /N/) as base64 of UTF-8 text")
+        return None
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        report.error(shown, line, "this quiz item decodes to bytes that are not UTF-8 text: "
+                     "encode the item's text as UTF-8 before base64")
+        return None
+    m = _SPLIT.match(decoded)
+    if not m:
+        report.error(shown, line, f"this quiz item has no Y/N answer field: it decodes to {decoded[:60]!r}; "
+                     "write 'statement/Y/explanation' or 'statement/N/explanation'")
+        return None
+    statement = clean_inline(m.group(1))
+    if not statement:
+        report.error(shown, line, "this quiz item has an empty statement: write 'statement/Y/explanation'")
+        return None
+    return statement, m.group(2).upper() == "Y", clean_inline(m.group(3))

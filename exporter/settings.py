@@ -1,0 +1,60 @@
+"""Course settings: course.yml or course.toml beside the pages, then command-line overrides."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from .errors import Report
+from .ids import slug
+
+SETTINGS_FILES = ("course.yml", "course.yaml", "course.toml")
+
+
+@dataclass
+class Settings:
+    title: str = ""
+    identifier: str = ""
+    language: str = "en"
+    version: str = "1.0"
+    description: str = ""
+    site_url: str = ""
+
+
+def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
+    """Read the settings file (if any), apply overrides, fill defaults (with a note)."""
+    data: dict = {}
+    found = [folder / n for n in SETTINGS_FILES if (folder / n).is_file()]
+    if found:
+        path = found[0]
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text) if path.suffix == ".toml" else (yaml.safe_load(text) or {})
+        except UnicodeDecodeError:
+            report.error(path, None, "the settings file is not UTF-8 text")
+        except yaml.YAMLError as exc:
+            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+            report.error(path, line, f"the settings file is not valid YAML ({getattr(exc, 'problem', exc)})")
+        except tomllib.TOMLDecodeError as exc:
+            report.error(path, None, f"the settings file is not valid TOML ({exc})")
+        if not isinstance(data, dict):
+            report.error(path, 1, "the settings file must be a mapping of keys such as title, identifier, language")
+            data = {}
+        known = {f.name for f in fields(Settings)}
+        for key in list(data):
+            if key.replace("-", "_") not in known:
+                report.warning(path, None, f"unknown setting {key!r} ignored (known: {', '.join(sorted(known))})")
+        data = {k.replace("-", "_"): v for k, v in data.items() if k.replace("-", "_") in known}
+    data.update({k: v for k, v in overrides.items() if v})
+    settings = Settings(**{k: "" if v is None else str(v).strip() for k, v in data.items()})
+    if not settings.title:
+        settings.title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Course"
+        report.note(folder, None, f"no course title set (course.yml or --title): using {settings.title!r}")
+    settings.identifier = slug(settings.identifier or folder.resolve().name or settings.title)
+    settings.site_url = settings.site_url.rstrip("/")
+    settings.language = settings.language or "en"
+    settings.version = settings.version or "1.0"
+    return settings

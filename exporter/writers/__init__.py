@@ -1,0 +1,25 @@
+"""The registry of output formats: one module per format, one line here."""
+
+from __future__ import annotations
+
+from .base import Artifact, Options, Writer
+from .html import HtmlWriter
+
+WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
+    HtmlWriter,
+)}
+
+__all__ = ["WRITERS", "Artifact", "Options", "Writer", "select"]
+
+
+def select(spec: str) -> list[Writer]:
+    """Writers for a --format value: comma-separated names, or 'all'."""
+    from ..errors import UsageError
+
+    names = [n.strip().lower() for n in spec.split(",") if n.strip()]
+    if not names or names == ["all"]:
+        return [cls() for cls in WRITERS.values()]
+    unknown = [n for n in names if n not in WRITERS]
+    if unknown:
+        raise UsageError(f"unknown format {', '.join(unknown)}: choose from {', '.join(WRITERS)} or all")
+    return [WRITERS[n]() for n in dict.fromkeys(names)]

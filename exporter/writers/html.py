@@ -1,0 +1,32 @@
+"""`html`: a static web site of the course, for reviewers (the quiz shown with its answers)."""
+
+from __future__ import annotations
+
+from ..model import Course
+from ..packaging import zip_bytes
+from ..render import render_template, static_file
+from .base import Artifact, Options, Writer
+
+STATIC = "_static/"
+
+
+def page_neighbours(course: Course):
+    """Each page with the chapter it belongs to and the pages before and after it."""
+    chapter_of = {id(p): g for g in course.groups for p in g.pages}
+    pages = course.pages
+    for n, page in enumerate(pages):
+        yield page, chapter_of[id(page)], pages[n - 1] if n else None, pages[n + 1] if n + 1 < len(pages) else None
+
+
+class HtmlWriter(Writer):
+    name = "html"
+    title = "Static HTML site (review copy, answers shown)"
+
+    def write(self, course: Course, options: Options) -> Artifact:
+        files: dict[str, bytes | str] = dict(course.files)
+        files[STATIC + "course.css"] = static_file("static/course.css")
+        files["index.html"] = render_template("html/index.html", course=course, static=STATIC)
+        for page, chapter, prev, nxt in page_neighbours(course):
+            files[page.href] = render_template("html/page.html", course=course, page=page, chapter=chapter,
+                                               prev=prev, next=nxt, static=STATIC)
+        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))

@@ -1,0 +1,1 @@
+# Templates and static files, installed as the package data exporter.templates.
