@@ -112,6 +112,9 @@ def _item_lines(lines: list[str], first_line: int, from_index: int) -> list[int]
 
 def decode_item(text: str, shown: str, line: int | None, report: Report) -> tuple[str, bool, str] | None:
     """base64 of UTF-8 `statement/Y|N/explanation` into sanitized statement, answer, explanation."""
+    if not text:
+        report.error(shown, line, "this quiz item is empty: write base64 of 'statement/Y/explanation'")
+        return None
     try:
         raw = base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):

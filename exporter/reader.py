@@ -100,8 +100,7 @@ def _read_source(path: Path, report: Report) -> _Source | None:
     try:
         meta = frontmatter.loads(text).metadata
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = _yaml_error_line("\n".join(lines[1:end])) or 1
         report.error(shown, line, f"broken front matter: {getattr(exc, 'problem', None) or exc}: "
                      "write 'key: value' lines, quoting titles that contain ': '")
         return None
@@ -136,6 +135,16 @@ def _read_source(path: Path, report: Report) -> _Source | None:
         return None
     return _Source(path, shown, title, int(serial) if kind != "index" else -1, kind,
                    "\n".join(lines[end + 1:]), end + 2)
+
+
+def _yaml_error_line(front: str) -> int | None:
+    """The file line of a YAML error in the front matter (which starts on file line 2)."""
+    try:
+        yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return mark.line + 2 if mark else None
+    return None
 
 
 def _key_line(path: Path, key: str, lines: list[str] | None = None) -> int | None:

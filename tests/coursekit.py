@@ -1,0 +1,52 @@
+"""Build small courses in a temporary folder for tests (our own text, items base64-encoded here)."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+
+def encode(statement: str, answer: str, explanation: str) -> str:
+    return base64.b64encode(f"{statement}/{answer}/{explanation}".encode("utf-8")).decode("ascii")
+
+
+def page(title: str, serial: int | None, body: str, kind: str = "section", extra: str = "") -> str:
+    lines = ["---", f'title: "{title}"' if title else "", f"class: {kind}"]
+    if serial is not None:
+        lines.append(f"serial: {serial}")
+    if extra:
+        lines.append(extra)
+    lines.append("---")
+    return "\n".join(x for x in lines if x != "") + "\n" + body
+
+
+def quiz(n: int | str, items: list[tuple[str, str, str]], opt: str | None = None, stimulus: str = "") -> str:
+    attrs = f'data-n="{n}"' + (f' data-opt="{opt}"' if opt else "")
+    bank = "\n".join(f"- {encode(*i)}" for i in items)
+    stim = f"{stimulus}\n\n" if stimulus else ""
+    return f"Mark each statement, then press the Score button:\n{{: {attrs}}}\n\n{stim}{bank}\n"
+
+
+ITEMS = [
+    ("Water boils at 100 degrees Celsius at sea level.", "Y", "At standard pressure it does."),
+    ("The moon is made of cheese.", "N", "It is rock and dust."),
+    ("Cats are mammals.", "Y", "They feed their young on milk."),
+]
+
+
+def write_course(folder: Path, pages: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def small_course(folder: Path) -> Path:
+    """A valid two-chapter course: the base every error test breaks in one place."""
+    return write_course(folder, {
+        "a.md": page("Start here", 0, "Welcome.\n\nSee [the next page](b.md).\n", kind="chapter"),
+        "b.md": page("Second page", 1, "Some text.\n\n" + quiz(2, ITEMS)),
+        "c.md": page("Chapter two", 2, "More.\n", kind="chapter"),
+        "d.md": page("Last page", 3, "Text.\n\n" + quiz(1, ITEMS, opt="Yes,No")),
+    })

@@ -1,0 +1,102 @@
+"""Generated input: the reader returns a model or raises ContentError, nothing else."""
+
+from __future__ import annotations
+
+import base64
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exporter.errors import ContentError
+from exporter.model import Course
+from exporter.reader import read_course
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+words = st.text(alphabet=string.ascii_letters + string.digits + " &<>\"'*_#/:{}=-", max_size=30)
+yaml_value = st.one_of(words, st.integers(-3, 99), st.none(), st.booleans(), st.just("[x"), st.just("{a: b"))
+
+
+@st.composite
+def item_line(draw):
+    kind = draw(st.sampled_from(["good"] * 8 + ["raw", "bytes"]))
+    if kind == "good":
+        body = f"{draw(st.one_of(words.map('S '.__add__), words))}/{draw(st.sampled_from('YNYNyn?'))}/{draw(words)}".encode("utf-8")
+    elif kind == "bytes":
+        body = draw(st.binary(max_size=30))
+    else:
+        return draw(words)
+    return base64.b64encode(body).decode()
+
+
+@st.composite
+def front_matter(draw, serial):
+    """Mostly valid front matter, sometimes broken in one of many ways."""
+    if draw(st.integers(0, 5)) == 5:
+        meta = draw(st.dictionaries(st.sampled_from(["title", "class", "serial", "layout"]), yaml_value, max_size=4))
+        return "\n".join(f"{k}: {v}" for k, v in meta.items())
+    title = draw(st.one_of(st.just("A page"), words.map("T ".__add__), st.just(""))).replace("\\", "").replace('"', "'")
+    kind = draw(st.sampled_from(["section", "chapter", "section", "", "index", "lesson"]))
+    lines = [f'title: "{title}"', f"serial: {serial}"] + ([f"class: {kind}"] if kind else [])
+    return "\n".join(draw(st.permutations(lines)))
+
+
+@st.composite
+def page_text(draw, serial=0):
+    front = draw(front_matter(serial))
+    blocks = draw(st.lists(st.one_of(words, text, st.sampled_from(["<3", "{: .conv}", "[x](p0.md)", "[x](y.md)", "![i](z.png)"])),
+                           max_size=4))
+    n = draw(st.one_of(st.integers(1, 2).map(str), st.integers(-1, 5).map(str), words))
+    opt = draw(st.sampled_from(["", "", ' data-opt="Yes,No"', ' data-opt="A"', ' data-opt=""']))
+    items = draw(st.lists(item_line(), min_size=1, max_size=5) | st.just([]))
+    quiz = f'Answer:\n{{: data-n="{n}"{opt}}}\n\n' + "".join(f"- {i}\n" for i in items) if draw(st.booleans()) else ""
+    head = draw(st.sampled_from(["---\n"] * 8 + ["", "--- \n"]))
+    return f"{head}{front}\n---\n" + "\n\n".join(blocks) + "\n\n" + quiz
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pages=st.lists(st.integers(0, 3), min_size=1, max_size=3).flatmap(
+    lambda serials: st.tuples(*[page_text(s) for s in serials])))
+def test_reader_returns_model_or_content_error(tmp_path_factory, pages):
+    folder = tmp_path_factory.mktemp("gen")
+    for n, body in enumerate(pages):
+        (folder / f"p{n}.md").write_text(body, encoding="utf-8")
+    try:
+        course, _ = read_course(folder)
+    except ContentError as exc:
+        assert exc.diagnostics and all(d.level == "error" for d in exc.diagnostics)
+        return
+    assert isinstance(course, Course) and course.pages
+    for q in course.quizzes:
+        assert 0 < q.draw <= len(q.items)
+        assert all(i.statement_html for i in q.items)
+    assert len({p.serial for p in course.pages}) == len(course.pages)
+
+
+safe_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\`*_[]#{}<>|!"),
+                    min_size=1, max_size=40).filter(lambda s: s.strip() and not s.strip()[0] in "-+0123456789=")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=safe_text, body=safe_text, stimulus=st.one_of(st.just(""), safe_text),
+       items=st.lists(st.tuples(safe_text, st.booleans(), safe_text), min_size=1, max_size=6),
+       labels=st.sampled_from([None, "Yes,No", "Agree,Disagree"]), data=st.data())
+def test_well_formed_pages_always_read(tmp_path_factory, title, body, stimulus, items, labels, data):
+    """Any well-formed page reads, and each item comes back with its text and answer."""
+    import html
+
+    from coursekit import page, quiz
+
+    draw = data.draw(st.integers(1, len(items)))
+    bank = [(s, "Y" if a else "N", e) for s, a, e in items]
+    folder = tmp_path_factory.mktemp("ok")
+    text = page(title.replace('"', "'"), 0, f"{body}\n\n" + quiz(draw, bank, opt=labels, stimulus=stimulus))
+    (folder / "p.md").write_text(text, encoding="utf-8")
+    course, _ = read_course(folder)
+    [q] = course.quizzes
+    assert q.draw == draw and len(q.items) == len(items)
+    assert q.labels == (tuple(labels.split(",")) if labels else ("True", "False"))
+    for item, (s, a, e) in zip(q.items, items):
+        assert item.answer == a
+        assert html.unescape(item.statement_html) == s.strip()
+        assert html.unescape(item.explanation_html) == e.strip()
