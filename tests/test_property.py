@@ -98,5 +98,5 @@ def test_well_formed_pages_always_read(tmp_path_factory, title, body, stimulus, 
     assert q.labels == (tuple(labels.split(",")) if labels else ("True", "False"))
     for item, (s, a, e) in zip(q.items, items):
         assert item.answer == a
-        assert html.unescape(item.statement_html) == s.strip()
-        assert html.unescape(item.explanation_html) == e.strip()
+        assert html.unescape(item.statement_html).strip() == s.strip()
+        assert html.unescape(item.explanation_html).strip() == e.strip()
