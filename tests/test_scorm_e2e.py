@@ -248,9 +248,16 @@ def test_12_page_without_quiz_records_completed(lms, site, artifact, sample_cour
     frame.wait_for_function("document.readyState === 'complete'")
     page.wait_for_function("lmsData().core.lesson_status === 'completed'")
     assert not frame.is_visible(".lms-note")
+    # a link to another page (another SCO) opens beside the course as a reference copy
+    hrefs = {p.href for p in sample_course.pages}
+    links = frame.eval_on_selector_all(".page-content a[href]", "as => as.map(a => [a.getAttribute('href'), a.target])")
+    inner = [(h, t) for h, t in links if h.split("?")[0] in hrefs]
+    assert inner and all(h.endswith("?ref=1") and t == "_blank" for h, t in inner), links
     calls = finish(page)
     assert_vocabulary_12(calls)
     assert last(calls, "cmi.core.lesson_status") == "completed"
+    reference = lms.page(url + inner[0][0])
+    assert "reference copy" in reference.inner_text(".lms-note")
 
 
 def test_12_largest_corpus_quiz_fits_suspend_data(lms, site, artifact, corpus_course):

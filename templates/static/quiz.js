@@ -135,6 +135,7 @@
         fs.appendChild(feedback);
         list.appendChild(fs);
       });
+      fixLinks(list);
       this.form.hidden = false;
       show(this.result, false);
       show(this.retryBox, false);
@@ -184,11 +185,16 @@
         fs.classList.add(ok ? "right" : "wrong");
         Array.prototype.forEach.call(fs.querySelectorAll("input"), function (i) { i.disabled = true; });
         var fb = fs.querySelector(".feedback");
-        var verdict = ok ? '<span aria-hidden="true">\u2713 </span>Right.' :
-          '<span aria-hidden="true">\u2717 </span>Wrong: the answer is \u201c' + escapeHtml(quiz.labels[item.a ? 0 : 1]) + "\u201d.";
+        var given = escapeHtml(quiz.labels[state.answers[k] ? 0 : 1]), due = escapeHtml(quiz.labels[item.a ? 0 : 1]);
+        var verdict = ok ? '<span aria-hidden="true">\u2713 </span>Right: ' + given + "." :
+          '<span aria-hidden="true">\u2717 </span>Wrong: you answered ' + given + "; the answer is " + due + ".";
+        Array.prototype.forEach.call(fs.querySelectorAll("label"), function (l) {
+          l.classList.toggle("chosen", l.querySelector("input").checked);
+        });
         fb.innerHTML = '<p class="verdict">' + verdict + "</p>" + (item.e ? '<p class="explanation">' + item.e + "</p>" : "");
         fb.hidden = false;
       });
+      fixLinks(this.list);
       this.ready();
       var n = state.drawn.length;
       if (state.status === PASSED) {
@@ -310,14 +316,19 @@
     return !/^[a-z][a-z0-9+.-]*:|^\/\/|^\/|^#/i.test(href) && /^[^/?#]+\.html(?:[?#].*)?$/i.test(href);
   }
 
-  function fixLinks(mode, withLms) {
-    Array.prototype.forEach.call(document.querySelectorAll(".page-content a[href]"), function (a) {
+  var linkRules = { mode: "pages", withLms: false };
+
+  /* External links open a new window; in pages mode inside an LMS, another page of the course
+     (another SCO) opens beside the course as a reference copy that reports nothing. */
+  function fixLinks(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("a[href]"), function (a) {
+      if (!a.closest(".page-content") || a.getAttribute("data-fixed")) { return; }
+      a.setAttribute("data-fixed", "1");
       var href = a.getAttribute("href");
       if (/^https?:|^\/\//i.test(href)) {
         a.target = "_blank"; // never navigate the LMS frame away
         a.rel = "noopener noreferrer";
-      } else if (isCoursePage(a) && mode === "pages" && withLms) {
-        // another SCO's page: open it beside the course as a reference copy that reports nothing
+      } else if (isCoursePage(a) && linkRules.mode === "pages" && linkRules.withLms) {
         var parts = href.split("#");
         a.href = parts[0] + (parts[0].indexOf("?") < 0 ? "?" : "&") + "ref=1" + (parts[1] ? "#" + parts[1] : "");
         a.target = "_blank";
@@ -352,7 +363,8 @@
     var reference = /[?&]ref=1\b/.test(window.location.search);
     if (config.mode === "course") {
       var shell = courseShell();
-      fixLinks("course", !!shell);
+      linkRules = { mode: "course", withLms: !!shell };
+      fixLinks();
       if (shell) {
         if (!shell.opened(config.page, window)) { return; } // not open yet: the shell shows another page
         startQuiz(new ShellHost(shell, config.page));
@@ -363,7 +375,8 @@
       return;
     }
     var link = reference ? null : window.ScormLink.connect(config.scorm);
-    fixLinks("pages", !!link);
+    linkRules = { mode: "pages", withLms: !!link };
+    fixLinks();
     if (!link) {
       show(document.querySelector(".pager"), true);
       noteWithoutLms(reference ? "A reference copy: progress on this page is recorded only when you open it " +
