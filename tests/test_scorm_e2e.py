@@ -346,6 +346,18 @@ def test_2004_pages_enforce_order_where_the_lms_does_not(lms, site, artifact, sa
     finish(page)
 
 
+def walk_to_first_quiz(shell, pages):
+    """In the course shell, open each page by the table of contents up to the first quiz page."""
+    content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    content.wait_for_selector("h1")
+    first_quiz = next(n for n, p in enumerate(pages) if p.quiz)
+    for p in pages[1:first_quiz + 1]:
+        shell.click(f".outline li[data-page='{p.id}'] a")
+        content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
+                                  arg=p.title)
+    return content
+
+
 # ---------- course mode: the whole course as one SCO ----------
 
 def test_course_mode_12_order_bookmark_and_overall_score(lms, site, artifact, sample_course):
@@ -360,11 +372,7 @@ def test_course_mode_12_order_bookmark_and_overall_score(lms, site, artifact, sa
     # pages after the first unpassed quiz are locked in the table of contents
     locked = shell.eval_on_selector_all(".outline li.locked", "ls => ls.map(l => l.dataset.page)")
     assert locked == [p.id for p in pages[first_quiz + 1:]]
-    # walk to the first quiz page by the table of contents, pass it
-    for p in pages[1:first_quiz + 1]:
-        shell.click(f".outline li[data-page='{p.id}'] a")
-        content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
-                                  arg=p.title)
+    content = walk_to_first_quiz(shell, pages)
     answer(content, items)
     score(content)
     cmi = data(page)
@@ -397,12 +405,7 @@ def test_course_mode_2004_reports_share_of_quizzes_passed(lms, site, artifact, s
     pages = sample_course.pages
     first_quiz = next(n for n, p in enumerate(pages) if p.quiz)
     page, shell = lms.open("2004", url + "index.html")
-    content = shell.wait_for_selector("iframe[name=content]").content_frame()
-    for p in pages[1:first_quiz + 1]:
-        content.wait_for_selector("h1")
-        shell.click(f".outline li[data-page='{p.id}'] a")
-        content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
-                                  arg=p.title)
+    content = walk_to_first_quiz(shell, pages)
     answer(content, items)
     score(content)
     cmi = data(page)

@@ -13,9 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Course
-from ..packaging import zip_bytes
-from .base import Artifact, Options, Writer
-from .scorm_common import Sco, ScormPackage, add_resources, build_package, serialize, sub
+from .scorm_common import Sco, ScormPackage, ScormWriter, add_organization, add_resources, serialize, sub
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -70,40 +68,25 @@ def _sco_sequencing(item: etree._Element, sco: Sco, scored: bool, course_mode: b
     sub(seq, _ss("deliveryControls"), tracked="true", completionSetByContent="true", objectiveSetByContent="true")
 
 
-def manifest(course: Course, package: ScormPackage) -> bytes:
-    root = etree.Element(_q("manifest"), nsmap=NSMAP, identifier=f"{course.identifier}_scorm2004",
-                         version=course.version)
-    meta = sub(root, _q("metadata"))
-    sub(meta, _q("schema"), "ADL SCORM")
-    sub(meta, _q("schemaversion"), "2004 4th Edition")
-    orgs = sub(root, _q("organizations"), default=f"{course.identifier}_org")
-    org = sub(orgs, _q("organization"), identifier=f"{course.identifier}_org",
-              **{f"{{{ADLSEQ}}}objectivesGlobalToSystem": "false"})
-    sub(org, _q("title"), course.title)
-    course_mode = package.mode == "course"
-    for cluster in package.outline:
-        parent = org
-        if cluster.ident:
-            parent = sub(org, _q("item"), identifier=cluster.ident)
-            sub(parent, _q("title"), cluster.title)
-        for sco in cluster.scos:
-            item = sub(parent, _q("item"), identifier=sco.ident, identifierref=sco.resource)
-            sub(item, _q("title"), sco.title)
-            scored = bool(course.quizzes) if course_mode else (sco.page is not None and sco.page.quiz is not None)
-            _sco_sequencing(item, sco, scored, course_mode)
-        if cluster.ident:
-            _flow(parent)
-    _flow(org)
-    add_resources(root, CP, f"{{{ADLCP}}}scormType", package)
-    return serialize(root)
-
-
-class Scorm2004Writer(Writer):
+class Scorm2004Writer(ScormWriter):
     name = "scorm2004"
     title = "SCORM 2004 4th Edition package (sequenced pages in order, scored quizzes)"
+    version = "2004"
 
-    def write(self, course: Course, options: Options) -> Artifact:
-        package = build_package(course, options, "2004")
-        files = dict(package.files)
-        files["imsmanifest.xml"] = manifest(course, package)
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+    def manifest(self, course: Course, package: ScormPackage) -> bytes:
+        root = etree.Element(_q("manifest"), nsmap=NSMAP, identifier=f"{course.identifier}_scorm2004",
+                             version=course.version)
+        meta = sub(root, _q("metadata"))
+        sub(meta, _q("schema"), "ADL SCORM")
+        sub(meta, _q("schemaversion"), "2004 4th Edition")
+        org, items, clusters = add_organization(root, CP, course, package,
+                                                **{f"{{{ADLSEQ}}}objectivesGlobalToSystem": "false"})
+        course_mode = package.mode == "course"
+        for item, sco in items:
+            scored = bool(course.quizzes) if course_mode else (sco.page is not None and sco.page.quiz is not None)
+            _sco_sequencing(item, sco, scored, course_mode)
+        for cluster in clusters:
+            _flow(cluster)
+        _flow(org)
+        add_resources(root, CP, f"{{{ADLCP}}}scormType", package)
+        return serialize(root)

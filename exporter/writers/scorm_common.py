@@ -17,7 +17,8 @@ from markupsafe import Markup
 from .. import ids
 from ..model import Course, Page, Quiz
 from ..render import render_template, static_file
-from .base import Options
+from ..packaging import zip_bytes
+from .base import Artifact, Options, Writer
 from .html import page_neighbours
 
 STATIC = "_static/"
@@ -165,3 +166,40 @@ def add_resources(parent: etree._Element, ns: str, scormtype_attr: str, package:
               **{scormtype_attr: "asset"}, **(extra_attrs or {}))
     for name in package.assets:
         sub(res, q("file"), href=name)
+
+
+def add_organization(root: etree._Element, ns: str, course: Course, package: ScormPackage,
+                     **org_attrs) -> tuple[etree._Element, list[tuple[etree._Element, Sco]], list[etree._Element]]:
+    """organizations > organization (titled after the course) > a cluster item per chapter > an item per SCO.
+    Returns the organization, each SCO item with its SCO, and the cluster items, for version-specific children."""
+    q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
+    org_id = f"{course.identifier}_org"
+    org = sub(sub(root, q("organizations"), default=org_id), q("organization"), identifier=org_id, **org_attrs)
+    sub(org, q("title"), course.title)
+    items, clusters = [], []
+    for cluster in package.outline:
+        parent = org
+        if cluster.ident:
+            parent = sub(org, q("item"), identifier=cluster.ident)
+            sub(parent, q("title"), cluster.title)
+            clusters.append(parent)
+        for sco in cluster.scos:
+            item = sub(parent, q("item"), identifier=sco.ident, identifierref=sco.resource)
+            sub(item, q("title"), sco.title)
+            items.append((item, sco))
+    return org, items, clusters
+
+
+class ScormWriter(Writer):
+    """A SCORM writer: the package's files plus the manifest its version builds."""
+
+    version = ""  # "1.2" or "2004": which LMS API the pages look for
+
+    def manifest(self, course: Course, package: ScormPackage) -> bytes:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def write(self, course: Course, options: Options) -> Artifact:
+        package = build_package(course, options, self.version)
+        files = dict(package.files)
+        files["imsmanifest.xml"] = self.manifest(course, package)
+        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
