@@ -399,6 +399,30 @@ def test_course_mode_12_order_bookmark_and_overall_score(lms, site, artifact, sa
     finish(page2)
 
 
+def test_course_mode_start_to_finish_by_next_links(lms, site, artifact, sample_course):
+    """A learner takes the whole sample course with the pages' own Next links: each quiz holds Next
+    back until it is passed; at the end the one SCO is passed with 100."""
+    url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    items = {i.id: i for i in sample_course.items}
+    page, shell = lms.open("1.2", url + "index.html")
+    content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    for n, p in enumerate(sample_course.pages):
+        content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
+                                  arg=p.title)
+        if p.quiz:
+            assert content.get_attribute("a[rel=next]", "aria-disabled") == "true"
+            answer(content, items)
+            score(content)
+        if n + 1 < len(sample_course.pages):
+            content.wait_for_selector("a[rel=next][href]")
+            content.click("a[rel=next]")
+    cmi = data(page)
+    assert cmi["core"]["lesson_status"] == "passed"
+    assert cmi["core"]["score"]["raw"] == "100"
+    assert shell.locator(".outline li.locked").count() == 0
+    assert_vocabulary_12(finish(page))
+
+
 def test_course_mode_2004_reports_share_of_quizzes_passed(lms, site, artifact, sample_course):
     url = pkg(site, artifact, "scorm2004", sample_course, "s2004c", mode="course")
     items = {i.id: i for i in sample_course.items}

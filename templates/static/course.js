@@ -46,8 +46,9 @@
     var q = {};
     Object.keys(records).forEach(function (k) {
       var r = records[k];
-      // when space runs short, passed quizzes keep only that they passed
-      q[k] = compact && r[1] === PASSED && Number(k) !== current ? [r[0], PASSED, r[2], "", ""] : r;
+      if (!compact || Number(k) === current) { q[k] = r; return; }
+      // when space runs short, passed quizzes keep only that they passed; other pages' attempts start afresh
+      if (r[1] === PASSED) { q[k] = [r[0], PASSED, r[2], "", ""]; }
     });
     return JSON.stringify({ v: 1, s: seen.map(function (x) { return x ? "1" : "0"; }).join(""), q: q });
   }
