@@ -327,6 +327,7 @@ def test_2004_pages_enforce_order_where_the_lms_does_not(lms, site, artifact, sa
     frame.wait_for_selector(".locked-note:not([hidden])")
     assert not frame.is_visible(".page-content")
     assert page_.title in frame.inner_text(".locked-note")
+    assert axe_violations(frame) == []
     assert "completion_status" not in dict(finish(page))
 
     before = sample_course.pages[sample_course.pages.index(page_) - 1]

@@ -211,7 +211,9 @@ def test_titles_with_markup_characters_stay_raw_utf8(artifact):
         raw = unzip(data)["imsmanifest.xml"]
         assert b"&#" not in raw
         assert "\u2764 caf\u00e9".encode("utf-8") in raw
-        assert manifest(unzip(data)).xpath("//*[local-name()='organization']/*[local-name()='title']/text()") == [title]
+        root = manifest(unzip(data))
+        assert_valid(xml_schema(SCHEMA[fmt]), root, f"{fmt} manifest with a markup-laden title")
+        assert root.xpath("//*[local-name()='organization']/*[local-name()='title']/text()") == [title]
 
 
 @pytest.mark.parametrize("mode", ["pages", "course"])
