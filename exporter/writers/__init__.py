@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from .base import Artifact, Options, Writer
 from .html import HtmlWriter
+from .scorm12 import Scorm12Writer
+from .scorm2004 import Scorm2004Writer
 
 WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
     HtmlWriter,
+    Scorm12Writer,
+    Scorm2004Writer,
 )}
 
 __all__ = ["WRITERS", "Artifact", "Options", "Writer", "select"]

@@ -1,0 +1,201 @@
+/* Course mode: the whole course is one SCO. This shell (index.html) holds the table of contents,
+   shows one page at a time in its frame, opens pages in order (a quiz must be passed before the
+   pages after it), bookmarks the current page and reports one result: the share of quizzes passed.
+
+   suspend_data: {"v":1,"s":"0110...","q":{"<page index>":<quiz record>}} with s one character per
+   page (1 = seen); quiz records as quiz.js writes them. */
+(function () {
+  "use strict";
+
+  var PASSED = 2;
+
+  function readJson(id) {
+    try { return JSON.parse(document.getElementById(id).textContent); } catch (e) { return null; }
+  }
+
+  var config = readJson("course-config");
+  var pages = config.pages;
+  var byId = {}, byHref = {};
+  pages.forEach(function (p, i) { byId[p.id] = i; byHref[p.href.toLowerCase()] = i; });
+  var quizzes = pages.filter(function (p) { return p.quiz; }).length;
+
+  var frame = document.querySelector("iframe[name=content]");
+  var note = document.querySelector(".shell-note");
+  var seen = pages.map(function () { return false; });
+  var records = {};
+  var current = 0;
+  var link = null;
+
+  /* ---------- state ---------- */
+
+  function passedAt(i) {
+    var r = records[i];
+    return !!(r && pages[i].quiz && r[0] === pages[i].quiz && r[1] === PASSED);
+  }
+
+  function doneAt(i) { return pages[i].quiz ? passedAt(i) : seen[i]; }
+
+  function frontier() { // the first page not done yet: it and every page before it are open
+    for (var i = 0; i < pages.length; i++) { if (!doneAt(i)) { return i; } }
+    return pages.length - 1;
+  }
+
+  function allowed(i) { return i <= frontier(); }
+
+  function encodeState(compact) {
+    var q = {};
+    Object.keys(records).forEach(function (k) {
+      var r = records[k];
+      if (!compact || Number(k) === current) { q[k] = r; return; }
+      // when space runs short, passed quizzes keep only that they passed; other pages' attempts start afresh
+      if (r[1] === PASSED) { q[k] = [r[0], PASSED, r[2], "", ""]; }
+    });
+    return JSON.stringify({ v: 1, s: seen.map(function (x) { return x ? "1" : "0"; }).join(""), q: q });
+  }
+
+  function restore(text) {
+    var saved;
+    try { saved = JSON.parse(text || "null"); } catch (e) { saved = null; }
+    if (!saved || saved.v !== 1) { return; }
+    String(saved.s || "").split("").forEach(function (c, i) { if (i < pages.length) { seen[i] = c === "1"; } });
+    Object.keys(saved.q || {}).forEach(function (k) {
+      var i = Number(k), r = saved.q[k];
+      if (pages[i] && pages[i].quiz && r && r[0] === pages[i].quiz) { records[i] = r; }
+    });
+  }
+
+  function save() {
+    if (!link) { return; }
+    var text = encodeState(false);
+    if (text.length > link.suspendLimit()) { text = encodeState(true); }
+    link.suspend(text);
+    link.location(pages[current].href);
+    var done = pages.filter(function (p, i) { return doneAt(i); }).length;
+    var passed = pages.filter(function (p, i) { return p.quiz && passedAt(i); }).length;
+    var complete = done === pages.length;
+    link.report({
+      completion: complete ? "completed" : "incomplete",
+      success: complete ? "passed" : null,
+      score: quizzes ? passed / quizzes : null,
+      progress: done / pages.length
+    });
+    link.commit();
+  }
+
+  /* ---------- the table of contents ---------- */
+
+  function render() {
+    var open = frontier();
+    Array.prototype.forEach.call(document.querySelectorAll(".outline li[data-page]"), function (li) {
+      var i = byId[li.getAttribute("data-page")];
+      var a = li.querySelector("a"), state = li.querySelector(".state");
+      if (!a.getAttribute("data-href")) { a.setAttribute("data-href", a.getAttribute("href")); }
+      var locked = i > open;
+      li.className = (i === current ? "current " : "") + (locked ? "locked" : doneAt(i) ? "done" : "");
+      if (locked) { a.removeAttribute("href"); a.setAttribute("aria-disabled", "true"); } else {
+        a.setAttribute("href", a.getAttribute("data-href"));
+        a.removeAttribute("aria-disabled");
+      }
+      if (i === current) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+      state.textContent = locked ? " (locked)" : doneAt(i) ? (pages[i].quiz ? " (passed)" : " (done)") : "";
+    });
+    var done = pages.filter(function (p, i) { return doneAt(i); }).length;
+    var passed = pages.filter(function (p, i) { return p.quiz && passedAt(i); }).length;
+    document.querySelector(".progress").textContent = done + " of " + pages.length + " pages done" +
+      (quizzes ? ", " + passed + " of " + quizzes + " quizzes passed" : "");
+  }
+
+  /* The page's own Next link follows the same order. */
+  function decorate(win) {
+    try {
+      var next = win.document.querySelector(".pager a[rel=next]");
+      if (!next) { return; }
+      if (!next.getAttribute("data-href")) { next.setAttribute("data-href", next.getAttribute("href")); }
+      var i = byHref[next.getAttribute("data-href").toLowerCase()];
+      if (i !== undefined && !allowed(i)) {
+        next.removeAttribute("href");
+        next.setAttribute("aria-disabled", "true");
+        next.title = "Pass this page's quiz to continue";
+      } else {
+        next.setAttribute("href", next.getAttribute("data-href"));
+        next.removeAttribute("aria-disabled");
+        next.removeAttribute("title");
+      }
+    } catch (e) { /* not our page */ }
+  }
+
+  function go(i) {
+    frame.setAttribute("src", pages[i].href);
+  }
+
+  /* ---------- what the pages call (window.ExporterCourse) ---------- */
+
+  window.ExporterCourse = {
+    opened: function (pageId, win) {
+      var i = byId[pageId];
+      if (i === undefined) { return false; }
+      if (!allowed(i)) {
+        var open = frontier();
+        note.textContent = "\u201c" + pages[i].title + "\u201d opens after \u201c" + pages[open].title + "\u201d" +
+          (pages[open].quiz ? " is passed." : " is read.");
+        go(open);
+        return false;
+      }
+      note.textContent = "";
+      current = i;
+      seen[i] = true;
+      save();
+      render();
+      decorate(win);
+      return true;
+    },
+    record: function (pageId) { return records[byId[pageId]] || null; },
+    passed: function (pageId) { return passedAt(byId[pageId]); },
+    progress: function (pageId, record) {
+      records[byId[pageId]] = record;
+      if (link) {
+        var text = encodeState(false);
+        link.suspend(text.length > link.suspendLimit() ? encodeState(true) : text);
+      }
+    },
+    scored: function (pageId, record, results) {
+      var i = byId[pageId];
+      records[i] = record;
+      if (link) { results.forEach(function (r) { link.interaction(r.id, r.response, r.answer, r.text); }); }
+      save();
+      render();
+      decorate(frame.contentWindow);
+    }
+  };
+
+  /* ---------- start ---------- */
+
+  function start() {
+    link = window.ScormLink.connect(config.scorm);
+    var target = 0;
+    if (link) {
+      var lms = link.state();
+      restore(lms.suspend);
+      var at = byHref[(lms.location || "").toLowerCase()];
+      target = at !== undefined && allowed(at) ? at : frontier();
+      if (lms.status === "unknown") { save(); }
+      window.ScormLink.finishOnExit(function () { save(); link.finish(); });
+    } else {
+      document.querySelector(".lms-note").hidden = false;
+    }
+    current = target;
+    render();
+    go(target);
+    var toc = document.querySelector(".toc-panel");
+    if (window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) { toc.open = false; }
+    document.querySelector(".outline").addEventListener("click", function (ev) {
+      var a = ev.target.closest ? ev.target.closest("a") : null;
+      if (a && !a.getAttribute("href")) { ev.preventDefault(); }
+      if (a && a.getAttribute("href") && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) {
+        toc.open = false;
+      }
+    });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

@@ -1,0 +1,498 @@
+"""SCORM packages played end to end: headless Chromium, scorm-again as the LMS, axe-core for accessibility.
+
+What the SCO records is read back from scorm-again (its cmi object and a log of every SetValue),
+and the SCORM 1.2 vocabulary and limits are asserted here, because scorm-again accepts values
+Moodle refuses. One browser for the session, a handful of pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from scorm_harness import AXE, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, Site, missing_browser_parts
+
+TIMESPAN_12 = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
+TIME_12 = re.compile(r"^\d{2}:\d{2}:\d{2}$")
+DURATION_2004 = re.compile(r"^P(?:\d+D)?T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d{1,2})?S)$")
+STATUS_12 = {"passed", "failed", "completed", "incomplete"}
+
+
+# ---------- fixtures ----------
+
+@pytest.fixture(scope="session")
+def browser():
+    why = missing_browser_parts()
+    if why:
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def site(browser, tmp_path_factory):
+    s = Site(tmp_path_factory.mktemp("lms"))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def lms(browser, site):
+    """Open SCOs in a fresh browser context (fresh storage) hosted by scorm-again."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    errors: list[str] = []
+
+    class Lms:
+        def open(self, version: str, url: str, seed: dict | None = None):
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(site.host)
+            page.evaluate("([v, src, seed]) => openSco(v, src, seed)", [version, url, seed])
+            frame = page.wait_for_selector("iframe[name=sco]").content_frame()
+            frame.wait_for_load_state()
+            return page, frame
+
+        def page(self, url: str):
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url)
+            return page
+
+    yield Lms()
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def pkg(site, artifact, fmt: str, course, name: str, mode: str = "pages") -> str:
+    return site.publish(name, artifact(fmt, course, mode))
+
+
+# ---------- helpers ----------
+
+def drawn(frame) -> list[str]:
+    frame.wait_for_selector("fieldset.item")
+    return [i.removeprefix("item-") for i in frame.eval_on_selector_all("fieldset.item", "els => els.map(e => e.id)")]
+
+
+def answer(frame, items: dict, wrong: set[str] = frozenset()) -> list[str]:
+    """Answer every drawn item, right except those in wrong; returns the drawn ids."""
+    ids = drawn(frame)
+    for n, ident in enumerate(ids):
+        right = items[ident].answer
+        value = right if ident not in wrong else not right
+        frame.check(f"fieldset.item >> nth={n} >> input[value={'t' if value else 'f'}]")
+    return ids
+
+
+def score(frame) -> None:
+    assert frame.is_enabled("button.score")
+    frame.click("button.score")
+    frame.wait_for_selector(".result:not([hidden])")
+
+
+def finish(page) -> list:
+    """Unload the SCO (as leaving it in the LMS does), then return every SetValue it made."""
+    page.evaluate("closeSco()")
+    page.wait_for_function("terminated()")
+    return page.evaluate("calls")
+
+
+def data(page) -> dict:
+    return page.evaluate("lmsData()")
+
+
+def last(calls: list, key: str):
+    values = [v for k, v in calls if k == key]
+    return values[-1] if values else None
+
+
+def interactions(cmi: dict) -> list[dict]:
+    block = cmi["interactions"]
+    return [block[k] for k in sorted(block, key=int) if k.isdigit()]
+
+
+def assert_vocabulary_12(calls: list) -> None:
+    """What Moodle's SCORM 1.2 player accepts, checked on every value the SCO set."""
+    assert calls, "the SCO set nothing"
+    for key, value in calls:
+        if key == "cmi.core.lesson_status":
+            assert value in STATUS_12, (key, value)
+        elif key == "cmi.core.session_time":
+            assert TIMESPAN_12.match(value), (key, value)
+        elif key == "cmi.core.exit":
+            assert value in ("", "suspend", "logout", "time-out"), (key, value)
+        elif key.startswith("cmi.core.score."):
+            assert value.isdigit() and 0 <= int(value) <= 100, (key, value)
+        elif key == "cmi.suspend_data":
+            assert len(value) <= 4096, (key, len(value))
+        elif re.match(r"cmi\.interactions\.\d+\.(student_response|correct_responses\.0\.pattern)$", key):
+            assert value in ("t", "f"), (key, value)
+        elif re.match(r"cmi\.interactions\.\d+\.result$", key):
+            assert value in ("correct", "wrong"), (key, value)
+        elif re.match(r"cmi\.interactions\.\d+\.type$", key):
+            assert value == "true-false", (key, value)
+        elif re.match(r"cmi\.interactions\.\d+\.time$", key):
+            assert TIME_12.match(value), (key, value)
+        elif re.match(r"cmi\.interactions\.\d+\.id$", key):
+            assert re.fullmatch(r"[A-Za-z0-9_.-]{1,255}", value), (key, value)
+        else:
+            assert key in ("cmi.core.lesson_location",) or re.match(r"cmi\.interactions\.\d+\.weighting$", key), key
+    assert last(calls, "cmi.core.exit") is not None and last(calls, "cmi.core.session_time") is not None
+
+
+def quiz_page(course, draw_below_bank: bool = True):
+    """A page whose quiz draws fewer items than its bank holds (so a retry can differ)."""
+    return next(p for p in course.pages if p.quiz and (not draw_below_bank or p.quiz.draw < len(p.quiz.items)))
+
+
+def seed_12(cmi: dict) -> dict:
+    """What an LMS hands a 1.2 SCO back on its next launch."""
+    core = cmi["core"]
+    return {"cmi.core.lesson_status": core["lesson_status"], "cmi.core.entry": "resume",
+            "cmi.core.lesson_location": core["lesson_location"], "cmi.suspend_data": cmi["suspend_data"],
+            "cmi.core.score.raw": core["score"]["raw"]}
+
+
+def axe_violations(frame) -> list:
+    frame.add_script_tag(path=str(AXE))
+    found = frame.evaluate("tags => axe.run(document, {runOnly: tags}).then(r => r.violations.map("
+                           "v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))", AXE_TAGS)
+    return found
+
+
+# ---------- SCORM 1.2, one SCO per page ----------
+
+def test_12_all_right_passes_with_one_correct_interaction_per_item(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    page, frame = lms.open("1.2", url + page_.href)
+    assert frame.is_disabled("button.score")
+    ids = answer(frame, items)
+    assert len(ids) == page_.quiz.draw and len(set(ids)) == len(ids)
+    assert set(ids) <= {i.id for i in page_.quiz.items}
+    score(frame)
+    assert "Passed" in frame.inner_text(".result")
+    assert frame.locator("fieldset.item.right").count() == len(ids)
+    assert frame.locator("fieldset.item .explanation").count() == sum(1 for i in ids if items[i].explanation_html)
+    cmi = data(page)
+    assert cmi["core"]["lesson_status"] == "passed"
+    assert cmi["core"]["score"] == {"raw": "100", "min": "0", "max": "100"}
+    got = interactions(cmi)
+    assert [x["id"] for x in got] == ids
+    for x in got:
+        want = "t" if items[x["id"]].answer else "f"
+        assert (x["type"], x["student_response"], x["result"]) == ("true-false", want, "correct")
+        assert x["correct_responses"]["0"]["pattern"] == want
+    calls = finish(page)
+    assert_vocabulary_12(calls)
+    assert last(calls, "cmi.core.exit") == "suspend"
+
+
+def test_12_one_wrong_fails_retry_draws_afresh_and_reopen_restores(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    page, frame = lms.open("1.2", url + page_.href)
+    first = drawn(frame)
+    answer(frame, items, wrong={first[0]})
+    score(frame)
+    assert f"{len(first) - 1} of {len(first)} right" in frame.inner_text(".result")
+    cmi = data(page)
+    assert cmi["core"]["lesson_status"] == "failed"
+    expected_raw = round(100 * (len(first) - 1) / len(first))
+    assert cmi["core"]["score"]["raw"] == str(expected_raw)
+    results = {x["id"]: x["result"] for x in interactions(cmi)}
+    assert results[first[0]] == "wrong" and list(results.values()).count("wrong") == 1
+    wrong_box = frame.locator(f"#item-{first[0]}")
+    assert "wrong" in wrong_box.get_attribute("class")
+    assert frame.is_visible("button.retry")
+    calls = finish(page)
+    assert_vocabulary_12(calls)
+
+    # reopen: the LMS hands back status and suspend_data; the failed attempt comes back as it was
+    page2, frame2 = lms.open("1.2", url + page_.href, seed_12(cmi))
+    assert drawn(frame2) == first
+    assert frame2.locator("fieldset.item.wrong").count() == 1
+    assert frame2.is_visible("button.retry")
+    frame2.click("button.retry")
+    second = drawn(frame2)
+    assert set(second) != set(first), "a retry must draw a fresh set"
+    assert frame2.is_disabled("button.score")
+    answer(frame2, items)
+    score(frame2)
+    cmi2 = data(page2)
+    assert cmi2["core"]["lesson_status"] == "passed"
+    calls2 = finish(page2)
+    assert_vocabulary_12(calls2)
+
+    # reopen after the pass: still passed, no retry offered
+    page3, frame3 = lms.open("1.2", url + page_.href, seed_12(cmi2))
+    assert drawn(frame3) == second
+    assert "Passed" in frame3.inner_text(".result")
+    assert not frame3.is_visible("button.retry")
+    assert frame3.locator("fieldset.item input:enabled").count() == 0
+    finish(page3)
+
+
+def test_12_page_without_quiz_records_completed(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    plain = next(p for p in sample_course.pages if not p.quiz)
+    page, frame = lms.open("1.2", url + plain.href)
+    frame.wait_for_function("document.readyState === 'complete'")
+    page.wait_for_function("lmsData().core.lesson_status === 'completed'")
+    assert not frame.is_visible(".lms-note")
+    # a link to another page (another SCO) opens beside the course as a reference copy
+    hrefs = {p.href for p in sample_course.pages}
+    links = frame.eval_on_selector_all(".page-content a[href]", "as => as.map(a => [a.getAttribute('href'), a.target])")
+    inner = [(h, t) for h, t in links if h.split("?")[0] in hrefs]
+    assert inner and all(h.endswith("?ref=1") and t == "_blank" for h, t in inner), links
+    calls = finish(page)
+    assert_vocabulary_12(calls)
+    assert last(calls, "cmi.core.lesson_status") == "completed"
+    reference = lms.page(url + inner[0][0])
+    assert "reference copy" in reference.inner_text(".lms-note")
+
+
+def test_12_largest_corpus_quiz_fits_suspend_data(lms, site, artifact, corpus_course):
+    url = pkg(site, artifact, "scorm12", corpus_course, "c12")
+    items = {i.id: i for i in corpus_course.items}
+    biggest = max((p for p in corpus_course.pages if p.quiz), key=lambda p: (p.quiz.draw, len(p.quiz.items)))
+    page, frame = lms.open("1.2", url + biggest.href)
+    ids = answer(frame, items, wrong={drawn(frame)[-1]})
+    assert len(ids) == biggest.quiz.draw
+    labels = frame.eval_on_selector_all("fieldset.item >> nth=0 >> label", "ls => ls.map(l => l.textContent.trim())")
+    assert labels == list(biggest.quiz.labels)
+    score(frame)
+    calls = finish(page)
+    assert_vocabulary_12(calls)
+    suspend = last(calls, "cmi.suspend_data")
+    assert suspend and len(suspend) <= 4096
+    record = json.loads(suspend)["q"]
+    assert record[1:3] == [1, 1] and len(record[3].split(",")) == len(record[4]) == biggest.quiz.draw
+
+
+# ---------- SCORM 2004, one SCO per page ----------
+
+def test_2004_pass_fail_vocabulary_and_completion(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    # the first quiz page is the second page: open its predecessor first, as the LMS would
+    index = sample_course.pages.index(page_)
+    before = sample_course.pages[index - 1]
+    page0, frame0 = lms.open("2004", url + before.href)
+    page0.wait_for_function("lmsData().completion_status === 'completed'")
+    calls0 = finish(page0)
+    assert last(calls0, "cmi.success_status") == "passed" and DURATION_2004.match(last(calls0, "cmi.session_time"))
+
+    page, frame = lms.open("2004", url + page_.href)
+    first = drawn(frame)
+    answer(frame, items, wrong={first[0]})
+    score(frame)
+    cmi = data(page)
+    assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "failed")
+    assert float(cmi["score"]["scaled"]) == pytest.approx((len(first) - 1) / len(first), abs=1e-4)
+    got = interactions(cmi)
+    assert {x["result"] for x in got} == {"correct", "incorrect"}
+    for x in got:
+        assert x["type"] == "true-false"
+        assert x["learner_response"] in ("true", "false")
+        assert x["correct_responses"]["0"]["pattern"] == ("true" if items[x["id"]].answer else "false")
+    frame.click("button.retry")
+    assert set(drawn(frame)) != set(first)
+    answer(frame, items)
+    score(frame)
+    cmi = data(page)
+    assert (cmi["success_status"], cmi["score"]["scaled"]) == ("passed", "1")
+    calls = finish(page)
+    assert DURATION_2004.match(last(calls, "cmi.session_time"))
+    assert last(calls, "cmi.exit") == "suspend"
+    assert all(v in ("true", "false") for k, v in calls if k.endswith("learner_response"))
+
+
+def test_2004_pages_enforce_order_where_the_lms_does_not(lms, site, artifact, sample_course):
+    """scorm-again, like Moodle, does not sequence: the page itself stays closed until the one before is done."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    later = sample_course.pages[sample_course.pages.index(page_) + 1]
+    page, frame = lms.open("2004", url + later.href)
+    frame.wait_for_selector(".locked-note:not([hidden])")
+    assert not frame.is_visible(".page-content")
+    assert page_.title in frame.inner_text(".locked-note")
+    assert axe_violations(frame) == []
+    assert "completion_status" not in dict(finish(page))
+
+    before = sample_course.pages[sample_course.pages.index(page_) - 1]
+    page, frame = lms.open("2004", url + page_.href)  # its predecessor is not done yet either
+    frame.wait_for_selector(".locked-note:not([hidden])")
+    finish(page)
+    page, _ = lms.open("2004", url + before.href)
+    page.wait_for_function("lmsData().completion_status === 'completed'")
+    finish(page)
+    page, frame = lms.open("2004", url + page_.href)
+    answer(frame, items)
+    score(frame)
+    finish(page)
+    page, frame = lms.open("2004", url + later.href)
+    frame.wait_for_selector(".page-content:not([hidden])")
+    assert not frame.is_visible(".locked-note")
+    finish(page)
+
+
+def walk_to_first_quiz(shell, pages):
+    """In the course shell, open each page by the table of contents up to the first quiz page."""
+    content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    content.wait_for_selector("h1")
+    first_quiz = next(n for n, p in enumerate(pages) if p.quiz)
+    for p in pages[1:first_quiz + 1]:
+        shell.click(f".outline li[data-page='{p.id}'] a")
+        content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
+                                  arg=p.title)
+    return content
+
+
+# ---------- course mode: the whole course as one SCO ----------
+
+def test_course_mode_12_order_bookmark_and_overall_score(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    items = {i.id: i for i in sample_course.items}
+    pages = sample_course.pages
+    first_quiz = next(n for n, p in enumerate(pages) if p.quiz)
+    page, shell = lms.open("1.2", url + "index.html")
+    content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    content.wait_for_selector("h1")
+    assert content.inner_text("h1") == pages[0].title
+    # pages after the first unpassed quiz are locked in the table of contents
+    locked = shell.eval_on_selector_all(".outline li.locked", "ls => ls.map(l => l.dataset.page)")
+    assert locked == [p.id for p in pages[first_quiz + 1:]]
+    content = walk_to_first_quiz(shell, pages)
+    answer(content, items)
+    score(content)
+    cmi = data(page)
+    quizzes = len(sample_course.quizzes)
+    assert cmi["core"]["score"]["raw"] == str(round(100 / quizzes))
+    assert cmi["core"]["lesson_status"] == "incomplete"
+    assert cmi["core"]["lesson_location"] == pages[first_quiz].href
+    assert len(interactions(cmi)) == pages[first_quiz].quiz.draw
+    assert shell.locator(f".outline li[data-page='{pages[first_quiz + 1].id}']:not(.locked)").count() == 1
+    # a locked page cannot be opened through a link either
+    target = next(p for p in pages[first_quiz + 2:] if p.quiz)
+    content.evaluate("href => { location.href = href; }", target.href)
+    shell.wait_for_selector(".shell-note:not(:empty)")
+    calls = finish(page)
+    assert_vocabulary_12(calls)
+    assert len(last(calls, "cmi.suspend_data")) <= 4096
+
+    # reopen: back at the bookmark, the quiz still passed
+    page2, shell2 = lms.open("1.2", url + "index.html", seed_12(cmi))
+    content2 = shell2.wait_for_selector("iframe[name=content]").content_frame()
+    content2.wait_for_selector(".result:not([hidden])")
+    assert content2.inner_text("h1") == pages[first_quiz].title
+    assert "Passed" in content2.inner_text(".result")
+    finish(page2)
+
+
+def test_course_mode_start_to_finish_by_next_links(lms, site, artifact, sample_course):
+    """A learner takes the whole sample course with the pages' own Next links: each quiz holds Next
+    back until it is passed; at the end the one SCO is passed with 100."""
+    url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    items = {i.id: i for i in sample_course.items}
+    page, shell = lms.open("1.2", url + "index.html")
+    content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    for n, p in enumerate(sample_course.pages):
+        content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
+                                  arg=p.title)
+        if p.quiz:
+            assert content.get_attribute("a[rel=next]", "aria-disabled") == "true"
+            answer(content, items)
+            score(content)
+        if n + 1 < len(sample_course.pages):
+            content.wait_for_selector("a[rel=next][href]")
+            content.click("a[rel=next]")
+    cmi = data(page)
+    assert cmi["core"]["lesson_status"] == "passed"
+    assert cmi["core"]["score"]["raw"] == "100"
+    assert shell.locator(".outline li.locked").count() == 0
+    assert_vocabulary_12(finish(page))
+
+
+def test_course_mode_2004_reports_share_of_quizzes_passed(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004c", mode="course")
+    items = {i.id: i for i in sample_course.items}
+    pages = sample_course.pages
+    first_quiz = next(n for n, p in enumerate(pages) if p.quiz)
+    page, shell = lms.open("2004", url + "index.html")
+    content = walk_to_first_quiz(shell, pages)
+    answer(content, items)
+    score(content)
+    cmi = data(page)
+    assert float(cmi["score"]["scaled"]) == pytest.approx(1 / len(sample_course.quizzes), abs=1e-4)
+    assert cmi["completion_status"] == "incomplete" and cmi["location"] == pages[first_quiz].href
+    assert {x["result"] for x in interactions(cmi)} == {"correct"}
+    calls = finish(page)
+    assert DURATION_2004.match(last(calls, "cmi.session_time"))
+
+
+def test_course_mode_corpus_suspend_data_fits_4096(lms, site, artifact, corpus_course):
+    """Every corpus quiz failed with its longest record at once: the 1.2 suspend_data still fits."""
+    url = pkg(site, artifact, "scorm12", corpus_course, "c12c", mode="course")
+    page, shell = lms.open("1.2", url + "index.html")
+    shell.wait_for_function("window.ExporterCourse !== undefined")
+    config = json.loads(shell.inner_text("#course-config"))
+    banks = {p.id: p.quiz for p in corpus_course.pages if p.quiz}
+    for entry in config["pages"]:
+        quiz = banks.get(entry["id"])
+        if quiz:
+            worst = list(range(len(quiz.items) - quiz.draw, len(quiz.items)))
+            record = [entry["quiz"], 1, 999, ",".join(map(str, worst)), "t" * quiz.draw]
+            shell.evaluate("([id, r]) => ExporterCourse.progress(id, r)", [entry["id"], record])
+    suspend = data(page)["suspend_data"]
+    assert 0 < len(suspend) <= 4096
+    assert len(json.loads(suspend)["q"]) == len(banks)
+    finish(page)
+
+
+# ---------- without an LMS, links, accessibility ----------
+
+def test_page_without_lms_works_and_says_so(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    page = lms.page(url + page_.href)
+    assert page.is_visible(".lms-note")
+    assert page.is_visible(".pager")
+    answer(page, items)
+    score(page)
+    assert "Passed" in page.inner_text(".result")
+    external = page.eval_on_selector_all(".page-content a[href^='http']", "as => as.map(a => a.target)")
+    assert all(t == "_blank" for t in external)
+
+
+def test_accessibility_section_chapter_and_scored_pages(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    items = {i.id: i for i in sample_course.items}
+    section = quiz_page(sample_course)
+    chapter = next(p for p in sample_course.pages if p.kind == "chapter")
+    for p in (section, chapter):
+        page = lms.page(url + p.href)
+        if p.quiz:
+            page.wait_for_selector("fieldset.item")
+        assert axe_violations(page.main_frame) == [], p.href
+    page, frame = lms.open("1.2", url + section.href)
+    ids = drawn(frame)
+    answer(frame, items, wrong={ids[0]})
+    score(frame)
+    assert axe_violations(frame) == []
+    finish(page)
+    shell_url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    shell = lms.page(shell_url + "index.html")
+    shell.wait_for_selector(".outline li.current")
+    assert axe_violations(shell.main_frame) == []
