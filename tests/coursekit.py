@@ -50,3 +50,26 @@ def small_course(folder: Path) -> Path:
         "c.md": page("Chapter two", 2, "More.\n", kind="chapter"),
         "d.md": page("Last page", 3, "Text.\n\n" + quiz(1, ITEMS, opt="Yes,No")),
     })
+
+
+# Text that breaks naive writers: markup characters, CDATA's terminator, quotes, scripts other than
+# Latin, emoji, and the source format's `<3` heart. Written by us for these tests.
+AWKWARD_ITEMS = [
+    ("Fish &amp; chips &lt; 5 &gt; 2, \"quoted\" and 'single' ]]&gt; end", "Y",
+     "Ampersand &amp; angle &lt;brackets&gt; and ]]&gt; survive."),
+    ("Ελληνικά, русский, 中文, العربية, עברית", "N", "Non-Latin scripts: 日本語 and हिन्दी."),
+    ("Emoji 🚲🙂 and a heart <3 here", "Y", "We <3 it / and/or a URL https://example.org/a/b"),
+    ("<em>Emphasis</em> and <strong>strong</strong> text", "N", "Markup <em>kept</em> &hellip; entities &ldquo;ok&rdquo;"),
+]
+AWKWARD_TITLE = 'Q&A: <Tricky> "titles" & \'quotes\' ]]> 🚲'
+
+
+def awkward_course(folder: Path) -> Path:
+    """One chapter, one quiz with custom labels and a stimulus, one True/False quiz: every item awkward."""
+    stimulus = 'Member: *"I &amp; my <3 friend said ]]&gt; hello"*\n{: .conv}'
+    return write_course(folder, {
+        "a.md": page(AWKWARD_TITLE.replace('"', '\\"'), 0, "Intro with & and <3.\n", kind="chapter"),
+        "b.md": page("Labels: Ja & Nein", 1, "Text.\n\n" + quiz(2, AWKWARD_ITEMS, opt="Ja & ja,Nein <nein>",
+                                                               stimulus=stimulus)),
+        "c.md": page("True/False ]]> page", 2, "Text.\n\n" + quiz(3, AWKWARD_ITEMS)),
+    })

@@ -18,6 +18,7 @@ from .. import ids
 from ..model import Course, Page, Quiz
 from ..render import render_template, static_file
 from ..packaging import zip_bytes
+from ..xmltree import serialize, sub  # noqa: F401  (the SCORM writers import them from here)
 from .base import Artifact, Options, Writer
 from .html import page_neighbours
 
@@ -136,18 +137,6 @@ def course_config(course: Course, version: str) -> dict:
         "pages": [{"id": p.id, "href": p.href, "title": p.title, "quiz": fingerprint(p.quiz) if p.quiz else None}
                   for p in course.pages],
     }
-
-
-def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib) -> etree._Element:
-    """A child element with optional text; attribute names may be Clark names ({ns}name)."""
-    el = etree.SubElement(parent, tag, {k: v for k, v in attrib.items() if v is not None})
-    if text is not None:
-        el.text = text
-    return el
-
-
-def serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
 def add_resources(parent: etree._Element, ns: str, scormtype_attr: str, package: ScormPackage,

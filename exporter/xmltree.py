@@ -1,0 +1,31 @@
+"""Building XML files as lxml trees: every writer's manifests, items and question files go through here."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib) -> etree._Element:
+    """A child element with optional text; attribute names may be Clark names ({ns}name); None values are left out."""
+    el = etree.SubElement(parent, tag, {k: v for k, v in attrib.items() if v is not None})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def serialize(root: etree._Element, doctype: str | None = None) -> bytes:
+    """UTF-8 with an XML declaration, raw characters (never numeric references: Moodle stores those literally)."""
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True, doctype=doctype)
+
+
+class Namespace:
+    """Clark names in one namespace: `CP = Namespace(uri)`, then `CP("manifest")`."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+
+    def __call__(self, tag: str) -> str:
+        return f"{{{self.uri}}}{tag}"
+
+    def __str__(self) -> str:
+        return self.uri
