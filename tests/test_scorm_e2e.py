@@ -410,8 +410,10 @@ def test_course_mode_start_to_finish_by_next_links(lms, site, artifact, sample_c
     for n, p in enumerate(sample_course.pages):
         content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
                                   arg=p.title)
+        if p.quiz and n + 1 < len(sample_course.pages):
+            # the shell locks Next once the page has reported itself opened (its script runs after the h1 exists)
+            content.wait_for_selector('a[rel=next][aria-disabled="true"]:not([href])', timeout=5000)
         if p.quiz:
-            assert content.get_attribute("a[rel=next]", "aria-disabled") == "true"
             answer(content, items)
             score(content)
         if n + 1 < len(sample_course.pages):
