@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Artifact, Options, Writer
 from .html import HtmlWriter
+from .qti12 import CanvasQti12Writer
 from .scorm12 import Scorm12Writer
 from .scorm2004 import Scorm2004Writer
 
@@ -11,6 +12,7 @@ WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
     HtmlWriter,
     Scorm12Writer,
     Scorm2004Writer,
+    CanvasQti12Writer,
 )}
 
 __all__ = ["WRITERS", "Artifact", "Options", "Writer", "select"]

@@ -1,0 +1,168 @@
+"""Canvas's flavour of QTI 1.2, one course quiz at a time: the questestinterop document and Canvas's
+`assessment_meta.xml` settings, as Canvas's own exports and text2qti write them.
+
+Shared by `qti12` (a QTI .zip for Canvas's importer) and Common Cartridge 1.3 (which carries a copy
+of each quiz in this flavour). A quiz is one assessment whose root section holds one question group
+drawing `quiz.draw` items at 1 point each; every item is self-contained (stimulus, then statement).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .. import xhtml
+from ..model import Course, Item, Page, Quiz
+from ..xmltree import Namespace, serialize, sub
+
+QTI = Namespace("http://www.imsglobal.org/xsd/ims_qtiasiv1p2")
+CANVAS = Namespace("http://canvas.instructure.com/xsd/cccv1p0")
+XSI = Namespace("http://www.w3.org/2001/XMLSchema-instance")
+QTI_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
+CANVAS_LOCATION = f"{CANVAS} https://canvas.instructure.com/xsd/cccv1p0.xsd"
+
+POINTS_PER_ITEM = 1
+SCORE_RIGHT = "100"  # Canvas scores an item on 0-100, then scales it to the item's points
+RESPONSE = "response1"
+GENERAL_FB = "general_fb"  # Canvas's ident for feedback shown whatever the answer
+TITLE_LIMIT = 80
+
+
+def quiz_ident(quiz: Quiz) -> str:
+    """The Canvas quiz identifier: the assessment ident, assessment_meta's identifier and the manifest resource id."""
+    return quiz.id
+
+
+def meta_ident(quiz: Quiz) -> str:
+    """The manifest resource that holds the quiz's assessment_meta.xml."""
+    return f"{quiz_ident(quiz)}_meta"
+
+
+def answer_idents(item: Item) -> tuple[str, str]:
+    """The two answers' idents, in label order (the first label is right when item.answer is True)."""
+    return f"{item.id}_a1", f"{item.id}_a2"
+
+
+def question_type(quiz: Quiz) -> str:
+    """Canvas keeps a true_false_question only when its answers read True and False; other labels are two choices."""
+    return "true_false_question" if quiz.true_false else "multiple_choice_question"
+
+
+def points_possible(quiz: Quiz) -> int:
+    """What one attempt is worth: the drawn items, not the bank."""
+    return quiz.draw * POINTS_PER_ITEM
+
+
+def settings(quiz: Quiz) -> list[tuple[str, str]]:
+    """assessment_meta's settings after title and description, in the order Canvas writes them.
+
+    A graded quiz (quiz_type "assignment": it counts in the gradebook, where a "practice_quiz" is never
+    graded) set up for practice: unlimited attempts, the best one kept, right answers shown after every
+    submission, the two labels in the author's order, unpublished until the teacher publishes it."""
+    return [
+        ("shuffle_answers", "false"),
+        ("scoring_policy", "keep_highest"),
+        ("hide_results", ""),  # empty: results are never hidden
+        ("quiz_type", "assignment"),
+        ("points_possible", str(points_possible(quiz))),
+        ("require_lockdown_browser", "false"),
+        ("require_lockdown_browser_for_results", "false"),
+        ("require_lockdown_browser_monitor", "false"),
+        ("show_correct_answers", "true"),
+        ("anonymous_submissions", "false"),
+        ("could_be_locked", "false"),
+        ("allowed_attempts", "-1"),
+        ("one_question_at_a_time", "false"),
+        ("cant_go_back", "false"),
+        ("available", "false"),
+        ("one_time_results", "false"),
+        ("show_correct_answers_last_attempt", "false"),
+        ("only_visible_to_overrides", "false"),
+        ("module_locked", "false"),
+    ]
+
+
+def description_html(quiz: Quiz) -> str:
+    """The quiz description: the instruction, then the stimulus, as well-formed XHTML."""
+    parts = [f"<p>{quiz.instruction_html}</p>" if quiz.instruction_html.strip() else "", quiz.stimulus_html]
+    return xhtml.to_xhtml("\n".join(p for p in parts if p.strip()))
+
+
+def assessment_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
+    """The questestinterop document (Canvas flavour): one assessment, its root section, one question group."""
+    root = etree.Element(QTI("questestinterop"), nsmap={None: str(QTI), "xsi": str(XSI)})
+    root.set(XSI("schemaLocation"), QTI_LOCATION)
+    assessment = sub(root, QTI("assessment"), ident=quiz_ident(quiz), title=_title(page.title))
+    assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
+    _metadata(assessment, (("cc_maxattempts", "unlimited"),))
+    group = sub(sub(assessment, QTI("section"), ident="root_section"), QTI("section"),
+                ident=f"{quiz_ident(quiz)}_group", title=_title(page.title))
+    selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
+    sub(selection, QTI("selection_number"), str(quiz.draw))
+    sub(sub(selection, QTI("selection_extension")), QTI("points_per_item"), str(POINTS_PER_ITEM))
+    for item in quiz.items:
+        _item(group, quiz, item)
+    return serialize(root)
+
+
+def assessment_meta_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
+    """Canvas's settings for the quiz: title, description, points and the practice-quiz settings."""
+    root = etree.Element(CANVAS("quiz"), nsmap={None: str(CANVAS), "xsi": str(XSI)}, identifier=quiz_ident(quiz))
+    root.set(XSI("schemaLocation"), CANVAS_LOCATION)
+    sub(root, CANVAS("title"), _title(page.title))
+    sub(root, CANVAS("description"), description_html(quiz))
+    for name, value in settings(quiz):
+        sub(root, CANVAS(name), value)
+    sub(root, CANVAS("assignment_overrides"))
+    return serialize(root)
+
+
+def _title(text: str) -> str:
+    return xhtml.xml_chars(text).strip()
+
+
+def _metadata(parent: etree._Element, fields) -> None:
+    meta = sub(parent, QTI("qtimetadata"))
+    for label, entry in fields:
+        field = sub(meta, QTI("qtimetadatafield"))
+        sub(field, QTI("fieldlabel"), label)
+        sub(field, QTI("fieldentry"), entry)
+
+
+def _mattext(parent: etree._Element, text: str, texttype: str) -> None:
+    sub(sub(parent, QTI("material")), QTI("mattext"), text, texttype=texttype)
+
+
+def _item(parent: etree._Element, quiz: Quiz, item: Item) -> None:
+    """One self-contained question: two answers in label order, SCORE 100 for the right one, the explanation
+    as general feedback shown whatever the answer."""
+    answers = answer_idents(item)
+    right = answers[0] if item.answer else answers[1]
+    title = xhtml.shorten(xhtml.to_text(item.statement_html), TITLE_LIMIT) or "Question"
+    el = sub(parent, QTI("item"), ident=item.id, title=title)
+    _metadata(sub(el, QTI("itemmetadata")), (
+        ("question_type", question_type(quiz)),
+        ("points_possible", str(POINTS_PER_ITEM)),
+        ("original_answer_ids", ",".join(answers)),
+        ("assessment_question_identifierref", f"{item.id}_aq"),
+    ))
+    presentation = sub(el, QTI("presentation"))
+    _mattext(presentation, xhtml.to_xhtml(xhtml.question_html(quiz, item)), "text/html")
+    choices = sub(sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single"), QTI("render_choice"))
+    for ident, label in zip(answers, quiz.labels):
+        _mattext(sub(choices, QTI("response_label"), ident=ident), xhtml.xml_chars(label), "text/plain")
+    processing = sub(el, QTI("resprocessing"))
+    sub(sub(processing, QTI("outcomes")), QTI("decvar"), maxvalue="100", minvalue="0", varname="SCORE",
+        vartype="Decimal")
+    explanation = xhtml.to_xhtml(item.explanation_html)
+    if explanation:
+        shown = sub(processing, QTI("respcondition"), **{"continue": "Yes"})
+        sub(sub(shown, QTI("conditionvar")), QTI("other"))
+        sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=GENERAL_FB)
+    scored = sub(processing, QTI("respcondition"), **{"continue": "No"})
+    sub(sub(scored, QTI("conditionvar")), QTI("varequal"), right, respident=RESPONSE)
+    sub(scored, QTI("setvar"), SCORE_RIGHT, action="Set", varname="SCORE")
+    if explanation:
+        _mattext(sub(sub(el, QTI("itemfeedback"), ident=GENERAL_FB), QTI("flow_mat")), explanation, "text/html")
+
+
+__all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "meta_ident", "points_possible", "quiz_ident"]
