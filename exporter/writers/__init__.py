@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .base import Artifact, Options, Writer
+from .cc11 import Cc11Writer
+from .cc13 import Cc13Writer
 from .html import HtmlWriter
 from .qti12 import CanvasQti12Writer
 from .scorm12 import Scorm12Writer
@@ -13,6 +15,8 @@ WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
     Scorm12Writer,
     Scorm2004Writer,
     CanvasQti12Writer,
+    Cc11Writer,
+    Cc13Writer,
 )}
 
 __all__ = ["WRITERS", "Artifact", "Options", "Writer", "select"]

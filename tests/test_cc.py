@@ -1,0 +1,395 @@
+"""Common Cartridges (cc11, cc13) read back on their own with lxml: schema validity, the CC rules the XSDs do
+not check, the outline, every page and item, the question bank, Canvas's extension files, reproducibility."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from conftest import SAMPLE, assert_valid, run_cli, xml_schema
+from coursekit import AWKWARD_TITLE, awkward_course
+from exporter.reader import read_course
+from exporter.writers import WRITERS, Options
+from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
+
+FORMATS = ("cc11", "cc13")
+CP = {"cc11": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1",
+      "cc13": "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"}
+LOM = {"cc11": "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest",
+       "cc13": "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"}
+TAG = {"cc11": "imscc_xmlv1p1", "cc13": "imscc_xmlv1p3"}
+VERSION = {"cc11": "1.1.0", "cc13": "1.3.0"}
+MANIFEST_SCHEMA = {"cc11": "cc11/cc11libxml2validator.xsd", "cc13": "cc13/validator_driver.xsd"}
+QTI_SCHEMA = "cc11/ccv1p1_qtiasiv1p2p1_v1p0.xsd"  # the CC QTI profile; no v1p3 profile XSD in ../shared
+QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"
+Q = {"q": QTI}
+PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
+
+
+# ---- an independent reader -------------------------------------------------------------------------------
+
+@dataclass
+class Resource:
+    ident: str
+    type: str
+    href: str | None
+    files: list[str]
+    depends: list[str]
+
+
+@dataclass
+class Entry:
+    ident: str
+    title: str
+    ref: str
+    children: int
+
+
+@dataclass
+class Module:
+    ident: str
+    title: str | None
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Cartridge:
+    fmt: str
+    files: dict[str, bytes]
+    root: etree._Element
+    resources: dict[str, Resource]
+    root_item: etree._Element
+    modules: list[Module]
+
+    def ns(self) -> dict[str, str]:
+        return {"cp": CP[self.fmt], "lom": LOM[self.fmt]}
+
+    def xml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.files[name], PARSER)
+
+    def of_type(self, kind: str) -> list[Resource]:
+        return [r for r in self.resources.values() if r.type == kind]
+
+
+def read_cartridge(fmt: str, data: bytes) -> Cartridge:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    assert "imsmanifest.xml" in files, "the manifest must sit at the zip root"
+    root = etree.fromstring(files["imsmanifest.xml"], PARSER)
+    ns = {"cp": CP[fmt]}
+    resources = {}
+    for res in root.iterfind("cp:resources/cp:resource", ns):
+        ident = res.get("identifier")
+        assert ident not in resources, f"resource {ident} twice"
+        resources[ident] = Resource(ident, res.get("type"), res.get("href"),
+                                    [f.get("href") for f in res.iterfind("cp:file", ns)],
+                                    [d.get("identifierref") for d in res.iterfind("cp:dependency", ns)])
+    orgs = root.findall("cp:organizations/cp:organization", ns)
+    assert len(orgs) == 1, "one organization"
+    assert orgs[0].get("structure") == "rooted-hierarchy"
+    tops = orgs[0].findall("cp:item", ns)
+    assert len(tops) == 1, "one root item"
+    modules = []
+    for mod in tops[0].iterfind("cp:item", ns):
+        module = Module(mod.get("identifier"), mod.findtext("cp:title", namespaces=ns))
+        for it in mod.iterfind("cp:item", ns):
+            module.entries.append(Entry(it.get("identifier"), it.findtext("cp:title", namespaces=ns),
+                                        it.get("identifierref"), len(it.findall("cp:item", ns))))
+        modules.append(module)
+    return Cartridge(fmt, files, root, resources, tops[0], modules)
+
+
+@dataclass
+class ReadItem:
+    ident: str
+    profile: str
+    question: str  # text
+    labels: list[str]  # texts, in order
+    right: str  # label text
+    explanation: str  # text
+
+
+def mattext(el: etree._Element | None) -> str:
+    """The HTML a mattext holds (escaped markup, read as characters)."""
+    return "" if el is None else (el.text or "")
+
+
+def read_items(parent: etree._Element) -> list[ReadItem]:
+    """Items as a CC consumer reads them, checking on the way the rules Moodle's importer depends on."""
+    out = []
+    for item in parent.iterfind("q:item", Q):
+        ident = item.get("ident")
+        fields = {f.findtext("q:fieldlabel", namespaces=Q): f.findtext("q:fieldentry", namespaces=Q)
+                  for f in item.iterfind("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", Q)}
+        profile = fields.get("cc_profile")
+        assert profile in ("cc.true_false.v0p1", "cc.multiple_choice.v0p1"), (ident, profile)
+        question = text_of(mattext(item.find("q:presentation/q:material/q:mattext", Q)))
+        labels = item.findall("q:presentation/q:response_lid/q:render_choice/q:response_label", Q)
+        assert len(labels) == 2, ident
+        idents = [lab.get("ident") for lab in labels]
+        if profile == "cc.true_false.v0p1":
+            assert idents == ["true", "false"], f"{ident}: true_false labels must be exactly true/false: {idents}"
+        texts = {lab.get("ident"): text_of(mattext(lab.find("q:material/q:mattext", Q))) for lab in labels}
+        feedback = {fb.get("ident"): text_of(mattext(fb.find("q:flow_mat/q:material/q:mattext", Q)))
+                    for fb in item.iterfind("q:itemfeedback", Q)}
+        right, general = [], []
+        for cond in item.iterfind("q:resprocessing/q:respcondition", Q):
+            links = [d.get("linkrefid") for d in cond.iterfind("q:displayfeedback", Q)]
+            assert all(link in feedback for link in links), f"{ident}: displayfeedback without its itemfeedback"
+            if cond.get("continue") == "Yes":
+                assert cond.find("q:conditionvar/q:other", Q) is not None
+                general += links
+                continue
+            answer = cond.findtext("q:conditionvar/q:varequal", namespaces=Q)
+            assert answer in texts, f"{ident}: condition on an unknown answer {answer}"
+            assert links, f"{ident}: answer {answer} has no feedback of its own"
+            if any((s.text or "").strip() for s in cond.iterfind("q:setvar", Q)):
+                assert cond.findtext("q:setvar", namespaces=Q) == "100"
+                right.append(answer)
+        assert len(right) == 1, f"{ident}: exactly one answer must set a score: {right}"
+        assert len(general) <= 1
+        explanation = feedback[general[0]] if general else ""
+        out.append(ReadItem(ident, profile, question, [texts[i] for i in idents], texts[right[0]], explanation))
+    return out
+
+
+# ---- fixtures ----------------------------------------------------------------------------------------------
+
+@pytest.fixture(params=["sample", "corpus"])
+def course(request):
+    return request.getfixturevalue(f"{request.param}_course")
+
+
+@pytest.fixture(params=FORMATS)
+def fmt(request):
+    return request.param
+
+
+@pytest.fixture
+def cart(fmt, course, artifact) -> Cartridge:
+    return read_cartridge(fmt, artifact(fmt, course))
+
+
+# ---- tests -------------------------------------------------------------------------------------------------
+
+def test_manifest_valid_with_metadata(cart, course):
+    assert_valid(xml_schema(MANIFEST_SCHEMA[cart.fmt]), cart.root, f"{cart.fmt} manifest")
+    head = cart.files["imsmanifest.xml"][:1024].decode("utf-8", "replace")
+    assert f'xmlns="{CP[cart.fmt]}"' in head, "the default namespace must be declared in the first 1024 bytes"
+    ns = cart.ns()
+    assert cart.root.findtext("cp:metadata/cp:schema", namespaces=ns) == "IMS Common Cartridge"
+    assert cart.root.findtext("cp:metadata/cp:schemaversion", namespaces=ns) == VERSION[cart.fmt]
+    general = cart.root.find("cp:metadata/lom:lom/lom:general", ns)
+    assert general is not None, "lomimscc:lom with its general block"
+    assert general.findtext("lom:title/lom:string", namespaces=ns) == course.title
+    assert general.findtext("lom:language", namespaces=ns) == course.language
+    assert general.findtext("lom:description/lom:string", namespaces=ns).strip()
+    if course.description:
+        assert general.findtext("lom:description/lom:string", namespaces=ns) == course.description.strip()
+
+
+def test_cc_rules_beyond_the_schema(cart):
+    ns = cart.ns()
+    for res in cart.resources.values():
+        if res.type.endswith("/assessment") or res.type.endswith("/question-bank"):
+            assert res.href is None and len(res.files) == 1, f"{res.ident}: one file, no href"
+        if res.type == "webcontent":
+            assert res.href in res.files, f"{res.ident}: webcontent href must be one of its files"
+        for dep in res.depends:
+            assert dep in cart.resources, f"{res.ident} depends on a missing {dep}"
+    assert cart.root_item.find("cp:title", ns) is None, "the root item is untitled"
+    assert cart.modules and all(m.title for m in cart.modules), "every module is titled"
+    idents = [el.get("identifier") for el in cart.root.iter() if el.get("identifier")]
+    assert len(idents) == len(set(idents)), "identifiers are unique"
+    for item in cart.root.iterfind(".//cp:item[@identifierref]", ns):
+        assert item.find("cp:item", ns) is None, "an item with identifierref has no child items"
+        assert item.get("identifierref") in cart.resources
+        assert item.findtext("cp:title", namespaces=ns)
+    assert len(cart.of_type(f"imsqti_xmlv1p2/{TAG[cart.fmt]}/question-bank")) == 1, "one question bank"
+
+
+def test_listed_files_are_the_zip(cart):
+    listed = [f for r in cart.resources.values() for f in r.files]
+    assert len(listed) == len(set(listed)), "each file listed once"
+    assert set(listed) == set(cart.files) - {"imsmanifest.xml"}
+
+
+def test_outline_pages_and_quizzes_in_order(cart, course):
+    assert [m.title for m in cart.modules] == [g.title for g in course.groups]
+    assessment = f"imsqti_xmlv1p2/{TAG[cart.fmt]}/assessment"
+    for module, group in zip(cart.modules, course.groups):
+        expected = []
+        for page in group.pages:
+            expected.append(("webcontent", page.title))
+            if page.quiz:
+                expected.append((assessment, None))
+        got = [(cart.resources[e.ref].type, e.title) for e in module.entries]
+        assert [t for t, _ in got] == [t for t, _ in expected], module.title
+        assert [title for (_, title), (_, want) in zip(got, expected) if want] == [p.title for p in group.pages]
+    pages = [e for m in cart.modules for e in m.entries if cart.resources[e.ref].type == "webcontent"]
+    quizzes = [e for m in cart.modules for e in m.entries if cart.resources[e.ref].type == assessment]
+    assert len(pages) == len(course.pages) and len(quizzes) == len(course.quizzes)
+    assert len(cart.of_type(assessment)) == len(course.quizzes)
+
+
+def test_corpus_counts(fmt, corpus_course, artifact):
+    cart = read_cartridge(fmt, artifact(fmt, corpus_course))
+    assessment = f"imsqti_xmlv1p2/{TAG[fmt]}/assessment"
+    entries = [cart.resources[e.ref].type for m in cart.modules for e in m.entries]
+    assert (len(cart.modules), entries.count("webcontent"), entries.count(assessment)) == (5, 58, 51)
+    bank = cart.of_type(f"imsqti_xmlv1p2/{TAG[fmt]}/question-bank")[0]
+    items = read_items(cart.xml(bank.files[0]).find("q:objectbank", Q))
+    assert len(items) == 644
+
+
+def test_pages_are_styled_self_contained_html(cart, course):
+    by_ref = {e.ref: e for m in cart.modules for e in m.entries}
+    for page in course.pages:
+        res = cart.resources[by_ref[page.id].ref] if page.id in by_ref else None
+        assert res is not None and res.type == "webcontent", page.title
+        doc = lxml.html.document_fromstring(cart.files[res.href])
+        assert doc.findtext(".//title") == page.title
+        text = " ".join(doc.find(".//main").text_content().split())
+        assert text_of(page.body_html) in text and text_of(page.after_html) in text
+        if cart.fmt == "cc13":  # Canvas takes a page's identity from its meta identifier
+            assert doc.xpath("string(//meta[@name='identifier']/@content)") == res.ident
+        sheets = doc.xpath("//link[@rel='stylesheet']/@href")
+        assert sheets, "each page carries the course stylesheet"
+        for ref in doc.xpath("//@href | //@src"):
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+                continue  # external, in-page, or site-absolute (the reader makes those absolute with --site-url)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(res.href), unquote(parts.path)))
+            assert target in cart.files, f"{res.href}: link {ref} does not resolve inside the cartridge"
+            owner = [r.ident for r in cart.resources.values() if target in r.files]
+            assert owner, target
+            if target != res.href and cart.resources[owner[0]].type == "webcontent" and \
+                    not target.startswith("wiki_content/"):
+                assert owner[0] in res.depends, f"{res.href} uses {target} without depending on it"
+
+
+def test_qti_files_valid_and_items_round_trip(cart, course):
+    schema = xml_schema(QTI_SCHEMA)
+    assessment = f"imsqti_xmlv1p2/{TAG[cart.fmt]}/assessment"
+    by_ref = {e.ref: e for m in cart.modules for e in m.entries}
+    quizzes = [by_ref[r.ident] for r in cart.of_type(assessment)]
+    order = {e.ident: n for n, e in enumerate(e for m in cart.modules for e in m.entries)}
+    quizzes.sort(key=lambda e: order[e.ident])
+    expected = expected_quizzes(course)
+    assert len(quizzes) == len(expected)
+    everything: Counter = Counter()
+    for entry, want in zip(quizzes, expected):
+        res = cart.resources[entry.ref]
+        doc = cart.xml(res.files[0])
+        assert_valid(schema, doc, res.files[0])
+        node = doc.find("q:assessment", Q)
+        assert node.get("ident") == res.ident
+        fields = {f.findtext("q:fieldlabel", namespaces=Q): f.findtext("q:fieldentry", namespaces=Q)
+                  for f in node.iterfind("q:qtimetadata/q:qtimetadatafield", Q)}
+        assert fields["cc_profile"] == "cc.exam.v0p1"
+        sections = node.findall("q:section", Q)
+        assert len(sections) == 1 and sections[0].find("q:section", Q) is None
+        assert not doc.xpath("//q:selection_ordering", namespaces=Q), "the CC profile has no selection"
+        assert want.page_title in node.get("title") and want.page_title in entry.title
+        items = read_items(sections[0])
+        want_profile = "cc.true_false.v0p1" if want.labels == ("True", "False") else "cc.multiple_choice.v0p1"
+        assert {i.profile for i in items} == {want_profile}
+        assert all(i.labels == [" ".join(lab.split()) for lab in want.labels] for i in items)  # labels are text
+        got = Counter(item_key(strip_stimulus(i.question, want.stimulus), i.right, i.explanation) for i in items)
+        assert got == want.items, want.page_title
+        everything += got
+    bank = cart.of_type(f"imsqti_xmlv1p2/{TAG[cart.fmt]}/question-bank")[0]
+    doc = cart.xml(bank.files[0])
+    assert_valid(schema, doc, bank.files[0])
+    stimuli = {text_of(q.stimulus_html) for q in course.quizzes if q.stimulus_html}
+    bank_items = read_items(doc.find("q:objectbank", Q))
+    assert len(bank_items) == len(course.items)
+    assert len({i.ident for i in bank_items}) == len(bank_items), "Moodle keys a file's questions by ident"
+
+    def unstimulated(text: str) -> str:
+        lead = max((s for s in stimuli if text.startswith(s)), key=len, default="")
+        return strip_stimulus(text, lead)
+
+    got = Counter(item_key(unstimulated(i.question), i.right, i.explanation) for i in bank_items)
+    assert got == everything
+
+
+def test_canvas_extension_files(course, artifact):
+    fmt = "cc13"
+    cart = read_cartridge(fmt, artifact(fmt, course))
+    lar = f"associatedcontent/{TAG[fmt]}/learning-application-resource"
+    settings = [r for r in cart.of_type(lar) if r.href == "course_settings/canvas_export.txt"]
+    assert len(settings) == 1
+    assert {"course_settings/course_settings.xml", "course_settings/module_meta.xml"} <= set(settings[0].files)
+    canvas_course = cart.xml("course_settings/course_settings.xml")
+    assert canvas_course.findtext(f"{{{CANVAS}}}title") == course.title
+    quizzes = cart.of_type(f"imsqti_xmlv1p2/{TAG[fmt]}/assessment")
+    draws = {q.id: q.draw for q in course.quizzes}
+    for res in quizzes:
+        metas = [cart.resources[d] for d in res.depends if cart.resources[d].type == lar]
+        assert len(metas) == 1, f"{res.ident}: one assessment_meta resource"
+        meta = metas[0]
+        assert meta.href == f"{res.ident}/assessment_meta.xml" and meta.href in meta.files
+        qti_copy = f"non_cc_assessments/{res.ident}.xml.qti"
+        assert qti_copy in meta.files and qti_copy in cart.files
+        assert cart.xml(meta.href).get("identifier") == res.ident
+        doc = cart.xml(qti_copy)
+        assert doc.find("q:assessment", Q).get("ident") == res.ident
+        groups = doc.findall("q:assessment/q:section/q:section", Q)
+        assert len(groups) == 1
+        draw = int(groups[0].findtext("q:selection_ordering/q:selection/q:selection_number", namespaces=Q))
+        cc_doc = cart.xml(res.files[0])
+        assert draw == draws[res.ident]
+        assert len(groups[0].findall("q:item", Q)) == len(cc_doc.findall("q:assessment/q:section/q:item", Q))
+    modules = cart.xml("course_settings/module_meta.xml")
+    c = {"c": CANVAS}
+    canvas_modules = modules.findall("c:module", c)
+    assert [m.get("identifier") for m in canvas_modules] == [m.ident for m in cart.modules]
+    kinds = {"webcontent": "WikiPage", f"imsqti_xmlv1p2/{TAG[fmt]}/assessment": "Quizzes::Quiz"}
+    for canvas_module, module in zip(canvas_modules, cart.modules):
+        assert canvas_module.findtext("c:title", namespaces=c) == module.title
+        items = canvas_module.findall("c:items/c:item", c)
+        assert [(i.get("identifier"), i.findtext("c:identifierref", namespaces=c)) for i in items] == \
+            [(e.ident, e.ref) for e in module.entries]
+        assert [i.findtext("c:content_type", namespaces=c) for i in items] == \
+            [kinds[cart.resources[e.ref].type] for e in module.entries]
+        assert [int(i.findtext("c:position", namespaces=c)) for i in items] == list(range(1, len(items) + 1))
+    wiki = [n for n in cart.files if n.startswith("wiki_content/")]
+    assert all(n.endswith(".html") for n in wiki), "Canvas makes a Page of every file in wiki_content/"
+    assert len(wiki) == len(course.pages)
+    shared = [r for r in cart.of_type("webcontent") if r.href.startswith("web_resources/")]
+    assert all(r.files == [r.href] for r in shared), "Canvas makes a course file of each web_resources resource"
+    assert {r.href[len("web_resources/"):] for r in shared} >= set(course.files)
+
+
+def test_determinism(fmt, course):
+    first = WRITERS[fmt]().write(course, Options()).data
+    again = WRITERS[fmt]().write(course, Options()).data
+    assert first == again
+
+
+def test_awkward_text_survives(fmt, tmp_path):
+    course, _ = read_course(awkward_course(tmp_path / "awkward"))
+    data = WRITERS[fmt]().write(course, Options()).data
+    cart = read_cartridge(fmt, data)
+    assert_valid(xml_schema(MANIFEST_SCHEMA[fmt]), cart.root, "awkward manifest")
+    assert b"&#" not in cart.files["imsmanifest.xml"], "raw UTF-8, no numeric references"
+    assert cart.modules[0].title == AWKWARD_TITLE
+    test_qti_files_valid_and_items_round_trip(cart, course)
+    test_pages_are_styled_self_contained_html(cart, course)
+
+
+def test_cli_builds_both_cartridges(tmp_path):
+    r = run_cli("build", SAMPLE, "--out", tmp_path, "--format", "cc11,cc13")
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert any(n.endswith("-cc11.imscc") for n in names) and any(n.endswith("-cc13.imscc") for n in names)
