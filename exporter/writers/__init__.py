@@ -7,6 +7,8 @@ from .cc11 import Cc11Writer
 from .cc13 import Cc13Writer
 from .html import HtmlWriter
 from .qti12 import CanvasQti12Writer
+from .qti21 import Qti21Writer
+from .qti30 import Qti30Writer
 from .scorm12 import Scorm12Writer
 from .scorm2004 import Scorm2004Writer
 
@@ -15,6 +17,8 @@ WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
     Scorm12Writer,
     Scorm2004Writer,
     CanvasQti12Writer,
+    Qti21Writer,
+    Qti30Writer,
     Cc11Writer,
     Cc13Writer,
 )}
