@@ -201,6 +201,13 @@ def test_practice_settings(course, artifact):
         assert meta_value(meta, "show_correct_answers_last_attempt") == "false"
         assert meta_value(meta, "shuffle_answers") == "false"
         assert meta_value(meta, "hide_results") == ""
+        # the gradebook entry Canvas needs when it takes a package for one of its own exports (cc13)
+        assignment = meta.find("c:assignment", NS)
+        assert assignment is not None and assignment.get("identifier")
+        assert assignment.findtext("c:quiz_identifierref", namespaces=NS) == meta.get("identifier")
+        assert assignment.findtext("c:points_possible", namespaces=NS) == meta_value(meta, "points_possible")
+        assert assignment.findtext("c:submission_types", namespaces=NS) == "online_quiz"
+        assert assignment.findtext("c:grading_type", namespaces=NS) == "points"
 
 
 def test_corpus_counts(corpus_course, artifact):

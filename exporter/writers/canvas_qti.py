@@ -112,8 +112,31 @@ def assessment_meta_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
     sub(root, CANVAS("description"), description_html(quiz))
     for name, value in settings(quiz):
         sub(root, CANVAS(name), value)
+    _assignment(root, page, quiz)
     sub(root, CANVAS("assignment_overrides"))
     return serialize(root)
+
+
+def assignment_ident(quiz: Quiz) -> str:
+    return f"{quiz_ident(quiz)}_assignment"
+
+
+def _assignment(parent: etree._Element, page: Page, quiz: Quiz) -> None:
+    """The quiz's gradebook entry. Canvas builds one itself for a graded quiz from a plain QTI or CC import, but
+    not when it takes the package for one of its own exports (a cartridge with course_settings/): then only this
+    block gives the quiz its assignment, so every quiz carries it, as Canvas's exports and text2qti do."""
+    el = sub(parent, CANVAS("assignment"), identifier=assignment_ident(quiz))
+    for name, value in (
+        ("title", _title(page.title)),
+        ("workflow_state", "unpublished"),  # published with the quiz
+        ("quiz_identifierref", quiz_ident(quiz)),
+        ("points_possible", str(points_possible(quiz))),
+        ("grading_type", "points"),
+        ("submission_types", "online_quiz"),
+        ("all_day", "false"),
+        ("omit_from_final_grade", "false"),
+    ):
+        sub(el, CANVAS(name), value)
 
 
 def _title(text: str) -> str:
