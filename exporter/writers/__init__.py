@@ -6,6 +6,7 @@ from .base import Artifact, Options, Writer
 from .cc11 import Cc11Writer
 from .cc13 import Cc13Writer
 from .html import HtmlWriter
+from .moodle import MoodleXmlWriter
 from .qti12 import CanvasQti12Writer
 from .qti21 import Qti21Writer
 from .qti30 import Qti30Writer
@@ -19,6 +20,7 @@ WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
     CanvasQti12Writer,
     Qti21Writer,
     Qti30Writer,
+    MoodleXmlWriter,
     Cc11Writer,
     Cc13Writer,
 )}
