@@ -20,11 +20,68 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 
 
+# A list line whose content is one base64 word: a quiz item. Markdown's inline pass leaves such a word as it is,
+# at a cost (every inline pattern tried on every item), so a run of them goes through Markdown as one stand-in item.
+_B64_LINE = re.compile(r"^[-*+] +[A-Za-z0-9+/]{8,}={0,2}[ \t]*$")
+_STAND_IN = re.compile(r"exporterbank(\d+)x")
+
+
 def render(source: str) -> etree._Element:
     """Markdown (kramdown flavour: IALs, inline HTML, entities) into a <div> holding the blocks."""
+    folded, runs = _fold_banks(source)
+    if runs:
+        tree = _render(folded)
+        if _unfold_banks(tree, runs):
+            return tree
+    return _render(source)  # no bank, or one in a shape the stand-in does not reproduce exactly
+
+
+def _render(source: str) -> etree._Element:
     _md.reset()
     html = _md.convert(hearts(source))
     return lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
+
+
+def _fold_banks(source: str) -> tuple[str, list[list[str]]]:
+    """Each run of base64 list lines, standing alone between blank lines, replaced by one stand-in list line."""
+    if _STAND_IN.search(source):
+        return source, []
+    lines = source.split("\n")
+    out: list[str] = []
+    runs: list[list[str]] = []
+    n = 0
+    while n < len(lines):
+        end = n
+        while end < len(lines) and _B64_LINE.match(lines[end]):
+            end += 1
+        if end > n and (n == 0 or not lines[n - 1].strip()) and (end == len(lines) or not lines[end].strip()):
+            out.append(f"{lines[n][0]} exporterbank{len(runs)}x")
+            runs.append([line.split(None, 1)[1].strip() for line in lines[n:end]])
+            n = end
+        else:
+            out.append(lines[n])
+            n += 1
+    return "\n".join(out), runs
+
+
+def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
+    """Put each run's items back where its stand-in was rendered. Only a tight list item (`<li>stand-in</li>`)
+    is taken: in a loose list Markdown wraps items in paragraphs its own way, so False: render in full."""
+    found = 0
+    for li in list(tree.iter("li")):
+        m = _STAND_IN.fullmatch((li.text or "").strip())
+        if not m:
+            continue
+        if len(li) or int(m.group(1)) >= len(runs):
+            return False
+        parent, at = li.getparent(), li.getparent().index(li)
+        parent.remove(li)
+        for n, word in enumerate(runs[int(m.group(1))]):
+            new = etree.Element("li")
+            new.text, new.tail = word, li.tail
+            parent.insert(at + n, new)
+        found += 1
+    return found == len(runs)
 
 
 def inner_html(el: etree._Element) -> str:

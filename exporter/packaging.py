@@ -21,7 +21,7 @@ def zip_bytes(files: dict[str, bytes | str]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # unix, so the mode below is read
             info.external_attr = 0o100644 << 16
-            zf.writestr(info, data.encode("utf-8") if isinstance(data, str) else data, compresslevel=9)
+            zf.writestr(info, data.encode("utf-8") if isinstance(data, str) else data, compresslevel=6)
     return buf.getvalue()
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 HEART = "\u2764"
+# Text nh3 returns unchanged: no markup, no entity, none of the characters its HTML serializer rewrites
+# (CR becomes LF, NUL is dropped, a no-break space becomes &nbsp;). Most statements are such text.
+_PLAIN = re.compile("[^<>&\r\x00\u00a0]*")
 
 INLINE_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins",
@@ -31,8 +36,10 @@ def hearts(text: str) -> str:
 
 def clean_inline(html: str) -> str:
     """Statement, explanation, instruction: inline markup and text only."""
-    return nh3.clean(hearts(html), tags=INLINE_TAGS, attributes=ATTRIBUTES,
-                     link_rel="noopener noreferrer").strip()
+    html = hearts(html)
+    if _PLAIN.fullmatch(html):
+        return html.strip()
+    return nh3.clean(html, tags=INLINE_TAGS, attributes=ATTRIBUTES, link_rel="noopener noreferrer").strip()
 
 
 def clean_blocks(html: str) -> str:

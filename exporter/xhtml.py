@@ -8,6 +8,8 @@ Model fragments are already sanitized and hold no named entities; this module on
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
 import lxml.html
 from lxml import etree
 
@@ -41,17 +43,30 @@ def parse_fragment(html: str) -> etree._Element:
     return lxml.html.fragment_fromstring(xml_chars(html) or "", create_parent="div")
 
 
+def _plain(html: str) -> bool:
+    """Text with no markup and no entity: its XHTML is itself (with `>` escaped), no parse needed."""
+    return "<" not in html and "&" not in html and "\r" not in html
+
+
+@lru_cache(maxsize=1 << 16)  # every writer of a build converts the same fragments: parse each once
 def to_xhtml(html: str) -> str:
     """The fragment as well-formed XHTML text (`<br/>`, every element closed, `&`/`<` escaped), no namespace."""
+    return _escape(xml_chars(html)).strip() if _plain(html) else parsed_xhtml(html)
+
+
+def parsed_xhtml(html: str) -> str:
+    """`to_xhtml` by parsing the fragment, whatever it holds."""
     div = parse_fragment(html)
     out = [_escape(div.text)] if div.text else []
     out += [etree.tostring(child, encoding="unicode", method="xml", with_tail=True) for child in div]
     return "".join(out).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def to_text(html: str) -> str:
     """What a reader sees of the fragment, as one line of plain text."""
-    return _SPACE.sub(" ", parse_fragment(html).text_content()).strip()
+    text = xml_chars(html) if _plain(html) else parse_fragment(html).text_content()
+    return _SPACE.sub(" ", text).strip()
 
 
 def shorten(text: str, limit: int) -> str:
@@ -68,6 +83,13 @@ def question_html(quiz, item) -> str:
     """A self-contained question: the quiz's stimulus (shared context), then the statement."""
     statement = f"<p>{item.statement_html}</p>"
     return f"{quiz.stimulus_html}\n{statement}" if quiz.stimulus_html else statement
+
+
+def question_xhtml(quiz, item) -> str:
+    """`to_xhtml(question_html(quiz, item))`, made from the stimulus converted once per quiz and the statement
+    (an inline fragment, so it stays whole inside the paragraph)."""
+    statement = f"<p>{to_xhtml(item.statement_html)}</p>"
+    return f"{to_xhtml(quiz.stimulus_html)}\n{statement}" if quiz.stimulus_html.strip() else statement
 
 
 def append_html(parent: etree._Element, html: str, ns: str, allowed: dict[str, set[str]] = QTI_HTML,
@@ -152,5 +174,5 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["QTI_HTML", "append_html", "parse_fragment", "question_html", "shorten", "to_text",
+__all__ = ["QTI_HTML", "append_html", "parse_fragment", "question_html", "question_xhtml", "shorten", "to_text",
            "to_xhtml", "xml_chars"]

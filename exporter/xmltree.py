@@ -7,7 +7,9 @@ from lxml import etree
 
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib) -> etree._Element:
     """A child element with optional text; attribute names may be Clark names ({ns}name); None values are left out."""
-    el = etree.SubElement(parent, tag, {k: v for k, v in attrib.items() if v is not None})
+    if None in attrib.values():
+        attrib = {k: v for k, v in attrib.items() if v is not None}
+    el = etree.SubElement(parent, tag, attrib)
     if text is not None:
         el.text = text
     return el

@@ -100,3 +100,16 @@ def test_well_formed_pages_always_read(tmp_path_factory, title, body, stimulus, 
         assert item.answer == a
         assert html.unescape(item.statement_html).strip() == s.strip()
         assert html.unescape(item.explanation_html).strip() == e.strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60))
+def test_plain_text_fast_path_matches_the_sanitizer(text):
+    """clean_inline skips nh3 for text with no markup; the result must be what nh3 would return."""
+    import nh3
+
+    from exporter.sanitize import ATTRIBUTES, INLINE_TAGS, clean_inline, hearts
+
+    expected = nh3.clean(hearts(text), tags=INLINE_TAGS, attributes=ATTRIBUTES,
+                         link_rel="noopener noreferrer").strip()
+    assert clean_inline(text) == expected

@@ -169,7 +169,7 @@ def _item(parent: etree._Element, quiz: Quiz, item: Item) -> None:
         ("assessment_question_identifierref", f"{item.id}_aq"),
     ))
     presentation = sub(el, QTI("presentation"))
-    _mattext(presentation, xhtml.to_xhtml(xhtml.question_html(quiz, item)), "text/html")
+    _mattext(presentation, xhtml.question_xhtml(quiz, item), "text/html")
     choices = sub(sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single"), QTI("render_choice"))
     for ident, label in zip(answers, quiz.labels):
         _mattext(sub(choices, QTI("response_label"), ident=ident), xhtml.xml_chars(label), "text/plain")

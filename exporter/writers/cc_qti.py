@@ -84,7 +84,7 @@ def item_element(parent: etree._Element, quiz: Quiz, item: Item) -> etree._Eleme
     _fields(sub(sub(el, QTI("itemmetadata")), QTI("qtimetadata")), (("cc_profile", profile(quiz)),
                                                                    ("cc_weighting", "1")))
     presentation = sub(el, QTI("presentation"))
-    _html(presentation, xhtml.to_xhtml(xhtml.question_html(quiz, item)))
+    _html(presentation, xhtml.question_xhtml(quiz, item))
     lid = sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single")
     choices = sub(lid, QTI("render_choice"), shuffle="No")
     for ident, label in zip(answers, quiz.labels):

@@ -15,7 +15,7 @@ import html
 from lxml import etree
 
 from ..model import Course, Item, Page, Quiz
-from ..xhtml import question_html, shorten, to_text, to_xhtml, xml_chars
+from ..xhtml import question_xhtml, shorten, to_text, to_xhtml, xml_chars
 from ..xmltree import serialize, sub
 from .base import Artifact, Options, Writer
 
@@ -96,7 +96,7 @@ class MoodleXmlWriter(Writer):
         question = sub(root, "question", type=kind)
         text_field(question, "name", f"{plain_name(shorten(to_text(item.statement_html), NAME_LIMIT))} "
                                      f"[{short_id(course, item)}]")
-        html_field(question, "questiontext", to_xhtml(question_html(quiz, item)))
+        html_field(question, "questiontext", question_xhtml(quiz, item))
         html_field(question, "generalfeedback", explanation)
         sub(question, "defaultgrade", "1")
         sub(question, "penalty", "0")  # practice: no penalty

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -30,6 +31,11 @@ TITLE_LIMIT = 80
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+@lru_cache(maxsize=None)  # a few dozen names, asked for once per element
+def _kebab(camel: str) -> str:
+    return _UPPER.sub("-", camel).lower()
+
+
 @dataclass(frozen=True)
 class Dialect:
     """A QTI version's spelling: its namespace, schema location, and 3.0's `qti-` kebab-case names."""
@@ -39,7 +45,7 @@ class Dialect:
     kebab: bool  # QTI 3.0: `qti-` + kebab-case element names, kebab-case attribute names
 
     def name(self, camel: str) -> str:
-        return _UPPER.sub("-", camel).lower() if self.kebab else camel
+        return _kebab(camel) if self.kebab else camel
 
     def tag(self, camel: str) -> str:
         return f"{{{self.ns}}}" + ("qti-" + self.name(camel) if self.kebab else camel)
