@@ -17,6 +17,7 @@ from .sanitize import clean_blocks, clean_inline
 
 _IAL_N = re.compile(r"^\s*\{:[^}]*\bdata-n\s*=")
 _LIST_LINE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$")
+_IAL_TEXT = re.compile(r"\{:[^}]*\bdata-n\s*=")
 _SPLIT = re.compile(r"^(.*?)/([YyNn])/(.*)$", re.DOTALL)
 
 
@@ -36,6 +37,7 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
     starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
     ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
     if not starts:
+        _unread_quiz_attributes(blocks, shown, ial_lines, report)
         return Cut(blocks, [], None)
     if len(starts) > 1:
         for k in range(1, len(starts)):
@@ -96,6 +98,17 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
         line=line or 0,
     )
     return Cut(blocks[:start], blocks[lists[0] + 1:], quiz)
+
+
+def _unread_quiz_attributes(blocks: list, shown: str, ial_lines: list[int], report: Report) -> None:
+    """A quiz's attribute list that Markdown did not read stays on the page as text (its inline pass changed
+    `*...*` or backticks inside the list first): an error, never a page whose quiz silently disappears."""
+    for block in blocks:
+        if block.tag == "p" and _IAL_TEXT.search("".join(block.xpath(".//text()[not(ancestor::code)]"))):
+            report.error(shown, ial_lines[0] if ial_lines else None,
+                         "this quiz's attribute list could not be read: Markdown changed it before it was read "
+                         "(a '*', '_' or '`' in data-opt?); write the labels as plain text, e.g. data-opt=\"Yes,No\"")
+            return
 
 
 def _item_lines(lines: list[str], first_line: int, from_index: int) -> list[int]:

@@ -168,3 +168,18 @@ def test_usage_errors_exit_2(course, tmp_path):
     assert not (tmp_path / "o").exists()
     assert run_cli("build", tmp_path / "nowhere").returncode == 2
     assert run_cli("frobnicate").returncode == 2
+
+
+@pytest.mark.parametrize("opt", ["Yes *really*,No", "Yes `sure`,No"])
+def test_quiz_attributes_markdown_would_rewrite(course, out, opt):
+    """Markdown's inline pass rewrites `*...*` and backticks inside the attribute list before it is read:
+    the quiz would vanish from every format, so it is an error at the attribute list's line."""
+    replace(course, "b.md", page("Second page", 1, "Text.\n\n" + quiz(1, ITEMS, opt=opt)))
+    fails(course, out, "b.md", 9, "attribute list could not be read")
+
+
+def test_quiz_syntax_shown_in_code_is_not_an_error(course, out):
+    replace(course, "c.md", page("Chapter two", 2, 'Write `{: data-n="6"}` after the instruction.\n\n'
+                                 '    {: #quiz data-n="6"}\n', kind="chapter"))
+    r = run_cli("build", course, "--out", out, "--format", "html")
+    assert r.returncode == 0, r.stderr
