@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import Report
 from .model import Course
 from .packaging import write_atomic
+from .parallel import write_all
 from .reader import read_course
 from .writers import Options, select
 
@@ -50,17 +51,17 @@ class BuildResult:
 
 
 def build(content: Path, out: Path, formats: str = "all", overrides: dict | None = None,
-          options: Options | None = None) -> BuildResult:
-    """Raises ContentError (nothing written) or UsageError; otherwise every artifact is in place."""
+          options: Options | None = None, jobs: int | None = None) -> BuildResult:
+    """Raises ContentError (nothing written) or UsageError; otherwise every artifact is in place.
+    `jobs`: how many writers run at once (default: one per core)."""
     writers = select(formats)  # a usage error before any reading
     course, report = read_course(content, overrides)
     options = options or Options()
-    produced = []
-    for writer in writers:  # everything in memory first: a failing writer leaves the output folder as it was
-        artifact = writer.write(course, options)
+    # everything in memory first: a failing writer leaves the output folder as it was
+    produced = list(zip(writers, write_all(writers, course, options, jobs)))
+    for writer, artifact in produced:
         for w in artifact.warnings:
             report.warning(writer.name, None, w)
-        produced.append((writer, artifact))
     result = BuildResult(course, report)
     for writer, artifact in produced:
         path = out / writer.filename(course)

@@ -35,9 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--scorm-mode", choices=("pages", "course"), default="pages",
                    help="SCORM: one SCO per page (pages, default) or the whole course as one SCO (course)")
     b.add_argument("--json", action="store_true", help="print the build summary as one JSON object")
+    b.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="how many formats to write at once (default: one per core; 1: one after another)")
     c = sub.add_parser("check", help="read the course and report errors without writing anything")
     settings_args(c)
     return p
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def _overrides(args) -> dict:
@@ -59,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(course.quizzes)} quizzes, {len(course.items)} items: no errors")
             return EXIT_OK
         result = build(Path(args.content), Path(args.out), args.format, _overrides(args),
-                       Options(scorm_mode=args.scorm_mode))
+                       Options(scorm_mode=args.scorm_mode), jobs=args.jobs)
     except UsageError as exc:
         print(f"exporter: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -32,9 +32,11 @@ def test_default_build_of_sample_course(tmp_path):
 
 
 def test_two_builds_are_byte_identical(tmp_path):
+    """Twice, and once with the writers one after another (--jobs 1) and once side by side (--jobs 2)."""
     a, b = tmp_path / "a", tmp_path / "b"
-    for out in (a, b):
-        assert run_cli("build", SAMPLE, "--out", out).returncode == 0
+    for out, jobs in ((a, "1"), (b, "2")):
+        r = run_cli("build", SAMPLE, "--out", out, "--jobs", jobs)
+        assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in a.iterdir())
     assert names and names == sorted(p.name for p in b.iterdir())
     for name in names:
@@ -77,3 +79,9 @@ def test_html_export_holds_every_page_and_item(corpus, corpus_course, tmp_path):
                 if not href.startswith(("http:", "https:", "#", "/")):  # "/listen/" is the warned one
                     assert href.split("#")[0] in names, (page.href, href)
         assert statements == 644
+
+
+def test_jobs_must_be_a_positive_number(tmp_path):
+    r = run_cli("build", SAMPLE, "--out", tmp_path, "--jobs", "0")
+    assert r.returncode == 2 and "--jobs" in r.stderr
+    assert not list(tmp_path.iterdir())

@@ -1,0 +1,42 @@
+"""Run the writers of one build side by side on the machine's cores.
+
+Writers are independent given the model, so each can run in a worker process forked from the build:
+the worker inherits the course as it is (nothing to pickle on the way in) and sends back its artifact's
+bytes. Output is the same as one writer after another; that is the fallback with one job, one writer,
+one core, or no `fork` on the platform.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from .model import Course
+from .writers import Artifact, Options, Writer
+
+_job: tuple[list[Writer], Course, Options] | None = None  # what forked workers inherit
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def write_all(writers: list[Writer], course: Course, options: Options, jobs: int | None = None) -> list[Artifact]:
+    """Every writer's artifact, in the writers' order."""
+    jobs = min(jobs or default_jobs(), len(writers))
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [w.write(course, options) for w in writers]
+    global _job
+    _job = (writers, course, options)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_write_one, range(len(writers))))
+    finally:
+        _job = None
+
+
+def _write_one(index: int) -> Artifact:
+    assert _job is not None, "a worker runs only inside write_all"
+    writers, course, options = _job
+    return writers[index].write(course, options)
