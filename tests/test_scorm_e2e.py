@@ -387,6 +387,13 @@ def test_course_mode_12_order_bookmark_and_overall_score(lms, site, artifact, sa
     target = next(p for p in pages[first_quiz + 2:] if p.quiz)
     content.evaluate("href => { location.href = href; }", target.href)
     shell.wait_for_selector(".shell-note:not(:empty)")
+    # the learner lands on the page to finish first, and the note saying why stays in view
+    content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
+                              arg=pages[first_quiz + 1].title)
+    # the shell marks it current in the same call that used to clear the note
+    shell.wait_for_selector(f".outline li.current[data-page='{pages[first_quiz + 1].id}']")
+    assert target.title in shell.inner_text(".shell-note")
     calls = finish(page)
     assert_vocabulary_12(calls)
     assert len(last(calls, "cmi.suspend_data")) <= 4096

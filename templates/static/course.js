@@ -24,6 +24,7 @@
   var seen = pages.map(function () { return false; });
   var records = {};
   var current = 0;
+  var redirected = -1; // the page shown instead of a locked one: its note stays while it opens
   var link = null;
 
   /* ---------- state ---------- */
@@ -138,10 +139,12 @@
         var open = frontier();
         note.textContent = "\u201c" + pages[i].title + "\u201d opens after \u201c" + pages[open].title + "\u201d" +
           (pages[open].quiz ? " is passed." : " is read.");
+        redirected = open;
         go(open);
         return false;
       }
-      note.textContent = "";
+      if (i !== redirected) { note.textContent = ""; }
+      redirected = -1;
       current = i;
       seen[i] = true;
       save();
