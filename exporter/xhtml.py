@@ -16,6 +16,7 @@ from lxml import etree
 # Characters XML 1.0 cannot hold at all (C0 controls other than tab, newline, return; U+FFFE/FFFF; lone surrogates).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|/)")
 
 # The XHTML subset QTI 2.1 and 3.0 bodies accept (as elements in the QTI namespace), with each tag's attributes.
 # Tags outside it are unwrapped (their text kept); attributes outside it are dropped.
@@ -77,6 +78,15 @@ def shorten(text: str, limit: int) -> str:
     if " " in cut[limit // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.") + "\u2026"
+
+
+def local_files(html: str) -> list[str]:
+    """The course files a fragment shows or links to (relative `src`/`href`), in order."""
+    if "src=" not in html and "href=" not in html:
+        return []
+    div = parse_fragment(html)
+    found = [el.get("src") or el.get("href") for el in div.iter("img", "a", "source", "audio", "video")]
+    return [url for url in found if url and not _ABSOLUTE.match(url) and not url.startswith("#")]
 
 
 def question_html(quiz, item) -> str:
@@ -174,5 +184,5 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["QTI_HTML", "append_html", "parse_fragment", "question_html", "question_xhtml", "shorten", "to_text",
+__all__ = ["QTI_HTML", "append_html", "local_files", "parse_fragment", "question_html", "question_xhtml", "shorten", "to_text",
            "to_xhtml", "xml_chars"]

@@ -85,3 +85,25 @@ def test_jobs_must_be_a_positive_number(tmp_path):
     r = run_cli("build", SAMPLE, "--out", tmp_path, "--jobs", "0")
     assert r.returncode == 2 and "--jobs" in r.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_formats_that_drop_a_quiz_image_say_so(tmp_path):
+    """An image in quiz text travels in SCORM, HTML and QTI 2.1/3.0 packages; Canvas QTI, Moodle XML and
+    cartridge quizzes do not carry it, and the build warns, per format, naming the page and the file."""
+    from coursekit import ITEMS, page, quiz, write_course
+
+    course = write_course(tmp_path / "c", {
+        "a.md": page("Signs", 0, "Text.\n\n" + quiz(1, ITEMS, stimulus="![A stop sign](img/stop.png)"), kind="chapter"),
+        "b.md": page("Plain", 1, "Text.\n\n" + quiz(1, ITEMS)),
+    })
+    (course / "img").mkdir()
+    (course / "img" / "stop.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    r = run_cli("build", course, "--out", tmp_path / "out", "--json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    warned = sorted(w.split(":", 1)[0] for w in summary["warnings"] if "img/stop.png" in w)
+    assert warned == ["cc11", "cc13", "moodle", "qti12"]
+    assert all("a.md" in w for w in summary["warnings"] if "img/stop.png" in w)
+    held = {a["format"]: a["pages"] for a in summary["artifacts"]}
+    assert held["qti12"] == held["qti21"] == held["qti30"] == held["moodle"] == 0
+    assert held["cc11"] == held["scorm12"] == held["html"] == 2

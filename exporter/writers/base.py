@@ -23,6 +23,25 @@ class Artifact:
     warnings: list[str] = field(default_factory=list)
 
 
+def uncarried_files(course: Course, name: str) -> list[str]:
+    """Warnings for a format that carries quiz text but not the course files it shows: one per quiz that
+    refers to a local image or file, so a missing picture in the LMS is never a surprise."""
+    from ..xhtml import local_files
+
+    warnings = []
+    for page in course.pages:
+        quiz = page.quiz
+        if quiz is None:
+            continue
+        texts = [quiz.instruction_html, quiz.stimulus_html] + [t for i in quiz.items
+                                                               for t in (i.statement_html, i.explanation_html)]
+        files = list(dict.fromkeys(f for t in texts for f in local_files(t)))
+        if files:
+            warnings.append(f"{page.source}: the quiz refers to {', '.join(files)}, which {name} quizzes do not "
+                            "carry (it will be missing in the LMS): describe it in the text, or show it on the page")
+    return warnings
+
+
 class Writer:
     """One output format. Subclasses set the class attributes and implement write().
 

@@ -27,7 +27,7 @@ from ..packaging import zip_bytes
 from ..render import render_template, static_file
 from ..xmltree import Namespace, serialize, sub
 from . import cc_qti
-from .base import Artifact, Options, Writer
+from .base import Artifact, Options, Writer, uncarried_files
 
 MANIFEST = "imsmanifest.xml"
 PAGES = "wiki_content/"
@@ -210,7 +210,8 @@ class Cartridge:
         files = dict(self.files)
         files[MANIFEST] = serialize(self.root)
         course = self.course
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items),
+                        uncarried_files(course, "Common Cartridge"))
 
 
 class CartridgeWriter(Writer):

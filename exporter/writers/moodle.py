@@ -17,7 +17,7 @@ from lxml import etree
 from ..model import Course, Item, Page, Quiz
 from ..xhtml import question_xhtml, shorten, to_text, to_xhtml, xml_chars
 from ..xmltree import serialize, sub
-from .base import Artifact, Options, Writer
+from .base import Artifact, Options, Writer, uncarried_files
 
 NAME_LIMIT = 80  # characters of the statement in a question's name (Moodle's own default names use 80)
 
@@ -78,7 +78,7 @@ class MoodleXmlWriter(Writer):
                     self.add_category(root, course, group.title, page)
                     for item in page.quiz.items:
                         self.add_question(root, course, page.quiz, item)
-        return Artifact(serialize(root), len(course.pages), len(course.quizzes), len(course.items))
+        return Artifact(serialize(root), 0, len(course.quizzes), len(course.items), uncarried_files(course, "Moodle XML"))
 
     def add_category(self, root: etree._Element, course: Course, chapter: str, page: Page) -> None:
         quiz = page.quiz

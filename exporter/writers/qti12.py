@@ -13,7 +13,7 @@ from lxml import etree
 from ..model import Course
 from ..packaging import zip_bytes
 from ..xmltree import Namespace, serialize, sub
-from .base import Artifact, Options, Writer
+from .base import Artifact, Options, Writer, uncarried_files
 from .canvas_qti import assessment_meta_xml, assessment_xml, meta_ident, quiz_ident
 
 CP = Namespace("http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1")
@@ -61,4 +61,4 @@ class CanvasQti12Writer(Writer):
                 qti_path, meta_path = quiz_files(page.quiz)
                 files[qti_path] = assessment_xml(course, page, page.quiz)
                 files[meta_path] = assessment_meta_xml(course, page, page.quiz)
-        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))
+        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items), uncarried_files(course, "Canvas QTI"))

@@ -257,4 +257,4 @@ class QtiWriter(Writer):
         files["imsmanifest.xml"] = build_manifest(
             self.manifest_ns, self.manifest_location, f"{course.identifier}_{self.name}", self.manifest_schema,
             self.manifest_version, resources)
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))
