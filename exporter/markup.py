@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -72,11 +73,13 @@ def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
         m = _STAND_IN.fullmatch((li.text or "").strip())
         if not m:
             continue
-        if len(li) or int(m.group(1)) >= len(runs):
+        run = int(m.group(1))
+        if len(li) or run >= len(runs):
             return False
-        parent, at = li.getparent(), li.getparent().index(li)
+        parent = li.getparent()
+        at = parent.index(li)
         parent.remove(li)
-        for n, word in enumerate(runs[int(m.group(1))]):
+        for n, word in enumerate(runs[run]):
             new = etree.Element("li")
             new.text, new.tail = word, li.tail
             parent.insert(at + n, new)
@@ -86,17 +89,13 @@ def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
 
 def inner_html(el: etree._Element) -> str:
     """The serialized content of an element (text and children), HTML syntax."""
-    parts = [_escape_text(el.text)] if el.text else []
+    parts = [escape(el.text, quote=False)] if el.text else []
     parts += [lxml.html.tostring(c, encoding="unicode", with_tail=True) for c in el]
     return "".join(parts).strip()
 
 
 def outer_html(elements) -> str:
     return "\n".join(lxml.html.tostring(e, encoding="unicode", with_tail=False).strip() for e in elements)
-
-
-def _escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass

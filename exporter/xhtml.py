@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import escape
 
 import lxml.html
 from lxml import etree
@@ -44,6 +45,11 @@ def parse_fragment(html: str) -> etree._Element:
     return lxml.html.fragment_fromstring(xml_chars(html) or "", create_parent="div")
 
 
+def text_html(text: str) -> str:
+    """Plain text (a label, a name) as HTML text: `&`, `<`, `>` stay characters."""
+    return escape(xml_chars(text), quote=False)
+
+
 def _plain(html: str) -> bool:
     """Text with no markup and no entity: its XHTML is itself (with `>` escaped), no parse needed."""
     return "<" not in html and "&" not in html and "\r" not in html
@@ -52,13 +58,13 @@ def _plain(html: str) -> bool:
 @lru_cache(maxsize=1 << 16)  # every writer of a build converts the same fragments: parse each once
 def to_xhtml(html: str) -> str:
     """The fragment as well-formed XHTML text (`<br/>`, every element closed, `&`/`<` escaped), no namespace."""
-    return _escape(xml_chars(html)).strip() if _plain(html) else parsed_xhtml(html)
+    return escape(xml_chars(html), quote=False).strip() if _plain(html) else parsed_xhtml(html)
 
 
 def parsed_xhtml(html: str) -> str:
     """`to_xhtml` by parsing the fragment, whatever it holds."""
     div = parse_fragment(html)
-    out = [_escape(div.text)] if div.text else []
+    out = [escape(div.text, quote=False)] if div.text else []
     out += [etree.tostring(child, encoding="unicode", method="xml", with_tail=True) for child in div]
     return "".join(out).strip()
 
@@ -180,9 +186,5 @@ def _copy_into(parent: etree._Element, el: etree._Element, ns: str, allowed: dic
     _add_text(parent, el.tail or "")
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-__all__ = ["QTI_HTML", "append_html", "local_files", "parse_fragment", "question_html", "question_xhtml", "shorten", "to_text",
-           "to_xhtml", "xml_chars"]
+__all__ = ["QTI_HTML", "append_html", "local_files", "parse_fragment", "parsed_xhtml", "question_html",
+           "question_xhtml", "shorten", "text_html", "to_text", "to_xhtml", "xml_chars"]

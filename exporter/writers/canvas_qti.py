@@ -13,8 +13,8 @@ from lxml import etree
 from .. import xhtml
 from ..model import Course, Item, Page, Quiz
 from ..xmltree import Namespace, serialize, sub
+from .qti1 import GENERAL_FB, QTI, RESPONSE, item_title, mattext, metadata, show_general_feedback
 
-QTI = Namespace("http://www.imsglobal.org/xsd/ims_qtiasiv1p2")
 CANVAS = Namespace("http://canvas.instructure.com/xsd/cccv1p0")
 XSI = Namespace("http://www.w3.org/2001/XMLSchema-instance")
 QTI_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
@@ -22,9 +22,6 @@ CANVAS_LOCATION = f"{CANVAS} https://canvas.instructure.com/xsd/cccv1p0.xsd"
 
 POINTS_PER_ITEM = 1
 SCORE_RIGHT = "100"  # Canvas scores an item on 0-100, then scales it to the item's points
-RESPONSE = "response1"
-GENERAL_FB = "general_fb"  # Canvas's ident for feedback shown whatever the answer
-TITLE_LIMIT = 80
 
 
 def quiz_ident(quiz: Quiz) -> str:
@@ -93,7 +90,7 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
     root.set(XSI("schemaLocation"), QTI_LOCATION)
     assessment = sub(root, QTI("assessment"), ident=quiz_ident(quiz), title=_title(page.title))
     assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
-    _metadata(assessment, (("cc_maxattempts", "unlimited"),))
+    metadata(assessment, (("cc_maxattempts", "unlimited"),))
     group = sub(sub(assessment, QTI("section"), ident="root_section"), QTI("section"),
                 ident=f"{quiz_ident(quiz)}_group", title=_title(page.title))
     selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
@@ -143,49 +140,34 @@ def _title(text: str) -> str:
     return xhtml.xml_chars(text).strip()
 
 
-def _metadata(parent: etree._Element, fields) -> None:
-    meta = sub(parent, QTI("qtimetadata"))
-    for label, entry in fields:
-        field = sub(meta, QTI("qtimetadatafield"))
-        sub(field, QTI("fieldlabel"), label)
-        sub(field, QTI("fieldentry"), entry)
-
-
-def _mattext(parent: etree._Element, text: str, texttype: str) -> None:
-    sub(sub(parent, QTI("material")), QTI("mattext"), text, texttype=texttype)
-
-
 def _item(parent: etree._Element, quiz: Quiz, item: Item) -> None:
     """One self-contained question: two answers in label order, SCORE 100 for the right one, the explanation
     as general feedback shown whatever the answer."""
     answers = answer_idents(item)
     right = answers[0] if item.answer else answers[1]
-    title = xhtml.shorten(xhtml.to_text(item.statement_html), TITLE_LIMIT) or "Question"
-    el = sub(parent, QTI("item"), ident=item.id, title=title)
-    _metadata(sub(el, QTI("itemmetadata")), (
+    el = sub(parent, QTI("item"), ident=item.id, title=item_title(item))
+    metadata(sub(el, QTI("itemmetadata")), (
         ("question_type", question_type(quiz)),
         ("points_possible", str(POINTS_PER_ITEM)),
         ("original_answer_ids", ",".join(answers)),
         ("assessment_question_identifierref", f"{item.id}_aq"),
     ))
     presentation = sub(el, QTI("presentation"))
-    _mattext(presentation, xhtml.question_xhtml(quiz, item), "text/html")
+    mattext(presentation, xhtml.question_xhtml(quiz, item))
     choices = sub(sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single"), QTI("render_choice"))
     for ident, label in zip(answers, quiz.labels):
-        _mattext(sub(choices, QTI("response_label"), ident=ident), xhtml.xml_chars(label), "text/plain")
+        mattext(sub(choices, QTI("response_label"), ident=ident), xhtml.xml_chars(label), "text/plain")
     processing = sub(el, QTI("resprocessing"))
     sub(sub(processing, QTI("outcomes")), QTI("decvar"), maxvalue="100", minvalue="0", varname="SCORE",
         vartype="Decimal")
     explanation = xhtml.to_xhtml(item.explanation_html)
     if explanation:
-        shown = sub(processing, QTI("respcondition"), **{"continue": "Yes"})
-        sub(sub(shown, QTI("conditionvar")), QTI("other"))
-        sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=GENERAL_FB)
+        show_general_feedback(processing)
     scored = sub(processing, QTI("respcondition"), **{"continue": "No"})
     sub(sub(scored, QTI("conditionvar")), QTI("varequal"), right, respident=RESPONSE)
     sub(scored, QTI("setvar"), SCORE_RIGHT, action="Set", varname="SCORE")
     if explanation:
-        _mattext(sub(sub(el, QTI("itemfeedback"), ident=GENERAL_FB), QTI("flow_mat")), explanation, "text/html")
+        mattext(sub(sub(el, QTI("itemfeedback"), ident=GENERAL_FB), QTI("flow_mat")), explanation)
 
 
 __all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "meta_ident", "points_possible", "quiz_ident"]

@@ -10,21 +10,16 @@ sets SCORE 100; each answer has its own feedback; the explanation is general fee
 
 from __future__ import annotations
 
-from html import escape
-
 from lxml import etree
 
 from .. import xhtml
 from ..model import Course, Item, Page, Quiz
-from ..xmltree import Namespace, serialize, sub
+from ..xmltree import serialize, sub
+from .qti1 import GENERAL_FB, QTI, RESPONSE, item_title, mattext, metadata, show_general_feedback
 
-QTI = Namespace("http://www.imsglobal.org/xsd/ims_qtiasiv1p2")
 EXAM = "cc.exam.v0p1"
 TRUE_FALSE = "cc.true_false.v0p1"
 MULTIPLE_CHOICE = "cc.multiple_choice.v0p1"
-RESPONSE = "response1"
-GENERAL_FB = "general_fb"
-TITLE_LIMIT = 80
 
 
 def quiz_title(page: Page) -> str:
@@ -47,7 +42,7 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str) -> bytes:
     root = _document()
     assessment = sub(root, QTI("assessment"), ident=ident, title=quiz_title(page))
     assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
-    _fields(sub(assessment, QTI("qtimetadata")), (
+    metadata(assessment, (
         ("cc_profile", EXAM),
         ("qmd_assessmenttype", "Examination"),
         ("qmd_scoretype", "Percentage"),
@@ -58,7 +53,7 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str) -> bytes:
     ))
     instruction = xhtml.to_xhtml(quiz.instruction_html)
     if instruction:
-        _html(sub(sub(assessment, QTI("presentation_material")), QTI("flow_mat")), f"<p>{instruction}</p>")
+        mattext(sub(sub(assessment, QTI("presentation_material")), QTI("flow_mat")), f"<p>{instruction}</p>")
     section = sub(assessment, QTI("section"), ident=f"{ident}_section", title=quiz_title(page))
     for item in quiz.items:
         item_element(section, quiz, item)
@@ -79,24 +74,20 @@ def item_element(parent: etree._Element, quiz: Quiz, item: Item) -> etree._Eleme
     """One self-contained question (stimulus, then statement) with its two answers, scoring and feedback."""
     answers = answer_idents(quiz)
     right = answers[0] if item.answer else answers[1]
-    title = xhtml.shorten(xhtml.to_text(item.statement_html), TITLE_LIMIT) or "Question"
-    el = sub(parent, QTI("item"), ident=item.id, title=title)
-    _fields(sub(sub(el, QTI("itemmetadata")), QTI("qtimetadata")), (("cc_profile", profile(quiz)),
-                                                                   ("cc_weighting", "1")))
+    el = sub(parent, QTI("item"), ident=item.id, title=item_title(item))
+    metadata(sub(el, QTI("itemmetadata")), (("cc_profile", profile(quiz)), ("cc_weighting", "1")))
     presentation = sub(el, QTI("presentation"))
-    _html(presentation, xhtml.question_xhtml(quiz, item))
+    mattext(presentation, xhtml.question_xhtml(quiz, item))
     lid = sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single")
     choices = sub(lid, QTI("render_choice"), shuffle="No")
     for ident, label in zip(answers, quiz.labels):
-        _html(sub(choices, QTI("response_label"), ident=ident), _label(label))
+        mattext(sub(choices, QTI("response_label"), ident=ident), xhtml.text_html(label))
     processing = sub(el, QTI("resprocessing"))
     sub(sub(processing, QTI("outcomes")), QTI("decvar"), varname="SCORE", vartype="Decimal", minvalue="0",
         maxvalue="100")
     explanation = xhtml.to_xhtml(item.explanation_html)
     if explanation:
-        general = sub(processing, QTI("respcondition"), title="General feedback", **{"continue": "Yes"})
-        sub(sub(general, QTI("conditionvar")), QTI("other"))
-        sub(general, QTI("displayfeedback"), feedbacktype="Response", linkrefid=GENERAL_FB)
+        show_general_feedback(processing, title="General feedback")
     for ident in answers:
         condition = sub(processing, QTI("respcondition"), title="Right" if ident == right else "Wrong",
                         **{"continue": "No"})
@@ -108,7 +99,7 @@ def item_element(parent: etree._Element, quiz: Quiz, item: Item) -> etree._Eleme
         _feedback(el, GENERAL_FB, explanation)
     right_label = quiz.labels[answers.index(right)]
     for ident in answers:
-        text = "Right." if ident == right else f"Not quite: the right answer is {_label(right_label)}."
+        text = "Right." if ident == right else f"Not quite: the right answer is {xhtml.text_html(right_label)}."
         _feedback(el, f"{ident}_fb", f"<p>{text}</p>")
     return el
 
@@ -117,25 +108,8 @@ def _document() -> etree._Element:
     return etree.Element(QTI("questestinterop"), nsmap={None: str(QTI)})
 
 
-def _fields(meta: etree._Element, fields) -> None:
-    for label, entry in fields:
-        field = sub(meta, QTI("qtimetadatafield"))
-        sub(field, QTI("fieldlabel"), label)
-        sub(field, QTI("fieldentry"), entry)
-
-
-def _html(parent: etree._Element, html: str) -> None:
-    """A material holding HTML text (mattext content is markup as characters, escaped on output)."""
-    sub(sub(parent, QTI("material")), QTI("mattext"), html, texttype="text/html")
-
-
 def _feedback(item: etree._Element, ident: str, html: str) -> None:
-    _html(sub(sub(item, QTI("itemfeedback"), ident=ident), QTI("flow_mat")), html)
-
-
-def _label(label: str) -> str:
-    """A label as HTML text: `&` and `<` in an author's label stay characters."""
-    return escape(xhtml.xml_chars(label), quote=False)
+    mattext(sub(sub(item, QTI("itemfeedback"), ident=ident), QTI("flow_mat")), html)
 
 
 __all__ = ["EXAM", "MULTIPLE_CHOICE", "QTI", "TRUE_FALSE", "answer_idents", "assessment_xml", "item_element",

@@ -10,12 +10,10 @@ feedback; the question text is the stimulus, then the statement.
 
 from __future__ import annotations
 
-import html
-
 from lxml import etree
 
 from ..model import Course, Item, Page, Quiz
-from ..xhtml import question_xhtml, shorten, to_text, to_xhtml, xml_chars
+from ..xhtml import question_xhtml, shorten, text_html, to_text, to_xhtml
 from ..xmltree import serialize, sub
 from .base import Artifact, Options, Writer, uncarried_files
 
@@ -39,7 +37,7 @@ def category_path(names: list[str]) -> str:
 def plain_name(text: str) -> str:
     """A category or question name as Moodle stores it: it strips tags from names (PARAM_TEXT) and shows
     them as HTML, so markup characters go in as entities and display as themselves."""
-    return html.escape(xml_chars(text).strip(), quote=False)
+    return text_html(text).strip()
 
 
 def draw_sentence(quiz: Quiz) -> str:
@@ -78,7 +76,8 @@ class MoodleXmlWriter(Writer):
                     self.add_category(root, course, group.title, page)
                     for item in page.quiz.items:
                         self.add_question(root, course, page.quiz, item)
-        return Artifact(serialize(root), 0, len(course.quizzes), len(course.items), uncarried_files(course, "Moodle XML"))
+        return Artifact(serialize(root), 0, len(course.quizzes), len(course.items),
+                        uncarried_files(course, "Moodle XML"))
 
     def add_category(self, root: etree._Element, course: Course, chapter: str, page: Page) -> None:
         quiz = page.quiz
@@ -86,7 +85,7 @@ class MoodleXmlWriter(Writer):
         question = sub(root, "question", type="category")
         path = category_path(["$course$"] + [plain_name(n) for n in (course.title, chapter, page.title)])
         text_field(question, "category", path)
-        info = f"<div>{quiz.instruction_html}</div>\n<p>{html.escape(draw_sentence(quiz), quote=False)}</p>"
+        info = f"<div>{quiz.instruction_html}</div>\n<p>{text_html(draw_sentence(quiz))}</p>"
         html_field(question, "info", to_xhtml(info))
         sub(question, "idnumber", quiz.id)
 
@@ -114,7 +113,7 @@ class MoodleXmlWriter(Writer):
         sub(question, "answernumbering", "none")
         for index, label in enumerate(quiz.labels):
             right = item.answer if index == 0 else not item.answer
-            answer = html_field(question, "answer", html.escape(xml_chars(label), quote=False),
+            answer = html_field(question, "answer", text_html(label),
                                 fraction="100" if right else "0")
             html_field(answer, "feedback", "" if right else explanation)
 
