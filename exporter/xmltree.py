@@ -15,9 +15,21 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib) -> 
     return el
 
 
-def serialize(root: etree._Element, doctype: str | None = None) -> bytes:
+def serialize(root: etree._Element) -> bytes:
     """UTF-8 with an XML declaration, raw characters (never numeric references: Moodle stores those literally)."""
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True, doctype=doctype)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+
+
+def cp_resource(parent: etree._Element, ns: str, identifier: str, kind: str, files, href: str | None = None,
+                depends=(), **attrib) -> etree._Element:
+    """An IMS Content Packaging `<resource>` (in every package's manifest): its files, then its dependencies."""
+    q = f"{{{ns}}}"
+    res = sub(parent, q + "resource", identifier=identifier, type=kind, href=href, **attrib)
+    for name in files:
+        sub(res, q + "file", href=name)
+    for ref in depends:
+        sub(res, q + "dependency", identifierref=ref)
+    return res
 
 
 class Namespace:

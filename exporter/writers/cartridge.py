@@ -25,7 +25,7 @@ from .. import ids, xhtml
 from ..model import Course, Page, Quiz
 from ..packaging import zip_bytes
 from ..render import render_template, static_file
-from ..xmltree import Namespace, serialize, sub
+from ..xmltree import Namespace, cp_resource, serialize, sub
 from . import cc_qti
 from .base import Artifact, Options, Writer, uncarried_files
 
@@ -139,13 +139,8 @@ class Cartridge:
     def resource(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
                  depends: tuple[str, ...] | list[str] = ()) -> etree._Element:
         """A manifest resource listing `files` (added to the cartridge) and its dependencies."""
-        res = sub(self.resources, self.cp("resource"), identifier=ident, type=kind, href=href)
-        for name, data in files.items():
-            sub(res, self.cp("file"), href=name)
-            self.files[name] = data
-        for ref in depends:
-            sub(res, self.cp("dependency"), identifierref=ref)
-        return res
+        self.files.update(files)
+        return cp_resource(self.resources, self.profile.cp, ident, kind, files, href=href, depends=depends)
 
     def add_shared_files(self) -> None:
         """The stylesheet and every course file, each a webcontent resource of its own (as Canvas expects)."""

@@ -12,7 +12,7 @@ from lxml import etree
 
 from ..model import Course
 from ..packaging import zip_bytes
-from ..xmltree import Namespace, serialize, sub
+from ..xmltree import Namespace, cp_resource, serialize, sub
 from .base import Artifact, Options, Writer, uncarried_files
 from .canvas_qti import assessment_meta_xml, assessment_xml, meta_ident, quiz_ident
 
@@ -41,11 +41,8 @@ def manifest_xml(course: Course) -> bytes:
     resources = sub(root, CP("resources"))
     for quiz in course.quizzes:
         qti_path, meta_path = quiz_files(quiz)
-        res = sub(resources, CP("resource"), identifier=quiz_ident(quiz), type=QTI_TYPE)
-        sub(res, CP("file"), href=qti_path)
-        sub(res, CP("dependency"), identifierref=meta_ident(quiz))
-        res = sub(resources, CP("resource"), identifier=meta_ident(quiz), type=META_TYPE, href=meta_path)
-        sub(res, CP("file"), href=meta_path)
+        cp_resource(resources, CP.uri, quiz_ident(quiz), QTI_TYPE, [qti_path], depends=[meta_ident(quiz)])
+        cp_resource(resources, CP.uri, meta_ident(quiz), META_TYPE, [meta_path], href=meta_path)
     return serialize(root)
 
 
@@ -61,4 +58,5 @@ class CanvasQti12Writer(Writer):
                 qti_path, meta_path = quiz_files(page.quiz)
                 files[qti_path] = assessment_xml(course, page, page.quiz)
                 files[meta_path] = assessment_meta_xml(course, page, page.quiz)
-        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items), uncarried_files(course, "Canvas QTI"))
+        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items),
+                        uncarried_files(course, "Canvas QTI"))

@@ -19,7 +19,7 @@ from .. import __version__, ids
 from ..model import Course, Item, Page, Quiz
 from ..packaging import zip_bytes
 from ..xhtml import append_html, shorten, to_text
-from ..xmltree import serialize, sub
+from ..xmltree import cp_resource, serialize, sub
 from .base import Artifact, Options, Writer
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -198,11 +198,7 @@ def build_manifest(ns: str, location: str, ident: str, schema: str, version: str
     sub(root, q("organizations"))
     holder = sub(root, q("resources"))
     for res in resources:
-        el = sub(holder, q("resource"), identifier=res.ident, type=res.type, href=res.href)
-        for name in res.files:
-            sub(el, q("file"), href=name)
-        for dep in res.deps:
-            sub(el, q("dependency"), identifierref=dep)
+        cp_resource(holder, ns, res.ident, res.type, res.files, href=res.href, depends=res.deps)
     return serialize(root)
 
 

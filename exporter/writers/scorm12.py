@@ -10,7 +10,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Course
-from .scorm_common import ScormPackage, ScormWriter, add_organization, add_resources, serialize, sub
+from ..xmltree import serialize, sub
+from .scorm_common import ScormPackage, ScormWriter, add_organization, add_resources
 
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"

@@ -13,7 +13,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Course
-from .scorm_common import Sco, ScormPackage, ScormWriter, add_organization, add_resources, serialize, sub
+from ..xmltree import serialize, sub
+from .scorm_common import Sco, ScormPackage, ScormWriter, add_organization, add_resources
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"

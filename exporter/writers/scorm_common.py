@@ -18,7 +18,7 @@ from .. import ids
 from ..model import Course, Page, Quiz
 from ..render import render_template, static_file
 from ..packaging import zip_bytes
-from ..xmltree import serialize, sub  # noqa: F401  (the SCORM writers import them from here)
+from ..xmltree import cp_resource, sub
 from .base import Artifact, Options, Writer
 from .html import page_neighbours
 
@@ -146,15 +146,10 @@ def add_resources(parent: etree._Element, ns: str, scormtype_attr: str, package:
     q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
     resources = sub(parent, q("resources"))
     for sco in package.scos:
-        res = sub(resources, q("resource"), identifier=sco.resource, type="webcontent", href=sco.href,
-                  **{scormtype_attr: "sco"}, **(extra_attrs or {}))
-        for name in sco.files:
-            sub(res, q("file"), href=name)
-        sub(res, q("dependency"), identifierref=package.assets_ident)
-    res = sub(resources, q("resource"), identifier=package.assets_ident, type="webcontent",
-              **{scormtype_attr: "asset"}, **(extra_attrs or {}))
-    for name in package.assets:
-        sub(res, q("file"), href=name)
+        cp_resource(resources, ns, sco.resource, "webcontent", sco.files, href=sco.href,
+                    depends=[package.assets_ident], **{scormtype_attr: "sco"}, **(extra_attrs or {}))
+    cp_resource(resources, ns, package.assets_ident, "webcontent", package.assets,
+                **{scormtype_attr: "asset"}, **(extra_attrs or {}))
 
 
 def add_organization(root: etree._Element, ns: str, course: Course, package: ScormPackage,
