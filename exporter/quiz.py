@@ -15,9 +15,9 @@ from .markup import inner_html, outer_html
 from .model import DEFAULT_LABELS, Item, Quiz
 from .sanitize import clean_blocks, clean_inline
 
-_IAL_N = re.compile(r"^\s*\{:[^}]*\bdata-n\s*=")
 _LIST_LINE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$")
-_IAL_TEXT = re.compile(r"\{:[^}]*\bdata-n\s*=")
+_IAL_TEXT = re.compile(r"\{:[^}]*\bdata-n\s*=")  # a quiz's attribute list, anywhere in a text
+_IAL_N = re.compile(r"^\s*" + _IAL_TEXT.pattern)  # ... as a line of its own
 _SPLIT = re.compile(r"^(.*?)/([YyNn])/(.*)$", re.DOTALL)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Course
+from ..xhtml import local_files
 
 
 @dataclass
@@ -26,8 +27,6 @@ class Artifact:
 def uncarried_files(course: Course, name: str) -> list[str]:
     """Warnings for a format that carries quiz text but not the course files it shows: one per quiz that
     refers to a local image or file, so a missing picture in the LMS is never a surprise."""
-    from ..xhtml import local_files
-
     warnings = []
     for page in course.pages:
         quiz = page.quiz
