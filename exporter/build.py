@@ -60,8 +60,10 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
     # everything in memory first: a failing writer leaves the output folder as it was
     produced = list(zip(writers, write_all(writers, course, options, jobs)))
     for writer, artifact in produced:
+        for source, line, message in writer.uncarried(course):
+            report.warning(source, line, message)
         for w in artifact.warnings:
-            report.warning(writer.name, None, w)
+            report.warning(writer.filename(course), None, w)
     result = BuildResult(course, report)
     for writer, artifact in produced:
         path = out / writer.filename(course)

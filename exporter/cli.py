@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     settings_args(b)
     b.add_argument("--out", default="dist", help="output folder (default: dist/)")
     b.add_argument("--format", default="all", help=f"comma-separated formats or 'all': {', '.join(WRITERS)}")
-    b.add_argument("--scorm-mode", choices=("pages", "course"), default="pages",
-                   help="SCORM: one SCO per page (pages, default) or the whole course as one SCO (course)")
+    seen: set[str] = set()
+    for writer in WRITERS.values():  # each format's own options
+        writer.add_arguments(b, seen)
     b.add_argument("--json", action="store_true", help="print the build summary as one JSON object")
     b.add_argument("--jobs", type=_positive, default=None, metavar="N",
                    help="how many formats to write at once (default: one per core; 1: one after another)")
@@ -52,6 +53,10 @@ def _overrides(args) -> dict:
     return {k: getattr(args, k) for k in ("title", "identifier", "language", "site_url") if getattr(args, k)}
 
 
+def _options(args) -> Options:
+    return Options({o.name: getattr(args, o.name) for w in WRITERS.values() for o in w.options})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -67,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(course.quizzes)} quizzes, {len(course.items)} items: no errors")
             return EXIT_OK
         result = build(Path(args.content), Path(args.out), args.format, _overrides(args),
-                       Options(scorm_mode=args.scorm_mode), jobs=args.jobs)
+                       _options(args), jobs=args.jobs)
     except UsageError as exc:
         print(f"exporter: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

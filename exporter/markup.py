@@ -1,24 +1,17 @@
-"""Render a page's Markdown once, and resolve its links and local files."""
+"""Render a page's Markdown once into a tree of blocks."""
 
 from __future__ import annotations
 
-import posixpath
 import re
-from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import markdown
 from lxml import etree
 
-from .errors import Report
 from .sanitize import hearts
 
 _md = markdown.Markdown(extensions=["attr_list"], output_format="html")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 
 
 # A list line whose content is one base64 word: a quiz item. Markdown's inline pass leaves such a word as it is,
@@ -96,94 +89,3 @@ def inner_html(el: etree._Element) -> str:
 
 def outer_html(elements) -> str:
     return "\n".join(lxml.html.tostring(e, encoding="unicode", with_tail=False).strip() for e in elements)
-
-
-@dataclass
-class LinkContext:
-    """What link resolution needs to know about the course."""
-
-    root: Path  # the course folder
-    pages: dict[str, str]  # lower-case source stem -> page href inside the package
-    site_url: str
-    report: Report
-    files: dict[str, bytes] = field(default_factory=dict)  # collected local files, by package path
-
-
-def find_line(lines: list[str], needle: str, first_line: int) -> int | None:
-    """The file line (1-based) of the first body line holding needle; lines are the body's."""
-    for n, text in enumerate(lines):
-        if needle in text:
-            return first_line + n
-    return None
-
-
-def resolve_links(tree: etree._Element, src: Path, lines: list[str], first_line: int, ctx: LinkContext) -> None:
-    """Rewrite hrefs and srcs in place: course pages, local files, site-absolute and external links."""
-    rel = src.relative_to(ctx.root).as_posix()
-    shown = str(src)
-    for el in tree.iter("a", "img", "source", "audio", "video"):
-        attr = "href" if el.tag == "a" else "src"
-        url = (el.get(attr) or "").strip()
-        if not url or url.startswith("#"):
-            continue
-        line = find_line(lines, url, first_line)
-        parts = urlsplit(url)
-        frag = f"#{parts.fragment}" if parts.fragment else ""
-        if _SCHEME.match(url) or url.startswith("//"):
-            if el.tag == "a" and parts.scheme in ("http", "https", ""):
-                el.set("target", "_blank")
-                el.set("rel", "noopener noreferrer")
-            elif el.tag != "a" and parts.scheme in ("http", "https", ""):
-                ctx.report.warning(shown, line, f"{url} is loaded from another web site: it will not show where "
-                                   "the LMS runs offline or blocks outside content; put the file in the course folder")
-            continue
-        page = _page_target(parts.path, ctx.pages) if el.tag == "a" else None
-        if page:
-            el.set(attr, page + frag)
-        elif url.startswith("/"):
-            if ctx.site_url:
-                el.set(attr, ctx.site_url + url)
-                if el.tag == "a":
-                    el.set("target", "_blank")
-                    el.set("rel", "noopener noreferrer")
-            else:
-                ctx.report.warning(shown, line, f"site-absolute link {url} is neither a page of this course nor "
-                                   "reachable inside an LMS: set site_url in course.yml or link to a page")
-        else:
-            target = _local_file(parts.path, rel, shown, line, ctx)
-            if target:
-                el.set(attr, target + (f"?{parts.query}" if parts.query else "") + frag)
-
-
-def _page_target(path: str, pages: dict[str, str]) -> str | None:
-    """A course page named by file name (with or without .md/.html) or by its site path."""
-    p = unquote(path)
-    if not p.startswith("/") and "/" in p.removeprefix("./"):
-        return None  # a relative path into a folder is a local file, not a page
-    name = posixpath.basename(p.rstrip("/")).lower()
-    for suffix in _PAGE_SUFFIXES:
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return pages.get(name) if name else None
-
-
-def _local_file(path: str, page_rel: str, shown: str, line: int | None, ctx: LinkContext) -> str | None:
-    """A relative link to a file beside the pages: check it, carry it, return its package path."""
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_rel), unquote(path)))
-    if joined.startswith("../") or joined == ".." or posixpath.isabs(joined):
-        ctx.report.error(shown, line, f"{path} lies outside the course folder: move the file into the course folder")
-        return None
-    file = ctx.root / joined
-    if not file.is_file():
-        ctx.report.error(shown, line, f"{path} does not exist: add the file to the course folder or fix the link")
-        return None
-    try:
-        file.resolve().relative_to(ctx.root.resolve())
-    except ValueError:
-        ctx.report.error(shown, line, f"{path} lies outside the course folder (a link that leaves it): "
-                         "copy the file into the course folder")
-        return None
-    if joined not in ctx.files:
-        ctx.files[joined] = file.read_bytes()
-    return joined

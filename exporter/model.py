@@ -2,12 +2,17 @@
 
 Every writer receives one Course. HTML fields hold fragments already rendered
 (page bodies as the author wrote them; quiz text sanitized), with no named
-entities, so they can be embedded in HTML or, after parsing, in XML.
+entities, so they can be embedded in HTML or, after parsing, in XML. Links to
+course pages and files in them are placeholders the reader resolved
+(see `links`): a writer writes them through `links.rewrite` in its own terms.
+Text holds no character a package cannot carry (see `text`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .links import LinkUse
 
 DEFAULT_LABELS = ("True", "False")
 
@@ -74,6 +79,7 @@ class Course:
     chapters: list[Chapter] = field(default_factory=list)  # real chapters only
     preface: list[Page] = field(default_factory=list)  # pages before the first chapter
     files: dict[str, bytes] = field(default_factory=dict)  # local images and files, by package path
+    links: list[LinkUse] = field(default_factory=list)  # every link to a course page or file, where it stands
     skipped: list[str] = field(default_factory=list)  # source files that are not course pages
 
     @property

@@ -6,7 +6,9 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from typing import Callable
 
+import lxml.html
 from lxml import etree
 
 from . import ids
@@ -14,6 +16,10 @@ from .errors import Report
 from .markup import inner_html, outer_html
 from .model import DEFAULT_LABELS, Item, Quiz
 from .sanitize import clean_blocks, clean_inline
+from .text import bad_char, message
+
+# resolve(elements, in_quiz, line): the reader's link resolution, applied to blocks in document order
+Resolve = Callable[[list, bool, "int | None"], None]
 
 _LIST_LINE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$")
 _IAL_TEXT = re.compile(r"\{:[^}]*\bdata-n\s*=")  # a quiz's attribute list, anywhere in a text
@@ -31,13 +37,22 @@ class Cut:
 
 
 def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str], first_line: int,
-             report: Report) -> Cut:
-    """Split the page's top-level blocks into body, quiz and the blocks after it."""
+             report: Report, resolve: Resolve) -> Cut:
+    """Split the page's top-level blocks into body, quiz and the blocks after it; every block's links are
+    resolved (through `resolve`, in document order, each block once), quiz text before it is sanitized."""
     blocks = list(tree)
     starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
     ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
+    cut = _cut(blocks, starts, page_ident, shown, lines, first_line, ial_lines, report, resolve)
+    resolve(cut.after, False, None)
+    return cut
+
+
+def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: list[str], first_line: int,
+         ial_lines: list[int], report: Report, resolve: Resolve) -> Cut:
     if not starts:
         _unread_quiz_attributes(blocks, shown, ial_lines, report)
+        resolve(blocks, False, None)
         return Cut(blocks, [], None)
     if len(starts) > 1:
         for k in range(1, len(starts)):
@@ -52,12 +67,15 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
     if not re.fullmatch(r"[+-]?\d+", raw_n):
         report.error(shown, line, f'data-n="{raw_n}" is not a whole number: write how many items one attempt draws, '
                      'e.g. data-n="6" (0 for no quiz)')
+        resolve(blocks, False, None)
         return Cut(blocks, [], None)
     draw = int(raw_n)
     if draw < 0:
         report.error(shown, line, f"data-n={draw} is negative: write how many items one attempt draws (0 for no quiz)")
+        resolve(blocks, False, None)
         return Cut(blocks, [], None)
     if draw == 0:
+        resolve(blocks, False, None)
         return Cut(blocks, [], None)  # data-n="0": the paragraph is ordinary text, the page has no quiz
     labels = DEFAULT_LABELS
     if raw_opt is not None:
@@ -67,11 +85,18 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
                          'e.g. data-opt="Yes,No"')
         else:
             labels = (parts[0], parts[1])
+            for label in labels:
+                char = bad_char(label)
+                if char:
+                    report.error(shown, line, message(char, f'the label "{label}" in data-opt'))
     lists = [i for i in range(start + 1, len(blocks)) if blocks[i].tag in ("ul", "ol")]
     if not lists:
         report.error(shown, line, f"the quiz (data-n={draw}) has no item list after it: add a '- ' list of "
                      'base64 items, or write data-n="0" for a page without a quiz')
+        resolve(blocks, False, None)
         return Cut(blocks, [], None)
+    resolve(blocks[:start], False, None)
+    resolve([para] + blocks[start + 1:lists[0]], True, line)
     bank = blocks[lists[0]]
     item_lines = _item_lines(lines, first_line, (line or first_line) - first_line)
     items: list[Item] = []
@@ -81,7 +106,8 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
         item_line = item_lines[k] if k < len(item_lines) else line
         item = decode_item(text, shown, item_line, report)
         if item:
-            statement, answer, explanation = item
+            statement, answer, explanation = (resolve_html(item[0], resolve, item_line), item[1],
+                                              resolve_html(item[2], resolve, item_line))
             items.append(Item(ids.item_id(page_ident, text, taken), statement, answer, explanation, shown,
                               item_line or 0))
     count = len(bank.findall("li"))
@@ -98,6 +124,18 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
         line=line or 0,
     )
     return Cut(blocks[:start], blocks[lists[0] + 1:], quiz)
+
+
+_URL_ATTR = re.compile(r"\b(?:href|src|srcset|poster|data)\s*=", re.IGNORECASE)
+
+
+def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
+    """An item's sanitized HTML with its links resolved (parsed only when it has any)."""
+    if not _URL_ATTR.search(html):
+        return html
+    div = lxml.html.fragment_fromstring(html, create_parent="div")
+    resolve([div], True, line)
+    return inner_html(div)
 
 
 def _unread_quiz_attributes(blocks: list, shown: str, ial_lines: list[int], report: Report) -> None:
@@ -139,6 +177,10 @@ def decode_item(text: str, shown: str, line: int | None, report: Report) -> tupl
     except UnicodeDecodeError:
         report.error(shown, line, "this quiz item decodes to bytes that are not UTF-8 text: "
                      "encode the item's text as UTF-8 before base64")
+        return None
+    char = bad_char(decoded)
+    if char:
+        report.error(shown, line, message(char, "this quiz item"))
         return None
     m = _SPLIT.match(decoded)
     if not m:

@@ -11,10 +11,12 @@ import yaml
 
 from . import ids
 from .errors import Report, UsageError
-from .markup import LinkContext, outer_html, render, resolve_links
+from .links import LineIndex, Resolver
+from .markup import outer_html, render
 from .model import Chapter, Course, Page
 from .quiz import cut_quiz
 from .settings import load_settings
+from .text import bad_char, first_bad_line, message
 
 CLASSES = ("chapter", "section", "index")
 
@@ -65,14 +67,16 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
 
     sources.sort(key=lambda s: s.serial)
     hrefs = _hrefs(sources)
-    ctx = LinkContext(root=folder, pages={s.path.stem.lower(): hrefs[s.path] for s in sources},
-                      site_url=settings.site_url, report=report)
+    resolver = Resolver(root=folder, pages={s.path.stem.lower(): ids.page_id(settings.identifier, s.serial)
+                                            for s in sources}, site_url=settings.site_url, report=report)
     course = Course(title=settings.title, identifier=settings.identifier, language=settings.language,
                     version=settings.version, description=settings.description, site_url=settings.site_url,
                     skipped=skipped)
     for src in sources:
-        course.pages.append(_build_page(src, course.identifier, hrefs[src.path], ctx, report))
-    course.files = dict(sorted(ctx.files.items()))
+        course.pages.append(_build_page(src, course.identifier, hrefs[src.path], resolver, report))
+    report.raise_if_errors()
+    course.files = {path: resolver.files[path].read_bytes() for path in sorted(resolver.files)}
+    course.links = resolver.uses
     _outline(course)
     report.raise_if_errors()
     return course, report
@@ -89,6 +93,10 @@ def _read_source(path: Path, report: Report) -> _Source | None:
         return None
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()
+    bad = first_bad_line(lines, 1)
+    if bad:
+        report.error(shown, bad[0], message(bad[1], "this line"))
+        return None
     if not lines or lines[0].strip() != "---":
         report.error(shown, 1, "missing front matter: a page starts with a '---' line, then title, class and "
                      "serial, then '---'")
@@ -119,6 +127,9 @@ def _read_source(path: Path, report: Report) -> _Source | None:
         ok = False
     title = meta.get("title")
     title = "" if title is None else str(title).strip()
+    if bad_char(title):
+        report.error(shown, _key_line(path, "title", lines) or 1, message(bad_char(title), "the title"))
+        ok = False
     if not title and kind != "index":
         report.error(shown, _key_line(path, "title", lines) or 1, "missing title: add 'title: ...' to the front matter")
         ok = False
@@ -172,12 +183,17 @@ def _hrefs(sources: list[_Source]) -> dict[Path, str]:
     return out
 
 
-def _build_page(src: _Source, course_id: str, href: str, ctx: LinkContext, report: Report) -> Page:
+def _build_page(src: _Source, course_id: str, href: str, resolver: Resolver, report: Report) -> Page:
     lines = src.body.split("\n")
     tree = render(src.body)
-    resolve_links(tree, src.path, lines, src.body_first_line, ctx)
     ident = ids.page_id(course_id, src.serial)
-    cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report)
+    index = LineIndex(lines, src.body_first_line)
+
+    def resolve(blocks: list, in_quiz: bool, line: int | None) -> None:
+        for block in blocks:
+            resolver.resolve(block, src.path, ident, in_quiz, index, line)
+
+    cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve)
     return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind, source=src.path.name, href=href,
                 body_html=outer_html(cut.before), after_html=outer_html(cut.after), quiz=cut.quiz)
 

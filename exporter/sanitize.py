@@ -6,6 +6,8 @@ import re
 
 import nh3
 
+from .links import FILE_SCHEME, PAGE_SCHEME
+
 HEART = "\u2764"
 # Text nh3 returns unchanged: no markup, no entity, none of the characters its HTML serializer rewrites
 # (CR becomes LF, NUL is dropped, a no-break space becomes &nbsp;). Most statements are such text.
@@ -19,6 +21,8 @@ BLOCK_TAGS = INLINE_TAGS | {
     "blockquote", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "ul",
     "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "caption", "img", "figure", "figcaption",
 }
+# the reader's link targets (placeholders it wrote after resolving the author's links) pass as well
+URL_SCHEMES = nh3.ALLOWED_URL_SCHEMES | {PAGE_SCHEME, FILE_SCHEME}
 ATTRIBUTES = {
     "*": {"class", "lang", "dir", "title"},
     "a": {"href", "target"},
@@ -39,10 +43,11 @@ def clean_inline(html: str) -> str:
     html = hearts(html)
     if _PLAIN.fullmatch(html):
         return html.strip()
-    return nh3.clean(html, tags=INLINE_TAGS, attributes=ATTRIBUTES, link_rel="noopener noreferrer").strip()
+    return nh3.clean(html, tags=INLINE_TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer").strip()
 
 
 def clean_blocks(html: str) -> str:
     """A quiz stimulus: block and inline markup, classes kept (a `.conv` chat line stays one)."""
-    return nh3.clean(hearts(html), tags=BLOCK_TAGS, attributes=ATTRIBUTES,
+    return nh3.clean(hearts(html), tags=BLOCK_TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 from conftest import SAMPLE, run_cli
@@ -101,9 +102,10 @@ def test_formats_that_drop_a_quiz_image_say_so(tmp_path):
     r = run_cli("build", course, "--out", tmp_path / "out", "--json")
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
-    warned = sorted(w.split(":", 1)[0] for w in summary["warnings"] if "img/stop.png" in w)
-    assert warned == ["cc11", "cc13", "moodle", "qti12"]
-    assert all("a.md" in w for w in summary["warnings"] if "img/stop.png" in w)
+    shown = [w for w in summary["warnings"] if "img/stop.png" in w]
+    assert sorted(re.search(r"which (\S+) quizzes", w).group(1) for w in shown) == ["cc11", "cc13", "moodle", "qti12"]
+    line = next(n for n, text in enumerate((course / "a.md").read_text().splitlines(), 1) if "stop.png" in text)
+    assert all(w.startswith(f"{course / 'a.md'}:{line}: warning: ") for w in shown), shown
     held = {a["format"]: a["pages"] for a in summary["artifacts"]}
     assert held["qti12"] == held["qti21"] == held["qti30"] == held["moodle"] == 0
     assert held["cc11"] == held["scorm12"] == held["html"] == 2

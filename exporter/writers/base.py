@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, field
+from typing import Any
 
+from .. import links
 from ..model import Course
-from ..xhtml import local_files
+from .layout import localize, page_hrefs
 
 
-@dataclass
-class Options:
-    """Build options some writers read (the rest ignore them)."""
+@dataclass(frozen=True)
+class Option:
+    """A build option a writer takes: its name (`scorm_mode` is `--scorm-mode`), choices, default and help."""
 
-    scorm_mode: str = "pages"  # "pages": one SCO per page; "course": one SCO for the whole course
+    name: str
+    default: str
+    choices: tuple[str, ...]
+    help: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+class Options(dict):
+    """The build's option values by name; a writer reads the ones it declares (`Writer.options`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass
@@ -24,38 +44,73 @@ class Artifact:
     warnings: list[str] = field(default_factory=list)
 
 
-def uncarried_files(course: Course, name: str) -> list[str]:
-    """Warnings for a format that carries quiz text but not the course files it shows: one per quiz that
-    refers to a local image or file, so a missing picture in the LMS is never a surprise."""
-    warnings = []
-    for page in course.pages:
-        quiz = page.quiz
-        if quiz is None:
-            continue
-        texts = [quiz.instruction_html, quiz.stimulus_html] + [t for i in quiz.items
-                                                               for t in (i.statement_html, i.explanation_html)]
-        files = list(dict.fromkeys(f for t in texts for f in local_files(t)))
-        if files:
-            warnings.append(f"{page.source}: the quiz refers to {', '.join(files)}, which {name} quizzes do not "
-                            "carry (it will be missing in the LMS): describe it in the text, or show it on the page")
-    return warnings
-
-
 class Writer:
-    """One output format. Subclasses set the class attributes and implement write().
+    """One output format. Subclasses set the class attributes and implement build().
 
-    A writer receives the finished model; it never reads the source. Course pages
-    sit flat in one folder of a package under their `page.href`, with the course's
-    local files (`course.files`) at their own paths beside them, so links made by
-    the reader work unchanged.
+    A writer receives the finished model, localized for it (`layout.localize`): links to course pages and
+    files written the way its package needs them (`page_link`, `file_link`). It never reads the source.
+    What it cannot carry (files shown in quizzes, links from quizzes to pages) is declared here, and the
+    build warns about it in one place, with file and line.
     """
 
     name: str = ""  # the --format name
     extension: str = "zip"
-    title: str = ""  # shown in --help and the README's formats table
+    title: str = ""  # the README's formats table: what it is for
+    options: tuple[Option, ...] = ()  # the build options it takes
 
-    def write(self, course: Course, options: Options) -> Artifact:  # pragma: no cover - interface
+    pages: bool = False  # the package holds the course pages
+    quiz_files: bool = False  # its quizzes show the course files they refer to (carried with them)
+    quiz_pages: bool = False  # its quizzes can link to course pages
+    file_prefix: str = ""  # how a page of the package reaches a course file
+    quiz_file_prefix: str = ""  # how its quiz text reaches a course file
+    page_mark: str | None = None  # an attribute marking links to course pages (for a runtime)
+
+    def write(self, course: Course, options: Options | None = None) -> Artifact:
+        """The artifact for the course: the model localized for this package, then built."""
+        opts = Options({o.name: o.default for o in self.options})
+        opts.update({k: v for k, v in (options or {}).items() if k in opts})
+        return self.build(self.localize(course), opts)
+
+    def build(self, course: Course, options: Options) -> Artifact:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def localize(self, course: Course) -> Course:
+        hrefs = page_hrefs(course)
+
+        def page_link(target: links.Target, in_quiz: bool) -> str | None:
+            if not self.pages or (in_quiz and not self.quiz_pages):
+                return None
+            return hrefs[target.ref] + (f"#{target.fragment}" if target.fragment else "")
+
+        def file_link(target: links.Target, in_quiz: bool) -> str | None:
+            if in_quiz and not self.quiz_files:
+                return None
+            return links.file_url(self.quiz_file_prefix if in_quiz else self.file_prefix)(target)
+
+        return localize(course, page_link, file_link, self.page_mark)
+
+    def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
+        """(file, line, message) for each link in the course this format cannot carry."""
+        found = []
+        for use in course.links:
+            if not use.in_quiz:
+                continue
+            if use.target.kind == "file" and not self.quiz_files:
+                found.append((use.source, use.line, f"the quiz shows {use.target.ref}, which {self.name} quizzes "
+                              "do not carry (it is left out there): describe it in the text, or show it on the page"))
+            elif use.target.kind == "page" and not (self.pages and self.quiz_pages):
+                found.append((use.source, use.line, "the quiz links to another course page, which "
+                              f"{self.name} quizzes cannot link to (the link shows as plain text there)"))
+        return found
 
     def filename(self, course: Course) -> str:
         return f"{course.identifier}-{self.name}.{self.extension}"
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser, seen: set[str]) -> None:
+        """Its options on the command line (each once, whichever writers share it)."""
+        for option in cls.options:
+            if option.name not in seen:
+                seen.add(option.name)
+                parser.add_argument(option.flag, dest=option.name, choices=option.choices, default=option.default,
+                                    help=f"{option.help} (default: {option.default})")

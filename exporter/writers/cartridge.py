@@ -15,10 +15,7 @@ that quiz.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
-from urllib.parse import unquote
 
-import lxml.html
 from lxml import etree
 
 from .. import ids, xhtml
@@ -27,7 +24,7 @@ from ..packaging import zip_bytes
 from ..render import render_template, static_file
 from ..xmltree import Namespace, cp_resource, serialize, sub
 from . import cc_qti
-from .base import Artifact, Options, Writer, uncarried_files
+from .base import Artifact, Options, Writer
 
 MANIFEST = "imsmanifest.xml"
 PAGES = "wiki_content/"
@@ -83,28 +80,6 @@ class Module:
     entries: list[Entry] = field(default_factory=list)
 
 
-def relink(html: str, files: dict[str, bytes]) -> tuple[str, list[str]]:
-    """The fragment with references to the course's files pointed into `web_resources/`, and the files used.
-    Unchanged (byte for byte) when it uses none."""
-    if not files or not html.strip():
-        return html, []
-    div = xhtml.parse_fragment(html)
-    used: list[str] = []
-    for el in div.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for attr in ("src", "href"):
-            value = el.get(attr)
-            path = unquote(value.split("#", 1)[0].split("?", 1)[0]) if value else ""
-            if path in files:
-                el.set(attr, FROM_PAGES + value)
-                used.append(path)
-    if not used:
-        return html, []
-    text = escape(div.text, quote=False) if div.text else ""
-    return text + "".join(lxml.html.tostring(child, encoding="unicode") for child in div), used
-
-
 class Cartridge:
     """A cartridge being built: its files, the manifest's resources and the outline (written last)."""
 
@@ -123,6 +98,10 @@ class Cartridge:
         self.outline = sub(organization, self.cp("item"), identifier=f"{cid}_root")  # untitled, as CC requires
         self.resources = sub(self.root, self.cp("resources"))
         self.shared: dict[str, str] = {}  # shared file path (inside SHARED) -> its resource
+        self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
+        for use in course.links:
+            if use.target.kind == "file" and not use.in_quiz:
+                self.used.setdefault(use.page, []).append(use.target.ref)
 
     def _metadata(self) -> None:
         """schema, schemaversion and the LOM block with the course's title, language and description."""
@@ -152,11 +131,10 @@ class Cartridge:
 
     def add_page(self, page: Page) -> Entry:
         """The page as a webcontent HTML file; it depends on the stylesheet and the files it shows."""
-        body, used = relink(page.body_html, self.course.files)
-        after, used_after = relink(page.after_html, self.course.files)
-        html = render_template("cc/page.html", course=self.course, page=page, body=body, after=after,
-                               quiz_title=cc_qti.quiz_title(page) if page.quiz else None, static=FROM_PAGES + STATIC)
-        depends = [self.shared[p] for p in dict.fromkeys([STYLESHEET, *used, *used_after])]
+        html = render_template("cc/page.html", course=self.course, page=page, body=page.body_html,
+                               after=page.after_html, quiz_title=cc_qti.quiz_title(page) if page.quiz else None,
+                               static=FROM_PAGES + STATIC)
+        depends = [self.shared[p] for p in dict.fromkeys([STYLESHEET, *self.used.get(page.id, ())])]
         self.resource(page.id, "webcontent", {PAGES + page.href: html}, href=PAGES + page.href, depends=depends)
         return Entry(f"{page.id}_item", page.title, page.id, "page")
 
@@ -205,8 +183,7 @@ class Cartridge:
         files = dict(self.files)
         files[MANIFEST] = serialize(self.root)
         course = self.course
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items),
-                        uncarried_files(course, "Common Cartridge"))
+        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
 
 
 class CartridgeWriter(Writer):
@@ -215,9 +192,11 @@ class CartridgeWriter(Writer):
     extension = "imscc"
     profile: Profile = CC11
     cartridge: type[Cartridge] = Cartridge
+    pages = True
+    file_prefix = FROM_PAGES  # pages in wiki_content/ reach the course files in web_resources/
 
-    def write(self, course: Course, options: Options) -> Artifact:
+    def build(self, course: Course, options: Options) -> Artifact:
         return self.cartridge(course, self.profile).build().artifact()
 
 
-__all__ = ["CC11", "CC13", "Cartridge", "CartridgeWriter", "Entry", "Module", "Profile", "relink"]
+__all__ = ["CC11", "CC13", "Cartridge", "CartridgeWriter", "Entry", "Module", "Profile"]

@@ -21,8 +21,9 @@ def page_neighbours(course: Course):
 class HtmlWriter(Writer):
     name = "html"
     title = "Static HTML site (review copy, answers shown)"
+    pages = quiz_files = quiz_pages = True
 
-    def write(self, course: Course, options: Options) -> Artifact:
+    def build(self, course: Course, options: Options) -> Artifact:
         files: dict[str, bytes | str] = dict(course.files)
         files[STATIC + "course.css"] = static_file("static/course.css")
         files["index.html"] = render_template("html/index.html", course=course, static=STATIC)

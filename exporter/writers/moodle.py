@@ -15,7 +15,7 @@ from lxml import etree
 from ..model import Course, Item, Page, Quiz
 from ..xhtml import question_xhtml, shorten, text_html, to_text, to_xhtml
 from ..xmltree import serialize, sub
-from .base import Artifact, Options, Writer, uncarried_files
+from .base import Artifact, Options, Writer
 
 NAME_LIMIT = 80  # characters of the statement in a question's name (Moodle's own default names use 80)
 
@@ -68,7 +68,7 @@ class MoodleXmlWriter(Writer):
     extension = "xml"
     title = "Moodle XML question file (question bank import: a category per page, true/false or two-choice items)"
 
-    def write(self, course: Course, options: Options) -> Artifact:
+    def build(self, course: Course, options: Options) -> Artifact:
         root = etree.Element("quiz")
         for group in course.groups:
             for page in group.pages:
@@ -76,8 +76,7 @@ class MoodleXmlWriter(Writer):
                     self.add_category(root, course, group.title, page)
                     for item in page.quiz.items:
                         self.add_question(root, course, page.quiz, item)
-        return Artifact(serialize(root), 0, len(course.quizzes), len(course.items),
-                        uncarried_files(course, "Moodle XML"))
+        return Artifact(serialize(root), 0, len(course.quizzes), len(course.items))
 
     def add_category(self, root: etree._Element, course: Course, chapter: str, page: Page) -> None:
         quiz = page.quiz

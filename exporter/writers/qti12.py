@@ -13,7 +13,7 @@ from lxml import etree
 from ..model import Course
 from ..packaging import zip_bytes
 from ..xmltree import Namespace, cp_resource, serialize, sub
-from .base import Artifact, Options, Writer, uncarried_files
+from .base import Artifact, Options, Writer
 from .canvas_qti import assessment_meta_xml, assessment_xml, meta_ident, quiz_ident
 
 CP = Namespace("http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1")
@@ -51,12 +51,11 @@ class CanvasQti12Writer(Writer):
     extension = "zip"
     title = "Canvas QTI 1.2 zip (Canvas's QTI .zip import): one quiz per course quiz, drawing its items"
 
-    def write(self, course: Course, options: Options) -> Artifact:
+    def build(self, course: Course, options: Options) -> Artifact:
         files: dict[str, bytes | str] = {"imsmanifest.xml": manifest_xml(course)}
         for page in course.pages:
             if page.quiz is not None:
                 qti_path, meta_path = quiz_files(page.quiz)
                 files[qti_path] = assessment_xml(course, page, page.quiz)
                 files[meta_path] = assessment_meta_xml(course, page, page.quiz)
-        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items),
-                        uncarried_files(course, "Canvas QTI"))
+        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -167,19 +168,20 @@ def build_test(d: Dialect, page: Page, quiz: Quiz, hrefs: dict[str, str]) -> etr
 
 # --- course files and the manifest ----------------------------------------------------------------------
 
-def link_files(root: etree._Element, ns: str, course: Course, up: str = "../") -> list[str]:
-    """Point `img src` / `a href` at course files from a document one folder down; every img gets an alt
-    (QTI requires one). Returns the course files the document uses."""
-    used = []
+def files_used(root: etree._Element, ns: str, course: Course, prefix: str) -> list[str]:
+    """The course files a document shows or links to (written as `prefix` + path by the layout); every img
+    gets an alt on the way (QTI requires one)."""
+    used = set()
     for el in root.iter(f"{{{ns}}}img", f"{{{ns}}}a"):
         attr = "src" if etree.QName(el).localname == "img" else "href"
         if attr == "src" and el.get("alt") is None:
             el.set("alt", "")
-        target = el.get(attr)
-        if target in course.files:
-            el.set(attr, up + target)
-            used.append(target)
-    return sorted(set(used))
+        value = el.get(attr) or ""
+        if value.startswith(prefix):
+            path = unquote(value[len(prefix):].split("#", 1)[0].split("?", 1)[0])
+            if path in course.files:
+                used.add(path)
+    return sorted(used)
 
 
 def file_resource(path: str) -> Resource:
@@ -217,15 +219,17 @@ class QtiWriter(Writer):
     test_type = ""
     stimulus_type = ""
     shared_stimulus = False
+    quiz_files = True
+    quiz_file_prefix = "../"  # items, tests and stimuli lie one folder down; course files keep their paths
 
-    def write(self, course: Course, options: Options) -> Artifact:
+    def build(self, course: Course, options: Options) -> Artifact:
         d = self.dialect
         files: dict[str, bytes] = {}
         resources: list[Resource] = []
         used: set[str] = set()
 
         def add(path: str, root: etree._Element, type_: str, ident: str, deps: list[str]) -> None:
-            linked = link_files(root, d.ns, course)
+            linked = files_used(root, d.ns, course, self.quiz_file_prefix)
             used.update(linked)
             files[path] = serialize(root)
             resources.append(Resource(ident, type_, path, [path], deps + [file_resource(f).ident for f in linked]))
@@ -234,6 +238,7 @@ class QtiWriter(Writer):
             quiz = page.quiz
             if quiz is None:
                 continue
+
             ref, deps = None, []
             if self.shared_stimulus and quiz.stimulus_html.strip():
                 ident = stimulus_ident(quiz)

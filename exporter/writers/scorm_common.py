@@ -19,7 +19,7 @@ from ..model import Course, Page, Quiz
 from ..render import render_template, static_file
 from ..packaging import zip_bytes
 from ..xmltree import cp_resource, sub
-from .base import Artifact, Options, Writer
+from .base import Artifact, Option, Options, Writer
 from .html import page_neighbours
 
 STATIC = "_static/"
@@ -95,7 +95,7 @@ def quiz_data(quiz: Quiz) -> dict:
 
 def build_package(course: Course, options: Options, version: str) -> ScormPackage:
     """The package's files and outline; version is "1.2" or "2004" (which LMS API the pages look for)."""
-    mode = options.scorm_mode if options.scorm_mode in MODES else "pages"
+    mode = options.scorm_mode
     files: dict[str, bytes | str] = dict(course.files)
     runtime = RUNTIME + (SHELL if mode == "course" else ())
     for name in runtime:
@@ -178,11 +178,15 @@ class ScormWriter(Writer):
     """A SCORM writer: the package's files plus the manifest its version builds."""
 
     version = ""  # "1.2" or "2004": which LMS API the pages look for
+    options = (Option("scorm_mode", "pages", MODES, "SCORM: one SCO per page (pages), so the LMS lists and "
+                      "tracks every page, or the whole course as one SCO (course)"),)
+    pages = quiz_files = quiz_pages = True
+    page_mark = "data-page-link"  # the runtime opens these as other pages of the course
 
     def manifest(self, course: Course, package: ScormPackage) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def write(self, course: Course, options: Options) -> Artifact:
+    def build(self, course: Course, options: Options) -> Artifact:
         package = build_package(course, options, self.version)
         files = dict(package.files)
         files["imsmanifest.xml"] = self.manifest(course, package)

@@ -1,0 +1,373 @@
+"""Links: every link and image an author wrote, resolved once by the reader into a target, then written by
+each writer in its own package's terms. The one place that decides what a link is.
+
+Reader side, `Resolver.resolve(tree, ...)` looks at every URL-bearing attribute of a rendered fragment (page
+bodies, quiz instructions, stimuli and items alike) and decides:
+- a course page, named by its file name (with or without .md/.markdown/.html/.htm) or its site path:
+  a PAGE target (page id + fragment);
+- a file beside the pages (a relative path inside the course folder): a FILE target (package path + query
+  + fragment), and the file is carried;
+- an external URL (http, https, mailto, tel; `data:` for images): written as is, links open a new window;
+- a site-absolute path that is no page: made absolute with the course's site URL, else a warning;
+- anything else (a missing file, a path leaving the course folder, `file:`, `javascript:`): an error.
+Each decision is recorded as a `LinkUse` (target, file, line, page or quiz), from which `uncarried` tells
+what a format cannot carry, with file and line.
+
+Page and file targets are written into the model's HTML as placeholder URLs (`exporter-page:<page id>#f`,
+`exporter-file:<path>?q#f`), so no writer can take one for the other, nor ship one unwritten (the build
+checks). Writer side, `rewrite(html, page=..., file=...)` puts each one through the writer's callables:
+a relative path, `$IMS-CC-FILEBASE$/...`, `@@PLUGINFILE@@/...`, or None to drop the link and keep its text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html import escape, unescape
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, unquote, urlsplit
+
+from lxml import etree
+
+from .errors import Report
+
+PAGE_SCHEME = "exporter-page"
+FILE_SCHEME = "exporter-file"
+MARK = "exporter-"  # what every placeholder starts with: a fragment without it has nothing to rewrite
+PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+# every attribute that refers to another resource, by tag; `srcset` holds a list of URLs
+URL_ATTRS: dict[str, tuple[str, ...]] = {
+    "a": ("href",), "area": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+    "audio": ("src",), "video": ("src", "poster"), "track": ("src",), "embed": ("src",), "iframe": ("src",),
+    "object": ("data",), "input": ("src",),
+}
+_ALL_URL_ATTRS = frozenset(a for attrs in URL_ATTRS.values() for a in attrs)
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_CSS_URL = re.compile(r"url\(", re.IGNORECASE)
+_SAFE = "/!$&()*+,;=:@-._~"  # what a path may keep as it is (RFC 3986 pchar and '/'); the rest is percent-encoded
+_SAFE_TAIL = _SAFE + "?%"  # query and fragment: as the author wrote them, quotes and spaces encoded
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a link or image points: a course page (`ref` = page id) or a course file (`ref` = package path)."""
+
+    kind: str  # "page" | "file"
+    ref: str
+    query: str = ""
+    fragment: str = ""
+
+    @property
+    def url(self) -> str:
+        """The placeholder written into the model's HTML."""
+        if self.kind == "page":
+            return f"{PAGE_SCHEME}:{self.ref}" + (f"#{self.fragment}" if self.fragment else "")
+        return f"{FILE_SCHEME}:{quote(self.ref, safe=_SAFE)}" + (f"?{self.query}" if self.query else "") + \
+            (f"#{self.fragment}" if self.fragment else "")
+
+
+def parse(url: str) -> Target | None:
+    """The target of a placeholder URL; None for any other URL."""
+    if not url.startswith(MARK):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme == PAGE_SCHEME:
+        return Target("page", parts.path, "", parts.fragment)
+    if parts.scheme == FILE_SCHEME:
+        return Target("file", unquote(parts.path), parts.query, parts.fragment)
+    return None
+
+
+def encode_path(path: str) -> str:
+    """A package path as a URL path (spaces, '#', '?', '%' and non-ASCII percent-encoded)."""
+    return quote(path, safe=_SAFE)
+
+
+def file_url(prefix: str = "") -> Callable[[Target], str]:
+    """The usual way a package writes a file target: prefix + the encoded path + query + fragment."""
+    def write(target: Target) -> str:
+        return prefix + encode_path(target.ref) + (f"?{target.query}" if target.query else "") + \
+            (f"#{target.fragment}" if target.fragment else "")
+    return write
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    """One link or image as the author wrote it: its target, where it stands, and in which part of the page."""
+
+    target: Target
+    source: str  # the page file, as messages name it
+    line: int | None
+    page: str  # the page id
+    in_quiz: bool  # in the quiz's instruction, stimulus or items (formats may carry those without the page)
+    tag: str  # "a", "img", ...
+
+
+# --- the reader's side --------------------------------------------------------------------------------------
+
+class LineIndex:
+    """File lines of the URLs a page's source holds, found in one pass: each URL gives its lines in order."""
+
+    _PATTERNS = (
+        re.compile(r"\]\(\s*<?([^)\s>]+)"),  # [text](url) and ![alt](url)
+        re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"),  # [ref]: url
+        re.compile(r"\b(?:href|src|srcset|poster|data)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE),
+        re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]+)>"),  # <https://...>
+    )
+
+    def __init__(self, lines: list[str], first_line: int):
+        self.first_line = first_line
+        self.lines: dict[str, list[int]] = {}
+        self.taken: dict[str, int] = {}
+        for n, text in enumerate(lines):
+            if "](" not in text and "=" not in text and "]:" not in text and "<" not in text:
+                continue
+            for pattern in self._PATTERNS:
+                for m in pattern.finditer(text):
+                    for url in _urls_in(unescape(m.group(1).strip("\"'"))):
+                        self.lines.setdefault(url, []).append(first_line + n)
+
+    def line(self, url: str) -> int | None:
+        """The line of the next use of url not yet asked for (the last one again when all were taken)."""
+        found = self.lines.get(url)
+        if not found:
+            return None
+        k = self.taken.get(url, 0)
+        self.taken[url] = k + 1
+        return found[min(k, len(found) - 1)]
+
+
+def _urls_in(value: str) -> list[str]:
+    """The URL of an attribute value, or each URL of a srcset-like list."""
+    value = value.strip()
+    if "," in value and " " in value:
+        return [c.split()[0] for c in value.split(",") if c.split()] + [value]
+    return [value]
+
+
+@dataclass
+class Resolver:
+    """What link resolution knows of the course: its folder, its pages, its site URL."""
+
+    root: Path  # the course folder
+    pages: dict[str, str]  # lower-case page name (file stem) -> page id
+    site_url: str
+    report: Report
+    files: dict[str, Path] = field(default_factory=dict)  # carried files: package path -> file
+    uses: list[LinkUse] = field(default_factory=list)
+
+    def resolve(self, tree: etree._Element, src: Path, page: str, in_quiz: bool, lines: LineIndex | None,
+                line: int | None = None) -> None:
+        """Rewrite every URL of the fragment in place (placeholders, absolute site URLs); record what it uses.
+        `lines` finds each URL's line in the page source; `line` is used where it cannot (a quiz item)."""
+        shown = str(src)
+        for el in tree.iter(tuple(URL_ATTRS)):
+            for attr in URL_ATTRS.get(el.tag, ()):
+                value = el.get(attr)
+                if value is None:
+                    continue
+                where = (lines.line(value.strip()) if lines else None) or line
+                if attr == "srcset":
+                    out = [self._one(el, c.split()[0], shown, where, page, in_quiz) for c in value.split(",") if c.split()]
+                    kept = [f"{u} {' '.join(c.split()[1:])}".strip() for u, c in
+                            zip(out, [c for c in value.split(",") if c.split()]) if u is not None]
+                    el.set(attr, ", ".join(kept))
+                    continue
+                new = self._one(el, value.strip(), shown, where, page, in_quiz)
+                if new is None:
+                    del el.attrib[attr]
+                else:
+                    el.set(attr, new)
+        for el in tree.iter():
+            style = el.get("style") if isinstance(el.tag, str) else None
+            if style and _CSS_URL.search(style):
+                self.report.warning(shown, (lines.line(style) if lines else None) or line,
+                                    "a style attribute loads a file through url(): no package carries it; "
+                                    "use an <img> or a stylesheet-free layout")
+
+    def _one(self, el: etree._Element, url: str, shown: str, line: int | None, page: str, in_quiz: bool) -> str | None:
+        """The URL to write for one reference, or None to drop it (an error was reported)."""
+        if not url or url.startswith("#"):
+            return url
+        scheme = _SCHEME.match(url)
+        if scheme or url.startswith("//"):
+            name = scheme.group(1).lower() if scheme else "https"
+            return self._external(el, url, name, shown, line)
+        parts = urlsplit(url)
+        target = self._page(parts.path) if el.tag in ("a", "area") else None
+        if target is not None:
+            return self._use(Target("page", target, "", parts.fragment), shown, line, page, in_quiz, el)
+        if url.startswith("/"):
+            if self.site_url:
+                if el.tag in ("a", "area"):
+                    _new_window(el)
+                return self.site_url + url
+            self.report.warning(shown, line, f"site-absolute link {url} is neither a page of this course nor "
+                                "reachable inside an LMS: set site_url in course.yml or link to a page")
+            return url
+        path = self._file(parts.path, shown, line)
+        if path is None:
+            return None
+        return self._use(Target("file", path, _tail(parts.query), _tail(parts.fragment)), shown, line, page,
+                         in_quiz, el)
+
+    def _external(self, el: etree._Element, url: str, scheme: str, shown: str, line: int | None) -> str | None:
+        if scheme in (PAGE_SCHEME, FILE_SCHEME):
+            self.report.error(shown, line, f"{url}: '{scheme}:' is reserved for the exporter's own use: link to "
+                              "the page or file by its name")
+            return None
+        if scheme == "data" and el.tag != "a":
+            return url
+        if scheme not in EXTERNAL_SCHEMES:
+            self.report.error(shown, line, f"{url}: a '{scheme}:' address does not work inside a package: link to "
+                              "a web page (https://...) or to a file in the course folder")
+            return None
+        if el.tag in ("a", "area"):
+            _new_window(el)
+        elif scheme in ("http", "https"):
+            self.report.warning(shown, line, f"{url} is loaded from another web site: it will not show where "
+                                "the LMS runs offline or blocks outside content; put the file in the course folder")
+        return url
+
+    def _page(self, path: str) -> str | None:
+        """The page id a path names (file name with or without .md/.html, or site path), if it names a page."""
+        p = unquote(path)
+        if not p.startswith("/") and "/" in p.removeprefix("./"):
+            return None  # a relative path into a folder is a file, not a page
+        name = posixpath.basename(p.rstrip("/")).lower()
+        for suffix in PAGE_SUFFIXES:
+            if name.endswith(suffix):
+                name = name[: -len(suffix)]
+                break
+        return self.pages.get(name) if name else None
+
+    def _file(self, path: str, shown: str, line: int | None) -> str | None:
+        """A relative reference to a file beside the pages: checked, carried; its package path."""
+        raw = unquote(path)
+        joined = posixpath.normpath(raw)
+        if "\\" in raw or joined.startswith("../") or joined == ".." or posixpath.isabs(joined):
+            self.report.error(shown, line, f"{path} lies outside the course folder: move the file into the "
+                              "course folder and link to it by a relative path (with '/', not '\\')")
+            return None
+        file = self.root / joined
+        if file.is_dir():
+            self.report.error(shown, line, f"{path} is a folder, not a file: link to a file inside it")
+            return None
+        if not file.is_file():
+            self.report.error(shown, line, f"{path} does not exist: add the file to the course folder or fix the link")
+            return None
+        try:
+            file.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            self.report.error(shown, line, f"{path} lies outside the course folder (a link that leaves it): "
+                              "copy the file into the course folder")
+            return None
+        if joined.lower().endswith(PAGE_SUFFIXES[:2]):
+            self.report.error(shown, line, f"{path} is Markdown source, not a page of this course: link to a "
+                              "course page by its name, or add it as a page")
+            return None
+        self.files.setdefault(joined, file)
+        return joined
+
+    def _use(self, target: Target, shown: str, line: int | None, page: str, in_quiz: bool,
+             el: etree._Element) -> str:
+        self.uses.append(LinkUse(target, shown, line, page, in_quiz, el.tag))
+        return target.url
+
+
+def _tail(text: str) -> str:
+    return quote(text, safe=_SAFE_TAIL) if text else ""
+
+
+def _new_window(el: etree._Element) -> None:
+    """A link that leaves the course opens a new window: the LMS frame must not be navigated away."""
+    el.set("target", "_blank")
+    el.set("rel", "noopener noreferrer")
+
+
+# --- the writers' side --------------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[A-Za-z][^<>]*>")  # lxml escapes '<' and '>' inside attribute values and text
+_ATTR = re.compile(r"""(\s)([^\s=/>]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+
+PageWriter = Callable[[Target], "str | None"]
+FileWriter = Callable[[Target], "str | None"]
+
+
+def rewrite(html: str, page: PageWriter, file: FileWriter, mark: str | None = None) -> str:
+    """The fragment with every page and file target written by `page` / `file` (None: drop the reference,
+    keep the text). With `mark`, a link to a course page also gets that attribute, holding its new URL.
+    Text and every other attribute stay byte for byte as they were."""
+    if MARK not in html:
+        return html
+
+    def tag(m: re.Match) -> str:
+        text = m.group(0)
+        if MARK not in text:
+            return text
+        marked: list[str] = []
+
+        def attr(a: re.Match) -> str:
+            name = a.group(2).lower()
+            raw = a.group(4)
+            if name not in _ALL_URL_ATTRS or MARK not in raw:
+                return a.group(0)
+            value = unescape(raw[1:-1] if raw[0] in "\"'" else raw)
+            if name == "srcset":
+                kept = []
+                for cand in value.split(","):
+                    bits = cand.split()
+                    if not bits:
+                        continue
+                    new = _one(bits[0], page, file, marked)
+                    if new is not None:
+                        kept.append(" ".join([new] + bits[1:]))
+                return f'{a.group(1)}{a.group(2)}{a.group(3)}"{escape(", ".join(kept))}"'
+            new = _one(value, page, file, marked)
+            if new is None:
+                return ""
+            return f'{a.group(1)}{a.group(2)}{a.group(3)}"{escape(new)}"'
+
+        out = _ATTR.sub(attr, text)
+        if mark and marked:
+            end = len(out) - (2 if out.endswith("/>") else 1)
+            out = f'{out[:end]} {mark}="{escape(marked[0])}"{out[end:]}'
+        return out
+
+    return _TAG.sub(tag, html)
+
+
+def _one(url: str, page: PageWriter, file: FileWriter, marked: list[str]) -> str | None:
+    target = parse(url)
+    if target is None:
+        return url
+    if target.kind == "page":
+        new = page(target)
+        if new is not None:
+            marked.append(new)
+        return new
+    return file(target)
+
+
+def targets(html: str) -> list[Target]:
+    """The page and file targets a fragment refers to, in order."""
+    if MARK not in html:
+        return []
+    found = []
+    for m in _TAG.finditer(html):
+        for a in _ATTR.finditer(m.group(0)):
+            if a.group(2).lower() in _ALL_URL_ATTRS and MARK in a.group(4):
+                raw = a.group(4)
+                value = unescape(raw[1:-1] if raw[0] in "\"'" else raw)
+                for url in (c.split()[0] for c in value.split(",") if c.split()):
+                    t = parse(url)
+                    if t is not None:
+                        found.append(t)
+    return found
+
+
+__all__ = ["FILE_SCHEME", "LineIndex", "LinkUse", "MARK", "PAGE_SCHEME", "Resolver", "Target", "encode_path",
+           "file_url", "parse", "rewrite", "targets"]
