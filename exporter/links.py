@@ -108,14 +108,18 @@ class LinkUse:
 
 # --- the reader's side --------------------------------------------------------------------------------------
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+
+
 class LineIndex:
     """File lines of the URLs a page's source holds, found in one pass: each URL gives its lines in order."""
 
     _PATTERNS = (
-        re.compile(r"\]\(\s*<?([^)\s>]+)"),  # [text](url) and ![alt](url)
+        re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)"),  # [text](url) and ![alt](url), balanced ()
         re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"),  # [ref]: url
         re.compile(r"\b(?:href|src|srcset|poster|data)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE),
         re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]+)>"),  # <https://...>
+        re.compile(r"\bstyle\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE),  # for url() in a style
     )
 
     def __init__(self, lines: list[str], first_line: int):
@@ -123,11 +127,13 @@ class LineIndex:
         self.lines: dict[str, list[int]] = {}
         self.taken: dict[str, int] = {}
         for n, text in enumerate(lines):
-            if "](" not in text and "=" not in text and "]:" not in text and "<" not in text:
+            if "](" not in text and "=" not in text and "]:" not in text and "<" not in text:  # most lines
                 continue
             for pattern in self._PATTERNS:
                 for m in pattern.finditer(text):
-                    for url in _urls_in(unescape(m.group(1).strip("\"'"))):
+                    value = unescape(m.group(1).strip("\"'"))
+                    unescaped = _MD_ESCAPE.sub(r"\1", value)  # what Markdown makes of `\\` and `\(`
+                    for url in dict.fromkeys(_urls_in(value) + ([unescaped] if unescaped != value else [])):
                         self.lines.setdefault(url, []).append(first_line + n)
 
     def line(self, url: str) -> int | None:
@@ -162,7 +168,8 @@ class Resolver:
     def resolve(self, tree: etree._Element, src: Path, page: str, in_quiz: bool, lines: LineIndex | None,
                 line: int | None = None) -> None:
         """Rewrite every URL of the fragment in place (placeholders, absolute site URLs); record what it uses.
-        `lines` finds each URL's line in the page source; `line` is used where it cannot (a quiz item)."""
+        `lines` finds each URL's line in the page source; `line` is used where it cannot (a base64 item, whose
+        links are not in the source as written: give no `lines` there)."""
         shown = str(src)
         for el in tree.iter(tuple(URL_ATTRS)):
             for attr in URL_ATTRS.get(el.tag, ()):

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
+from .errors import ContentError, Diagnostic
 from .model import Course
 from .writers import Artifact, Options, Writer
 
@@ -23,20 +24,32 @@ def default_jobs() -> int:
 
 
 def write_all(writers: list[Writer], course: Course, options: Options, jobs: int | None = None) -> list[Artifact]:
-    """Every writer's artifact, in the writers' order."""
+    """Every writer's artifact, in the writers' order.
+    Raises ContentError naming each format whose writer failed (a bug in a writer, never a traceback)."""
     jobs = min(jobs or default_jobs(), len(writers))
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [w.write(course, options) for w in writers]
     global _job
     _job = (writers, course, options)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_write_one, range(len(writers))))
+        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            results = [_write_one(n) for n in range(len(writers))]
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_write_one, range(len(writers))))
     finally:
         _job = None
+    failed = [Diagnostic(f"format {w.name}", None, f"the writer failed ({r}): nothing was written; this is a bug "
+                         "in exporter, please report it with the course that shows it")
+              for w, r in zip(writers, results) if isinstance(r, str)]
+    if failed:
+        raise ContentError(failed)
+    return results  # type: ignore[return-value]
 
 
-def _write_one(index: int) -> Artifact:
+def _write_one(index: int) -> Artifact | str:
+    """The writer's artifact, or what went wrong as one line."""
     assert _job is not None, "a worker runs only inside write_all"
     writers, course, options = _job
-    return writers[index].write(course, options)
+    try:
+        return writers[index].write(course, options)
+    except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic naming the format
+        return f"{type(exc).__name__}: {exc}"

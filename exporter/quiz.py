@@ -18,8 +18,9 @@ from .model import DEFAULT_LABELS, Item, Quiz
 from .sanitize import clean_blocks, clean_inline
 from .text import bad_char, message
 
-# resolve(elements, in_quiz, line): the reader's link resolution, applied to blocks in document order
-Resolve = Callable[[list, bool, "int | None"], None]
+# resolve(elements, in_quiz, line, own_line): the reader's link resolution, applied to blocks in document order;
+# `line` is where a link stands when the source does not show it (own_line: always, as in a base64 item)
+Resolve = Callable[[list, bool, "int | None", bool], None]
 
 _LIST_LINE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$")
 _IAL_TEXT = re.compile(r"\{:[^}]*\bdata-n\s*=")  # a quiz's attribute list, anywhere in a text
@@ -44,7 +45,7 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
     starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
     ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
     cut = _cut(blocks, starts, page_ident, shown, lines, first_line, ial_lines, report, resolve)
-    resolve(cut.after, False, None)
+    resolve(cut.after, False, None, False)
     return cut
 
 
@@ -52,7 +53,7 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
          ial_lines: list[int], report: Report, resolve: Resolve) -> Cut:
     if not starts:
         _unread_quiz_attributes(blocks, shown, ial_lines, report)
-        resolve(blocks, False, None)
+        resolve(blocks, False, None, False)
         return Cut(blocks, [], None)
     if len(starts) > 1:
         for k in range(1, len(starts)):
@@ -67,15 +68,15 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     if not re.fullmatch(r"[+-]?\d+", raw_n):
         report.error(shown, line, f'data-n="{raw_n}" is not a whole number: write how many items one attempt draws, '
                      'e.g. data-n="6" (0 for no quiz)')
-        resolve(blocks, False, None)
+        resolve(blocks, False, None, False)
         return Cut(blocks, [], None)
     draw = int(raw_n)
     if draw < 0:
         report.error(shown, line, f"data-n={draw} is negative: write how many items one attempt draws (0 for no quiz)")
-        resolve(blocks, False, None)
+        resolve(blocks, False, None, False)
         return Cut(blocks, [], None)
     if draw == 0:
-        resolve(blocks, False, None)
+        resolve(blocks, False, None, False)
         return Cut(blocks, [], None)  # data-n="0": the paragraph is ordinary text, the page has no quiz
     labels = DEFAULT_LABELS
     if raw_opt is not None:
@@ -93,10 +94,10 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     if not lists:
         report.error(shown, line, f"the quiz (data-n={draw}) has no item list after it: add a '- ' list of "
                      'base64 items, or write data-n="0" for a page without a quiz')
-        resolve(blocks, False, None)
+        resolve(blocks, False, None, False)
         return Cut(blocks, [], None)
-    resolve(blocks[:start], False, None)
-    resolve([para] + blocks[start + 1:lists[0]], True, line)
+    resolve(blocks[:start], False, None, False)
+    resolve([para] + blocks[start + 1:lists[0]], True, line, False)
     bank = blocks[lists[0]]
     item_lines = _item_lines(lines, first_line, (line or first_line) - first_line)
     items: list[Item] = []
@@ -134,7 +135,7 @@ def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
     if not _URL_ATTR.search(html):
         return html
     div = lxml.html.fragment_fromstring(html, create_parent="div")
-    resolve([div], True, line)
+    resolve([div], True, line, True)
     return inner_html(div)
 
 

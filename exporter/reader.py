@@ -189,9 +189,9 @@ def _build_page(src: _Source, course_id: str, href: str, resolver: Resolver, rep
     ident = ids.page_id(course_id, src.serial)
     index = LineIndex(lines, src.body_first_line)
 
-    def resolve(blocks: list, in_quiz: bool, line: int | None) -> None:
+    def resolve(blocks: list, in_quiz: bool, line: int | None, own_line: bool) -> None:
         for block in blocks:
-            resolver.resolve(block, src.path, ident, in_quiz, index, line)
+            resolver.resolve(block, src.path, ident, in_quiz, None if own_line else index, line)
 
     cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve)
     return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind, source=src.path.name, href=href,

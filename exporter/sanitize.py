@@ -16,6 +16,7 @@ _PLAIN = re.compile("[^<>&\r\x00\u00a0]*")
 INLINE_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins",
     "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+    "img",  # a statement may show a picture (carried where a format's quizzes carry files)
 }
 BLOCK_TAGS = INLINE_TAGS | {
     "blockquote", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "ul",

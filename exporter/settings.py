@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import yaml
 
-from .errors import Report
+from .errors import Report, UsageError
 from .ids import slug
+from .text import bad_char, message
 
 SETTINGS_FILES = ("course.yml", "course.yaml", "course.toml")
 
@@ -22,6 +24,14 @@ class Settings:
     version: str = "1.0"
     description: str = ""
     site_url: str = ""
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of a top-level key in the settings file's text."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^{re.escape(key)}\s*[:=]", line.replace("-", "_")):
+            return n
+    return None
 
 
 def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
@@ -48,6 +58,13 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
             if key.replace("-", "_") not in known:
                 report.warning(path, None, f"unknown setting {key!r} ignored (known: {', '.join(sorted(known))})")
         data = {k.replace("-", "_"): v for k, v in data.items() if k.replace("-", "_") in known}
+        for key, value in data.items():
+            if isinstance(value, str) and bad_char(value):
+                report.error(path, _key_line(text, key), message(bad_char(value), f"the setting {key}"))
+                data[key] = ""
+    for key, value in overrides.items():
+        if isinstance(value, str) and bad_char(value):
+            raise UsageError(message(bad_char(value), f"--{key.replace('_', '-')}"))
     data.update({k: v for k, v in overrides.items() if v})
     settings = Settings(**{k: "" if v is None else str(v).strip() for k, v in data.items()})
     if not settings.title:
@@ -55,6 +72,13 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
         report.note(folder, None, f"no course title set (course.yml or --title): using {settings.title!r}")
     settings.identifier = slug(settings.identifier or folder.resolve().name or settings.title)
     settings.site_url = settings.site_url.rstrip("/")
+    if settings.site_url and not re.match(r"^https?://[^/\s]+", settings.site_url, re.IGNORECASE):
+        problem = (f"site_url {settings.site_url!r} is not a web address: write https://your.site/path "
+                   "(site-absolute links become links to it)")
+        if overrides.get("site_url"):
+            raise UsageError(problem)
+        report.error(found[0] if found else folder, None, problem)
+        settings.site_url = ""
     settings.language = settings.language or "en"
     settings.version = settings.version or "1.0"
     return settings
