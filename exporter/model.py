@@ -25,6 +25,7 @@ class Item:
     explanation_html: str
     source: str
     line: int
+    title: str = ""  # how LMS question banks list it: the statement's start, or the item id (`quiz.item_title`)
 
 
 @dataclass

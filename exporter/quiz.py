@@ -16,6 +16,7 @@ from .errors import Report
 from .markup import inner_html, outer_html
 from .model import DEFAULT_LABELS, Item, Quiz
 from .sanitize import clean_blocks, clean_inline
+from .xhtml import shorten, to_text
 from .text import bad_char, message
 
 # resolve(elements, in_quiz, line, own_line): the reader's link resolution, applied to blocks in document order;
@@ -109,8 +110,9 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
         if item:
             statement, answer, explanation = (resolve_html(item[0], resolve, item_line), item[1],
                                               resolve_html(item[2], resolve, item_line))
-            items.append(Item(ids.item_id(page_ident, text, taken), statement, answer, explanation, shown,
-                              item_line or 0))
+            ident = ids.item_id(page_ident, text, taken)
+            items.append(Item(ident, statement, answer, explanation, shown, item_line or 0,
+                              item_title(statement, ident)))
     count = len(bank.findall("li"))
     if draw > count:
         report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
@@ -137,6 +139,14 @@ def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
     div = lxml.html.fragment_fromstring(html, create_parent="div")
     resolve([div], True, line, True)
     return inner_html(div)
+
+
+TITLE_LIMIT = 80  # characters of the statement in an item's title (Moodle's own default names use 80)
+
+
+def item_title(statement_html: str, ident: str) -> str:
+    """An item's title in every format: the start of its statement as text, or its id when it shows no text."""
+    return shorten(to_text(statement_html), TITLE_LIMIT) or ident
 
 
 def _unread_quiz_attributes(blocks: list, shown: str, ial_lines: list[int], report: Report) -> None:

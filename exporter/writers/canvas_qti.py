@@ -13,7 +13,7 @@ from lxml import etree
 from .. import xhtml
 from ..model import Course, Item, Page, Quiz
 from ..xmltree import Namespace, serialize, sub
-from .qti1 import GENERAL_FB, QTI, RESPONSE, item_title, mattext, metadata, show_general_feedback
+from .qti1 import QTI, Flavour, ItemBuilder, metadata
 
 CANVAS = Namespace("http://canvas.instructure.com/xsd/cccv1p0")
 XSI = Namespace("http://www.w3.org/2001/XMLSchema-instance")
@@ -21,7 +21,6 @@ QTI_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
 CANVAS_LOCATION = f"{CANVAS} https://canvas.instructure.com/xsd/cccv1p0.xsd"
 
 POINTS_PER_ITEM = 1
-SCORE_RIGHT = "100"  # Canvas scores an item on 0-100, then scales it to the item's points
 
 
 def quiz_ident(quiz: Quiz) -> str:
@@ -84,7 +83,21 @@ def description_html(quiz: Quiz) -> str:
     return xhtml.to_xhtml("\n".join(p for p in parts if p.strip()))
 
 
-def assessment_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
+def _metadata(quiz: Quiz, item: Item) -> list[tuple[str, str]]:
+    return [
+        ("question_type", question_type(quiz)),
+        ("points_possible", str(POINTS_PER_ITEM)),
+        ("original_answer_ids", ",".join(answer_idents(item))),
+        ("assessment_question_identifierref", f"{item.id}_aq"),
+    ]
+
+
+# Canvas's items: answers named after the item, labels as plain text, the explanation as general feedback only
+FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(item), metadata=_metadata,
+                  label_texttype="text/plain", shuffle=None, general_title=None, answer_feedback=None)
+
+
+def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder | None = None) -> bytes:
     """The questestinterop document (Canvas flavour): one assessment, its root section, one question group."""
     root = etree.Element(QTI("questestinterop"), nsmap={None: str(QTI), "xsi": str(XSI)})
     root.set(XSI("schemaLocation"), QTI_LOCATION)
@@ -96,8 +109,9 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
     selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
     sub(selection, QTI("selection_number"), str(quiz.draw))
     sub(sub(selection, QTI("selection_extension")), QTI("points_per_item"), str(POINTS_PER_ITEM))
+    items = items or ItemBuilder(FLAVOUR)
     for item in quiz.items:
-        _item(group, quiz, item)
+        items.place(group, quiz, item)
     return serialize(root)
 
 
@@ -138,36 +152,6 @@ def _assignment(parent: etree._Element, page: Page, quiz: Quiz) -> None:
 
 def _title(text: str) -> str:
     return xhtml.xml_chars(text).strip()
-
-
-def _item(parent: etree._Element, quiz: Quiz, item: Item) -> None:
-    """One self-contained question: two answers in label order, SCORE 100 for the right one, the explanation
-    as general feedback shown whatever the answer."""
-    answers = answer_idents(item)
-    right = answers[0] if item.answer else answers[1]
-    el = sub(parent, QTI("item"), ident=item.id, title=item_title(item))
-    metadata(sub(el, QTI("itemmetadata")), (
-        ("question_type", question_type(quiz)),
-        ("points_possible", str(POINTS_PER_ITEM)),
-        ("original_answer_ids", ",".join(answers)),
-        ("assessment_question_identifierref", f"{item.id}_aq"),
-    ))
-    presentation = sub(el, QTI("presentation"))
-    mattext(presentation, xhtml.question_xhtml(quiz, item))
-    choices = sub(sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single"), QTI("render_choice"))
-    for ident, label in zip(answers, quiz.labels):
-        mattext(sub(choices, QTI("response_label"), ident=ident), xhtml.xml_chars(label), "text/plain")
-    processing = sub(el, QTI("resprocessing"))
-    sub(sub(processing, QTI("outcomes")), QTI("decvar"), maxvalue="100", minvalue="0", varname="SCORE",
-        vartype="Decimal")
-    explanation = xhtml.to_xhtml(item.explanation_html)
-    if explanation:
-        show_general_feedback(processing)
-    scored = sub(processing, QTI("respcondition"), **{"continue": "No"})
-    sub(sub(scored, QTI("conditionvar")), QTI("varequal"), right, respident=RESPONSE)
-    sub(scored, QTI("setvar"), SCORE_RIGHT, action="Set", varname="SCORE")
-    if explanation:
-        mattext(sub(sub(el, QTI("itemfeedback"), ident=GENERAL_FB), QTI("flow_mat")), explanation)
 
 
 __all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "meta_ident", "points_possible", "quiz_ident"]

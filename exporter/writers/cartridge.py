@@ -98,6 +98,7 @@ class Cartridge:
         self.outline = sub(organization, self.cp("item"), identifier=f"{cid}_root")  # untitled, as CC requires
         self.resources = sub(self.root, self.cp("resources"))
         self.shared: dict[str, str] = {}  # shared file path (inside SHARED) -> its resource
+        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR)  # each item built once, for its quiz and the bank
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:
@@ -148,7 +149,7 @@ class Cartridge:
     def add_quiz(self, page: Page, quiz: Quiz) -> Entry:
         """The quiz as a CC QTI assessment: one file, no href."""
         ident = self.quiz_ident(quiz)
-        data = cc_qti.assessment_xml(self.course, page, quiz, ident)
+        data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items)
         self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
                       depends=self.quiz_companions(page, quiz, ident))
         return Entry(f"{ident}_item", cc_qti.quiz_title(page), ident, "quiz")
@@ -157,7 +158,7 @@ class Cartridge:
         if not self.course.items:
             return
         ident = f"{self.course.identifier}_question_bank"
-        self.resource(ident, self.profile.question_bank, {QUESTION_BANK: cc_qti.question_bank_xml(self.course, ident)})
+        self.resource(ident, self.profile.question_bank, {QUESTION_BANK: cc_qti.question_bank_xml(self.course, ident, self.items)})
 
     def build(self) -> Cartridge:
         """Every part of the course: shared files, then each module's pages and quizzes, then the question bank."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Callable
 
 from .. import links
-from ..model import Course, Item, Page, Quiz
+from ..model import Course, Item, Page
 
 Write = Callable[[links.Target], "str | None"]
 

@@ -13,12 +13,9 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Course, Item, Page, Quiz
-from ..xhtml import question_xhtml, shorten, text_html, to_text, to_xhtml
+from ..xhtml import question_xhtml, text_html, to_xhtml
 from ..xmltree import serialize, sub
 from .base import Artifact, Options, Writer
-
-NAME_LIMIT = 80  # characters of the statement in a question's name (Moodle's own default names use 80)
-
 
 def category_path(names: list[str]) -> str:
     """Moodle's category path: names joined by '/', a '/' inside a name doubled, a name that would start or
@@ -92,8 +89,7 @@ class MoodleXmlWriter(Writer):
         kind = "truefalse" if quiz.true_false else "multichoice"
         explanation = to_xhtml(item.explanation_html)
         question = sub(root, "question", type=kind)
-        text_field(question, "name", f"{plain_name(shorten(to_text(item.statement_html), NAME_LIMIT))} "
-                                     f"[{short_id(course, item)}]")
+        text_field(question, "name", f"{plain_name(item.title)} [{short_id(course, item)}]")
         html_field(question, "questiontext", question_xhtml(quiz, item))
         html_field(question, "generalfeedback", explanation)
         sub(question, "defaultgrade", "1")

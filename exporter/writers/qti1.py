@@ -1,21 +1,28 @@
-"""QTI 1.2 pieces that Canvas's quizzes (`canvas_qti`) and Common Cartridge quizzes (`cc_qti`) share."""
+"""QTI 1.2 items, one builder with two flavours: Canvas's (`canvas_qti`, for `qti12` and cc13's Canvas copy) and
+the Common Cartridge profile's (`cc_qti`, for cartridge quizzes and question banks).
+
+An item is one self-contained question: the quiz's stimulus then the statement, two answers in label order,
+SCORE 100 for the right one, the explanation as general feedback shown whatever the answer. A flavour says
+only what its readers require to differ: answer idents, metadata, how a label is written, and whether each
+answer has its own feedback. Each item is built once per flavour and copied where it appears again.
+"""
 
 from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Callable
 
 from lxml import etree
 
 from .. import xhtml
-from ..model import Item
+from ..model import Item, Quiz
 from ..xmltree import Namespace, sub
 
 QTI = Namespace("http://www.imsglobal.org/xsd/ims_qtiasiv1p2")
 RESPONSE = "response1"
 GENERAL_FB = "general_fb"  # the feedback shown whatever the answer (Canvas's ident for it)
-TITLE_LIMIT = 80
-
-
-def item_title(item: Item) -> str:
-    return xhtml.shorten(xhtml.to_text(item.statement_html), TITLE_LIMIT) or "Question"
+SCORE_RIGHT = "100"  # an item scores 0-100; Canvas scales it to the item's points
 
 
 def metadata(parent: etree._Element, fields) -> None:
@@ -32,8 +39,73 @@ def mattext(parent: etree._Element, text: str, texttype: str = "text/html") -> N
     sub(sub(parent, QTI("material")), QTI("mattext"), text, texttype=texttype)
 
 
-def show_general_feedback(processing: etree._Element, title: str | None = None) -> None:
-    """A condition met by any answer that shows the general feedback, then lets scoring go on."""
-    shown = sub(processing, QTI("respcondition"), title=title, **{"continue": "Yes"})
-    sub(sub(shown, QTI("conditionvar")), QTI("other"))
-    sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=GENERAL_FB)
+@dataclass(frozen=True)
+class Flavour:
+    """What one family of readers needs of an item."""
+
+    answer_idents: Callable[[Quiz, Item], tuple[str, str]]  # the two answers' idents, in label order
+    metadata: Callable[[Quiz, Item], list[tuple[str, str]]]  # itemmetadata fields
+    label_texttype: str  # "text/plain": the label as it is; "text/html": escaped as HTML text
+    shuffle: str | None  # render_choice's shuffle attribute (None: left out)
+    general_title: str | None  # the title of the condition that shows the general feedback
+    answer_feedback: Callable[[Quiz, Item, bool], str] | None  # per-answer feedback HTML (right?), or none
+
+
+class ItemBuilder:
+    """Builds each item once in a flavour; `place` appends it (a copy after the first time) under a parent."""
+
+    def __init__(self, flavour: Flavour):
+        self.flavour = flavour
+        self.built: dict[str, etree._Element] = {}
+
+    def place(self, parent: etree._Element, quiz: Quiz, item: Item) -> etree._Element:
+        done = self.built.get(item.id)
+        if done is None:
+            done = self.built[item.id] = build_item(self.flavour, quiz, item)
+        el = copy.deepcopy(done) if done.getparent() is not None else done
+        parent.append(el)
+        return el
+
+
+def build_item(f: Flavour, quiz: Quiz, item: Item) -> etree._Element:
+    answers = f.answer_idents(quiz, item)
+    right = answers[0] if item.answer else answers[1]
+    el = etree.Element(QTI("item"), ident=item.id, title=item.title)
+    metadata(sub(el, QTI("itemmetadata")), f.metadata(quiz, item))
+    presentation = sub(el, QTI("presentation"))
+    mattext(presentation, xhtml.question_xhtml(quiz, item))
+    lid = sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single")
+    choices = sub(lid, QTI("render_choice"), shuffle=f.shuffle)
+    for ident, label in zip(answers, quiz.labels):
+        text = label if f.label_texttype == "text/plain" else xhtml.text_html(label)
+        mattext(sub(choices, QTI("response_label"), ident=ident), text, f.label_texttype)
+    processing = sub(el, QTI("resprocessing"))
+    sub(sub(processing, QTI("outcomes")), QTI("decvar"), varname="SCORE", vartype="Decimal", minvalue="0",
+        maxvalue="100")
+    explanation = xhtml.to_xhtml(item.explanation_html)
+    if explanation:
+        shown = sub(processing, QTI("respcondition"), title=f.general_title, **{"continue": "Yes"})
+        sub(sub(shown, QTI("conditionvar")), QTI("other"))
+        sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=GENERAL_FB)
+    for ident in answers if f.answer_feedback else [right]:
+        condition = sub(processing, QTI("respcondition"),
+                        title=("Right" if ident == right else "Wrong") if f.answer_feedback else None,
+                        **{"continue": "No"})
+        sub(sub(condition, QTI("conditionvar")), QTI("varequal"), ident, respident=RESPONSE)
+        if ident == right:
+            sub(condition, QTI("setvar"), SCORE_RIGHT, action="Set", varname="SCORE")
+        if f.answer_feedback:
+            sub(condition, QTI("displayfeedback"), feedbacktype="Response", linkrefid=f"{ident}_fb")
+    if explanation:
+        _feedback(el, GENERAL_FB, explanation)
+    if f.answer_feedback:
+        for ident in answers:
+            _feedback(el, f"{ident}_fb", f.answer_feedback(quiz, item, ident == right))
+    return el
+
+
+def _feedback(item: etree._Element, ident: str, html: str) -> None:
+    mattext(sub(sub(item, QTI("itemfeedback"), ident=ident), QTI("flow_mat")), html)
+
+
+__all__ = ["Flavour", "GENERAL_FB", "ItemBuilder", "QTI", "RESPONSE", "build_item", "mattext", "metadata"]

@@ -19,7 +19,7 @@ from lxml import etree
 from .. import __version__, ids
 from ..model import Course, Item, Page, Quiz
 from ..packaging import zip_bytes
-from ..xhtml import append_html, shorten, to_text
+from ..xhtml import append_html
 from ..xmltree import cp_resource, serialize, sub
 from .base import Artifact, Options, Writer
 
@@ -28,7 +28,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOOL = {"toolName": "exporter", "toolVersion": __version__}
 CHOICES = ("T", "F")  # the first label's choice (the statement is true), then the second's
 FEEDBACK = "EXPLANATION"  # the FEEDBACK outcome's value that shows the explanation
-TITLE_LIMIT = 80
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -98,15 +97,11 @@ def stimulus_ident(quiz: Quiz) -> str:
     return f"{quiz.id}_stimulus"
 
 
-def item_title(item: Item) -> str:
-    return shorten(to_text(item.statement_html), TITLE_LIMIT) or item.id
-
-
 def build_item(d: Dialect, quiz: Quiz, item: Item, lang: str, stimulus: tuple[str, str, str] | None) -> etree._Element:
     """An assessmentItem: two fixed choices showing the quiz's labels, SCORE 1 when right, the explanation as
     modal feedback shown whatever the answer. `stimulus` is (identifier, href, title) of a shared stimulus to
     reference (3.0); without it the quiz's stimulus leads the item body, so the item stands alone."""
-    root = d.root("assessmentItem", lang, identifier=item.id, title=item_title(item), adaptive="false",
+    root = d.root("assessmentItem", lang, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
     decl = d.sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="identifier")
     d.sub(d.sub(decl, "correctResponse"), "value", CHOICES[0] if item.answer else CHOICES[1])
