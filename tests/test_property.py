@@ -113,3 +113,61 @@ def test_plain_text_fast_path_matches_the_sanitizer(text):
     expected = nh3.clean(hearts(text), tags=INLINE_TAGS, attributes=ATTRIBUTES,
                          link_rel="noopener noreferrer").strip()
     assert clean_inline(text) == expected
+
+
+# mostly text a package can carry (any script, symbols, format characters), sometimes what it cannot
+any_text = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=30).map(lambda t: t + "]]>"),
+    st.text(alphabet=st.characters(), max_size=30),
+    st.sampled_from(["]]>", "\x07bell", "a\ufffeb", "<3", "&#1;", "&amp;<b>x</b>", "\u2028", "\ud800"]))
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding text exactly, escapes included (so lone surrogates and controls)."""
+    import json
+
+    return json.dumps(text)
+
+
+def xml_parts(data: bytes) -> list[tuple[str, bytes]]:
+    import io
+    import zipfile
+
+    if data[:2] != b"PK":
+        return [("", data)]
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    return [(n, zf.read(n)) for n in zf.namelist() if n.endswith((".xml", ".qti", ".html"))]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=any_text, body=any_text, stimulus=any_text, labels=st.tuples(any_text, any_text),
+       items=st.lists(st.tuples(any_text, st.booleans(), any_text), min_size=1, max_size=3))
+def test_any_unicode_the_reader_accepts_every_writer_writes(tmp_path_factory, title, body, stimulus, labels, items):
+    """Whatever text a course holds (control characters, surrogates through YAML escapes, `]]>`, entities), the
+    reader refuses it with a diagnostic or every writer writes it: XML well-formed, no exception."""
+    import lxml.html
+    from lxml import etree
+
+    from exporter.writers import WRITERS, Options
+
+    folder = tmp_path_factory.mktemp("uni")
+    bank = "".join("- " + base64.b64encode(f"S {s}/{'Y' if a else 'N'}/{e}".encode("utf-8", "surrogatepass")).decode()
+                   + "\n" for s, a, e in items)
+    opt = ",".join(label.replace(",", " ").replace('"', "'").replace("}", ")") or "x" for label in labels)
+    page = (f"---\ntitle: {yaml_quoted(title or 'T')}\nserial: 0\n---\n{body}\n\nAnswer:\n"
+            f'{{: data-n="1" data-opt="{opt}"}}\n\n{stimulus}\n\n{bank}')
+    (folder / "p.md").write_bytes(page.encode("utf-8", "surrogatepass"))
+    try:
+        course, _ = read_course(folder)
+    except ContentError as exc:
+        assert exc.diagnostics and all(d.level == "error" for d in exc.diagnostics)
+        return
+    for name, writer in WRITERS.items():
+        artifact = writer().write(course, Options())
+        for part, data in xml_parts(artifact.data):
+            if part.endswith(".html"):
+                lxml.html.document_fromstring(data)
+            else:
+                etree.fromstring(data)  # well-formed, or this raises
