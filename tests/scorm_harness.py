@@ -2,7 +2,8 @@
 
 The host page (`/_lms/host.html`) creates `window.API` (Scorm12API) or `window.API_1484_11`
 (Scorm2004API) from scorm-again, optionally seeded with what an LMS would hand back on a later
-launch, logs every SetValue, and frames the SCO from the same origin, as an LMS does.
+launch, logs every SetValue, and frames the SCO from the same origin, as an LMS does. For 2004 it can answer
+`adl.nav.request_valid.*` as an LMS that sequences does (scorm-again without an activity tree says "unknown").
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ HOST = """<!DOCTYPE html>
 <script src="scorm12.js"></script><script src="scorm2004.js"></script>
 <script>
 window.calls = [];
-window.openSco = function (version, src, seed) {
+window.openSco = function (version, src, seed, navValid) {
   var api;
   if (version === "1.2") {
     api = window.API = new Scorm12API({autocommit: false, logLevel: 5});
@@ -39,6 +40,12 @@ window.openSco = function (version, src, seed) {
     api = window.API_1484_11 = new Scorm2004API({autocommit: false, logLevel: 5});
     if (seed) { api.loadFromFlattenedJSON(seed, ""); }
     api.on("SetValue.cmi.*", function (key, value) { window.calls.push([key, String(value)]); });
+    if (navValid) { // answer adl.nav.request_valid.* as an LMS that sequences would
+      var getValue = api.GetValue;
+      api.GetValue = function (key) {
+        return /^adl\\.nav\\.request_valid\\./.test(key) ? navValid : getValue.apply(api, arguments);
+      };
+    }
   }
   var frame = document.createElement("iframe");
   frame.name = "sco";

@@ -371,6 +371,71 @@ def test_canvas_extension_files(course, artifact):
     assert {r.href[len("web_resources/"):] for r in shared} >= set(course.files)
 
 
+# What Canvas's importer reads from module_meta.xml (lib/cc/importer/canvas/module_converter.rb) and what its
+# exporter writes there (lib/cc/module_meta.rb): per module these children, each at most once. Canvas's XSD
+# (lib/cc/xsd/cccv1p0.xsd) lacks `locked` and the items' `workflow_state` and `new_tab`, which its exporter writes.
+MODULE_CHILDREN = {"title", "workflow_state", "position", "unlock_at", "require_sequential_progress",
+                   "requirement_count", "locked", "prerequisites", "items", "completionRequirements"}
+REQUIREMENT_TYPES = {"must_view", "must_submit", "must_contribute", "min_score", "must_mark_done"}
+
+
+def canvas_children(el: etree._Element) -> list[str]:
+    names = []
+    for child in el:
+        q = etree.QName(child)
+        assert q.namespace == CANVAS, f"{child.tag}: not in Canvas's namespace"
+        names.append(q.localname)
+    return names
+
+
+def test_canvas_order_lock(course, artifact):
+    """cc13 carries the order lock for Canvas: every module in sequential order, each page to view and each quiz
+    to score full marks on (every drawn question, 1 point each), each module after the first requiring the one
+    before; every requirement refers to an item of its own module."""
+    cart = read_cartridge("cc13", artifact("cc13", course))
+    doc = cart.xml("course_settings/module_meta.xml")
+    c = {"c": CANVAS}
+    assert etree.QName(doc).localname == "modules" and canvas_children(doc) == ["module"] * len(cart.modules)
+    points = {q.id: q.draw for q in course.quizzes}  # Canvas's quiz draws `draw` questions at 1 point
+    assessment = f"imsqti_xmlv1p2/{TAG['cc13']}/assessment"
+    seen_modules: list[tuple[str, str]] = []
+    for el, module in zip(doc.findall("c:module", c), cart.modules):
+        names = canvas_children(el)
+        assert set(names) <= MODULE_CHILDREN and len(names) == len(set(names)), names
+        assert el.get("identifier") == module.ident
+        assert el.findtext("c:require_sequential_progress", namespaces=c) == "true"
+        assert el.find("c:requirement_count", c) is None, "no requirement_count: every requirement counts"
+        items = {i.get("identifier"): i for i in el.findall("c:items/c:item", c)}
+        assert list(items) == [e.ident for e in module.entries]
+        requirements = el.findall("c:completionRequirements/c:completionRequirement", c)
+        assert canvas_children(el.find("c:completionRequirements", c)) == ["completionRequirement"] * len(requirements)
+        refs = [r.findtext("c:identifierref", namespaces=c) for r in requirements]
+        assert refs == list(items), "one requirement per item, in the items' order, each naming an item of this module"
+        for req, entry in zip(requirements, module.entries):
+            kind = cart.resources[entry.ref].type
+            if kind == assessment:
+                assert req.get("type") == "min_score"
+                assert sorted(canvas_children(req)) == ["identifierref", "min_score"]
+                assert float(req.findtext("c:min_score", namespaces=c)) == points[entry.ref]
+            else:
+                assert kind == "webcontent" and req.get("type") == "must_view"
+                assert canvas_children(req) == ["identifierref"]
+            assert req.get("type") in REQUIREMENT_TYPES
+        prereqs = el.findall("c:prerequisites/c:prerequisite", c)
+        if not seen_modules:
+            assert el.find("c:prerequisites", c) is None, "the first module is open"
+        else:
+            assert len(prereqs) == 1
+            assert prereqs[0].get("type") == "context_module"
+            assert sorted(canvas_children(prereqs[0])) == ["identifierref", "title"]
+            ref = prereqs[0].findtext("c:identifierref", namespaces=c)
+            assert (ref, prereqs[0].findtext("c:title", namespaces=c)) == seen_modules[-1], \
+                "each module requires the one just before it (Canvas resolves it among modules already imported)"
+        seen_modules.append((module.ident, module.title))
+    quizzes = [r for r in doc.iterfind(".//c:completionRequirement[@type='min_score']", c)]
+    assert len(quizzes) == len(course.quizzes)
+
+
 def test_determinism(fmt, course):
     first = WRITERS[fmt]().write(course, Options()).data
     again = WRITERS[fmt]().write(course, Options()).data

@@ -49,11 +49,11 @@ def lms(browser, site):
     errors: list[str] = []
 
     class Lms:
-        def open(self, version: str, url: str, seed: dict | None = None):
+        def open(self, version: str, url: str, seed: dict | None = None, nav_valid: str | None = None):
             page = context.new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(site.host)
-            page.evaluate("([v, src, seed]) => openSco(v, src, seed)", [version, url, seed])
+            page.evaluate("([v, src, seed, nav]) => openSco(v, src, seed, nav)", [version, url, seed, nav_valid])
             frame = page.wait_for_selector("iframe[name=sco]").content_frame()
             frame.wait_for_load_state()
             return page, frame
@@ -333,17 +333,40 @@ def test_2004_pages_enforce_order_where_the_lms_does_not(lms, site, artifact, sa
     before = sample_course.pages[sample_course.pages.index(page_) - 1]
     page, frame = lms.open("2004", url + page_.href)  # its predecessor is not done yet either
     frame.wait_for_selector(".locked-note:not([hidden])")
-    finish(page)
+    assert last(finish(page), "cmi.exit") == "normal"
     page, _ = lms.open("2004", url + before.href)
     page.wait_for_function("lmsData().completion_status === 'completed'")
+    assert last(finish(page), "cmi.exit") == "suspend", "a page without a quiz is done once viewed"
+    page, frame = lms.open("2004", url + page_.href)
+    answer(frame, items, wrong={drawn(frame)[0]})
+    score(frame)
+    # not done: the attempt ends normally, so an LMS that sequences applies the page's retry rule
+    assert last(finish(page), "cmi.exit") == "normal"
+    page, frame = lms.open("2004", url + later.href)
+    frame.wait_for_selector(".locked-note:not([hidden])")
     finish(page)
     page, frame = lms.open("2004", url + page_.href)
     answer(frame, items)
     score(frame)
-    finish(page)
+    assert last(finish(page), "cmi.exit") == "suspend"
     page, frame = lms.open("2004", url + later.href)
     frame.wait_for_selector(".page-content:not([hidden])")
     assert not frame.is_visible(".locked-note")
+    finish(page)
+
+
+def test_2004_page_trusts_an_lms_that_sequences(lms, site, artifact, sample_course):
+    """An LMS that sequences delivers a page only in order and says so (request_valid.previous "true"):
+    the page then opens even where this browser never saw the page before it done."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004")
+    page_ = quiz_page(sample_course)
+    later = sample_course.pages[sample_course.pages.index(page_) + 1]
+    page, frame = lms.open("2004", url + later.href, nav_valid="true")
+    frame.wait_for_selector(".page-content:not([hidden])")
+    assert not frame.is_visible(".locked-note")
+    finish(page)
+    page, frame = lms.open("2004", url + later.href, nav_valid="false")  # the first page of a course, say
+    frame.wait_for_selector(".locked-note:not([hidden])")
     finish(page)
 
 

@@ -71,6 +71,7 @@ class Entry:
     title: str
     resource: str
     kind: str  # "page" | "quiz"
+    quiz: Quiz | None = None  # the quiz a "quiz" entry holds
 
 
 @dataclass
@@ -152,7 +153,7 @@ class Cartridge:
         data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items)
         self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
                       depends=self.quiz_companions(page, quiz, ident))
-        return Entry(f"{ident}_item", cc_qti.quiz_title(page), ident, "quiz")
+        return Entry(f"{ident}_item", cc_qti.quiz_title(page), ident, "quiz", quiz)
 
     def add_question_bank(self) -> None:
         if not self.course.items:

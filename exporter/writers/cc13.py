@@ -3,7 +3,9 @@
 The standard part is the `cc11` cartridge in CC 1.3 terms. Beside it, as Canvas's course exports carry them
 (Canvas reads these through `lib/cc/importer/canvas/` once `course_settings/canvas_export.txt` is present):
 - `course_settings/course_settings.xml` (the course) and `module_meta.xml` (modules with their items in order,
-  identifiers matching the manifest's), in one resource with `canvas_export.txt`;
+  identifiers matching the manifest's, and the order lock: students move through each module's requirements in
+  order, viewing each page and scoring full marks on each quiz, and each module requires the one before), in
+  one resource with `canvas_export.txt`;
 - per quiz, a resource holding `<ident>/assessment_meta.xml` (Canvas's quiz settings) and
   `non_cc_assessments/<ident>.xml.qti` (the quiz in Canvas's QTI flavour, with its question group drawing N),
   on which the quiz's CC assessment depends. Canvas builds its quizzes from these, so "draw N" and the quiz
@@ -64,15 +66,24 @@ class CanvasCartridge(Cartridge):
         return serialize(root)
 
     def module_meta_xml(self) -> bytes:
-        """The modules in order with their items, identifiers as in the manifest's organization."""
+        """The modules in order with their items, identifiers as in the manifest's organization, and the order
+        lock: each module in sequential order, its pages to view and its quizzes to score full marks on, and
+        each module after the first requiring the one before. Elements as Canvas's `lib/cc/module_meta.rb`
+        writes them (its importer resolves a requirement's identifierref among the module's own items and a
+        prerequisite's among the modules imported before it)."""
         root = etree.Element(CANVAS("modules"), nsmap={None: str(CANVAS)})
+        previous = None
         for position, module in enumerate(self.modules, start=1):
             el = sub(root, CANVAS("module"), identifier=module.ident)
             sub(el, CANVAS("title"), xhtml.xml_chars(module.title))
             sub(el, CANVAS("workflow_state"), "active")
             sub(el, CANVAS("position"), str(position))
-            sub(el, CANVAS("require_sequential_progress"), "false")
+            sub(el, CANVAS("require_sequential_progress"), "true")
             sub(el, CANVAS("locked"), "false")
+            if previous is not None:
+                prerequisite = sub(sub(el, CANVAS("prerequisites")), CANVAS("prerequisite"), type="context_module")
+                sub(prerequisite, CANVAS("title"), xhtml.xml_chars(previous.title))
+                sub(prerequisite, CANVAS("identifierref"), previous.ident)
             items = sub(el, CANVAS("items"))
             for n, entry in enumerate(module.entries, start=1):
                 item = sub(items, CANVAS("item"), identifier=entry.ident)
@@ -83,6 +94,16 @@ class CanvasCartridge(Cartridge):
                 sub(item, CANVAS("position"), str(n))
                 sub(item, CANVAS("new_tab"), "false")
                 sub(item, CANVAS("indent"), "0")
+            requirements = sub(el, CANVAS("completionRequirements"))
+            for entry in module.entries:
+                if entry.quiz is None:
+                    sub(sub(requirements, CANVAS("completionRequirement"), type="must_view"),
+                        CANVAS("identifierref"), entry.ident)
+                else:
+                    req = sub(requirements, CANVAS("completionRequirement"), type="min_score")
+                    sub(req, CANVAS("min_score"), str(float(canvas_qti.points_possible(entry.quiz))))
+                    sub(req, CANVAS("identifierref"), entry.ident)
+            previous = module
         return serialize(root)
 
     def artifact(self) -> Artifact:

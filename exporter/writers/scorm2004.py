@@ -1,11 +1,20 @@
-"""`scorm2004`: a SCORM 2004 4th Edition package with forced-order sequencing.
+"""`scorm2004`: a SCORM 2004 4th Edition package whose pages an LMS that sequences delivers only in order.
 
-Each SCO's primary objective writes a global objective (`<page id>_done`); the next SCO reads it
-into its `previous` objective and is `disabled` until it is satisfied. Quiz pages are satisfied
-by measure (`score.scaled` 1.0, all drawn items right); pages without a quiz by their content
-(it reports `passed` once viewed). `deliveryControls` leave completion and success to the
-content, otherwise an LMS marks each SCO done the moment it opens. Moodle parses but does not
-enforce sequencing, so the pages enforce the order themselves as well (templates/static/quiz.js).
+Sequencing design (pages mode), chosen so that Moodle 5.1 can import the package:
+- the organization and every chapter allow flow navigation only (`controlMode choice="false" flow="true"`):
+  the learner moves with the LMS's Continue and Previous, never by jumping ahead in the table of contents;
+- every page but the last carries a post-condition rule "while this page's primary objective is not
+  satisfied (or not known), `retry`": leaving an unfinished page (Continue, Previous, or any other exit
+  that ends the attempt) starts it again instead of moving on, so page N+1 is delivered only once page N is
+  done. Quiz pages are satisfied by measure (`score.scaled` 1.0, all drawn items right); pages without a
+  quiz by their content (it reports `passed` once viewed);
+- `deliveryControls` leave completion and success to the content, otherwise an LMS marks each SCO done the
+  moment it opens.
+
+No objective carries an `imsss:mapInfo` (no global objectives): Moodle 5.1's manifest parser assigns map
+infos to a misspelt variable (`$objectivesdata`, mod/scorm/datamodels/scormlib.php line 378) and PHP 8
+aborts the upload. Moodle stores this sequencing but does not run it, so in Moodle the pages enforce the
+order themselves (templates/static/quiz.js). Course mode is one SCO and needs no order rules.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 NSMAP = {None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS}
-PRIMARY, PREVIOUS = "done", "previous"  # local objective ids inside each SCO's sequencing
+PRIMARY = "done"  # the primary objective's id inside each SCO's sequencing
 
 
 def _q(tag: str) -> str:
@@ -33,40 +42,39 @@ def _ss(tag: str) -> str:
     return f"{{{IMSSS}}}{tag}"
 
 
-def global_objective(sco: Sco) -> str:
-    return f"{sco.ident}_done"
-
-
-def _flow(parent: etree._Element) -> None:
-    """Let learners move with Continue/Previous as well as by the table of contents."""
+def _control(parent: etree._Element, choice: bool) -> None:
+    """How learners move among this cluster's children: Continue/Previous always; the table of contents
+    only where choice is allowed."""
     seq = sub(parent, _ss("sequencing"))
-    sub(seq, _ss("controlMode"), choice="true", flow="true")
+    sub(seq, _ss("controlMode"), choice="true" if choice else "false", flow="true")
 
 
-def _sco_sequencing(item: etree._Element, sco: Sco, scored: bool, course_mode: bool) -> None:
+def _retry_until_satisfied(seq: etree._Element) -> None:
+    """Leaving the page while its primary objective is not satisfied starts it again."""
+    rules = sub(seq, _ss("sequencingRules"))
+    post = sub(rules, _ss("postConditionRule"))
+    conds = sub(post, _ss("ruleConditions"), conditionCombination="any")
+    # "not satisfied" alone is unknown (so the rule would not fire) while the page has reported nothing
+    sub(conds, _ss("ruleCondition"), operator="not", condition="satisfied")
+    sub(conds, _ss("ruleCondition"), operator="not", condition="objectiveStatusKnown")
+    sub(post, _ss("ruleAction"), action="retry")
+
+
+def _sco_sequencing(item: etree._Element, scored: bool, gate: bool) -> None:
     seq = sub(item, _ss("sequencing"))
-    if sco.previous is not None:
-        rules = sub(seq, _ss("sequencingRules"))
-        pre = sub(rules, _ss("preConditionRule"))
-        conds = sub(pre, _ss("ruleConditions"), conditionCombination="any")
-        # "not satisfied" alone is unknown (so false) while the previous page is untouched
-        sub(conds, _ss("ruleCondition"), referencedObjective=PREVIOUS, operator="not", condition="satisfied")
-        sub(conds, _ss("ruleCondition"), referencedObjective=PREVIOUS, operator="not",
-            condition="objectiveStatusKnown")
-        sub(pre, _ss("ruleAction"), action="disabled")
+    if gate:
+        _retry_until_satisfied(seq)
     objectives = sub(seq, _ss("objectives"))
     primary = sub(objectives, _ss("primaryObjective"), objectiveID=PRIMARY,
                   satisfiedByMeasure="true" if scored else "false")
     if scored:
         sub(primary, _ss("minNormalizedMeasure"), "1.0")
-    if not course_mode:
-        sub(primary, _ss("mapInfo"), targetObjectiveID=global_objective(sco),
-            readSatisfiedStatus="false", writeSatisfiedStatus="true")
-    if sco.previous is not None:
-        prev = sub(objectives, _ss("objective"), objectiveID=PREVIOUS)
-        sub(prev, _ss("mapInfo"), targetObjectiveID=global_objective(sco.previous),
-            readSatisfiedStatus="true", writeSatisfiedStatus="false")
     sub(seq, _ss("deliveryControls"), tracked="true", completionSetByContent="true", objectiveSetByContent="true")
+
+
+def _gates(scos: list[Sco]) -> set[str]:
+    """The SCOs that must be done before the learner moves on: every one another SCO follows."""
+    return {sco.previous.ident for sco in scos if sco.previous is not None}
 
 
 class Scorm2004Writer(ScormWriter):
@@ -80,14 +88,14 @@ class Scorm2004Writer(ScormWriter):
         meta = sub(root, _q("metadata"))
         sub(meta, _q("schema"), "ADL SCORM")
         sub(meta, _q("schemaversion"), "2004 4th Edition")
-        org, items, clusters = add_organization(root, CP, course, package,
-                                                **{f"{{{ADLSEQ}}}objectivesGlobalToSystem": "false"})
+        org, items, clusters = add_organization(root, CP, course, package)
         course_mode = package.mode == "course"
+        gates = _gates(package.scos)
         for item, sco in items:
             scored = bool(course.quizzes) if course_mode else (sco.page is not None and sco.page.quiz is not None)
-            _sco_sequencing(item, sco, scored, course_mode)
+            _sco_sequencing(item, scored, sco.ident in gates)
         for cluster in clusters:
-            _flow(cluster)
-        _flow(org)
+            _control(cluster, choice=course_mode)
+        _control(org, choice=course_mode)
         add_resources(root, CP, f"{{{ADLCP}}}scormType", package)
         return serialize(root)

@@ -298,7 +298,7 @@
   function orderAllows(config, link, lms) {
     if (!config.previous || config.scorm !== "2004") { return true; } // 1.2: the LMS honours prerequisites
     if (lms.status !== "unknown") { return true; } // opened before, so it was open then
-    if (link.objectiveStatus("previous") === "passed") { return true; } // an LMS that sequences says so
+    if (link.deliveredInSequence()) { return true; } // an LMS that sequences opened it only in order
     return doneLocally(config, lms.learner).indexOf(config.previous) >= 0;
   }
 
@@ -385,8 +385,10 @@
       return;
     }
     var lms = link.state();
-    window.ScormLink.finishOnExit(function () { link.finish(); });
-    if (!orderAllows(config, link, lms)) { lock(config); link.commit(); return; }
+    var locked = !orderAllows(config, link, lms);
+    // done: viewed (a page without a quiz) or passed; lms.status follows a pass made now (LmsHost.scored)
+    window.ScormLink.finishOnExit(function () { link.finish(!locked && (!config.quiz || lms.status === "passed")); });
+    if (locked) { lock(config); link.commit(); return; }
     if (config.quiz) {
       if (lms.status === "unknown") { link.report({ completion: "incomplete", success: null, score: null }); }
       if (lms.status === "passed") { markDone(config, lms.learner); }

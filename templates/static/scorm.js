@@ -101,14 +101,10 @@
       return { status: status, suspend: suspend, location: location, learner: learner };
     },
 
-    /* The SCO's satisfied status of an objective the LMS read from a global one (2004 only). */
-    objectiveStatus: function (id) {
-      if (this.v12) { return "unknown"; }
-      var n = parseInt(this.get("cmi.objectives._count"), 10) || 0;
-      for (var i = 0; i < n; i++) {
-        if (this.get("cmi.objectives." + i + ".id") === id) { return this.get("cmi.objectives." + i + ".success_status"); }
-      }
-      return "unknown";
+    /* Whether an LMS that sequences (SCORM 2004) delivered this SCO after another one: it answers whether its
+       Previous request is valid ("true"); an LMS that does not sequence (Moodle) answers "unknown". */
+    deliveredInSequence: function () {
+      return !this.v12 && this.get("adl.nav.request_valid.previous") === "true";
     },
 
     /* report({completion: "completed"|"incomplete", success: "passed"|"failed"|null,
@@ -169,8 +165,10 @@
 
     location: function (where) { this.set(this.v12 ? "cmi.core.lesson_location" : "cmi.location", where); },
 
-    /* Session time, exit as "suspend" (so the next launch resumes this attempt), commit, finish. */
-    finish: function () {
+    /* Session time, exit, commit, finish. The exit is "suspend" (the next launch resumes this attempt), except
+       for a SCORM 2004 page not done yet (done false): "normal", so that an LMS that sequences applies the
+       page's "retry until done" rule, which SCORM skips for a suspended activity. */
+    finish: function (done) {
       if (!this.open) { return; }
       var spent = Date.now() - this.started;
       if (this.v12) {
@@ -178,7 +176,7 @@
         this.set("cmi.core.exit", "suspend");
       } else {
         this.set("cmi.session_time", duration2004(spent));
-        this.set("cmi.exit", "suspend");
+        this.set("cmi.exit", done === false ? "normal" : "suspend");
       }
       this.commit();
       this.call("LMSFinish", "Terminate", [""]);
