@@ -51,10 +51,10 @@ class Page:
     serial: int
     kind: str  # "chapter" | "section"
     source: str  # path of the source file, relative to the course folder
-    href: str  # the page's file name inside every package (flat, e.g. "intro.html")
     body_html: str  # the page before its quiz (the whole page when it has none)
     after_html: str = ""  # blocks after the quiz's item list
     quiz: Quiz | None = None
+    href: str = ""  # its file name in a package: empty in the reader's model, set by the writers' layout
 
 
 @dataclass

@@ -66,14 +66,13 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     report.raise_if_errors()
 
     sources.sort(key=lambda s: s.serial)
-    hrefs = _hrefs(sources)
     resolver = Resolver(root=folder, pages={s.path.stem.lower(): ids.page_id(settings.identifier, s.serial)
                                             for s in sources}, site_url=settings.site_url, report=report)
     course = Course(title=settings.title, identifier=settings.identifier, language=settings.language,
                     version=settings.version, description=settings.description, site_url=settings.site_url,
                     skipped=skipped)
     for src in sources:
-        course.pages.append(_build_page(src, course.identifier, hrefs[src.path], resolver, report))
+        course.pages.append(_build_page(src, course.identifier, resolver, report))
     report.raise_if_errors()
     course.files = {path: resolver.files[path].read_bytes() for path in sorted(resolver.files)}
     course.links = resolver.uses
@@ -168,22 +167,7 @@ def _key_line(path: Path, key: str, lines: list[str] | None = None) -> int | Non
     return None
 
 
-def _hrefs(sources: list[_Source]) -> dict[Path, str]:
-    """Each page's file name inside a package: its source name as .html (flat, unique, stable)."""
-    out: dict[Path, str] = {}
-    used: set[str] = {"index"}  # writers keep index.html for their own table of contents
-    for src in sources:
-        stem = ids.file_stem(src.path.stem)
-        name, n = stem, 1
-        while name in used:
-            n += 1
-            name = f"{stem}-{n}"
-        used.add(name)
-        out[src.path] = f"{name}.html"
-    return out
-
-
-def _build_page(src: _Source, course_id: str, href: str, resolver: Resolver, report: Report) -> Page:
+def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report) -> Page:
     lines = src.body.split("\n")
     tree = render(src.body)
     ident = ids.page_id(course_id, src.serial)
@@ -194,7 +178,7 @@ def _build_page(src: _Source, course_id: str, href: str, resolver: Resolver, rep
             resolver.resolve(block, src.path, ident, in_quiz, None if own_line else index, line)
 
     cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve)
-    return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind, source=src.path.name, href=href,
+    return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind, source=src.path.name,
                 body_html=outer_html(cut.before), after_html=outer_html(cut.after), quiz=cut.quiz)
 
 

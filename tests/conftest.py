@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT))  # test this checkout, whatever else is installed
 
 from exporter.reader import read_course  # noqa: E402
 from exporter.writers import WRITERS, Options  # noqa: E402
+from exporter.writers.layout import with_hrefs  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "listener-course"
@@ -56,16 +57,20 @@ def corpus() -> Path:
     return require(CORPUS, "the listener corpus")
 
 
+def packaged(folder):
+    """The course as the reader reads it, with each page's file name in a package (`page.href`) set."""
+    course, _ = read_course(folder)
+    return with_hrefs(course)
+
+
 @pytest.fixture(scope="session")
 def corpus_course(corpus):
-    course, _ = read_course(corpus)
-    return course
+    return packaged(corpus)
 
 
 @pytest.fixture(scope="session")
 def sample_course():
-    course, _ = read_course(SAMPLE)
-    return course
+    return packaged(SAMPLE)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import links
 from ..model import Course
-from .layout import localize, page_hrefs
+from .layout import localize, page_files
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Writer:
         raise NotImplementedError
 
     def localize(self, course: Course) -> Course:
-        hrefs = page_hrefs(course)
+        hrefs = page_files(course)
 
         def page_link(target: links.Target, in_quiz: bool) -> str | None:
             if not self.pages or (in_quiz and not self.quiz_pages):

@@ -1,17 +1,21 @@
 """How a package lays out the course and writes the reader's link targets: the writers' shared layout helper.
 
-Every writer receives the course `localized` for it: each HTML fragment with the reader's page and file
-targets written the way that writer's package needs them (`Writer.page_link` / `Writer.file_link`), so no
-writer meets a placeholder and none decides for itself what a link is. Fragments without a link are shared
-as they are: the copy costs one pass over the model.
+Course pages lie flat in one folder of a package, each under a file name made from its source's name
+(`page_files`: `intro.md` is `intro.html`; `index` is kept for a package's own table of contents).
+
+Every writer receives the course `localized` for it: each page given its file name (`Page.href`) and each
+HTML fragment with the reader's page and file targets written the way that writer's package needs them
+(`Writer.localize`), so no writer meets a placeholder and none decides for itself what a link is. Fragments
+without a link are shared as they are: the copy costs one pass over the model.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePosixPath
 from typing import Callable
 
-from .. import links
+from .. import ids, links
 from ..model import Course, Item, Page
 
 Write = Callable[[links.Target], "str | None"]
@@ -19,10 +23,10 @@ Write = Callable[[links.Target], "str | None"]
 
 def localize(course: Course, page_link: Callable[[links.Target, bool], "str | None"],
              file_link: Callable[[links.Target, bool], "str | None"], mark: str | None = None) -> Course:
-    """The course with every fragment's targets written by the callables (in_quiz: False for page bodies,
-    True for quiz text); a callable's None drops the reference and keeps its text."""
+    """The course with each page's file name set and every fragment's targets written by the callables
+    (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text."""
     if not course.links:
-        return course
+        return with_hrefs(course)
 
     def rewriter(in_quiz: bool) -> Callable[[str], str]:
         def page(t: links.Target) -> str | None:
@@ -34,7 +38,17 @@ def localize(course: Course, page_link: Callable[[links.Target, bool], "str | No
         return lambda html: links.rewrite(html, page, file, mark) if links.MARK in html else html
 
     body, quiz_text = rewriter(False), rewriter(True)
-    pages = [_page(p, body, quiz_text) for p in course.pages]
+    return _copy(course, lambda p, href: _page(p, href, body, quiz_text))
+
+
+def with_hrefs(course: Course) -> Course:
+    """The course with each page's file name set (`Page.href`), fragments as they are."""
+    return _copy(course, lambda p, href: replace(p, href=href))
+
+
+def _copy(course: Course, make: Callable[[Page, str], Page]) -> Course:
+    names = page_files(course)
+    pages = [make(p, names[p.id]) for p in course.pages]
     by_id = {id(old): new for old, new in zip(course.pages, pages)}
     out = replace(course, pages=pages, chapters=[], preface=[])
     for chapter in course.chapters:
@@ -44,13 +58,13 @@ def localize(course: Course, page_link: Callable[[links.Target, bool], "str | No
     return out
 
 
-def _page(page: Page, body: Callable[[str], str], quiz_text: Callable[[str], str]) -> Page:
+def _page(page: Page, href: str, body: Callable[[str], str], quiz_text: Callable[[str], str]) -> Page:
     quiz = page.quiz
     if quiz is not None:
         items = [_item(i, quiz_text) for i in quiz.items]
         quiz = replace(quiz, instruction_html=quiz_text(quiz.instruction_html),
                        stimulus_html=quiz_text(quiz.stimulus_html), items=items)
-    return replace(page, body_html=body(page.body_html), after_html=body(page.after_html), quiz=quiz)
+    return replace(page, href=href, body_html=body(page.body_html), after_html=body(page.after_html), quiz=quiz)
 
 
 def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
@@ -60,14 +74,22 @@ def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
     return replace(item, statement_html=statement, explanation_html=explanation)
 
 
-def page_hrefs(course: Course) -> dict[str, str]:
-    """Each page's file name inside a flat package, by page id."""
-    return {p.id: p.href for p in course.pages}
+RESERVED = {"index"}  # a package's own table of contents
 
 
-def quiz_files(course: Course) -> list[str]:
-    """The course files the quizzes show or link to, in path order."""
-    return sorted({u.target.ref for u in course.links if u.in_quiz and u.target.kind == "file"})
+def page_files(course: Course) -> dict[str, str]:
+    """Each page's file name inside a flat package, by page id: its source name as .html (unique, stable)."""
+    out: dict[str, str] = {}
+    used = set(RESERVED)
+    for page in course.pages:
+        stem = ids.file_stem(PurePosixPath(page.source).stem)
+        name, n = stem, 1
+        while name.lower() in used:
+            n += 1
+            name = f"{stem}-{n}"
+        used.add(name.lower())
+        out[page.id] = f"{name}.html"
+    return out
 
 
-__all__ = ["localize", "page_hrefs", "quiz_files"]
+__all__ = ["RESERVED", "localize", "page_files", "with_hrefs"]
