@@ -32,6 +32,7 @@ from urllib.parse import quote, unquote, urlsplit
 from lxml import etree
 
 from .errors import Report
+from .paths import inside
 
 PAGE_SCHEME = "exporter-page"
 FILE_SCHEME = "exporter-file"
@@ -47,7 +48,7 @@ URL_ATTRS: dict[str, tuple[str, ...]] = {
 _ALL_URL_ATTRS = frozenset(a for attrs in URL_ATTRS.values() for a in attrs)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _CSS_URL = re.compile(r"url\(", re.IGNORECASE)
-_SAFE = "/!$&()*+,;=:@-._~"  # what a path may keep as it is (RFC 3986 pchar and '/'); the rest is percent-encoded
+_SAFE = "/!$&()*+,;=@-._~"  # what a path keeps as it is (RFC 3986 pchar but ':', and '/'); the rest is %-encoded
 _SAFE_TAIL = _SAFE + "?%"  # query and fragment: as the author wrote them, quotes and spaces encoded
 
 
@@ -164,6 +165,7 @@ class Resolver:
     report: Report
     files: dict[str, Path] = field(default_factory=dict)  # carried files: package path -> file
     uses: list[LinkUse] = field(default_factory=list)
+    folded: dict[str, str] = field(default_factory=dict)  # carried files: lower-case package path -> path
 
     def resolve(self, tree: etree._Element, src: Path, page: str, in_quiz: bool, lines: LineIndex | None,
                 line: int | None = None) -> None:
@@ -259,6 +261,10 @@ class Resolver:
             self.report.error(shown, line, f"{path} lies outside the course folder: move the file into the "
                               "course folder and link to it by a relative path (with '/', not '\\')")
             return None
+        if ":" in joined:
+            self.report.error(shown, line, f"{path}: a file name with ':' is read as a drive or a web address by "
+                              "some systems and unzip tools: rename the file without ':'")
+            return None
         file = self.root / joined
         if file.is_dir():
             self.report.error(shown, line, f"{path} is a folder, not a file: link to a file inside it")
@@ -266,15 +272,18 @@ class Resolver:
         if not file.is_file():
             self.report.error(shown, line, f"{path} does not exist: add the file to the course folder or fix the link")
             return None
-        try:
-            file.resolve().relative_to(self.root.resolve())
-        except ValueError:
+        if not inside(file, self.root):
             self.report.error(shown, line, f"{path} lies outside the course folder (a link that leaves it): "
                               "copy the file into the course folder")
             return None
         if joined.lower().endswith(PAGE_SUFFIXES[:2]):
             self.report.error(shown, line, f"{path} is Markdown source, not a page of this course: link to a "
                               "course page by its name, or add it as a page")
+            return None
+        other = self.folded.setdefault(joined.lower(), joined)
+        if other != joined:
+            self.report.error(shown, line, f"{path} and {other} differ only in case: they would be the same file on "
+                              "Windows and macOS; rename one, or link to one of them everywhere")
             return None
         self.files.setdefault(joined, file)
         return joined

@@ -14,6 +14,7 @@ from .errors import Report, UsageError
 from .links import LineIndex, Resolver
 from .markup import outer_html, render
 from .model import Chapter, Course, Page
+from .paths import inside
 from .quiz import cut_quiz
 from .settings import load_settings
 from .text import bad_char, first_bad_line, message
@@ -39,9 +40,10 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such course folder")
     settings = load_settings(folder, overrides or {}, report)
-    files = sorted(p for p in folder.glob("*.md") if p.is_file())
+    files = _page_files(folder, report)
     if not files:
-        report.error(folder, None, "the course folder is empty: it holds no Markdown pages (*.md)")
+        if not report.errors:
+            report.error(folder, None, "the course folder is empty: it holds no Markdown pages (*.md)")
         report.raise_if_errors()
     sources: list[_Source] = []
     skipped: list[str] = []
@@ -79,6 +81,30 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     _outline(course)
     report.raise_if_errors()
     return course, report
+
+
+PAGE_SUFFIXES = (".md", ".markdown")
+
+
+def _page_files(folder: Path, report: Report) -> list[Path]:
+    """The Markdown pages in the folder (.md and .markdown, any case). A page that is a link to a file outside
+    the folder, and two pages whose names differ only in case or suffix, are errors."""
+    found: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in PAGE_SUFFIXES or not path.is_file():
+            continue
+        if not inside(path, folder):
+            report.error(path, None, "this page is a link to a file outside the course folder: copy the file "
+                         "into the course folder")
+            continue
+        other = found.get(path.stem.lower())
+        if other is not None:
+            report.error(path, None, f"this page and {other.name} have names that differ only in case or suffix: "
+                         "they would be the same page on Windows and macOS, and a link could not tell them apart; "
+                         "rename one")
+            continue
+        found[path.stem.lower()] = path
+    return sorted(found.values())
 
 
 def _read_source(path: Path, report: Report) -> _Source | None:

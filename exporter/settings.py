@@ -11,6 +11,7 @@ import yaml
 
 from .errors import Report, UsageError
 from .ids import slug
+from .paths import inside
 from .text import bad_char, message
 
 SETTINGS_FILES = ("course.yml", "course.yaml", "course.toml")
@@ -38,6 +39,10 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
     """Read the settings file (if any), apply overrides, fill defaults (with a note)."""
     data: dict = {}
     found = [folder / n for n in SETTINGS_FILES if (folder / n).is_file()]
+    if found and not inside(found[0], folder):
+        report.error(found[0], None, "the settings file is a link to a file outside the course folder: copy the "
+                     "file into the course folder")
+        found = []
     if found:
         path = found[0]
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .links import encode_path
+
 
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib) -> etree._Element:
     """A child element with optional text; attribute names may be Clark names ({ns}name); None values are left out."""
@@ -22,11 +24,13 @@ def serialize(root: etree._Element) -> bytes:
 
 def cp_resource(parent: etree._Element, ns: str, identifier: str, kind: str, files, href: str | None = None,
                 depends=(), **attrib) -> etree._Element:
-    """An IMS Content Packaging `<resource>` (in every package's manifest): its files, then its dependencies."""
+    """An IMS Content Packaging `<resource>` (in every package's manifest): its files, then its dependencies.
+    File names are package paths; the manifest holds them as URIs (a space or '#' percent-encoded)."""
     q = f"{{{ns}}}"
-    res = sub(parent, q + "resource", identifier=identifier, type=kind, href=href, **attrib)
+    res = sub(parent, q + "resource", identifier=identifier, type=kind, href=encode_path(href) if href else None,
+              **attrib)
     for name in files:
-        sub(res, q + "file", href=name)
+        sub(res, q + "file", href=encode_path(name))
     for ref in depends:
         sub(res, q + "dependency", identifierref=ref)
     return res
