@@ -4,6 +4,9 @@ The host page (`/_lms/host.html`) creates `window.API` (Scorm12API) or `window.A
 (Scorm2004API) from scorm-again, optionally seeded with what an LMS would hand back on a later
 launch, logs every SetValue, and frames the SCO from the same origin, as an LMS does. For 2004 it can answer
 `adl.nav.request_valid.*` as an LMS that sequences does (scorm-again without an activity tree says "unknown").
+The SCO sees scorm-again through a wrapper that records every call (`apiCalls`) and, on request, fails as
+real LMSs do: an Initialize that throws (Moodle's player opened out of its context) or answers "false",
+a SetValue or Commit that answers "false" with an error code.
 """
 
 from __future__ import annotations
@@ -29,24 +32,70 @@ HOST = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
 <script src="scorm12.js"></script><script src="scorm2004.js"></script>
 <script>
-window.calls = [];
-window.openSco = function (version, src, seed, navValid) {
-  var api;
+window.calls = [];     // every SetValue the LMS accepted: [element, value]
+window.apiCalls = [];  // every call the SCO made to the API: [method, args..., result]
+var METHODS = {
+  "1.2": {name: "API", start: "LMSInitialize", set: "LMSSetValue", commit: "LMSCommit",
+          calls: ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError",
+                  "LMSGetErrorString", "LMSGetDiagnostic"],
+          errors: ["LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"]},
+  "2004": {name: "API_1484_11", start: "Initialize", set: "SetValue", commit: "Commit",
+           calls: ["Initialize", "Terminate", "GetValue", "SetValue", "Commit", "GetLastError", "GetErrorString",
+                   "GetDiagnostic"], errors: ["GetLastError", "GetErrorString", "GetDiagnostic"]}
+};
+/* The API the SCO sees: scorm-again behind a wrapper that records every call and can misbehave as
+   LMSs do. faults: {start: "throw" | "false", set: {element: error code}, commit: error code}. */
+function wrap(real, m, faults) {
+  var api = {}, injected = null;
+  m.calls.forEach(function (name) {
+    api[name] = function () {
+      var args = Array.prototype.slice.call(arguments), result;
+      if (m.errors.indexOf(name) >= 0 && injected) {
+        result = name === m.errors[0] ? injected : "injected fault " + injected;
+      } else {
+        injected = null;
+        if (name === m.start && faults.start === "throw") {
+          window.apiCalls.push([name].concat(args, ["(threw)"]));
+          throw new TypeError("Cannot read properties of undefined (reading 'scoid')");
+        }
+        if (name === m.start && faults.start === "false") {
+          injected = "102";
+          result = "false";
+        } else if (name === m.set && faults.set && faults.set[args[0]]) {
+          injected = faults.set[args[0]];
+          result = "false";
+        } else if (name === m.commit && faults.commit) {
+          injected = faults.commit;
+          result = "false";
+        } else {
+          result = real[name].apply(real, args);
+        }
+      }
+      window.apiCalls.push([name].concat(args, [String(result)]));
+      return result;
+    };
+  });
+  return api;
+}
+window.openSco = function (version, src, seed, navValid, faults) {
+  var real;
   if (version === "1.2") {
-    api = window.API = new Scorm12API({autocommit: false, logLevel: 5});
-    if (seed) { api.loadFromFlattenedJSON(seed, ""); }
-    api.on("LMSSetValue.cmi.*", function (key, value) { window.calls.push([key, String(value)]); });
+    real = new Scorm12API({autocommit: false, logLevel: 5});
+    if (seed) { real.loadFromFlattenedJSON(seed, ""); }
+    real.on("LMSSetValue.cmi.*", function (key, value) { window.calls.push([key, String(value)]); });
   } else {
-    api = window.API_1484_11 = new Scorm2004API({autocommit: false, logLevel: 5});
-    if (seed) { api.loadFromFlattenedJSON(seed, ""); }
-    api.on("SetValue.cmi.*", function (key, value) { window.calls.push([key, String(value)]); });
+    real = new Scorm2004API({autocommit: false, logLevel: 5});
+    if (seed) { real.loadFromFlattenedJSON(seed, ""); }
+    real.on("SetValue.cmi.*", function (key, value) { window.calls.push([key, String(value)]); });
     if (navValid) { // answer adl.nav.request_valid.* as an LMS that sequences would
-      var getValue = api.GetValue;
-      api.GetValue = function (key) {
-        return /^adl\\.nav\\.request_valid\\./.test(key) ? navValid : getValue.apply(api, arguments);
+      var getValue = real.GetValue;
+      real.GetValue = function (key) {
+        return /^adl\\.nav\\.request_valid\\./.test(key) ? navValid : getValue.apply(real, arguments);
       };
     }
   }
+  window.realApi = real;
+  window[METHODS[version].name] = wrap(real, METHODS[version], faults || {});
   var frame = document.createElement("iframe");
   frame.name = "sco";
   frame.title = "SCO";
@@ -60,12 +109,13 @@ window.closeSco = function () {
   if (frame) { frame.remove(); }
 };
 window.lmsData = function () {
-  var api = window.API || window.API_1484_11;
-  return JSON.parse(JSON.stringify(api.cmi));
+  return JSON.parse(JSON.stringify(window.realApi.cmi));
 };
 window.terminated = function () {
-  var api = window.API || window.API_1484_11;
-  return api.isTerminated();
+  return window.realApi.isTerminated();
+};
+window.callsTo = function (method) {
+  return window.apiCalls.filter(function (c) { return c[0] === method; }).length;
 };
 </script></head><body></body></html>
 """

@@ -12,7 +12,10 @@ import re
 
 import pytest
 
-from scorm_harness import AXE, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, Site, missing_browser_parts
+from conftest import packaged
+from coursekit import ITEMS, page as kit_page, quiz as kit_quiz, write_course
+from exporter.writers.scorm_common import fingerprint
+from scorm_harness import AXE, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, ROOT, Site, missing_browser_parts
 
 TIMESPAN_12 = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
 TIME_12 = re.compile(r"^\d{2}:\d{2}:\d{2}$")
@@ -36,6 +39,22 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def kit_course(tmp_path_factory):
+    """A generated course: a link to another page (with a fragment) beside a link to a local HTML file,
+    and a quiz drawing so many items that its saved attempt outgrows SCORM 1.2's suspend_data."""
+    folder = tmp_path_factory.mktemp("kit")
+    big = [(f"Statement number {n} of the big bank.", "Y" if n % 2 else "N", "") for n in range(1000)]
+    write_course(folder, {
+        "a.md": kit_page("Start", 0, "Read [the second page](b.md#more) and [the handout](handout.html).\n",
+                         kind="chapter"),
+        "b.md": kit_page("Second", 1, "Text.\n\n" + kit_quiz(2, ITEMS)),
+        "c.md": kit_page("Big bank", 2, "Text.\n\n" + kit_quiz(1000, big)),
+        "handout.html": "<!DOCTYPE html><title>Handout</title><p>A handout.</p>\n",
+    })
+    return packaged(folder)
+
+
+@pytest.fixture(scope="session")
 def site(browser, tmp_path_factory):
     s = Site(tmp_path_factory.mktemp("lms"))
     yield s
@@ -49,22 +68,50 @@ def lms(browser, site):
     errors: list[str] = []
 
     class Lms:
-        def open(self, version: str, url: str, seed: dict | None = None, nav_valid: str | None = None):
-            page = context.new_page()
+        warnings: list[str] = []  # console.warn from any page or frame
+
+        def watch(self, page):
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: self.warnings.append(m.text) if m.type == "warning" else None)
+
+        def open(self, version: str, url: str, seed: dict | None = None, nav_valid: str | None = None,
+                 faults: dict | None = None):
+            """Open a SCO in the test LMS; nav_valid answers 2004's adl.nav.request_valid.*, faults make its
+            API fail (see scorm_harness.HOST)."""
+            page = context.new_page()
+            self.watch(page)
             page.goto(site.host)
-            page.evaluate("([v, src, seed, nav]) => openSco(v, src, seed, nav)", [version, url, seed, nav_valid])
+            page.evaluate("([v, src, seed, nav, faults]) => openSco(v, src, seed, nav, faults)",
+                          [version, url, seed, nav_valid, faults])
             frame = page.wait_for_selector("iframe[name=sco]").content_frame()
             frame.wait_for_load_state()
             return page, frame
 
         def page(self, url: str):
             page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            self.watch(page)
             page.goto(url)
             return page
 
-    yield Lms()
+        def remember_done(self, course, *pages) -> None:
+            """This browser's record that the learner finished pages (what a page writes to localStorage
+            once done: quiz.js storeKey/markDone; scorm-again's learner id is empty)."""
+            page = context.new_page()
+            page.goto(site.host)
+            page.evaluate("([key, ids]) => localStorage.setItem(key, JSON.stringify(ids))",
+                          [f"exporter-progress:{course.identifier}:", [p.id for p in pages]])
+            page.close()
+
+        def open_in_order(self, version: str, url: str, course, target, seed: dict | None = None):
+            """Open target as a learner who has finished the page before it in this browser."""
+            index = course.pages.index(target)
+            if index:
+                self.remember_done(course, course.pages[index - 1])
+            return self.open(version, url + target.href, seed)
+
+    lms_ = Lms()
+    lms_.context = context
+    yield lms_
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
 
@@ -172,7 +219,7 @@ def test_12_all_right_passes_with_one_correct_interaction_per_item(lms, site, ar
     url = pkg(site, artifact, "scorm12", sample_course, "s12")
     items = {i.id: i for i in sample_course.items}
     page_ = quiz_page(sample_course)
-    page, frame = lms.open("1.2", url + page_.href)
+    page, frame = lms.open_in_order("1.2", url, sample_course, page_)
     assert frame.is_disabled("button.score")
     ids = answer(frame, items)
     assert len(ids) == page_.quiz.draw and len(set(ids)) == len(ids)
@@ -184,6 +231,7 @@ def test_12_all_right_passes_with_one_correct_interaction_per_item(lms, site, ar
     cmi = data(page)
     assert cmi["core"]["lesson_status"] == "passed"
     assert cmi["core"]["score"] == {"raw": "100", "min": "0", "max": "100"}
+    assert problems(frame) == [], "a clean run logs no problem"
     got = interactions(cmi)
     assert [x["id"] for x in got] == ids
     for x in got:
@@ -199,7 +247,7 @@ def test_12_one_wrong_fails_retry_draws_afresh_and_reopen_restores(lms, site, ar
     url = pkg(site, artifact, "scorm12", sample_course, "s12")
     items = {i.id: i for i in sample_course.items}
     page_ = quiz_page(sample_course)
-    page, frame = lms.open("1.2", url + page_.href)
+    page, frame = lms.open_in_order("1.2", url, sample_course, page_)
     first = drawn(frame)
     answer(frame, items, wrong={first[0]})
     score(frame)
@@ -264,7 +312,7 @@ def test_12_largest_corpus_quiz_fits_suspend_data(lms, site, artifact, corpus_co
     url = pkg(site, artifact, "scorm12", corpus_course, "c12")
     items = {i.id: i for i in corpus_course.items}
     biggest = max((p for p in corpus_course.pages if p.quiz), key=lambda p: (p.quiz.draw, len(p.quiz.items)))
-    page, frame = lms.open("1.2", url + biggest.href)
+    page, frame = lms.open_in_order("1.2", url, corpus_course, biggest)
     ids = answer(frame, items, wrong={drawn(frame)[-1]})
     assert len(ids) == biggest.quiz.draw
     labels = frame.eval_on_selector_all("fieldset.item >> nth=0 >> label", "ls => ls.map(l => l.textContent.trim())")
@@ -311,6 +359,7 @@ def test_2004_pass_fail_vocabulary_and_completion(lms, site, artifact, sample_co
     score(frame)
     cmi = data(page)
     assert (cmi["success_status"], cmi["score"]["scaled"]) == ("passed", "1")
+    assert problems(frame) == [], "a clean run logs no problem"
     calls = finish(page)
     assert DURATION_2004.match(last(calls, "cmi.session_time"))
     assert last(calls, "cmi.exit") == "suspend"
@@ -520,7 +569,7 @@ def test_accessibility_section_chapter_and_scored_pages(lms, site, artifact, sam
         if p.quiz:
             page.wait_for_selector("fieldset.item")
         assert axe_violations(page.main_frame) == [], p.href
-    page, frame = lms.open("1.2", url + section.href)
+    page, frame = lms.open_in_order("1.2", url, sample_course, section)
     ids = drawn(frame)
     answer(frame, items, wrong={ids[0]})
     score(frame)
@@ -530,3 +579,235 @@ def test_accessibility_section_chapter_and_scored_pages(lms, site, artifact, sam
     shell = lms.page(shell_url + "index.html")
     shell.wait_for_selector(".outline li.current")
     assert axe_violations(shell.main_frame) == []
+
+
+# ---------- order, failures, the call log, the saved record ----------
+
+def problems(frame) -> list[dict]:
+    """What the page's link logged as problems (window.ScormLink.log entries that are not ok)."""
+    return frame.evaluate("ScormLink.problems()")
+
+
+def test_12_page_opened_out_of_order_stays_locked_until_the_one_before_is_done(lms, site, artifact, sample_course):
+    """Moodle plays a 1.2 page opened by its address whatever the prerequisites: the page keeps the order."""
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    page_ = quiz_page(sample_course)
+    before = sample_course.pages[sample_course.pages.index(page_) - 1]
+    page, frame = lms.open("1.2", url + page_.href)
+    frame.wait_for_selector(".locked-note:not([hidden])")
+    assert before.title in frame.inner_text(".locked-note")
+    assert not frame.is_visible(".page-content") and frame.locator("fieldset.item").count() == 0
+    assert not frame.is_visible(".pager")
+    cmi = data(page)
+    calls = finish(page)
+    assert_vocabulary_12(calls)
+    # it says it is not done, so the LMS does not mark it "completed" when the learner leaves
+    assert [v for k, v in calls if k == "cmi.core.lesson_status"] == ["incomplete"]
+    assert last(calls, "cmi.suspend_data") is None and not interactions(cmi)
+
+    # back again (the LMS hands back the "incomplete"): still locked
+    seed = {"cmi.core.lesson_status": "incomplete", "cmi.core.entry": "resume"}
+    page, frame = lms.open("1.2", url + page_.href, seed)
+    frame.wait_for_selector(".locked-note:not([hidden])")
+    finish(page)
+
+    page, _ = lms.open("1.2", url + before.href)
+    page.wait_for_function("lmsData().core.lesson_status === 'completed'")
+    finish(page)
+    page, frame = lms.open("1.2", url + page_.href, seed)
+    assert len(drawn(frame)) == page_.quiz.draw
+    assert not frame.is_visible(".locked-note")
+    assert problems(frame) == []
+    finish(page)
+
+
+@pytest.mark.parametrize("version, fault", [("1.2", "throw"), ("2004", "false")])
+def test_lms_that_does_not_start_is_reported_truthfully(lms, site, artifact, sample_course, version, fault):
+    """Moodle's player throws inside LMSInitialize when a page is opened outside its context; other LMSs
+    answer "false". The learner is told the truth, gets no quiz that would not count and no pager."""
+    fmt = "scorm12" if version == "1.2" else "scorm2004"
+    url = pkg(site, artifact, fmt, sample_course, "s12" if version == "1.2" else "s2004")
+    page_ = quiz_page(sample_course)
+    page, frame = lms.open(version, url + page_.href, faults={"start": fault})
+    frame.wait_for_selector(".lms-failed-note:not([hidden])")
+    assert "did not respond" in frame.inner_text(".lms-failed-note")
+    assert not frame.is_visible(".lms-note") and not frame.is_visible(".pager")
+    assert not frame.is_visible("#quiz") and frame.locator("fieldset.item").count() == 0
+    start = "LMSInitialize" if version == "1.2" else "Initialize"
+    logged = problems(frame)
+    assert [e["method"] for e in logged] == [start]
+    if fault == "throw":
+        assert logged[0]["code"] == "exception" and "scoid" in logged[0]["text"]
+    else:
+        assert (logged[0]["result"], logged[0]["code"]) == ("false", "102")
+    assert any(start in w for w in lms.warnings)
+    assert axe_violations(frame) == []
+    page.evaluate("closeSco()")
+    setter = "LMSSetValue" if version == "1.2" else "SetValue"
+    assert page.evaluate("m => callsTo(m)", setter) == 0
+
+
+def test_course_shell_whose_lms_does_not_start_says_so(lms, site, artifact, sample_course):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    page, shell = lms.open("1.2", url + "index.html", faults={"start": "throw"})
+    shell.wait_for_selector(".lms-failed-note:not([hidden])")
+    assert not shell.is_visible(".lms-note")
+    assert [e["method"] for e in problems(shell)] == ["LMSInitialize"]
+    content = walk_to_first_quiz(shell, sample_course.pages)
+    content.wait_for_selector(".lms-failed-note:not([hidden])")
+    assert not content.is_visible("#quiz") and not content.is_visible(".lms-note")
+    page.evaluate("closeSco()")
+
+
+def test_lms_errors_on_set_and_commit_are_logged(lms, site, artifact, sample_course):
+    """An LMS that refuses a value ("false" and an error code) or a commit: the page carries on, the
+    call log and the console say what failed."""
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    lms.remember_done(sample_course, sample_course.pages[sample_course.pages.index(page_) - 1])
+    page, frame = lms.open("1.2", url + page_.href, faults={"set": {"cmi.core.score.raw": "405"}, "commit": "101"})
+    answer(frame, items)
+    score(frame)
+    assert "Passed" in frame.inner_text(".result")
+    logged = problems(frame)
+    refused = [e for e in logged if e["method"] == "LMSSetValue"]
+    assert [(e["args"], e["result"], e["code"], e["text"]) for e in refused] == [
+        (["cmi.core.score.raw", "100"], "false", "405", "injected fault 405")]
+    commits = [e for e in logged if e["method"] == "LMSCommit"]
+    assert commits and all((e["result"], e["code"]) == ("false", "101") for e in commits)
+    # the whole log is there for a preview tool: every call, with its result and error code
+    log = frame.evaluate("ScormLink.log")
+    assert {"method", "args", "result", "code", "text", "ok"} <= set(log[0])
+    assert sum(1 for e in log if e["method"] == "LMSSetValue") == page.evaluate("callsTo('LMSSetValue')")
+    assert any("LMSSetValue(cmi.core.score.raw, 100)" in w and "405" in w for w in lms.warnings)
+    finish(page)
+
+
+def test_12_suspend_data_over_the_limit_is_logged_not_sent(lms, site, artifact, kit_course):
+    url = pkg(site, artifact, "scorm12", kit_course, "k12")
+    big = kit_course.pages[2]
+    page, frame = lms.open_in_order("1.2", url, kit_course, big)
+    assert len(drawn(frame)) == 1000
+    frame.wait_for_function("ScormLink.problems().length > 0")
+    [entry] = problems(frame)
+    assert (entry["method"], entry["args"][0], entry["result"], entry["code"]) == (
+        "LMSSetValue", "cmi.suspend_data", "not sent", "limit")
+    length = int(re.search(r"is (\d+) characters", entry["text"]).group(1))
+    assert length > 4096 and "SCORM 1.2 allows 4096" in entry["text"]
+    assert any("cmi.suspend_data" in w and "4096" in w for w in lms.warnings)
+    calls = finish(page)
+    assert last(calls, "cmi.suspend_data") is None
+    assert_vocabulary_12(calls)
+
+
+def test_course_links_are_the_ones_the_package_marks(lms, site, artifact, kit_course):
+    """A link to another course page opens beside the course as a reference copy; a local HTML file
+    that is no course page is left alone (the runtime no longer guesses from the file name)."""
+    url = pkg(site, artifact, "scorm12", kit_course, "k12")
+    page, frame = lms.open("1.2", url + kit_course.pages[0].href)
+    page.wait_for_function("lmsData().core.lesson_status === 'completed'")
+    links = dict(frame.eval_on_selector_all(".page-content a[href]", "as => as.map(a => [a.textContent, "
+                                            "[a.getAttribute('href'), a.target, a.dataset.pageLink || null]])"))
+    assert links["the handout"] == ["handout.html", "", None]
+    second = kit_course.pages[1].href
+    assert links["the second page"] == [f"{second}?ref=1#more", "_blank", f"{second}#more"]
+    finish(page)
+
+
+def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sample_course):
+    """The page writes its attempt in the shared record format; the shell keeps it in suspend_data and
+    hands it back on the next launch, where the page restores the same draw and answers."""
+    url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    items = {i.id: i for i in sample_course.items}
+    pages = sample_course.pages
+    index = next(n for n, p in enumerate(pages) if p.quiz)
+    quiz = pages[index].quiz
+    page, shell = lms.open("1.2", url + "index.html")
+    content = walk_to_first_quiz(shell, pages)
+    ids = drawn(content)
+    first = items[ids[0]]
+    content.check(f"fieldset.item >> nth=0 >> input[value={'t' if first.answer else 'f'}]")
+    shell.wait_for_function("id => { const r = ExporterCourse.record(id); return r && r[4][0] !== '-'; }",
+                           arg=pages[index].id)
+    record = shell.evaluate("id => ExporterCourse.record(id)", pages[index].id)
+    bank = [i.id for i in quiz.items]
+    answers = "t" if first.answer else "f"
+    assert record == [fingerprint(quiz), 0, 0, ",".join(str(bank.index(i)) for i in ids),
+                      answers + "-" * (len(ids) - 1)]
+    # the page reads what the shell holds with the same codec
+    state = content.evaluate("r => QuizRecord.forQuiz(r, JSON.parse(document.getElementById('quiz-data')"
+                             ".textContent))", record)
+    assert [bank[i] for i in state["drawn"]] == ids and state["answers"][0] == first.answer
+    cmi = data(page)
+    assert json.loads(cmi["suspend_data"])["q"][str(index)] == record
+    finish(page)
+
+    page2, shell2 = lms.open("1.2", url + "index.html", seed_12(cmi))
+    content2 = shell2.wait_for_selector("iframe[name=content]").content_frame()
+    content2.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
+                               arg=pages[index].title)
+    assert drawn(content2) == ids
+    assert content2.is_checked(f"fieldset.item >> nth=0 >> input[value={answers}]")
+    assert content2.locator("fieldset.item input:checked").count() == 1
+    finish(page2)
+
+
+@pytest.mark.parametrize("suspend, restored", [
+    ('{"v":1,"q":["%s",1,1,"0,2","tf"]}', True),  # written by the previous version of the runtime
+    ('{"v":9,"q":{"what":"a later version"}}', False),
+    ("not JSON at all", False),
+    ('{"v":1,"q":["%s",7,"x","0,99","tf"]}', False),  # broken record
+])
+def test_12_saved_attempt_of_another_version_is_read_or_set_aside(lms, site, artifact, sample_course,
+                                                                   suspend, restored):
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    page_ = quiz_page(sample_course)
+    quiz = page_.quiz
+    assert quiz.draw == 2 and len(quiz.items) == 3  # the record above draws items 0 and 2
+    seed = {"cmi.core.lesson_status": "failed", "cmi.core.entry": "resume",
+            "cmi.suspend_data": suspend.replace("%s", fingerprint(quiz))}
+    page, frame = lms.open("1.2", url + page_.href, seed)
+    ids = drawn(frame)
+    if restored:
+        assert ids == [quiz.items[0].id, quiz.items[2].id]
+        right = int(quiz.items[0].answer) + int(not quiz.items[2].answer)  # answered t, then f
+        assert right < 2, "the literal record must be a failed attempt"
+        assert f"{right} of 2 right" in frame.inner_text(".result")
+        assert frame.is_visible("button.retry")
+    else:
+        assert len(ids) == 2 and frame.locator("fieldset.item input:checked").count() == 0
+        assert not frame.is_visible(".result")
+    finish(page)
+
+
+def test_pages_finish_once_on_pagehide_and_never_listen_for_unload(lms, site, artifact, sample_course):
+    lms.context.add_init_script("""(() => {
+      window.__listening = [];
+      const add = window.addEventListener;
+      window.addEventListener = function (type) { window.__listening.push(type); return add.apply(this, arguments); };
+    })()""")
+    url = pkg(site, artifact, "scorm12", sample_course, "s12")
+    page, frame = lms.open("1.2", url + sample_course.pages[0].href)
+    page.wait_for_function("lmsData().core.lesson_status === 'completed'")
+    listening = frame.evaluate("window.__listening")
+    assert "pagehide" in listening and "unload" not in listening and "beforeunload" not in listening
+    finish(page)
+    assert page.evaluate("callsTo('LMSFinish')") == 1
+
+    shell_url = pkg(site, artifact, "scorm2004", sample_course, "s2004c", mode="course")
+    page, shell = lms.open("2004", shell_url + "index.html")
+    shell.wait_for_selector(".outline li.current")
+    listening = shell.evaluate("window.__listening")
+    assert "pagehide" in listening and "unload" not in listening and "beforeunload" not in listening
+    finish(page)
+    assert page.evaluate("callsTo('Terminate')") == 1
+
+
+def test_page_and_shell_scripts_name_no_scorm_version():
+    """Everything version-specific lives in scorm.js's standard objects: the page and the shell ask the link."""
+    static = ROOT / "templates" / "static"
+    for name in ("quiz.js", "course.js", "record.js"):
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", (static / name).read_text(encoding="utf-8"), flags=re.S)
+        found = re.findall(r"[\"']2004[\"']|[\"']1\.2[\"']|v12|API_1484_11|\bcmi\.", code)
+        assert not found, (name, found)

@@ -23,7 +23,7 @@ from .base import Artifact, Option, Options, Writer
 from .html import page_neighbours
 
 STATIC = "_static/"
-RUNTIME = ("course.css", "scorm.js", "quiz.js")  # every package: style, LMS link, quiz and page logic
+RUNTIME = ("course.css", "scorm.js", "record.js", "quiz.js")  # style, LMS link, saved-quiz format, page logic
 SHELL = ("course.js",)  # course mode only: the table of contents that hosts the pages
 LAUNCH = "index.html"  # the course-mode SCO
 MODES = ("pages", "course")

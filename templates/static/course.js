@@ -2,12 +2,11 @@
    shows one page at a time in its frame, opens pages in order (a quiz must be passed before the
    pages after it), bookmarks the current page and reports one result: the share of quizzes passed.
 
-   suspend_data: {"v":1,"s":"0110...","q":{"<page index>":<quiz record>}} with s one character per
-   page (1 = seen); quiz records as quiz.js writes them. */
+   Its suspend_data and the pages' quiz records are in the format of record.js (window.QuizRecord). */
 (function () {
   "use strict";
 
-  var PASSED = 2;
+  var Record = window.QuizRecord;
 
   function readJson(id) {
     try { return JSON.parse(document.getElementById(id).textContent); } catch (e) { return null; }
@@ -22,17 +21,14 @@
   var frame = document.querySelector("iframe[name=content]");
   var note = document.querySelector(".shell-note");
   var seen = pages.map(function () { return false; });
-  var records = {};
+  var records = {}; // page index -> quiz record
   var current = 0;
   var redirected = -1; // the page shown instead of a locked one: its note stays while it opens
   var link = null;
 
   /* ---------- state ---------- */
 
-  function passedAt(i) {
-    var r = records[i];
-    return !!(r && pages[i].quiz && r[0] === pages[i].quiz && r[1] === PASSED);
-  }
+  function passedAt(i) { return !!pages[i].quiz && Record.passed(records[i], pages[i].quiz); }
 
   function doneAt(i) { return pages[i].quiz ? passedAt(i) : seen[i]; }
 
@@ -46,30 +42,31 @@
   function encodeState(compact) {
     var q = {};
     Object.keys(records).forEach(function (k) {
-      var r = records[k];
-      if (!compact || Number(k) === current) { q[k] = r; return; }
       // when space runs short, passed quizzes keep only that they passed; other pages' attempts start afresh
-      if (r[1] === PASSED) { q[k] = [r[0], PASSED, r[2], "", ""]; }
+      var r = !compact || Number(k) === current ? records[k] : Record.summary(records[k]);
+      if (r) { q[k] = r; }
     });
-    return JSON.stringify({ v: 1, s: seen.map(function (x) { return x ? "1" : "0"; }).join(""), q: q });
+    return Record.courseData(seen, q);
   }
 
   function restore(text) {
-    var saved;
-    try { saved = JSON.parse(text || "null"); } catch (e) { saved = null; }
-    if (!saved || saved.v !== 1) { return; }
-    String(saved.s || "").split("").forEach(function (c, i) { if (i < pages.length) { seen[i] = c === "1"; } });
-    Object.keys(saved.q || {}).forEach(function (k) {
-      var i = Number(k), r = saved.q[k];
-      if (pages[i] && pages[i].quiz && r && r[0] === pages[i].quiz) { records[i] = r; }
+    var saved = Record.readCourseData(text, pages.length);
+    seen = saved.seen;
+    Object.keys(saved.records).forEach(function (k) {
+      if (pages[k].quiz && Record.belongs(saved.records[k], pages[k].quiz)) { records[k] = saved.records[k]; }
     });
+  }
+
+  /* The whole state as suspend_data: in full when it fits, else compacted (over the limit even then,
+     the link refuses it and logs why). */
+  function suspend() {
+    var text = encodeState(false);
+    link.suspend(text.length > link.suspendLimit() ? encodeState(true) : text);
   }
 
   function save() {
     if (!link) { return; }
-    var text = encodeState(false);
-    if (text.length > link.suspendLimit()) { text = encodeState(true); }
-    link.suspend(text);
+    suspend();
     link.location(pages[current].href);
     var done = pages.filter(function (p, i) { return doneAt(i); }).length;
     var passed = pages.filter(function (p, i) { return p.quiz && passedAt(i); }).length;
@@ -132,6 +129,7 @@
   /* ---------- what the pages call (window.ExporterCourse) ---------- */
 
   window.ExporterCourse = {
+    failed: false, // an LMS is there but did not start a session
     opened: function (pageId, win) {
       var i = byId[pageId];
       if (i === undefined) { return false; }
@@ -156,10 +154,7 @@
     passed: function (pageId) { return passedAt(byId[pageId]); },
     progress: function (pageId, record) {
       records[byId[pageId]] = record;
-      if (link) {
-        var text = encodeState(false);
-        link.suspend(text.length > link.suspendLimit() ? encodeState(true) : text);
-      }
+      if (link) { suspend(); }
     },
     scored: function (pageId, record, results) {
       var i = byId[pageId];
@@ -176,7 +171,12 @@
   function start() {
     link = window.ScormLink.connect(config.scorm);
     var target = 0;
-    if (link) {
+    if (link && link.status !== "open") {
+      // an LMS is there but did not start: say so; pages keep their quizzes closed (see quiz.js)
+      window.ExporterCourse.failed = true;
+      document.querySelector(".lms-failed-note").hidden = false;
+      link = null;
+    } else if (link) {
       var lms = link.state();
       restore(lms.suspend);
       var at = byHref[(lms.location || "").toLowerCase()];

@@ -1,13 +1,15 @@
 /* A course page inside a SCORM package: its quiz (a fresh random draw per attempt, scoring,
    explanations, retry), its link to the LMS (pages mode), or to the course shell around it
-   (course mode), and the order of pages where the LMS does not enforce it.
+   (course mode), and the order of pages, which the page keeps itself: an LMS may play a page opened
+   by its address whatever the order (Moodle's player does, in SCORM 1.2 and 2004 alike).
 
-   A quiz attempt is saved as a short record: [fingerprint, status, attempts, "drawn indices", "answers"],
-   status 0 = answering, 1 = failed, 2 = passed; answers one character per drawn item: t, f or "-". */
+   A quiz attempt is saved as a record in the format of record.js (window.QuizRecord), which the
+   course shell reads and writes too. */
 (function () {
   "use strict";
 
-  var ANSWERING = 0, FAILED = 1, PASSED = 2;
+  var Record = window.QuizRecord;
+  var ANSWERING = Record.ANSWERING, FAILED = Record.FAILED, PASSED = Record.PASSED;
 
   function readJson(id) {
     var el = document.getElementById(id);
@@ -22,24 +24,6 @@
   }
 
   function show(el, on) { if (el) { el.hidden = !on; } }
-
-  /* ---------- the saved record ---------- */
-
-  function encode(fp, state) {
-    var answers = state.answers.map(function (a) { return a === null ? "-" : (a ? "t" : "f"); }).join("");
-    return [fp, state.status, state.attempts, state.drawn.join(","), answers];
-  }
-
-  function decode(record, quiz) {
-    if (!record || record.length !== 5 || record[0] !== quiz.fp) { return null; }
-    var drawn = String(record[3]).split(",").map(Number);
-    var answers = String(record[4]).split("").map(function (c) { return c === "-" ? null : c === "t"; });
-    var n = quiz.items.length;
-    var ok = drawn.length === quiz.draw && answers.length === drawn.length &&
-      drawn.every(function (i) { return i >= 0 && i < n && Math.floor(i) === i; });
-    if (!ok) { return null; }
-    return { status: Number(record[1]) || 0, attempts: Number(record[2]) || 0, drawn: drawn, answers: answers };
-  }
 
   /* ---------- the draw ---------- */
 
@@ -88,7 +72,7 @@
 
   Quiz.prototype = {
     start: function () {
-      var saved = decode(this.host.load(), this.quiz);
+      var saved = Record.forQuiz(this.host.load(), this.quiz);
       if (this.host.passed() && (!saved || saved.status !== PASSED)) {
         this.form.hidden = true; // passed before, but the details are gone (another device, older version)
         this.say("passed", "<p><strong>Passed.</strong> You have already passed this quiz.</p>");
@@ -100,7 +84,7 @@
       if (this.state.status !== ANSWERING) { this.mark(false); } else if (!saved) { this.save(); }
     },
 
-    save: function () { this.host.progress(encode(this.quiz.fp, this.state)); },
+    save: function () { this.host.progress(Record.encode(this.quiz.fp, this.state)); },
 
     render: function () {
       var quiz = this.quiz, state = this.state, list = this.list;
@@ -170,7 +154,7 @@
       var right = results.filter(function (r) { return r.response === r.answer; }).length;
       state.attempts += 1;
       state.status = right === results.length ? PASSED : FAILED;
-      this.host.scored(encode(quiz.fp, state), results, right, results.length);
+      this.host.scored(Record.encode(quiz.fp, state), results, right, results.length);
       this.mark(true);
     },
 
@@ -246,16 +230,14 @@
     this.link = link;
     this.config = config;
     this.lms = lmsState;
-    var saved = null;
-    try { saved = JSON.parse(lmsState.suspend || "null"); } catch (e) { saved = null; }
-    this.record = saved && saved.v === 1 ? saved.q : null;
+    this.record = Record.readPageData(lmsState.suspend);
   }
   LmsHost.prototype = {
     load: function () { return this.record; },
     passed: function () { return this.lms.status === "passed"; },
     progress: function (record) {
       this.record = record;
-      this.link.suspend(JSON.stringify({ v: 1, q: record }));
+      this.link.suspend(Record.pageData(record));
     },
     scored: function (record, results, right, total) {
       var link = this.link;
@@ -277,7 +259,10 @@
     scored: function (record, results, right, total) { this.shell.scored(this.page, record, results, right, total); }
   };
 
-  /* ---------- order of pages (pages mode, SCORM 2004: Moodle does not sequence) ---------- */
+  /* ---------- order of pages (pages mode) ----------
+     Moodle opens any page by its address (it uses 1.2 prerequisites only to decide which outline
+     entries are links, and does not sequence 2004), so a page opens only when the page before it is
+     done: as the LMS says where it can (an LMS that sequences 2004), otherwise as this browser remembers. */
 
   function storeKey(config, learner) { return "exporter-progress:" + config.course + ":" + (learner || ""); }
 
@@ -296,8 +281,10 @@
   }
 
   function orderAllows(config, link, lms) {
-    if (!config.previous || config.scorm !== "2004") { return true; } // 1.2: the LMS honours prerequisites
-    if (lms.status !== "unknown") { return true; } // opened before, so it was open then
+    if (!config.previous) { return true; }
+    // worked on before, so it was open then ("incomplete" alone is also what a closed page leaves behind)
+    if (lms.status !== "unknown" && lms.status !== "incomplete") { return true; }
+    if (lms.suspend) { return true; } // it saved its quiz: it was open then
     if (link.deliveredInSequence()) { return true; } // an LMS that sequences opened it only in order
     return doneLocally(config, lms.learner).indexOf(config.previous) >= 0;
   }
@@ -311,10 +298,8 @@
 
   /* ---------- links ---------- */
 
-  function isCoursePage(a) {
-    var href = a.getAttribute("href") || "";
-    return !/^[a-z][a-z0-9+.-]*:|^\/\/|^\/|^#/i.test(href) && /^[^/?#]+\.html(?:[?#].*)?$/i.test(href);
-  }
+  /* The package marks links to other pages of the course: data-page-link="<that page's href>". */
+  function isCoursePage(a) { return a.hasAttribute("data-page-link"); }
 
   var linkRules = { mode: "pages", withLms: false };
 
@@ -358,6 +343,13 @@
     note.hidden = false;
   }
 
+  /* An LMS is there but did not start a session: say so, and keep the quiz closed (nothing it
+     scored would count). The pager stays hidden: the LMS's own navigation moves between pages. */
+  function platformFailed() {
+    show(document.querySelector(".lms-failed-note"), true);
+    show(document.getElementById("quiz"), false);
+  }
+
   function main() {
     var config = readJson("page-config") || {};
     var reference = /[?&]ref=1\b/.test(window.location.search);
@@ -367,6 +359,7 @@
       fixLinks();
       if (shell) {
         if (!shell.opened(config.page, window)) { return; } // not open yet: the shell shows another page
+        if (shell.failed) { platformFailed(); return; }
         startQuiz(new ShellHost(shell, config.page));
         return;
       }
@@ -384,17 +377,23 @@
       startQuiz(new LocalHost());
       return;
     }
+    if (link.status !== "open") { platformFailed(); return; }
     var lms = link.state();
     var locked = !orderAllows(config, link, lms);
     // done: viewed (a page without a quiz) or passed; lms.status follows a pass made now (LmsHost.scored)
     window.ScormLink.finishOnExit(function () { link.finish(!locked && (!config.quiz || lms.status === "passed")); });
-    if (locked) { lock(config); link.commit(); return; }
+    if (locked) {
+      lock(config);
+      link.holdOpen();
+      link.commit();
+      return;
+    }
     if (config.quiz) {
       if (lms.status === "unknown") { link.report({ completion: "incomplete", success: null, score: null }); }
       if (lms.status === "passed") { markDone(config, lms.learner); }
       startQuiz(new LmsHost(link, config, lms));
     } else {
-      link.report({ completion: "completed", success: config.scorm === "2004" ? "passed" : null, score: null });
+      link.viewed();
       markDone(config, lms.learner);
     }
     link.commit();
@@ -405,5 +404,4 @@
   } else {
     main();
   }
-  window.ExporterQuiz = { encode: encode, decode: decode };
 })();

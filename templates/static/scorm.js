@@ -1,11 +1,132 @@
-/* The link to the LMS: finds its SCORM API (1.2 "API" or 2004 "API_1484_11") by walking
-   window.parent up to the top, then window.opener, and speaks each version's exact vocabulary.
-   window.ScormLink.connect(version) returns a Link, or null when no LMS is there. */
+/* The link to the LMS. Everything that differs between SCORM versions lives in one object per
+   standard (STANDARDS below: the API's name and calls, element names, statuses, interaction
+   vocabulary, time formats, the suspend_data limit); the Link speaks to the LMS through it, so
+   the pages and the course shell never ask which version they run in.
+
+   window.ScormLink.connect(standard) finds the LMS's API (walking window.parent up to the top,
+   then window.opener) and starts a session. It returns null when there is no LMS, or a Link whose
+   `status` is "open", or "failed" when an API is there but did not start (it threw, or answered
+   "false"). Every call to the LMS is kept in window.ScormLink.log, one entry per call:
+   {method, args, result, code, text, ok}; code and text are the LMS's last error after the call
+   (GetLastError / GetErrorString), "exception" with its message when the call threw, "limit" when
+   the Link refused to send a value the standard does not allow. Problems are console.warn'ed too. */
 (function () {
   "use strict";
 
-  var LIMIT_12 = 4096; // cmi.suspend_data in SCORM 1.2 (Moodle refuses more)
-  var LIMIT_2004 = 64000;
+  /* ---------- time formats ---------- */
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) { s = "0" + s; }
+    return s;
+  }
+
+  /* CMITimespan (1.2): HHHH:MM:SS.SS, hours two to four digits. */
+  function timespan12(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var h = Math.min(9999, Math.floor(cs / 360000));
+    var m = Math.floor(cs / 6000) % 60;
+    var s = Math.floor(cs / 100) % 60;
+    return pad(h, 2) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(cs % 100, 2);
+  }
+
+  /* ISO 8601 duration (2004): PT#H#M#S. */
+  function duration2004(ms) {
+    var cs = Math.max(0, Math.round(ms / 10));
+    var h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = (cs % 6000) / 100;
+    return "PT" + (h ? h + "H" : "") + (h || m ? m + "M" : "") + s.toFixed(2).replace(/\.?0+$/, "") + "S";
+  }
+
+  function clock12(d) { // CMITime (1.2): HH:MM:SS
+    return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
+  }
+
+  function stamp2004(d) { // time (second,10,0) (2004): YYYY-MM-DDThh:mm:ss
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1, 2) + "-" + pad(d.getDate(), 2) + "T" + clock12(d);
+  }
+
+  function fraction(x) { return String(Math.round(x * 10000) / 10000); }
+
+  /* ---------- the standards ---------- */
+
+  var STATUSES = ["passed", "failed", "completed", "incomplete"]; // what state() reports; anything else is "unknown"
+
+  var STANDARDS = {
+    "1.2": {
+      name: "SCORM 1.2",
+      api: "API",
+      calls: { start: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
+        commit: "LMSCommit", lastError: "LMSGetLastError", errorText: "LMSGetErrorString" },
+      suspendLimit: 4096, // CMIString4096: Moodle refuses more
+      unsetCodes: [], // what a read of an element never set answers besides "0"
+      el: {
+        suspend: "cmi.suspend_data", location: "cmi.core.lesson_location", learner: "cmi.core.student_id",
+        sessionTime: "cmi.core.session_time", exit: "cmi.core.exit", score: "cmi.core.score.",
+        scaled: null, progress: null, interactions: "cmi.interactions.", previousValid: null
+      },
+      exitUnfinished: "suspend", // no sequencing rules to apply: an unfinished page resumes as it was
+      sessionTime: timespan12,
+      interaction: { response: "student_response", time: "time", clock: clock12, description: null,
+        values: ["t", "f"], results: ["correct", "wrong"] },
+      status: function (get) { return get("cmi.core.lesson_status"); },
+      writeStatus: function (set, completion, success) { set("cmi.core.lesson_status", success || completion); },
+      /* The LMS sets "completed" at LMSFinish on a SCO that set no status (SCORM 1.2 RTE 3.4.4; Moodle
+         does): a page that stays closed must say it is not done. */
+      holdOpen: function (set) { set("cmi.core.lesson_status", "incomplete"); },
+      viewedSuccess: null // a page without a quiz is "completed"
+    },
+    "2004": {
+      name: "SCORM 2004",
+      api: "API_1484_11",
+      calls: { start: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue",
+        commit: "Commit", lastError: "GetLastError", errorText: "GetErrorString" },
+      suspendLimit: 64000,
+      unsetCodes: ["403"], // "Data Model Element Value Not Initialized"
+      el: {
+        suspend: "cmi.suspend_data", location: "cmi.location", learner: "cmi.learner_id",
+        sessionTime: "cmi.session_time", exit: "cmi.exit", score: "cmi.score.",
+        scaled: "cmi.score.scaled", progress: "cmi.progress_measure", interactions: "cmi.interactions.",
+        previousValid: "adl.nav.request_valid.previous"
+      },
+      exitUnfinished: "normal", // lets an LMS that sequences apply the page's "retry until done" rule
+      sessionTime: duration2004,
+      interaction: { response: "learner_response", time: "timestamp", clock: stamp2004, description: "description",
+        values: ["true", "false"], results: ["correct", "incorrect"] },
+      status: function (get) {
+        var success = get("cmi.success_status");
+        return success === "passed" || success === "failed" ? success : get("cmi.completion_status");
+      },
+      writeStatus: function (set, completion, success) {
+        set("cmi.completion_status", completion);
+        if (success) { set("cmi.success_status", success); }
+      },
+      holdOpen: function () { /* an untouched SCO stays "not attempted" */ },
+      viewedSuccess: "passed" // sequencing reads a page's objective from its success status
+    }
+  };
+
+  /* ---------- the call log ---------- */
+
+  var log = [];
+  var SHOWN = 200; // long values (suspend_data) are logged by their start and length
+
+  function shown(args) {
+    return Array.prototype.map.call(args, function (a) {
+      var s = String(a);
+      return s.length > SHOWN ? s.slice(0, SHOWN) + "\u2026 (" + s.length + " characters)" : s;
+    });
+  }
+
+  function record(entry) {
+    log.push(entry);
+    if (!entry.ok && window.console && window.console.warn) {
+      window.console.warn("SCORM: " + entry.method + "(" + entry.args.join(", ") + ") -> " + entry.result +
+        " [" + entry.code + "] " + entry.text);
+    }
+    return entry;
+  }
+
+  /* ---------- the API ---------- */
 
   function lookIn(win, name) {
     for (var hops = 0; win && hops < 16; hops++) {
@@ -32,176 +153,168 @@
     return api;
   }
 
-  function pad(n, width) {
-    var s = String(n);
-    while (s.length < width) { s = "0" + s; }
-    return s;
-  }
+  /* ---------- the Link ---------- */
 
-  /* CMITimespan (1.2): HHHH:MM:SS.SS, hours two to four digits. */
-  function timespan12(ms) {
-    var cs = Math.max(0, Math.round(ms / 10));
-    var h = Math.min(9999, Math.floor(cs / 360000));
-    var m = Math.floor(cs / 6000) % 60;
-    var s = Math.floor(cs / 100) % 60;
-    return pad(h, 2) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(cs % 100, 2);
-  }
-
-  /* ISO 8601 duration (2004): PT#H#M#S. */
-  function duration2004(ms) {
-    var cs = Math.max(0, Math.round(ms / 10));
-    var h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = (cs % 6000) / 100;
-    return "PT" + (h ? h + "H" : "") + (h || m ? m + "M" : "") + s.toFixed(2).replace(/\.?0+$/, "") + "S";
-  }
-
-  function clock12(d) { // CMITime: HH:MM:SS
-    return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
-  }
-
-  function stamp2004(d) { // time (second,10,0): YYYY-MM-DDThh:mm:ss
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1, 2) + "-" + pad(d.getDate(), 2) + "T" + clock12(d);
-  }
-
-  function Link(version, api) {
-    this.v12 = version === "1.2";
+  function Link(std, api) {
+    this.std = std;
     this.api = api;
     this.started = Date.now();
-    this.open = false;
+    this.status = "new"; // "open", "failed" (did not start), "finished"
   }
 
   Link.prototype = {
-    call: function (m12, m2004, args) {
-      var fn = this.api[this.v12 ? m12 : m2004];
-      try { return String(fn.apply(this.api, args)); } catch (e) { return ""; }
+    /* One call to the LMS, logged with the LMS's last error. A read of an element never set is no
+       problem (2004 answers it with an error code by design). */
+    call: function (kind, args) {
+      var method = this.std.calls[kind];
+      var entry = { method: method, args: shown(args), result: "", code: "0", text: "", ok: true };
+      try {
+        entry.result = String(this.api[method].apply(this.api, args));
+      } catch (e) {
+        entry.result = "";
+        entry.code = "exception";
+        entry.text = String(e && e.message ? e.message : e);
+      }
+      if (entry.code === "0") {
+        try {
+          entry.code = String(this.api[this.std.calls.lastError]());
+          if (entry.code !== "0" && entry.code !== "") {
+            entry.text = String(this.api[this.std.calls.errorText](entry.code));
+          }
+        } catch (e) { entry.code = "0"; }
+        if (entry.code === "") { entry.code = "0"; }
+      }
+      entry.ok = kind === "get" ? entry.code === "0" || this.std.unsetCodes.indexOf(entry.code) >= 0 :
+        entry.code === "0" && entry.result === "true";
+      record(entry);
+      return entry.result;
     },
-    get: function (key) { return this.call("LMSGetValue", "GetValue", [key]); },
-    set: function (key, value) { return this.call("LMSSetValue", "SetValue", [key, String(value)]) === "true"; },
-    commit: function () { return this.open && this.call("LMSCommit", "Commit", [""]) === "true"; },
+    get: function (key) { return this.call("get", [key]); },
+    set: function (key, value) { return this.call("set", [key, String(value)]) === "true"; },
+    commit: function () { return this.status === "open" && this.call("commit", [""]) === "true"; },
     start: function () {
-      this.open = this.call("LMSInitialize", "Initialize", [""]) === "true";
-      return this.open;
+      this.status = this.call("start", [""]) === "true" ? "open" : "failed";
+      return this.status === "open";
     },
+    setter: function () { var self = this; return function (k, v) { return self.set(k, v); }; },
+    getter: function () { var self = this; return function (k) { return self.get(k); }; },
 
     /* What the LMS knows about this SCO: status is passed, failed, completed, incomplete or unknown. */
     state: function () {
-      var status, suspend, location, learner;
-      if (this.v12) {
-        status = this.get("cmi.core.lesson_status");
-        suspend = this.get("cmi.suspend_data");
-        location = this.get("cmi.core.lesson_location");
-        learner = this.get("cmi.core.student_id");
-      } else {
-        var success = this.get("cmi.success_status"), completion = this.get("cmi.completion_status");
-        status = success === "passed" || success === "failed" ? success : completion;
-        suspend = this.get("cmi.suspend_data");
-        location = this.get("cmi.location");
-        learner = this.get("cmi.learner_id");
-      }
-      if (["passed", "failed", "completed", "incomplete"].indexOf(status) < 0) { status = "unknown"; }
-      return { status: status, suspend: suspend, location: location, learner: learner };
+      var el = this.std.el;
+      var status = this.std.status(this.getter());
+      if (STATUSES.indexOf(status) < 0) { status = "unknown"; }
+      return { status: status, suspend: this.get(el.suspend), location: this.get(el.location),
+        learner: this.get(el.learner) };
     },
 
-    /* Whether an LMS that sequences (SCORM 2004) delivered this SCO after another one: it answers whether its
-       Previous request is valid ("true"); an LMS that does not sequence (Moodle) answers "unknown". */
+    /* Whether an LMS that sequences delivered this SCO after another one: it answers whether its Previous
+       request is valid ("true"); an LMS that does not sequence (Moodle) answers "unknown", and a standard
+       without navigation requests (1.2) has nothing to ask. */
     deliveredInSequence: function () {
-      return !this.v12 && this.get("adl.nav.request_valid.previous") === "true";
+      var el = this.std.el.previousValid;
+      return !!el && this.get(el) === "true";
     },
 
     /* report({completion: "completed"|"incomplete", success: "passed"|"failed"|null,
                score: 0..1 or null, progress: 0..1 or null}) */
     report: function (r) {
-      if (this.v12) {
-        if (r.score !== null && r.score !== undefined) {
-          this.set("cmi.core.score.min", "0");
-          this.set("cmi.core.score.max", "100");
-          this.set("cmi.core.score.raw", String(Math.round(r.score * 100)));
-        }
-        this.set("cmi.core.lesson_status", r.success || r.completion);
-        return;
-      }
+      var el = this.std.el;
       if (r.score !== null && r.score !== undefined) {
-        this.set("cmi.score.min", "0");
-        this.set("cmi.score.max", "100");
-        this.set("cmi.score.raw", String(Math.round(r.score * 100)));
-        this.set("cmi.score.scaled", String(Math.round(r.score * 10000) / 10000));
+        this.set(el.score + "min", "0");
+        this.set(el.score + "max", "100");
+        this.set(el.score + "raw", String(Math.round(r.score * 100)));
+        if (el.scaled) { this.set(el.scaled, fraction(r.score)); }
       }
-      if (r.progress !== null && r.progress !== undefined) {
-        this.set("cmi.progress_measure", String(Math.round(r.progress * 10000) / 10000));
+      if (el.progress && r.progress !== null && r.progress !== undefined) {
+        this.set(el.progress, fraction(r.progress));
       }
-      this.set("cmi.completion_status", r.completion);
-      if (r.success) { this.set("cmi.success_status", r.success); }
+      this.std.writeStatus(this.setter(), r.completion, r.success);
     },
+
+    /* A page without a quiz has been read. */
+    viewed: function () { this.report({ completion: "completed", success: this.std.viewedSuccess, score: null }); },
+
+    /* A page that stays closed (opened out of order): the LMS must not count it done. */
+    holdOpen: function () { this.std.holdOpen(this.setter()); },
 
     /* One answered true/false item. response and answer are booleans (true = the first label). */
     interaction: function (id, response, answer, description) {
-      var n = parseInt(this.get("cmi.interactions._count"), 10) || 0;
-      var p = "cmi.interactions." + n + ".";
-      var now = new Date();
-      var right = response === answer;
+      var v = this.std.interaction, prefix = this.std.el.interactions;
+      var n = parseInt(this.get(prefix + "_count"), 10) || 0;
+      var p = prefix + n + ".";
       this.set(p + "id", id);
       this.set(p + "type", "true-false");
-      if (this.v12) {
-        this.set(p + "correct_responses.0.pattern", answer ? "t" : "f");
-        this.set(p + "student_response", response ? "t" : "f");
-        this.set(p + "result", right ? "correct" : "wrong");
-        this.set(p + "weighting", "1");
-        this.set(p + "time", clock12(now));
-      } else {
-        if (description) { this.set(p + "description", description.slice(0, 250)); }
-        this.set(p + "correct_responses.0.pattern", answer ? "true" : "false");
-        this.set(p + "learner_response", response ? "true" : "false");
-        this.set(p + "result", right ? "correct" : "incorrect");
-        this.set(p + "weighting", "1");
-        this.set(p + "timestamp", stamp2004(now));
-      }
+      if (v.description && description) { this.set(p + v.description, description.slice(0, 250)); }
+      this.set(p + "correct_responses.0.pattern", v.values[answer ? 0 : 1]);
+      this.set(p + v.response, v.values[response ? 0 : 1]);
+      this.set(p + "result", v.results[response === answer ? 0 : 1]);
+      this.set(p + "weighting", "1");
+      this.set(p + v.time, v.clock(new Date()));
     },
 
-    suspendLimit: function () { return this.v12 ? LIMIT_12 : LIMIT_2004; },
+    suspendLimit: function () { return this.std.suspendLimit; },
 
+    /* Saves text as suspend_data; over the standard's limit nothing is sent and the log says so. */
     suspend: function (text) {
-      if (text.length > this.suspendLimit()) { return false; }
-      return this.set("cmi.suspend_data", text);
+      var limit = this.std.suspendLimit;
+      if (text.length > limit) {
+        record({ method: this.std.calls.set, args: shown([this.std.el.suspend, text]), result: "not sent",
+          code: "limit", ok: false,
+          text: this.std.el.suspend + " is " + text.length + " characters; " + this.std.name + " allows " + limit });
+        return false;
+      }
+      return this.set(this.std.el.suspend, text);
     },
 
-    location: function (where) { this.set(this.v12 ? "cmi.core.lesson_location" : "cmi.location", where); },
+    location: function (where) { this.set(this.std.el.location, where); },
 
     /* Session time, exit, commit, finish. The exit is "suspend" (the next launch resumes this attempt), except
-       for a SCORM 2004 page not done yet (done false): "normal", so that an LMS that sequences applies the
-       page's "retry until done" rule, which SCORM skips for a suspended activity. */
+       for a page not done yet (done false) where the standard says otherwise (2004: "normal", so that an LMS
+       that sequences applies the page's "retry until done" rule, which SCORM skips for a suspended activity). */
     finish: function (done) {
-      if (!this.open) { return; }
-      var spent = Date.now() - this.started;
-      if (this.v12) {
-        this.set("cmi.core.session_time", timespan12(spent));
-        this.set("cmi.core.exit", "suspend");
-      } else {
-        this.set("cmi.session_time", duration2004(spent));
-        this.set("cmi.exit", done === false ? "normal" : "suspend");
-      }
+      if (this.status !== "open") { return; }
+      this.set(this.std.el.sessionTime, this.std.sessionTime(Date.now() - this.started));
+      this.set(this.std.el.exit, done === false ? this.std.exitUnfinished : "suspend");
       this.commit();
-      this.call("LMSFinish", "Terminate", [""]);
-      this.open = false;
+      this.call("finish", [""]);
+      this.status = "finished";
     }
   };
 
-  function connect(version) {
-    var api = findApi(version === "1.2" ? "API" : "API_1484_11");
-    if (!api) { return null; }
-    var link = new Link(version, api);
-    return link.start() ? link : null;
+  function connect(standard) {
+    var std = STANDARDS[standard];
+    if (!std) {
+      record({ method: "connect", args: [String(standard)], result: "", code: "standard",
+        text: "no such SCORM standard in this runtime", ok: false });
+      return null;
+    }
+    var api = findApi(std.api);
+    if (!api) {
+      record({ method: "connect", args: [std.api], result: "not found", code: "0", text: "", ok: true });
+      return null;
+    }
+    var link = new Link(std, api);
+    link.start();
+    return link;
   }
 
-  /* Finish once when the page goes away (pagehide covers the back-forward cache; unload the rest). */
+  /* Finish once when the page goes away. pagehide fires on every exit, into the back-forward cache
+     too; a page brought back from that cache has finished its session, so it loads afresh. */
   function finishOnExit(fn) {
     var done = false;
-    function once() { if (!done) { done = true; fn(); } }
-    window.addEventListener("pagehide", once);
-    window.addEventListener("beforeunload", once);
-    window.addEventListener("unload", once);
+    window.addEventListener("pagehide", function () {
+      if (!done) { done = true; fn(); }
+    });
+    window.addEventListener("pageshow", function (ev) {
+      if (ev.persisted && done) { window.location.reload(); }
+    });
   }
 
+  function problems() { return log.filter(function (e) { return !e.ok; }); }
+
   window.ScormLink = {
-    connect: connect, finishOnExit: finishOnExit,
+    connect: connect, finishOnExit: finishOnExit, log: log, problems: problems, standards: STANDARDS,
     timespan12: timespan12, duration2004: duration2004
   };
 })();
