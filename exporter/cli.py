@@ -1,4 +1,4 @@
-"""The command line: `exporter build` and `exporter check`."""
+"""The command line: `exporter build`, `exporter check` and `exporter preview`."""
 
 from __future__ import annotations
 
@@ -38,9 +38,23 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print the build summary as one JSON object")
     b.add_argument("--jobs", type=_positive, default=None, metavar="N",
                    help="how many formats to write at once (default: one per core; 1: one after another)")
+    b.add_argument("--watch", action="store_true", help="build, then rebuild whenever a course file is saved")
+    b.add_argument("--quiet", action="store_true", help="no progress bar and no notes (warnings and errors still)")
     c = sub.add_parser("check", help="read the course and report errors without writing anything")
     settings_args(c)
+    v = sub.add_parser("preview", help="serve the course on 127.0.0.1 as a learner meets it in an LMS, with a "
+                       "live log of its SCORM calls; rebuilds on save")
+    settings_args(v)
+    v.add_argument("--port", type=_port, default=0, help="the port to serve on (default: a free one)")
+    v.add_argument("--format", choices=("scorm12", "scorm2004"), default="scorm12", help="the package to show first")
+    v.add_argument("--scorm-mode", choices=("pages", "course"), default="pages", help="the SCORM mode to show first")
     return p
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535; 0 for a free one)")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -63,6 +77,23 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
         return int(exc.code or 0)
+    if args.command == "build" and args.watch:
+        from .watch import rebuild_on_save
+
+        return rebuild_on_save(Path(args.content), lambda: _build(args), ignore=[Path(args.out)])
+    if args.command == "preview":
+        from .preview import serve
+
+        try:
+            return serve(Path(args.content), args.port, args.format, args.scorm_mode, _overrides(args))
+        except UsageError as exc:
+            print(f"exporter: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    return _build(args)
+
+
+def _build(args) -> int:
+    """`check`, or one build: print its diagnostics and artifacts; the exit code."""
     try:
         if args.command == "check":
             course, report = read_course(Path(args.content), _overrides(args))
@@ -82,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         n = len(exc.diagnostics)
         print(f"exporter: {n} error{'s' if n != 1 else ''}: nothing was written", file=sys.stderr)
         return EXIT_CONTENT
-    for d in result.report.notes + result.report.warnings:
+    for d in ([] if getattr(args, "quiet", False) else result.report.notes) + result.report.warnings:
         print(d, file=sys.stderr)
     if args.json:
         print(json.dumps(result.summary(), ensure_ascii=False, indent=None))

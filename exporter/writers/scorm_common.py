@@ -186,8 +186,19 @@ class ScormWriter(Writer):
     def manifest(self, course: Course, package: ScormPackage) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def build(self, course: Course, options: Options) -> Artifact:
+    def files(self, course: Course, options: Options | None = None) -> dict[str, bytes | str]:
+        """Every file of the package by its path, the manifest included: what the zip holds (and what
+        `exporter preview` serves), with the options and localization write() applies."""
+        opts = Options({o.name: o.default for o in self.options})
+        opts.update({k: v for k, v in (options or {}).items() if k in opts})
+        return self._files(self.localize(course), opts)
+
+    def _files(self, course: Course, options: Options) -> dict[str, bytes | str]:
         package = build_package(course, options, self.version)
         files = dict(package.files)
         files["imsmanifest.xml"] = self.manifest(course, package)
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+        return files
+
+    def build(self, course: Course, options: Options) -> Artifact:
+        return Artifact(zip_bytes(self._files(course, options)), len(course.pages), len(course.quizzes),
+                        len(course.items))

@@ -1,0 +1,83 @@
+"""`exporter preview`: a local LMS for the author. See server.py for the routes, session.py for what is
+built, templates/preview/ for the page (outline, the SCO in a frame, the live log of LMS calls)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ..watch import watch_in_thread
+from .runtime import find_runtime
+from .server import PreviewServer
+from .session import Session
+
+__all__ = ["Preview", "PreviewServer", "Session"]
+
+
+class Preview:
+    """The server, its session and the folder watcher, started and stopped together."""
+
+    def __init__(self, content: Path, port: int = 0, fmt: str = "scorm12", mode: str = "pages",
+                 overrides: dict | None = None, runtime: str = "auto", reader: Callable | None = None,
+                 say: Callable[[str], None] | None = None, watch: bool = True):
+        self.content = Path(content)
+        self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
+        self.session = Session(self.content, overrides, reader)
+        checkout = Path(__file__).resolve().parent.parent.parent
+        self.runtime = find_runtime(self.content, Path.cwd(), checkout, prefer=runtime)
+        self.server = PreviewServer(self.session, self.runtime, port, fmt, mode)
+        self.watching = watch
+        self._stop_watch: threading.Event | None = None
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def start(self) -> None:
+        self._report(self.session.rebuild(), first=True)
+        self.server.start()
+        if self.watching:
+            _, self._stop_watch = watch_in_thread(self.content, self._changed)
+
+    def _changed(self, paths: set[Path]) -> None:
+        self._report(self.session.rebuild())
+
+    def _report(self, event: dict, first: bool = False) -> None:
+        if event["ok"]:
+            course = self.session.course
+            done = "built" if first else "rebuilt"
+            self.say(f"{done}: {course.identifier}, {len(course.pages)} pages, {len(course.quizzes)} quizzes "
+                     f"(build {event['generation']})")
+            for d in self.session.warnings:
+                self.say(str(d))
+        else:
+            for e in event["errors"]:
+                self.say(e["text"])
+            kept = "the last good build stays served" if self.session.course else "nothing to show yet"
+            self.say(f"{len(event['errors'])} error(s): {kept}")
+
+    def stop(self) -> None:
+        if self._stop_watch is not None:
+            self._stop_watch.set()
+        self.server.stop()
+
+
+def serve(content: Path, port: int, fmt: str, mode: str, overrides: dict, reader: Callable | None = None) -> int:
+    """Run until Ctrl-C; prints the URL on stdout."""
+    preview = Preview(content, port, fmt, mode, overrides, reader=reader)
+    preview.start()
+    runtime = preview.runtime
+    used = f"scorm-again {runtime.version}".strip() if runtime.name == "scorm-again" else \
+        "the preview's own recording API (scorm-again not found)"
+    print(f"exporter preview: {preview.url}", flush=True)
+    print(f"serving {content} as {fmt} ({mode} mode), runtime: {used}; rebuilds on save; Ctrl-C stops",
+          file=sys.stderr, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    return 0

@@ -1,0 +1,175 @@
+"""`exporter preview`: the course as a learner meets it in an LMS, served on 127.0.0.1.
+
+Routes (all GET):
+  /                               the preview page (templates/preview/index.html)
+  /_preview/<file>                its script, stylesheet and the recording SCORM API
+  /_preview/runtime/<scorm12|scorm2004>.js   scorm-again's runtime, where it is installed
+  /_preview/state?format=F&mode=M the outline, errors and warnings of the last build (JSON)
+  /_preview/events                server-sent events: one `build` event per rebuild
+  /course/<format>/<mode>/<path>  a file of the package, built in memory by the format's writer
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..errors import UsageError
+from ..render import render_template, static_file
+from ..writers.scorm_common import json_block
+from .runtime import Runtime
+from .session import FORMATS, MODES, Session
+from .words import WORDS
+
+ASSETS = {"preview.js": "text/javascript", "preview.css": "text/css", "recording-api.js": "text/javascript"}
+KEEPALIVE = 15.0  # seconds between SSE comments on a quiet connection
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+         ".css": "text/css; charset=utf-8", ".xml": "application/xml", ".svg": "image/svg+xml",
+         ".json": "application/json"}
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream never keeps the process alive
+    allow_reuse_address = True
+
+    def __init__(self, session: Session, runtime: Runtime, port: int = 0, fmt: str = "scorm12",
+                 mode: str = "pages"):
+        try:
+            super().__init__(("127.0.0.1", port), Handler)
+        except OSError as exc:
+            raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc} "
+                             "(choose another --port, or leave it out for a free one)") from None
+        self.session = session
+        self.runtime = runtime
+        self.defaults = {"format": fmt, "mode": mode}
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def start(self) -> None:
+        """Serve from a daemon thread (tests, and `exporter preview` with its watcher in front)."""
+        self.thread = threading.Thread(target=self.serve_forever, name="exporter-preview", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.session.close()  # ends the event streams
+        self.shutdown()
+        self.server_close()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:  # the terminal shows builds, not requests
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        try:
+            if path == "/":
+                return self._index()
+            if path == "/_preview/state":
+                return self._state(query)
+            if path == "/_preview/events":
+                return self._events()
+            if path.startswith("/_preview/runtime/"):
+                return self._runtime(path.removeprefix("/_preview/runtime/"))
+            if path.startswith("/_preview/"):
+                return self._asset(path.removeprefix("/_preview/"))
+            if path.startswith("/course/"):
+                return self._course_file(path.removeprefix("/course/"))
+            if path == "/favicon.ico":
+                return self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
+            self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away
+
+    def _send(self, status: int, body: bytes, ctype: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # every reload shows the newest build
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _choice(self, query: dict) -> tuple[str, str]:
+        fmt = query.get("format", self.server.defaults["format"])
+        mode = query.get("mode", self.server.defaults["mode"])
+        return (fmt if fmt in FORMATS else "scorm12"), (mode if mode in MODES else "pages")
+
+    def _index(self) -> None:
+        srv = self.server
+        config = {"defaults": srv.defaults, "formats": list(FORMATS), "modes": list(MODES),
+                  "runtime": srv.runtime.describe(), "words": WORDS}
+        html = render_template("preview/index.html", words=WORDS, config=json_block(config),
+                               formats=FORMATS, modes=MODES, defaults=srv.defaults, runtime=srv.runtime.name)
+        self._send(HTTPStatus.OK, html.encode("utf-8"), TYPES[".html"])
+
+    def _asset(self, name: str) -> None:
+        if name not in ASSETS:
+            return self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
+        self._send(HTTPStatus.OK, static_file(f"preview/{name}"), ASSETS[name] + "; charset=utf-8")
+
+    def _runtime(self, name: str) -> None:
+        script = self.server.runtime.script(name.removesuffix(".js"))
+        if script is None:
+            return self._send(HTTPStatus.NOT_FOUND, b"no such runtime", "text/plain; charset=utf-8")
+        self._send(HTTPStatus.OK, script, TYPES[".js"])
+
+    def _state(self, query: dict) -> None:
+        state = self.server.session.state(*self._choice(query))
+        body = json.dumps(state, ensure_ascii=False).encode("utf-8")
+        self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
+
+    def _course_file(self, rest: str) -> None:
+        fmt, _, rest = rest.partition("/")
+        mode, _, name = rest.partition("/")
+        if fmt not in FORMATS or mode not in MODES:
+            return self._send(HTTPStatus.NOT_FOUND, b"no such package", "text/plain; charset=utf-8")
+        files = self.server.session.package(fmt, mode)
+        name = name or "index.html"
+        if files is None or name not in files:
+            return self._send(HTTPStatus.NOT_FOUND, f"{name} is not in the package".encode("utf-8"),
+                              "text/plain; charset=utf-8")
+        suffix = Path(name).suffix.lower()
+        ctype = TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        self._send(HTTPStatus.OK, files[name], ctype)
+
+    def _events(self) -> None:
+        """Server-sent events: `build` with the newest generation at once, then one per rebuild."""
+        session = self.server.session
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        seen = session.generation
+        self._event("hello", {"generation": seen})
+        while not session.closed:
+            event = session.wait(seen, KEEPALIVE)
+            if event is None:
+                if session.closed:
+                    break
+                self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+                continue
+            seen = event["generation"]
+            self._event("build", event)
+
+    def _event(self, name: str, data: dict) -> None:
+        payload = json.dumps(data, ensure_ascii=False)
+        self.wfile.write(f"event: {name}\ndata: {payload}\n\n".encode("utf-8"))
+        self.wfile.flush()
