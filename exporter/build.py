@@ -11,6 +11,7 @@ from .model import Course
 from .packaging import write_atomic
 from .parallel import write_all
 from .reader import read_course
+from .report import REPORT_NAME, report_html
 from .writers import Options, select
 
 
@@ -30,6 +31,7 @@ class BuildResult:
     course: Course
     report: Report
     artifacts: list[Built] = field(default_factory=list)
+    report_path: Path | None = None  # report.html beside the artifacts
 
     def summary(self) -> dict:
         c = self.course
@@ -47,6 +49,7 @@ class BuildResult:
                  "pages": a.pages, "quizzes": a.quizzes, "items": a.items}
                 for a in self.artifacts
             ],
+            "report": str(self.report_path) if self.report_path else None,
         }
 
 
@@ -70,4 +73,6 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
         write_atomic(path, artifact.data)
         result.artifacts.append(Built(writer.name, path, hashlib.sha256(artifact.data).hexdigest(),
                                       len(artifact.data), artifact.pages, artifact.quizzes, artifact.items))
+    result.report_path = out / REPORT_NAME
+    write_atomic(result.report_path, report_html(result).encode("utf-8"))
     return result

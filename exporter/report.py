@@ -1,0 +1,88 @@
+"""The build report: `report.html` beside the artifacts, one static self-contained page (no script, no
+remote file) that says at a glance what the build holds: totals, each format with what it carries and what it
+drops, each page with its chapter, quiz and warnings (file and line). Same build, same bytes: no clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic
+from .render import render_template
+from .writers import WRITERS
+
+REPORT_NAME = "report.html"
+
+# What each format carries into the LMS and what it cannot (author-facing words, one place).
+CARRIES = {
+    "html": ("every page and course file; quizzes shown with their answers",
+             "no tracking or scoring: a review copy"),
+    "scorm12": ("every page and course file; quizzes drawn at random and scored; pages in order (prerequisites)",
+                ""),
+    "scorm2004": ("every page and course file; quizzes drawn at random and scored; pages in order (sequencing)",
+                  "Moodle does not enforce 2004 sequencing (the pages keep the order themselves, per browser)"),
+    "qti12": ("each quiz as a Canvas quiz drawing N of its items, with labels and explanations",
+              "the pages; images and files shown in quiz text"),
+    "qti21": ("each item, each quiz as a test selecting N; images in quiz text", "the pages"),
+    "qti30": ("each item, each quiz as a test selecting N, its shared text one stimulus; images in quiz text",
+              "the pages"),
+    "moodle": ("each quiz's items in a question category per page, with labels and explanations",
+               "the pages; \"draw N\" (only described); images and files shown in quiz text"),
+    "cc11": ("pages as Moodle pages, quizzes, a question bank", "\"draw N\"; the order lock; images and files "
+             "shown in quiz text"),
+    "cc13": ("pages, quizzes with Canvas's \"draw N\" and quiz settings, a question bank",
+             "the order lock; images and files shown in quiz text"),
+}
+
+
+@dataclass
+class PageRow:
+    serial: int
+    title: str
+    chapter: str
+    source: str
+    href: str
+    quiz: str  # "draws 2 of 3 (True / False)" or ""
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def _quiz_text(page) -> str:
+    q = page.quiz
+    if q is None:
+        return ""
+    return f"draws {min(q.draw, len(q.items))} of {len(q.items)} ({q.labels[0]} / {q.labels[1]})"
+
+
+def report_html(result) -> str:
+    """The report of a BuildResult (exporter.build)."""
+    course = result.course
+    diagnostics = result.report
+    chapter_of = {id(p): g.title for g in course.groups for p in g.pages}
+    rows = {p.source: PageRow(p.serial, p.title, chapter_of.get(id(p), ""), p.source, p.href, _quiz_text(p))
+            for p in course.pages}
+    general: list[Diagnostic] = []  # warnings not about one page (course.yml, ...)
+    per_format: dict[str, list[Diagnostic]] = {a.format: [] for a in result.artifacts}
+    every_format = 0
+    for d in diagnostics.warnings:
+        if d.path in per_format:  # a writer's warning: "<page source>: ..."
+            per_format[d.path].append(d)
+            source = d.message.split(":", 1)[0]
+            if source in rows:
+                rows[source].warnings.append(d)
+            continue
+        every_format += 1
+        name = Path(d.path).name
+        if name in rows:
+            rows[name].warnings.append(d)
+        else:
+            general.append(d)
+    formats = []
+    for a in result.artifacts:
+        carries, drops = CARRIES.get(a.format, ("", ""))
+        formats.append({"artifact": a, "name": Path(a.path).name, "title": WRITERS[a.format].title,
+                        "carries": carries, "drops": drops, "warnings": per_format[a.format]})
+    totals = {"pages": len(course.pages), "chapters": len(course.chapters), "quizzes": len(course.quizzes),
+              "items": len(course.items), "warnings": len(diagnostics.warnings), "artifacts": len(result.artifacts)}
+    return render_template("report/report.html", course=course, totals=totals, formats=formats,
+                           pages=list(rows.values()), general=general, notes=diagnostics.notes,
+                           every_format=every_format)
