@@ -10,6 +10,7 @@ from .errors import Report
 from .model import Course
 from .packaging import write_atomic
 from .parallel import write_all
+from .progress import QUIET, Progress
 from .reader import read_course
 from .report import REPORT_NAME, report_html
 from .writers import Options, select
@@ -54,14 +55,15 @@ class BuildResult:
 
 
 def build(content: Path, out: Path, formats: str = "all", overrides: dict | None = None,
-          options: Options | None = None, jobs: int | None = None) -> BuildResult:
+          options: Options | None = None, jobs: int | None = None, progress: Progress = QUIET) -> BuildResult:
     """Raises ContentError (nothing written) or UsageError; otherwise every artifact is in place.
     `jobs`: how many writers run at once (default: one per core)."""
     writers = select(formats)  # a usage error before any reading
     course, report = read_course(content, overrides)
     options = options or Options()
     # everything in memory first: a failing writer leaves the output folder as it was
-    produced = list(zip(writers, write_all(writers, course, options, jobs)))
+    with progress.stage("writing", len(writers), "format") as tick:
+        produced = list(zip(writers, write_all(writers, course, options, jobs, done=tick)))
     for writer, artifact in produced:
         for source, line, message in writer.uncarried(course):
             report.warning(source, line, message)

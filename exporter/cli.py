@@ -10,6 +10,8 @@ from pathlib import Path
 from . import __version__
 from .build import build
 from .errors import ContentError, UsageError
+from .progress import Progress
+from .progress import wanted as progress_wanted
 from .reader import read_course
 from .writers import WRITERS, Options
 
@@ -103,7 +105,8 @@ def _build(args) -> int:
                   f"{len(course.quizzes)} quizzes, {len(course.items)} items: no errors")
             return EXIT_OK
         result = build(Path(args.content), Path(args.out), args.format, _overrides(args),
-                       _options(args), jobs=args.jobs)
+                       _options(args), jobs=args.jobs,
+                       progress=Progress(progress_wanted(args.quiet, args.json)))
     except UsageError as exc:
         print(f"exporter: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

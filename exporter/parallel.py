@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .errors import ContentError, Diagnostic
 from .model import Course
@@ -23,18 +24,26 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def write_all(writers: list[Writer], course: Course, options: Options, jobs: int | None = None) -> list[Artifact]:
-    """Every writer's artifact, in the writers' order.
+def write_all(writers: list[Writer], course: Course, options: Options, jobs: int | None = None,
+              done: Callable[[int], None] | None = None) -> list[Artifact]:
+    """Every writer's artifact, in the writers' order; done(1) after each one (a progress bar).
     Raises ContentError naming each format whose writer failed (a bug in a writer, never a traceback)."""
     jobs = min(jobs or default_jobs(), len(writers))
+    done = done or (lambda n: None)
     global _job
     _job = (writers, course, options)
     try:
+        results: list[Artifact | str | None] = [None] * len(writers)
         if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            results = [_write_one(n) for n in range(len(writers))]
+            for n in range(len(writers)):
+                results[n] = _write_one(n)
+                done(1)
         else:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = list(pool.map(_write_one, range(len(writers))))
+                futures = {pool.submit(_write_one, n): n for n in range(len(writers))}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    done(1)
     finally:
         _job = None
     failed = [Diagnostic(f"format {w.name}", None, f"the writer failed ({r}): nothing was written; this is a bug "
