@@ -62,19 +62,24 @@ def report_html(result) -> str:
             for p in course.pages}
     general: list[Diagnostic] = []  # warnings not about one page (course.yml, ...)
     per_format: dict[str, list[Diagnostic]] = {a.format: [] for a in result.artifacts}
+    # what each format cannot carry (Writer.uncarried), and each writer's own warnings (path: its artifact)
+    owners: dict[tuple, list[str]] = {}
+    for a in result.artifacts:
+        for source, line, message in WRITERS[a.format]().uncarried(course):
+            owners.setdefault((str(source), line, message), []).append(a.format)
+    artifact_of = {Path(a.path).name: a.format for a in result.artifacts}
     every_format = 0
     for d in diagnostics.warnings:
-        if d.path in per_format:  # a writer's warning: "<page source>: ..."
-            per_format[d.path].append(d)
-            source = d.message.split(":", 1)[0]
-            if source in rows:
-                rows[source].warnings.append(d)
-            continue
-        every_format += 1
-        name = Path(d.path).name
-        if name in rows:
-            rows[name].warnings.append(d)
-        else:
+        formats_of = owners.get((d.path, d.line, d.message)) or \
+            ([artifact_of[d.path]] if d.path in artifact_of else [])
+        for name in formats_of:
+            per_format[name].append(d)
+        if not formats_of:
+            every_format += 1
+        page = Path(d.path).name
+        if page in rows and not (d.path in artifact_of):
+            rows[page].warnings.append(d)
+        elif not formats_of:
             general.append(d)
     formats = []
     for a in result.artifacts:

@@ -223,6 +223,9 @@ def test_builtin_runtime_2004_logs_errors_in_red(page_of, course):
         page.wait_for_function("() => [...document.querySelectorAll('#log li.call')].some(e => "
                                "e.textContent.includes('SetValue(\"cmi.success_status\", \"passed\")'))")
         assert "passed" in page.inner_text(f"#outline li[data-sco='{quiz_page.id}'] .state")
+        # the preview sequences as the manifest says, and tells the page it delivered it in order
+        assert any('GetValue("adl.nav.request_valid.previous") → "true"' in x for x in log_text(page))
+        assert not frame_of(page).is_visible(".locked-note")
         # a call the data model refuses: score.scaled lies in -1..1
         result = frame_of(page).evaluate("window.parent.API_1484_11.SetValue('cmi.score.scaled', '2')")
         assert result == "false"

@@ -20,8 +20,9 @@ WORDS = {
     "runtime_builtin": "Runtime: the preview's own recording SCORM API (scorm-again is not installed here; "
                        "`npm install scorm-again` beside the course for the real one)",
     "locked_12": "locked: opens once \u201c{title}\u201d is passed or completed (its prerequisite)",
-    "locked_2004": "locked: opens once \u201c{title}\u201d is satisfied",
-    "locked_2004_measure": "locked: opens once \u201c{title}\u201d is satisfied (a score of {n}% or more)",
+    "locked_2004": "locked: the LMS delivers it once \u201c{title}\u201d is done (sequencing: retry until done)",
+    "locked_2004_measure": "locked: the LMS delivers it once \u201c{title}\u201d is passed with {n}% "
+                           "(sequencing: retry until done)",
     "locked_course": "locked: opens once \u201c{title}\u201d is done",
     "state_passed": "passed",
     "state_failed": "failed",

@@ -118,6 +118,7 @@
     r.total = total;
     var exit = v12 ? flat["cmi.core.exit"] : flat["cmi.exit"];
     r.resume = finished ? exit === "suspend" : !!old.resume;
+    r.fresh = !v12 && (finished ? exit !== "suspend" : !!old.fresh);
     return r;
   }
 
@@ -270,6 +271,8 @@
         r["cmi.success_status"] = "passed";
         if (sco.scored) { r["cmi.score.scaled"] = "1"; r["cmi.score.raw"] = "100"; r["cmi.score.min"] = "0"; r["cmi.score.max"] = "100"; }
       }
+      r.fresh = false;
+      r.resume = true;
       records[sco.id] = r;
       saveRecords();
       logLine("mark", say("mark_done") + ": " + sco.title);
@@ -331,12 +334,8 @@
       out["cmi.credit"] = "credit";
       out["cmi.mode"] = "normal";
       out["cmi.entry"] = !launched ? "ab-initio" : r.resume ? "resume" : "";
-      var prev = sco.requires ? byId[sco.requires] : null;
-      if (prev) { // the global objective the manifest maps into this SCO's "previous" objective
-        out["cmi.objectives.0.id"] = "previous";
-        out["cmi.objectives.0.success_status"] = satisfied(prev) ? "passed" : "unknown";
-      }
     }
+    if (r.fresh) { return out; } // 2004: the last attempt ended (exit "normal"): a new one starts afresh
     Object.keys(r).forEach(function (k) { if (k.indexOf("cmi.") === 0) { out[k] = r[k]; } });
     return out;
   }
@@ -360,6 +359,20 @@
       error: "GetLastError", string: "GetErrorString", diag: "GetDiagnostic" }
   };
 
+  /* SCORM 2004, an outline the manifest sequences (flow only, retry until done): what an LMS that sequences
+     answers for adl.nav.request_valid.* (scorm-again without an activity tree answers "unknown"). */
+  function navValid(element) {
+    if (!state || !state.outline || !state.outline.sequenced || !session) { return null; }
+    var i = scos.indexOf(byId[session.sco.id]);
+    if (element === "adl.nav.request_valid.previous") { return i > 0 ? "true" : "false"; }
+    if (element === "adl.nav.request_valid.continue") {
+      var next = scos[i + 1];
+      return next && !lockReason(next) ? "true" : "false";
+    }
+    if (/^adl\.nav\.request_valid\.(choice|jump)\./.test(element)) { return "false"; } // flow only
+    return null;
+  }
+
   /* The object the SCO finds: every call goes to the runtime and into the log. */
   function recording(api, v) {
     var m = METHODS[v], proxy = {};
@@ -367,7 +380,11 @@
       var name = m[role];
       proxy[name] = function () {
         var args = Array.prototype.slice.call(arguments);
-        var result;
+        var result, nav = v === "2004" && role === "get" ? navValid(String(args[0])) : null;
+        if (nav !== null) { // the preview is the sequencer here
+          logCall(name, args, nav, "0", "", null);
+          return nav;
+        }
         try { result = api[name].apply(api, args); } catch (e) { result = ""; }
         var code = "0", text = "";
         if (role !== "error" && role !== "string" && role !== "diag") {
