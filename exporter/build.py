@@ -55,11 +55,12 @@ class BuildResult:
 
 
 def build(content: Path, out: Path, formats: str = "all", overrides: dict | None = None,
-          options: Options | None = None, jobs: int | None = None, progress: Progress = QUIET) -> BuildResult:
+          options: Options | None = None, jobs: int | None = None, progress: Progress = QUIET,
+          cache=None) -> BuildResult:
     """Raises ContentError (nothing written) or UsageError; otherwise every artifact is in place.
-    `jobs`: how many writers run at once (default: one per core)."""
+    `jobs`: how many writers run at once (default: one per core); `cache`: an exporter.cache.PageCache."""
     writers = select(formats)  # a usage error before any reading
-    course, report = read_course(content, overrides)
+    course, report = read_course(content, overrides, cache=cache, progress=progress)
     options = options or Options()
     # everything in memory first: a failing writer leaves the output folder as it was
     with progress.stage("writing", len(writers), "format") as tick:

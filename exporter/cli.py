@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build
+from .cache import DIR_NAME, PageCache, default_folder
 from .errors import ContentError, UsageError
 from .progress import Progress
 from .progress import wanted as progress_wanted
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="how many formats to write at once (default: one per core; 1: one after another)")
     b.add_argument("--watch", action="store_true", help="build, then rebuild whenever a course file is saved")
     b.add_argument("--quiet", action="store_true", help="no progress bar and no notes (warnings and errors still)")
+    b.add_argument("--no-cache", dest="cache", action="store_false",
+                   help=f"render every page afresh, without the page cache in {DIR_NAME}/ (safe to delete)")
     c = sub.add_parser("check", help="read the course and report errors without writing anything")
     settings_args(c)
     v = sub.add_parser("preview", help="serve the course on 127.0.0.1 as a learner meets it in an LMS, with a "
@@ -79,10 +82,6 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
         return int(exc.code or 0)
-    if args.command == "build" and args.watch:
-        from .watch import rebuild_on_save
-
-        return rebuild_on_save(Path(args.content), lambda: _build(args), ignore=[Path(args.out)])
     if args.command == "preview":
         from .preview import serve
 
@@ -91,10 +90,16 @@ def main(argv: list[str] | None = None) -> int:
         except UsageError as exc:
             print(f"exporter: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    return _build(args)
+    cache = PageCache(default_folder()) if args.command == "build" and args.cache else None
+    if args.command == "build" and args.watch:
+        from .watch import rebuild_on_save
+
+        cache = cache or PageCache()  # one cache for every rebuild: memory first
+        return rebuild_on_save(Path(args.content), lambda: _build(args, cache), ignore=[Path(args.out)])
+    return _build(args, cache)
 
 
-def _build(args) -> int:
+def _build(args, cache: PageCache | None = None) -> int:
     """`check`, or one build: print its diagnostics and artifacts; the exit code."""
     try:
         if args.command == "check":
@@ -106,7 +111,7 @@ def _build(args) -> int:
             return EXIT_OK
         result = build(Path(args.content), Path(args.out), args.format, _overrides(args),
                        _options(args), jobs=args.jobs,
-                       progress=Progress(progress_wanted(args.quiet, args.json)))
+                       progress=Progress(progress_wanted(args.quiet, args.json)), cache=cache)
     except UsageError as exc:
         print(f"exporter: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

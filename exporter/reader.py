@@ -15,6 +15,7 @@ from .links import LineIndex, Resolver
 from .markup import outer_html, render
 from .model import Chapter, Course, Page
 from .paths import inside
+from .progress import QUIET
 from .quiz import cut_quiz
 from .settings import load_settings
 from .text import bad_char, first_bad_line, message
@@ -33,8 +34,10 @@ class _Source:
     body_first_line: int  # file line number of the body's first line
 
 
-def read_course(folder: Path | str, overrides: dict | None = None, report: Report | None = None) -> tuple[Course, Report]:
-    """The whole course, or ContentError listing every error found."""
+def read_course(folder: Path | str, overrides: dict | None = None, report: Report | None = None,
+                cache=None, progress=None) -> tuple[Course, Report]:
+    """The whole course, or ContentError listing every error found. `cache` (exporter.cache.PageCache)
+    keeps each page's step by the content of what it reads; `progress` (exporter.progress.Progress) shows a bar."""
     folder = Path(folder)
     report = report or Report()
     if not folder.is_dir():
@@ -73,8 +76,15 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     course = Course(title=settings.title, identifier=settings.identifier, language=settings.language,
                     version=settings.version, description=settings.description, site_url=settings.site_url,
                     skipped=skipped)
-    for src in sources:
-        course.pages.append(_build_page(src, course.identifier, resolver, report))
+    step = cache.step(_build_page) if cache is not None else _build_page
+    if cache is not None:
+        cache.begin()
+    with (progress or QUIET).stage("reading", len(sources), "page") as tick:
+        for src in sources:  # one call per page, every input explicit: what the cache keys on
+            course.pages.append(step(src, course.identifier, resolver, report))
+            tick(1)
+    if cache is not None:
+        cache.finish()
     report.raise_if_errors()
     course.files = {path: resolver.files[path].read_bytes() for path in sorted(resolver.files)}
     course.links = resolver.uses

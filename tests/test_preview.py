@@ -384,3 +384,19 @@ def test_port_in_use_is_a_usage_error(course):
         r = subprocess.run([sys.executable, "-m", "exporter", "preview", str(course), "--port", str(port)],
                            capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2 and f"127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_save_renders_only_the_page_it_touched(course):
+    from exporter.preview import Preview
+
+    preview = Preview(course, say=lambda text: None, watch=False)
+    preview.start()
+    try:
+        model, _ = read_course(course)
+        assert preview.cache.renders == len(model.pages)
+        source = course / model.pages[4].source
+        source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        event = preview.session.rebuild()
+        assert event["ok"] and preview.cache.renders == len(model.pages) + 1
+    finally:
+        preview.stop()

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from ..cache import PageCache
+from ..reader import read_course
 from ..watch import watch_in_thread
 from .runtime import find_runtime
 from .server import PreviewServer
@@ -24,7 +26,9 @@ class Preview:
                  say: Callable[[str], None] | None = None, watch: bool = True):
         self.content = Path(content)
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
-        self.session = Session(self.content, overrides, reader)
+        self.cache = PageCache()  # in memory: a save renders again only the pages it touched
+        self.session = Session(self.content, overrides,
+                               reader or (lambda folder, over: read_course(folder, over, cache=self.cache)))
         checkout = Path(__file__).resolve().parent.parent.parent
         self.runtime = find_runtime(self.content, Path.cwd(), checkout, prefer=runtime)
         self.server = PreviewServer(self.session, self.runtime, port, fmt, mode)

@@ -1,0 +1,165 @@
+"""The per-page cache: a cached build is byte-identical to a clean one; a change renders again exactly the
+pages that depend on it (counted); entries from other code versions are never used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import exporter.cache as cache_mod
+import exporter.reader as reader_mod
+from conftest import SAMPLE
+from coursekit import ITEMS, awkward_course, page, quiz, small_course, write_course
+from exporter.build import build
+from exporter.cache import PageCache
+from exporter.errors import ContentError
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many pages had their Markdown rendered, by source file name."""
+    counted: list[str] = []
+    real = reader_mod._build_page
+
+    def counting(src, *args):
+        counted.append(src.path.name)
+        return real(src, *args)
+
+    monkeypatch.setattr(reader_mod, "_build_page", counting)
+    return counted
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def assert_cached_build_identical(course: Path, tmp_path: Path, renders: list[str]) -> None:
+    clean = build(course, tmp_path / "clean", jobs=1)
+    disk = tmp_path / "cache"
+    build(course, tmp_path / "cold", jobs=1, cache=PageCache(disk))
+    renders.clear()
+    warm_cache = PageCache(disk)  # a new process: the entries come from disk
+    warm = build(course, tmp_path / "warm", jobs=1, cache=warm_cache)
+    assert renders == [] and warm_cache.hits == len(clean.course.pages)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+    assert [str(w) for w in warm.report.warnings] == [str(w) for w in clean.report.warnings]
+    assert [str(n) for n in warm.report.notes] == [str(n) for n in clean.report.notes]
+
+
+def test_corpus_cached_build_is_byte_identical(corpus, tmp_path, renders):
+    assert_cached_build_identical(corpus, tmp_path, renders)
+
+
+@pytest.mark.parametrize("make", [awkward_course, small_course])
+def test_awkward_courses_cached_builds_are_byte_identical(make, tmp_path, renders):
+    assert_cached_build_identical(make(tmp_path / "course"), tmp_path, renders)
+
+
+def test_sample_cached_build_is_byte_identical(tmp_path, renders):
+    assert_cached_build_identical(SAMPLE, tmp_path, renders)
+
+
+def course_with_links(folder: Path) -> Path:
+    write_course(folder, {
+        "a.md": page("Start", 0, "![A bike](img/bike.png)\n\nSee [more](/more/).\n", kind="chapter"),
+        "b.md": page("Quiz", 1, "Text.\n\n" + quiz(2, ITEMS)),
+        "c.md": page("Plain", 2, "Nothing linked.\n"),
+    })
+    (folder / "img").mkdir()
+    (folder / "img" / "bike.png").write_bytes(b"\x89PNG\r\n\x1a\nONE")
+    return folder
+
+
+def test_a_change_renders_exactly_what_depends_on_it(tmp_path, renders):
+    course = course_with_links(tmp_path / "c")
+    cache = PageCache()
+    first = build(course, tmp_path / "o", "scorm12", cache=cache)
+    assert sorted(renders) == ["a.md", "b.md", "c.md"]
+
+    def rebuild():
+        renders.clear()
+        return build(course, tmp_path / "o", "scorm12", cache=cache)
+
+    assert rebuild() and renders == []
+    # one page edited: that page only
+    (course / "c.md").write_text(page("Plain", 2, "Something new.\n"), encoding="utf-8")
+    rebuild()
+    assert renders == ["c.md"]
+    # a linked file changed: the page showing it, and the package carries the new bytes
+    (course / "img" / "bike.png").write_bytes(b"\x89PNG\r\n\x1a\nTWO")
+    result = rebuild()
+    assert renders == ["a.md"] and result.course.files["img/bike.png"].endswith(b"TWO")
+    # course.yml: the title is not read by pages; site_url is
+    (course / "course.yml").write_text("title: Renamed\n", encoding="utf-8")
+    result = rebuild()
+    assert renders == [] and result.course.title == "Renamed"
+    (course / "course.yml").write_text("title: Renamed\nsite_url: https://example.org\n", encoding="utf-8")
+    rebuild()
+    assert sorted(renders) == ["a.md", "b.md", "c.md"]
+    # a page a link names appears: the linking page renders again, and links to it
+    (course / "more.md").write_text(page("More", 3, "More text.\n"), encoding="utf-8")
+    result = rebuild()
+    assert sorted(renders) == ["a.md", "more.md"]
+    a = next(p for p in result.course.pages if p.source == "a.md")
+    assert "exporter-page:" in a.body_html
+    # the linked file goes: an error, whatever the cache holds
+    (course / "img" / "bike.png").unlink()
+    with pytest.raises(ContentError) as err:
+        rebuild()
+    assert any("img/bike.png" in str(d) for d in err.value.diagnostics)
+    assert first.course.pages  # the first build was whole
+
+
+def test_an_entry_of_other_code_is_never_used(tmp_path, renders, monkeypatch):
+    course = small_course(tmp_path / "c")
+    disk = tmp_path / "cache"
+    build(course, tmp_path / "o", "qti12", cache=PageCache(disk))
+    renders.clear()
+    monkeypatch.setattr(cache_mod, "_CODE", "another version of exporter")
+    build(course, tmp_path / "o", "qti12", cache=PageCache(disk))
+    assert len(renders) == 4
+
+
+def test_cache_folder_is_git_ignored_and_safe_to_delete(tmp_path, renders):
+    course = small_course(tmp_path / "c")
+    disk = tmp_path / ".exporter-cache"
+    build(course, tmp_path / "o", "qti12", cache=PageCache(disk))
+    assert (disk / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    shutil.rmtree(disk)
+    renders.clear()
+    build(course, tmp_path / "o", "qti12", cache=PageCache(disk))
+    assert len(renders) == 4
+    # a broken cache file: the build goes on without it
+    for f in disk.glob("*.sqlite3*"):
+        f.write_bytes(b"not a database")
+    renders.clear()
+    result = build(course, tmp_path / "o2", "qti12", cache=PageCache(disk))
+    assert len(renders) == 4 and result.artifacts
+
+
+def test_errors_are_not_cached(tmp_path, renders):
+    course = small_course(tmp_path / "c")
+    (course / "b.md").write_text(page("Second page", 1, "Text.\n\n" + quiz(9, ITEMS)), encoding="utf-8")
+    cache = PageCache()
+    for _ in range(2):
+        with pytest.raises(ContentError):
+            build(course, tmp_path / "o", "qti12", cache=cache)
+    assert renders.count("b.md") == 2
+
+
+def test_a_file_name_differing_in_case_from_another_pages_is_still_an_error(tmp_path, renders):
+    course = write_course(tmp_path / "c", {
+        "a.md": page("One", 0, "![A bike](img/bike.png)\n", kind="chapter"),
+        "b.md": page("Two", 1, "Nothing.\n"),
+    })
+    (course / "img").mkdir()
+    (course / "img" / "bike.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (course / "img" / "Bike.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    cache = PageCache()
+    build(course, tmp_path / "o", "html", cache=cache)
+    (course / "b.md").write_text(page("Two", 1, "![The same?](img/Bike.png)\n"), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build(course, tmp_path / "o", "html", cache=cache)
+    assert any("differ only in case" in str(d) and "b.md" in str(d) for d in err.value.diagnostics)
