@@ -1,0 +1,235 @@
+"""The scale half of the benchmark: the whole `all` build of the corpus x1, x10 and x100, and a warm rebuild.
+
+- `all` build: `python -m exporter build <course> --format all --no-cache` as a whole process, its wall time, the
+  build's own time (after imports, reported by the process), and its peak memory: the peak, sampled every
+  20 ms, of the summed PSS of the process and its forked writers (PSS shares copy-on-write pages fairly, so
+  the sum is what the build really holds), and the largest single process's VmHWM.
+- warm rebuild (x10), in one process: a clean `all` build with an empty in-memory page cache, then one page
+  edited and the build run again (what `exporter build --watch` does), and the same for the preview's own
+  rebuild (the scorm12 package it serves). Also a repeated `all` build with the disk cache warm.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+SAMPLE_EVERY = 0.02  # seconds between memory samples
+
+
+# ---- memory of a process tree ---------------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                found += [int(c) for c in fh.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory:
+    """Samples the summed PSS of a process and its descendants until stopped; `peak_mib` is the highest."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            pids, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                pids.append(pid)
+                todo += _children(pid)
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in pids))
+            self._stop.wait(SAMPLE_EVERY)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        return self.peak_kib / 1024
+
+
+# ---- workers (run in a fresh process by bench/run.py) ----------------------------------------------------
+
+def worker_all(source: Path, out: Path) -> None:
+    """One clean `all` build in this process; prints {"seconds", "pages", "items", "peak_mib"}."""
+    from bench.run import peak_mib
+    from exporter.build import build
+
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    result = build(source, out, "all")
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "pages": len(result.course.pages), "items": len(result.course.items),
+                      "peak_mib": peak_mib()}))
+
+
+def _edit(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nA sentence added by the benchmark.\n", encoding="utf-8")
+    return text
+
+
+def worker_warm(source: Path, out: Path) -> None:
+    """Clean build, edit one page, warm rebuild: for `build --watch` (all formats) and for the preview
+    (scorm12 pages). Prints the four times as JSON. The edited page is restored at the end."""
+    from exporter.build import build
+    from exporter.cache import PageCache
+    from exporter.preview.session import Session
+    from exporter.reader import read_course
+
+    page = sorted(source.glob("*.md"))[len(list(source.glob("*.md"))) // 2]
+    original = page.read_text(encoding="utf-8")
+    times = {}
+    try:
+        cache = PageCache()
+        shutil.rmtree(out, ignore_errors=True)
+        start = time.perf_counter()
+        build(source, out, "all", cache=cache)
+        times["all_clean"] = time.perf_counter() - start
+        _edit(page)
+        renders = cache.renders
+        start = time.perf_counter()
+        build(source, out, "all", cache=cache)
+        times["all_warm"] = time.perf_counter() - start
+        times["all_warm_renders"] = cache.renders - renders
+        page.write_text(original, encoding="utf-8")
+
+        cache = PageCache()
+        session = Session(source, reader=lambda folder, over: read_course(folder, over, cache=cache))
+        start = time.perf_counter()
+        session.rebuild()
+        session.package("scorm12", "pages")
+        times["preview_clean"] = time.perf_counter() - start
+        _edit(page)
+        start = time.perf_counter()
+        event = session.rebuild()
+        times["preview_warm"] = time.perf_counter() - start
+        times["preview_changed"] = len(event["changed"].get("scorm12/pages", []))
+    finally:
+        page.write_text(original, encoding="utf-8")
+    times["page"] = page.name
+    print(json.dumps(times))
+
+
+# ---- the parent's side -----------------------------------------------------------------------------------
+
+def _run(cmd: list[str], env: dict, cwd: Path) -> tuple[dict, float, float]:
+    """(the worker's JSON, wall seconds, peak tree MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    memory = TreeMemory(proc.pid)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    peak = memory.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"bench worker failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1]), wall, peak
+
+
+def scale_rows(courses: list[tuple[str, Path]], runs: int, work: Path, env: dict, cwd: Path) -> list[dict]:
+    rows = []
+    for label, course in courses:
+        results = []
+        for _ in range(runs):
+            data, wall, tree = _run([sys.executable, str(Path(__file__).with_name("run.py")), "--worker-all",
+                                     str(course), str(work / "out" / "scale")], env, cwd)
+            results.append({**data, "wall": wall, "tree_mib": tree})
+        rows.append({"label": label, "pages": results[0]["pages"], "items": results[0]["items"],
+                     "wall": statistics.median(r["wall"] for r in results),
+                     "seconds": statistics.median(r["seconds"] for r in results),
+                     "tree_mib": max(r["tree_mib"] for r in results),
+                     "proc_mib": max(r["peak_mib"] for r in results)})
+        print(f"  all x{label}: done", flush=True)
+    return rows
+
+
+def warm(course: Path, work: Path, env: dict, cwd: Path) -> dict:
+    data, _, _ = _run([sys.executable, str(Path(__file__).with_name("run.py")), "--worker-warm", str(course),
+                       str(work / "out" / "warm")], env, cwd)
+    # a repeated build of the same course with the disk cache warm (first run fills it)
+    cache_dir = work / "disk-cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    env = dict(env, EXPORTER_CACHE_DIR=str(cache_dir))
+    cmd = [sys.executable, "-m", "exporter", "build", str(course), "--format", "all", "--out",
+           str(work / "out" / "disk"), "--quiet"]
+    timings = []
+    for _ in range(2):
+        start = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
+        timings.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"exporter build failed:\n{done.stderr[-2000:]}")
+    data["disk_cold"], data["disk_warm"] = timings
+    return data
+
+
+def print_scale(rows: list[dict]) -> bool:
+    """The table and the growth goals; True when both are met."""
+    print("\n`exporter build <course> --format all --no-cache`, whole process, median of the runs")
+    print("(build = the build's own time after imports; tree = peak summed PSS of the build and its writers)")
+    head = (f"{'size':<6} {'pages':>6} {'items':>7} {'wall s':>8} {'build s':>8} {'µs/item':>8} {'x per item':>10} "
+            f"{'tree MiB':>9} {'proc MiB':>9}")
+    print(head)
+    print("-" * len(head))
+    base = rows[0]
+    for r in rows:
+        per = r["seconds"] / r["items"] * 1e6
+        growth = per / (base["seconds"] / base["items"] * 1e6)
+        print(f"x{r['label']:<5} {r['pages']:>6} {r['items']:>7} {r['wall']:>8.2f} {r['seconds']:>8.2f} {per:>8.1f} "
+              f"{growth:>9.2f}x {r['tree_mib']:>9.1f} {r['proc_mib']:>9.1f}")
+    for a, b in zip(rows, rows[1:]):
+        k = b["items"] / a["items"]
+        print(f"x{a['label']} -> x{b['label']}: items x{k:.0f}, build time x{b['seconds'] / a['seconds']:.1f}, "
+              f"wall x{b['wall'] / a['wall']:.1f}, peak memory x{b['tree_mib'] / a['tree_mib']:.1f}")
+    last = rows[-1]
+    growth = (last["seconds"] / last["items"]) / (base["seconds"] / base["items"])
+    linear = growth <= 1.5
+    memory = last["tree_mib"] < 1024
+    print(f"goal: time per item at x{last['label']} within 1.5x of x{base['label']}'s: {growth:.2f}x -> "
+          f"{'met' if linear else 'NOT met'}")
+    print(f"goal: peak memory at x{last['label']} under 1 GiB: {last['tree_mib']:.0f} MiB (build and writers) -> "
+          f"{'met' if memory else 'NOT met'}")
+    return linear and memory
+
+
+def print_warm(w: dict, label: str) -> bool:
+    print(f"\nwarm rebuild of the x{label} course after editing one page ({w['page']}), in one process")
+    print(f"  build --watch, all formats: clean {w['all_clean']:.2f} s, warm {w['all_warm']:.2f} s "
+          f"({w['all_warm_renders']} page rendered), ratio {w['all_warm'] / w['all_clean']:.2f}")
+    print(f"  preview (scorm12 package): clean {w['preview_clean']:.2f} s, warm {w['preview_warm']:.3f} s "
+          f"({w['preview_changed']} files changed), ratio {w['preview_warm'] / w['preview_clean']:.3f}; "
+          f"against the clean all build {w['preview_warm'] / w['all_clean']:.3f}")
+    print(f"  repeated `exporter build --format all` (new process): disk cache cold {w['disk_cold']:.2f} s, "
+          f"warm {w['disk_warm']:.2f} s")
+    ok_all = w["all_warm"] <= w["all_clean"] / 10
+    ok_preview = w["preview_warm"] <= w["all_clean"] / 10
+    print(f"goal: warm rebuild at most 1/10 of a clean build: all formats {w['all_warm'] / w['all_clean']:.2f} -> "
+          f"{'met' if ok_all else 'NOT met'}; preview {w['preview_warm'] / w['all_clean']:.3f} of the clean all build"
+          f" -> {'met' if ok_preview else 'NOT met'}")
+    return ok_all
