@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import Diagnostic
 from .render import render_template
 from .writers import WRITERS
+from .writers.layout import page_files
 
 REPORT_NAME = "report.html"
 
@@ -58,7 +59,8 @@ def report_html(result) -> str:
     course = result.course
     diagnostics = result.report
     chapter_of = {id(p): g.title for g in course.groups for p in g.pages}
-    rows = {p.source: PageRow(p.serial, p.title, chapter_of.get(id(p), ""), p.source, p.href, _quiz_text(p))
+    names = page_files(course)  # each page's file name in the packages that hold pages
+    rows = {p.source: PageRow(p.serial, p.title, chapter_of.get(id(p), ""), p.source, names[p.id], _quiz_text(p))
             for p in course.pages}
     general: list[Diagnostic] = []  # warnings not about one page (course.yml, ...)
     per_format: dict[str, list[Diagnostic]] = {a.format: [] for a in result.artifacts}

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, packaged
 from scorm_harness import CHROMIUM, CHROMIUM_ARGS, missing_browser_parts
 
-from exporter.reader import read_course
 
 WAIT_MS = 8000  # the longest any one step may take in the browser
 
@@ -140,7 +139,7 @@ def test_quiz_log_unlock_reload_on_save_and_broken_save(page_of, course):
     """SCORM 1.2, one SCO per page, scorm-again: open a quiz page, answer, score; the log shows the calls and the
     outline unlocks the next page; a save changes the page without a reload; a broken save shows its errors
     (file and line) and keeps the last good page."""
-    model, _ = read_course(course)
+    model = packaged(course)
     items = {i.id: i for i in model.items}
     first, quiz_page, after = model.pages[0], model.pages[1], model.pages[2]
     assert quiz_page.quiz is not None
@@ -206,7 +205,7 @@ def test_builtin_runtime_2004_logs_errors_in_red(page_of, course):
     standard error, and the log shows the call in red."""
     from exporter.preview import Preview
 
-    model, _ = read_course(course)
+    model = packaged(course)
     items = {i.id: i for i in model.items}
     preview = Preview(course, fmt="scorm2004", runtime="builtin", say=lambda text: None, watch=False)
     preview.start()
@@ -248,7 +247,7 @@ def test_strict_check_flags_what_moodle_refuses_under_scorm_again(page_of, cours
     preview.start()
     try:
         page = page_of(preview.url)
-        sco_frame(page, read_course(course)[0].pages[0].href)
+        sco_frame(page, packaged(course).pages[0].href)
         frame_of(page).evaluate("window.parent.API.LMSSetValue('cmi.suspend_data', 'x'.repeat(5000))")
         flagged = page.locator("#log li.call.strict").last.inner_text()
         assert "5000 characters" in flagged and "4096" in flagged
@@ -261,7 +260,7 @@ def test_course_mode_mark_done_and_reset(page_of, course):
     a page done moves the lock; resetting the learner locks them again."""
     from exporter.preview import Preview
 
-    model, _ = read_course(course)
+    model = packaged(course)
     preview = Preview(course, mode="course", say=lambda text: None, watch=False)
     preview.start()
     try:
@@ -313,7 +312,7 @@ def test_session_rebuilds_only_requested_packages_and_reports_changes(course):
     assert session.rebuild()["ok"]
     before = session.package("scorm12", "pages")
     assert "imsmanifest.xml" in before and session.packages.keys() == {("scorm12", "pages")}
-    model, _ = read_course(course)
+    model = packaged(course)
     text = (course / model.pages[3].source).read_text(encoding="utf-8")
     (course / model.pages[3].source).write_text(text + "\nOne more line.\n", encoding="utf-8")
     event = session.rebuild()
@@ -330,7 +329,7 @@ def test_outline_follows_each_manifest(course):
 
     session = Session(course)
     session.rebuild()
-    model, _ = read_course(course)
+    model = packaged(course)
     for fmt in ("scorm12", "scorm2004"):
         state = session.state(fmt, "pages")
         scos = [s for g in state["outline"]["groups"] for s in g["scos"]]
@@ -358,7 +357,7 @@ def test_server_binds_loopback_and_serves_the_package_files(course):
     preview.start()
     try:
         assert preview.server.server_address[0] == "127.0.0.1"
-        model, _ = read_course(course)
+        model = packaged(course)
         with zipfile.ZipFile(io.BytesIO(WRITERS["scorm12"]().write(model, Options()).data)) as zf:
             for name in ("imsmanifest.xml", model.pages[1].href, "_static/quiz.js"):
                 with urllib.request.urlopen(preview.url + f"course/scorm12/pages/{name}", timeout=10) as r:
@@ -393,7 +392,7 @@ def test_a_save_renders_only_the_page_it_touched(course):
     preview = Preview(course, say=lambda text: None, watch=False)
     preview.start()
     try:
-        model, _ = read_course(course)
+        model = packaged(course)
         assert preview.cache.renders == len(model.pages)
         source = course / model.pages[4].source
         source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")

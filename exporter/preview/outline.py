@@ -112,8 +112,10 @@ def _sequencing(seq: etree._Element, sco: dict) -> None:
 def course_pages(course: Course) -> list[dict]:
     """Course mode: the pages the one SCO's shell shows, in its order (its suspend_data indexes them),
     with the quiz fingerprint the shell keeps for each quiz."""
+    from ..writers.layout import page_files
     from ..writers.scorm_common import fingerprint
 
+    names = page_files(course)
     chapter_of = {id(p): g.title for g in course.groups for p in g.pages}
-    return [{"id": p.id, "title": p.title, "href": p.href, "chapter": chapter_of.get(id(p), ""),
+    return [{"id": p.id, "title": p.title, "href": names[p.id], "chapter": chapter_of.get(id(p), ""),
              "quiz": fingerprint(p.quiz) if p.quiz else None} for p in course.pages]
