@@ -22,10 +22,10 @@ import json
 import os
 import sqlite3
 import zlib
+from collections.abc import Callable
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 from .errors import Diagnostic, Report
 from .links import LinkUse, Resolver, Target

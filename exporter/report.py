@@ -29,8 +29,8 @@ CARRIES = {
               "the pages"),
     "moodle": ("each quiz's items in a question category per page, with labels and explanations",
                "the pages; \"draw N\" (only described); images and files shown in quiz text"),
-    "cc11": ("pages as Moodle pages, quizzes, a question bank", "\"draw N\"; the order lock; images and files "
-             "shown in quiz text"),
+    "cc11": ("pages as Moodle pages, quizzes, a question bank",
+             "\"draw N\"; the order lock; images and files shown in quiz text"),
     "cc13": ("pages, quizzes with Canvas's \"draw N\" and quiz settings, a question bank",
              "the order lock; images and files shown in quiz text"),
 }

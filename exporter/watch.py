@@ -60,7 +60,7 @@ def watch_in_thread(folder: Path, on_change: Callable[[set[Path]], None], ignore
     def run() -> None:
         try:
             watch(folder, on_change, stop, ignore, ready)
-        except Exception as exc:  # a watcher that dies says so instead of silently stopping rebuilds
+        except Exception as exc:  # noqa: BLE001 - a watcher that dies says so, never stops rebuilds silently
             print(f"exporter: watching {folder} stopped: {exc}", file=sys.stderr)
             ready.set()
 

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
+from coursekit import ITEMS, awkward_course, page, quiz, small_course, write_course
 
 import exporter.cache as cache_mod
 import exporter.reader as reader_mod
-from conftest import SAMPLE
-from coursekit import ITEMS, awkward_course, page, quiz, small_course, write_course
 from exporter.build import build
 from exporter.cache import PageCache
 from exporter.errors import ContentError

@@ -16,10 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE, packaged
 from scorm_harness import CHROMIUM, CHROMIUM_ARGS, missing_browser_parts
-
 
 WAIT_MS = 8000  # the longest any one step may take in the browser
 

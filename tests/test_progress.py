@@ -10,7 +10,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT
 
 from exporter.progress import DELAY, Progress, wanted

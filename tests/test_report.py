@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import lxml.html
-
 from conftest import SAMPLE, run_cli
 from coursekit import ITEMS, page, quiz, write_course
 

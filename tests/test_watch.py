@@ -10,11 +10,10 @@ import threading
 import time
 from pathlib import Path
 
+import watchfiles
 from conftest import ROOT, SAMPLE
 
 from exporter.watch import CourseFilter, watch_in_thread
-
-import watchfiles
 
 
 def wait_for(condition, timeout: float = 15.0, what: str = "") -> None:

@@ -73,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # the terminal shows builds, not requests
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -141,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         files = self.server.session.package(fmt, mode)
         name = name or "index.html"
         if files is None or name not in files:
-            return self._send(HTTPStatus.NOT_FOUND, f"{name} is not in the package".encode("utf-8"),
+            return self._send(HTTPStatus.NOT_FOUND, f"{name} is not in the package".encode(),
                               "text/plain; charset=utf-8")
         suffix = Path(name).suffix.lower()
         ctype = TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -171,5 +171,5 @@ class Handler(BaseHTTPRequestHandler):
 
     def _event(self, name: str, data: dict) -> None:
         payload = json.dumps(data, ensure_ascii=False)
-        self.wfile.write(f"event: {name}\ndata: {payload}\n\n".encode("utf-8"))
+        self.wfile.write(f"event: {name}\ndata: {payload}\n\n".encode())
         self.wfile.flush()
