@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ids, sourcetext
+from . import ids, nesting, sourcetext
 from .errors import Report, UsageError
 from .links import LineIndex, Resolver
-from .markup import outer_html, render
+from .markup import TooDeep, outer_html, render
 from .model import Chapter, Course, Page
 from .paths import inside
 from .quiz import cut_quiz
@@ -37,6 +37,8 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     folder = Path(folder)
     report = report or Report()
     if not folder.is_dir():
+        if folder.exists():
+            raise UsageError(f"{folder} is a file, not a folder: give the folder that holds the course's pages")
         raise UsageError(f"{folder}: no such course folder")
     settings = load_settings(folder, overrides or {}, report)
     files = _page_files(folder, report)
@@ -172,7 +174,15 @@ def _read_source(path: Path, report: Report) -> _Source | None:
 
 def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report) -> Page:
     lines = src.body.split("\n")
-    tree = render(src.body)
+    deep = nesting.too_deep(src.body)
+    try:
+        if deep is not None:
+            raise TooDeep()
+        tree = render(src.body)
+    except TooDeep:
+        report.error(src.shown, src.body_first_line + (deep or 0), nesting.MESSAGE)
+        return Page(id=ids.page_id(course_id, src.serial), title=src.title, serial=src.serial, kind=src.kind,
+                    source=src.path.name, body_html="")
     ident = ids.page_id(course_id, src.serial)
     index = LineIndex(lines, src.body_first_line)
 
