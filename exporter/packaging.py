@@ -1,12 +1,9 @@
-"""Packaging core shared by every writer: deterministic zips and atomic writes."""
+"""Packaging core shared by every writer: deterministic zips (output.py writes them atomically)."""
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
-from pathlib import Path
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in any artifact
 
@@ -24,18 +21,3 @@ def zip_bytes(files: dict[str, bytes | str]) -> bytes:
             zf.writestr(info, data.encode("utf-8") if isinstance(data, str) else data, compresslevel=6)
     return buf.getvalue()
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename over it: never a half-written artifact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -53,7 +53,7 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
         if src is None:
             continue
         if src.kind == "index":
-            skipped.append(path.name)
+            skipped.append(sourcetext.file_name_text(path.name))
             report.note(src.shown, None, "skipped: an index page (class: index) is site navigation, not a course page")
             continue
         sources.append(src)
@@ -182,7 +182,7 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
     except TooDeep:
         report.error(src.shown, src.body_first_line + (deep or 0), nesting.MESSAGE)
         return Page(id=ids.page_id(course_id, src.serial), title=src.title, serial=src.serial, kind=src.kind,
-                    source=src.path.name, body_html="")
+                    source=sourcetext.file_name_text(src.path.name), body_html="")
     ident = ids.page_id(course_id, src.serial)
     index = LineIndex(lines, src.body_first_line)
 
@@ -191,7 +191,8 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
             resolver.resolve(block, src.path, ident, in_quiz, None if own_line else index, line)
 
     cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve)
-    return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind, source=src.path.name,
+    return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind,
+                source=sourcetext.file_name_text(src.path.name),
                 body_html=outer_html(cut.before), after_html=outer_html(cut.after), quiz=cut.quiz)
 
 

@@ -46,7 +46,8 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
     data.update({k: v for k, v in overrides.items() if v})
     settings = Settings(**{k: " ".join(str(v).split()) for k, v in data.items()})
     if not settings.title:
-        settings.title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Course"
+        name = sourcetext.file_name_text(folder.resolve().name)
+        settings.title = name.replace("-", " ").replace("_", " ").strip().title() or "Course"
         report.note(folder, None, f"no course title set (course.yml or --title): using {settings.title!r}")
     settings.identifier = slug(settings.identifier or folder.resolve().name or settings.title)
     settings.site_url = settings.site_url.rstrip("/")
