@@ -54,6 +54,7 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
     """Raises ContentError or UsageError (nothing written), OutputError (an OS error writing; the output
     folder as it was) or output.Interrupted (SIGTERM; cleaned up); otherwise every artifact is in place.
     `jobs`: how many writers run at once (default: one per core)."""
+    out = Path(out)
     writers = select(formats)  # a usage error before any reading
     course, report = read_course(content, overrides)
     options = options or Options()

@@ -79,13 +79,14 @@ def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
         run = int(m.group(1))
         if len(li) or run >= len(runs):
             return False
-        parent = li.getparent()
-        at = parent.index(li)
-        parent.remove(li)
-        for n, word in enumerate(runs[run]):
+        # each item goes in right after the one before (inserting by index walks the list: quadratic)
+        at = li
+        for word in runs[run]:
             new = etree.Element("li")
             new.text, new.tail = word, li.tail
-            parent.insert(at + n, new)
+            at.addnext(new)
+            at = new
+        li.getparent().remove(li)
         found += 1
     return found == len(runs)
 

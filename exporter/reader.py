@@ -10,7 +10,7 @@ from . import ids, nesting, sourcetext
 from .errors import Report, UsageError
 from .links import LineIndex, Resolver
 from .markup import TooDeep, outer_html, render
-from .model import Chapter, Course, Page
+from .model import Chapter, Course, LocalFile, Page
 from .paths import inside
 from .quiz import cut_quiz
 from .settings import load_settings
@@ -77,7 +77,9 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     for src in sources:
         course.pages.append(_build_page(src, course.identifier, resolver, report))
     report.raise_if_errors()
-    course.files = {path: resolver.files[path].read_bytes() for path in sorted(resolver.files)}
+    # carried files are read while each package is written, a chunk at a time (see packaging.zip_bytes)
+    course.files = {path: LocalFile(resolver.files[path], resolver.files[path].stat().st_size)
+                    for path in sorted(resolver.files)}
     course.links = resolver.uses
     _outline(course)
     report.raise_if_errors()
