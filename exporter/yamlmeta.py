@@ -91,7 +91,11 @@ def _one_line(text: str) -> str:
 
 def load_mapping(text: str, first_line: int = 1) -> dict[str, Entry]:
     """Top-level `key: value` pairs of a YAML text that starts on file line `first_line`. Raises MetaError."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (C1 controls and the like)
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        raise MetaError(line, f"the character U+{exc.character:04X} cannot be in YAML: delete it") from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -173,3 +173,13 @@ def test_control_characters_are_errors_at_their_own_line(course, char):
     write_course(course, {"b.md": page("Second page", 1, body)})
     errors = errors_of(course)
     assert any(e.startswith(f"{course / 'b.md'}:6: error: this line holds the control character") for e in errors)
+
+
+def test_a_character_yaml_refuses_is_an_error_at_its_line(course):
+    """Found by the fuzz test: a C1 control in front matter raised yaml's ReaderError (a traceback)."""
+    write_course(course, {"b.md": "---\nserial: 1\ntitle: \"\x80\"\n---\nText.\n"})
+    assert f"{course / 'b.md'}:3: error: broken front matter: the character U+0080 cannot be in YAML: delete it" \
+        in errors_of(course)
+    (course / "course.yml").write_text("title: T\x85x\nlanguage: \x9f\n")  # NEL is a space; U+009F is not
+    write_course(course, {"b.md": page("Second page", 1, "Text.\n")})
+    assert f"{course / 'course.yml'}:2: error: the character U+009F cannot be in YAML: delete it" in errors_of(course)
