@@ -1,19 +1,18 @@
-"""A build: read the course once, run each writer on the model, then write every artifact atomically."""
+"""A build: read the course once, run each writer on the model, then replace the artifact set atomically."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Report
 from .model import Course
-from .packaging import write_atomic
+from .output import OutputError, Staged, os_reason, transaction
 from .parallel import write_all
 from .progress import QUIET, Progress
 from .reader import read_course
 from .report import REPORT_NAME, report_html
-from .writers import Options, select
+from .writers import Artifact, Options, select
 
 
 @dataclass
@@ -57,25 +56,33 @@ class BuildResult:
 def build(content: Path, out: Path, formats: str = "all", overrides: dict | None = None,
           options: Options | None = None, jobs: int | None = None, progress: Progress = QUIET,
           cache=None) -> BuildResult:
-    """Raises ContentError (nothing written) or UsageError; otherwise every artifact is in place.
-    `jobs`: how many writers run at once (default: one per core); `cache`: an exporter.cache.PageCache."""
+    """Raises ContentError or UsageError (nothing written), OutputError (an OS error writing; the output
+    folder as it was) or output.Interrupted (SIGTERM; cleaned up); otherwise every artifact is in place, with
+    the build report beside them. `jobs`: how many writers run at once (default: one per core); `cache`: an
+    exporter.cache.PageCache."""
+    out = Path(out)
     writers = select(formats)  # a usage error before any reading
     course, report = read_course(content, overrides, cache=cache, progress=progress)
     options = options or Options()
-    # everything in memory first: a failing writer leaves the output folder as it was
-    with progress.stage("writing", len(writers), "format") as tick:
-        produced = list(zip(writers, write_all(writers, course, options, jobs, done=tick)))
-    for writer, artifact in produced:
-        for source, line, message in writer.uncarried(course):
-            report.warning(source, line, message)
-        for w in artifact.warnings:
-            report.warning(writer.filename(course), None, w)
     result = BuildResult(course, report)
-    for writer, artifact in produced:
-        path = out / writer.filename(course)
-        write_atomic(path, artifact.data)
-        result.artifacts.append(Built(writer.name, path, hashlib.sha256(artifact.data).hexdigest(),
-                                      len(artifact.data), artifact.pages, artifact.quizzes, artifact.items))
-    result.report_path = out / REPORT_NAME
-    write_atomic(result.report_path, report_html(result).encode("utf-8"))
+    with transaction(out) as staging:
+        def finish(writer, artifact) -> tuple[Staged, Artifact]:
+            staged = staging.write(writer.filename(course), artifact.data)
+            return staged, Artifact(b"", artifact.pages, artifact.quizzes, artifact.items, artifact.warnings)
+
+        with progress.stage("writing", len(writers), "format") as tick:
+            try:
+                produced = write_all(writers, course, options, finish, jobs, done=tick)
+            except OSError as exc:  # a writer's own OS error (the staging writes raise OutputError)
+                raise OutputError(getattr(exc, "filename", None) or out, os_reason(exc)) from None
+        for writer, (staged, artifact) in zip(writers, produced):
+            for source, line, message in writer.uncarried(course):
+                report.warning(source, line, message)
+            for w in artifact.warnings:
+                report.warning(writer.filename(course), None, w)
+            result.artifacts.append(Built(writer.name, out / staged.name, staged.sha256, staged.bytes,
+                                          artifact.pages, artifact.quizzes, artifact.items))
+        result.report_path = out / REPORT_NAME
+        page = staging.write(REPORT_NAME, report_html(result).encode("utf-8", "replace"))  # names on disk may not be UTF-8
+        staging.commit([staged for staged, _ in produced] + [page])
     return result

@@ -158,7 +158,7 @@ class PageCache:
             return None
         try:
             row = self.db.execute("SELECT data FROM entry WHERE key = ?", (key,)).fetchone()
-            return json.loads(zlib.decompress(row[0])) if row else None
+            return json.loads(zlib.decompress(row[0]).decode("utf-8", "surrogatepass")) if row else None
         except (sqlite3.Error, zlib.error, ValueError):
             return None
 
@@ -289,7 +289,7 @@ class PageCache:
                  "diagnostics": [_diag_data(d) for d in diagnostics if d.level != "error"]}
         self.memory[key] = entry
         if self.db is not None:
-            self._pending.append((key, zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8"), 1)))
+            self._pending.append((key, zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogatepass"), 1)))
         return page
 
 

@@ -11,6 +11,7 @@ from . import __version__
 from .build import build
 from .cache import DIR_NAME, PageCache, default_folder
 from .errors import ContentError, UsageError
+from .output import Interrupted, OutputError
 from .progress import Progress
 from .progress import wanted as progress_wanted
 from .reader import read_course
@@ -76,7 +77,31 @@ def _options(args) -> Options:
     return Options({o.name: getattr(args, o.name) for w in WRITERS.values() for o in w.options})
 
 
+def _safe_streams() -> None:
+    """Whatever the terminal's encoding (cp1252, ASCII) and whatever the file names (bytes that are not
+    UTF-8 reach Python as lone surrogates), printing never fails: what cannot be shown is escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot change
+                pass
+
+
+def _not_text(args) -> str | None:
+    """The first text option that is not UTF-8 (undecodable command-line bytes)."""
+    for key in ("title", "identifier", "language", "site_url"):
+        value = getattr(args, key, None)
+        if value:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "--" + key.replace("_", "-")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -102,6 +127,32 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args, cache: PageCache | None = None) -> int:
     """`check`, or one build: print its diagnostics and artifacts; the exit code."""
     try:
+        return _run(args, cache)
+    except OutputError as exc:
+        print(f"exporter: error: {exc.path}: {exc.reason}", file=sys.stderr)
+        print("exporter: nothing was changed in the output folder", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"exporter: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except Interrupted as exc:
+        print(f"exporter: stopped by {exc}: no half-written artifact or temporary file was left", file=sys.stderr)
+        return 128 + exc.signum
+    except KeyboardInterrupt:
+        print("exporter: interrupted: no half-written artifact or temporary file was left", file=sys.stderr)
+        return 130
+
+
+def _run(args, cache: PageCache | None) -> int:
+    try:
+        bad = _not_text(args)
+        if bad:
+            raise UsageError(f"{bad} is not UTF-8 text: write it in UTF-8")
+        if not str(args.content).strip():
+            raise UsageError("the course folder is empty text: name the folder (default: content)")
+        if args.command == "build" and not args.out.strip():
+            raise UsageError("--out is empty: name the output folder (default: dist)")
         if args.command == "check":
             course, report = read_course(Path(args.content), _overrides(args))
             for d in report.notes + report.warnings:
@@ -124,7 +175,8 @@ def _build(args, cache: PageCache | None = None) -> int:
     for d in ([] if getattr(args, "quiet", False) else result.report.notes) + result.report.warnings:
         print(d, file=sys.stderr)
     if args.json:
-        print(json.dumps(result.summary(), ensure_ascii=False, indent=None))
+        utf8 = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8"
+        print(json.dumps(result.summary(), ensure_ascii=not utf8, indent=None))
     else:
         for a in result.artifacts:
             print(f"{a.path}: {a.format}, {a.pages} pages, {a.quizzes} quizzes, {a.items} items, {a.bytes} bytes")

@@ -41,12 +41,10 @@ def quiz_id(page_ident: str) -> str:
     return f"{page_ident}_quiz"
 
 
-def item_id(page_ident: str, source_text: str, taken: set[str]) -> str:
-    """An item's id: its page and a digest of its source; a repeat within the bank gets a suffix."""
+def item_id(page_ident: str, source_text: str, taken: dict[str, int]) -> str:
+    """An item's id: its page and a digest of its source; a repeat within the bank gets a suffix (_2, _3...).
+    `taken` counts the ids given per digest in this bank, so a thousand repeats cost no more than one."""
     base = f"{page_ident}_i{digest(source_text, 8)}"
-    ident, n = base, 1
-    while ident in taken:
-        n += 1
-        ident = f"{base}_{n}"
-    taken.add(ident)
-    return ident
+    n = taken.get(base, 0) + 1
+    taken[base] = n
+    return base if n == 1 else f"{base}_{n}"

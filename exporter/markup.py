@@ -9,9 +9,10 @@ import lxml.html
 import markdown
 from lxml import etree
 
-from .sanitize import hearts
+from .sanitize import HEART_MARK, hearts_in_tree, mark_hearts
 
 _md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+_parser = lxml.html.HTMLParser()
 
 
 # A list line whose content is one base64 word: a quiz item. Markdown's inline pass leaves such a word as it is,
@@ -30,10 +31,19 @@ def render(source: str) -> etree._Element:
     return _render(source)  # no bank, or one in a shape the stand-in does not reproduce exactly
 
 
+class TooDeep(ValueError):
+    """The HTML parser stopped at its depth limit (libxml2 drops the rest of the document silently)."""
+
+
 def _render(source: str) -> etree._Element:
     _md.reset()
-    html = _md.convert(hearts(source))
-    return lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
+    html = _md.convert(mark_hearts(source.replace(HEART_MARK, "")))
+    tree = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div", parser=_parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _parser.error_log):
+        raise TooDeep("the page nests elements deeper than the HTML parser goes")
+    if HEART_MARK in html:
+        hearts_in_tree(tree)
+    return tree
 
 
 def _fold_banks(source: str) -> tuple[str, list[list[str]]]:
@@ -69,13 +79,14 @@ def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
         run = int(m.group(1))
         if len(li) or run >= len(runs):
             return False
-        parent = li.getparent()
-        at = parent.index(li)
-        parent.remove(li)
-        for n, word in enumerate(runs[run]):
+        # each item goes in right after the one before (inserting by index walks the list: quadratic)
+        at = li
+        for word in runs[run]:
             new = etree.Element("li")
             new.text, new.tail = word, li.tail
-            parent.insert(at + n, new)
+            at.addnext(new)
+            at = new
+        li.getparent().remove(li)
         found += 1
     return found == len(runs)
 

@@ -11,6 +11,7 @@ Text holds no character a package cannot carry (see `text`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .links import LinkUse
 
@@ -68,6 +69,23 @@ class Chapter:
         return ([self.page] if self.page else []) + self.sections
 
 
+@dataclass(frozen=True)
+class LocalFile:
+    """A course file carried into packages, read from disk only while a package is written (a 200 MB
+    video is never held in memory whole, nor copied into every worker)."""
+
+    path: Path
+    size: int
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+    def chunks(self, size: int = 1 << 20):
+        with open(self.path, "rb") as fh:
+            while chunk := fh.read(size):
+                yield chunk
+
+
 @dataclass
 class Course:
     title: str
@@ -79,7 +97,7 @@ class Course:
     pages: list[Page] = field(default_factory=list)  # every course page, in serial order
     chapters: list[Chapter] = field(default_factory=list)  # real chapters only
     preface: list[Page] = field(default_factory=list)  # pages before the first chapter
-    files: dict[str, bytes] = field(default_factory=dict)  # local images and files, by package path
+    files: dict[str, LocalFile | bytes] = field(default_factory=dict)  # local images and files, by package path
     links: list[LinkUse] = field(default_factory=list)  # every link to a course page or file, where it stands
     skipped: list[str] = field(default_factory=list)  # source files that are not course pages
 

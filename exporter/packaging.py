@@ -1,18 +1,22 @@
-"""Packaging core shared by every writer: deterministic zips and atomic writes."""
+"""Packaging core shared by every writer: deterministic zips (output.py writes them atomically)."""
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
-from pathlib import Path
+
+from .model import LocalFile
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in any artifact
 
 
-def zip_bytes(files: dict[str, bytes | str]) -> bytes:
-    """A zip of the files, byte-identical for the same input: sorted names, fixed times and modes, deflate."""
+CHUNK = 1 << 20
+
+
+def zip_bytes(files: dict[str, bytes | str | LocalFile]) -> bytes:
+    """A zip of the files, byte-identical for the same input: sorted names, fixed times and modes, deflate.
+    Course files (LocalFile) are streamed from disk and large members compressed a chunk at a time, so the
+    zip being built is the only large thing in memory."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name in sorted(files):
@@ -21,21 +25,20 @@ def zip_bytes(files: dict[str, bytes | str]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # unix, so the mode below is read
             info.external_attr = 0o100644 << 16
-            zf.writestr(info, data.encode("utf-8") if isinstance(data, str) else data, compresslevel=6)
+            try:
+                info.compress_level = 6  # Python 3.13+
+            except AttributeError:
+                info._compresslevel = 6  # what writestr(compresslevel=6) sets before 3.13
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            if isinstance(data, LocalFile):
+                info.file_size = data.size
+                chunks = data.chunks(CHUNK)
+            else:
+                info.file_size = len(data)
+                view = memoryview(data)
+                chunks = (view[k:k + CHUNK] for k in range(0, len(data), CHUNK))
+            with zf.open(info, "w") as dest:
+                for chunk in chunks:
+                    dest.write(chunk)
     return buf.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename over it: never a half-written artifact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
@@ -13,9 +14,11 @@ from lxml import etree
 
 from . import ids
 from .errors import Report
+from .lines import TextFinder
 from .markup import inner_html, outer_html
 from .model import DEFAULT_LABELS, Item, Quiz
-from .sanitize import clean_blocks, clean_inline
+from .nesting import MAX_DEPTH, html_depth
+from .sanitize import clean_blocks, clean_inline, visible_text
 from .xhtml import shorten, to_text
 from .text import bad_char, message
 
@@ -36,32 +39,44 @@ class Cut:
     before: list  # blocks before the quiz paragraph
     after: list  # blocks after the item list
     quiz: Quiz | None
+    bank: etree._Element | None = None  # the quiz's item list
 
 
 def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str], first_line: int,
              report: Report, resolve: Resolve) -> Cut:
     """Split the page's top-level blocks into body, quiz and the blocks after it; every block's links are
-    resolved (through `resolve`, in document order, each block once), quiz text before it is sanitized."""
+    resolved (through `resolve`, in document order, each block once), quiz text before it is sanitized.
+    Whatever is left on the page must not be a quiz in disguise: a quiz attribute list Markdown did not read,
+    a quiz inside another block, or encoded items (answers included) outside the quiz's bank are errors at
+    their line."""
     blocks = list(tree)
     starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
     ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
     cut = _cut(blocks, starts, page_ident, shown, lines, first_line, ial_lines, report, resolve)
     resolve(cut.after, False, None, False)
+    _unread_quiz_attributes(tree, shown, lines, first_line, report)
+    reported = _nested_quizzes(tree, shown, lines, first_line, report)
+    _loose_items(tree, {cut.bank, *reported}, shown, TextFinder(lines, first_line), report)
     return cut
 
 
 def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: list[str], first_line: int,
          ial_lines: list[int], report: Report, resolve: Resolve) -> Cut:
     if not starts:
-        _unread_quiz_attributes(blocks, shown, ial_lines, report)
         resolve(blocks, False, None, False)
         return Cut(blocks, [], None)
+    written = ial_lines or [next((first_line + n for n, t in enumerate(lines) if "data-n" in t), first_line)]
     if len(starts) > 1:
         for k in range(1, len(starts)):
-            report.error(shown, ial_lines[k] if k < len(ial_lines) else None, "a page has one quiz: remove the second data-n paragraph or move it to its own page")
+            report.error(shown, written[min(k, len(written) - 1)],
+                         "a page has one quiz: remove the second data-n paragraph or move it to its own page")
     start = starts[0]
     para = blocks[start]
-    line = ial_lines[0] if ial_lines else None
+    line = written[0]
+    # the bank is the first list after the paragraph, also when the quiz is refused: its items are no
+    # answers left on the page, and need no second error
+    lists = [i for i in range(start + 1, len(blocks)) if blocks[i].tag in ("ul", "ol")]
+    refused = Cut(blocks, [], None, blocks[lists[0]] if lists else None)
     raw_n = para.get("data-n", "").strip()
     raw_opt = para.get("data-opt")
     for attr in ("data-n", "data-opt"):
@@ -70,12 +85,12 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
         report.error(shown, line, f'data-n="{raw_n}" is not a whole number: write how many items one attempt draws, '
                      'e.g. data-n="6" (0 for no quiz)')
         resolve(blocks, False, None, False)
-        return Cut(blocks, [], None)
+        return refused
     draw = int(raw_n)
     if draw < 0:
         report.error(shown, line, f"data-n={draw} is negative: write how many items one attempt draws (0 for no quiz)")
         resolve(blocks, False, None, False)
-        return Cut(blocks, [], None)
+        return refused
     if draw == 0:
         resolve(blocks, False, None, False)
         return Cut(blocks, [], None)  # data-n="0": the paragraph is ordinary text, the page has no quiz
@@ -85,13 +100,15 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
         if len(parts) != 2 or not all(parts):
             report.error(shown, line, f'data-opt="{raw_opt}" must name two labels separated by a comma, '
                          'e.g. data-opt="Yes,No"')
+        elif parts[0].casefold() == parts[1].casefold():
+            report.error(shown, line, f'data-opt="{raw_opt}" names the same label twice: learners could not tell '
+                         'the answers apart; write two different labels, e.g. data-opt="Yes,No"')
         else:
             labels = (parts[0], parts[1])
             for label in labels:
                 char = bad_char(label)
                 if char:
                     report.error(shown, line, message(char, f'the label "{label}" in data-opt'))
-    lists = [i for i in range(start + 1, len(blocks)) if blocks[i].tag in ("ul", "ol")]
     if not lists:
         report.error(shown, line, f"the quiz (data-n={draw}) has no item list after it: add a '- ' list of "
                      'base64 items, or write data-n="0" for a page without a quiz')
@@ -100,12 +117,12 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     resolve(blocks[:start], False, None, False)
     resolve([para] + blocks[start + 1:lists[0]], True, line, False)
     bank = blocks[lists[0]]
-    item_lines = _item_lines(lines, first_line, (line or first_line) - first_line)
+    texts = ["".join(li.itertext()).strip() for li in bank.findall("li")]
+    item_lines = _item_lines(lines, first_line, (line or first_line) - first_line, texts)
     items: list[Item] = []
-    taken: set[str] = set()
-    for k, li in enumerate(bank.findall("li")):
-        text = "".join(li.itertext()).strip()
-        item_line = item_lines[k] if k < len(item_lines) else line
+    taken: dict[str, int] = {}
+    for k, text in enumerate(texts):
+        item_line = item_lines[k] or line
         item = decode_item(text, shown, item_line, report)
         if item:
             statement, answer, explanation = (resolve_html(item[0], resolve, item_line), item[1],
@@ -113,7 +130,7 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
             ident = ids.item_id(page_ident, text, taken)
             items.append(Item(ident, statement, answer, explanation, shown, item_line or 0,
                               item_title(statement, ident)))
-    count = len(bank.findall("li"))
+    count = len(texts)
     if draw > count:
         report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
                      "add items or lower data-n")
@@ -126,7 +143,7 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
         items=items,
         line=line or 0,
     )
-    return Cut(blocks[:start], blocks[lists[0] + 1:], quiz)
+    return Cut(blocks[:start], blocks[lists[0] + 1:], quiz, bank)
 
 
 _URL_ATTR = re.compile(r"\b(?:href|src|srcset|poster|data)\s*=", re.IGNORECASE)
@@ -149,27 +166,145 @@ def item_title(statement_html: str, ident: str) -> str:
     return shorten(to_text(statement_html), TITLE_LIMIT) or ident
 
 
-def _unread_quiz_attributes(blocks: list, shown: str, ial_lines: list[int], report: Report) -> None:
-    """A quiz's attribute list that Markdown did not read stays on the page as text (its inline pass changed
-    `*...*` or backticks inside the list first): an error, never a page whose quiz silently disappears."""
-    for block in blocks:
-        if block.tag == "p" and _IAL_TEXT.search("".join(block.xpath(".//text()[not(ancestor::code)]"))):
-            report.error(shown, ial_lines[0] if ial_lines else None,
-                         "this quiz's attribute list could not be read: Markdown changed it before it was read "
-                         "(a '*', '_' or '`' in data-opt?); write the labels as plain text, e.g. data-opt=\"Yes,No\"")
+def _code_free_text(el: etree._Element) -> str:
+    return "".join(_texts(el, set()))
+
+
+def _unread_quiz_attributes(tree: etree._Element, shown: str, lines: list[str], first_line: int,
+                            report: Report) -> None:
+    """A quiz's attribute list that Markdown did not read stays on the page as text, and the quiz silently
+    disappears: an error at each such list, saying why it was not read."""
+    if not _IAL_TEXT.search(_code_free_text(tree)):
+        return
+    unread = sum(len(_IAL_TEXT.findall(_code_free_text(el))) for el in tree if el.tag != "pre")
+    found = 0
+    for n, text in enumerate(lines):
+        if found == unread:
             return
+        if _IAL_LINE.search(text) and not _IAL_SHOWN.search(text):
+            cause = _unread_cause(lines, n)
+            if cause:
+                report.error(shown, first_line + n, cause)
+                found += 1
+    if found == 0:
+        line = next((first_line + n for n, t in enumerate(lines) if _IAL_TEXT.search(t)), None)
+        report.error(shown, line, _UNREAD_REWRITTEN)
 
 
-def _item_lines(lines: list[str], first_line: int, from_index: int) -> list[int]:
-    """File line numbers of the list items of the first list after the quiz paragraph."""
-    found: list[int] = []
+_IAL_LINE = re.compile(r"\{:[^}]*\bdata-n\s*=[^}]*\}\s*$")  # ... ending a line
+_IAL_SHOWN = re.compile(r"`[^`]*\{:[^}]*\bdata-n|^(?: {4}|\t)")  # ... in a code span or an indented code block
+_HEADING = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|=+\s*$|-+\s*$)")
+_UNREAD_REWRITTEN = ("this quiz's attribute list could not be read: Markdown changed it before it was read "
+                     "(a '*', '_' or '`' in data-opt?); write the labels as plain text, e.g. data-opt=\"Yes,No\"")
+
+
+def _unread_cause(lines: list[str], n: int) -> str | None:
+    """Why Markdown did not take line n's quiz attribute list; None when its shape is right."""
+    text = lines[n]
+    before = text[:text.index("{:")]
+    prev = lines[n - 1] if n > 0 else ""
+    nxt = lines[n + 1] if n + 1 < len(lines) else ""
+    if before.strip(" \t>"):
+        return ("the quiz's attribute list is on the same line as text: put it on its own line, right after "
+                "the instruction paragraph")
+    if not prev.strip():
+        return ("the quiz's attribute list stands alone after a blank line: put it on the line right after the "
+                "instruction paragraph, with no blank line between them")
+    if _HEADING.match(prev.lstrip(" >")):
+        return ("the quiz's attribute list comes right after a heading: a quiz starts with an instruction "
+                "paragraph; put the attribute list on the line right after that paragraph")
+    if nxt.strip():
+        return ("the quiz's attribute list needs a blank line after it: leave one blank line between it and "
+                "the item list")
+    if re.search(r"[*_`]", text[text.index("{:"):]):
+        return _UNREAD_REWRITTEN
+    return None
+
+
+def _nested_quizzes(tree: etree._Element, shown: str, lines: list[str], first_line: int, report: Report) -> list:
+    """A quiz's attribute list read inside a quote, a list item or an HTML block: its quiz is not taken
+    (a quiz is a paragraph of the page itself), and its items would show as a list. Returns the item lists
+    of those quizzes (reported here, not again as loose items)."""
+    quizzes = [el for el in tree.iter() if isinstance(el.tag, str) and el is not tree and el.get("data-n") is not None]
+    if all(el.getparent() is tree for el in quizzes):
+        return []
+    banks = []
+    # the k-th quiz attribute list read (in document order) is the k-th one written at the end of a line
+    written = [first_line + n for n, t in enumerate(lines) if _IAL_LINE.search(t) and not _IAL_SHOWN.search(t)]
+    for k, el in enumerate(quizzes):
+        if el.getparent() is tree or el.get("data-n", "").strip() in ("0", "+0", "-0"):
+            continue
+        holder = next((a.tag for a in el.iterancestors() if a.getparent() is tree), el.getparent().tag)
+        where = {"blockquote": "a quote ('>')", "li": "a list item", "ul": "a list item",
+                 "ol": "a list item"}.get(holder, f"an HTML <{holder}> block (one left open above it?)")
+        line = written[k] if k < len(written) else (written[0] if written else first_line)
+        report.error(shown, line, f"this quiz is inside {where}: a quiz must be a paragraph of the page itself, "
+                     "its item list after it; move it out")
+        banks += [sib for sib in el.itersiblings() if sib.tag in ("ul", "ol")][:1]
+    return banks
+
+
+_B64_WORD = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/=])")
+
+
+def _loose_items(tree: etree._Element, banks: set, shown: str, index: TextFinder, report: Report) -> None:
+    """Encoded items (statement and answer, base64) anywhere on the page but in the quiz's bank would be
+    published as they are, and anyone could decode the answers: an error at each one's line. Code shows
+    syntax and is left alone."""
+    for text in _texts(tree, banks):
+        for m in _B64_WORD.finditer(text):
+            if _is_item(m.group()):
+                report.error(shown, index.find(m.group()), "this line holds an encoded quiz item (statement "
+                             "and answer) outside any quiz: learners would see it and could decode the answer; "
+                             "put it in a quiz's item list or remove it")
+
+
+def _texts(el: etree._Element, skip: set):
+    """The text of `el` in document order, leaving out the elements in `skip` and code."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str) and child not in skip and child.tag not in ("code", "pre"):
+            yield from _texts(child, skip)
+        if child.tail:
+            yield child.tail
+
+
+def _is_item(word: str) -> bool:
+    if len(word) % 4:
+        return False
+    try:
+        return bool(_SPLIT.match(base64.b64decode(word, validate=True).decode("utf-8")))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return False
+
+
+def _item_lines(lines: list[str], first_line: int, from_index: int, texts: list[str]) -> list[int | None]:
+    """The file line of each bank item (by its text): the first list line at or after the quiz paragraph
+    that starts with the item's first word, after the previous item's line; else the next list line."""
+    by_word: dict[str, list[int]] = {}
+    list_lines: list[int] = []
     for n in range(max(from_index, 0), len(lines)):
         m = _LIST_LINE.match(lines[n])
         if m:
-            found.append(first_line + n)
-        elif found and lines[n].strip() and not lines[n].startswith((" ", "\t")):
-            break
-    return found
+            list_lines.append(n)
+            by_word.setdefault(m.group(1).split()[0], []).append(n)
+    out: list[int | None] = []
+    prev = max(from_index, 0) - 1
+    for text in texts:
+        word = text.split()[0] if text.split() else None
+        found = by_word.get(word, []) if word else []
+        k = bisect_right(found, prev)
+        if k < len(found):
+            prev = found[k]
+        else:
+            k = bisect_right(list_lines, prev)
+            if k >= len(list_lines):
+                out.append(None)
+                continue
+            prev = list_lines[k]
+        out.append(first_line + prev)
+    return out
 
 
 def decode_item(text: str, shown: str, line: int | None, report: Report) -> tuple[str, bool, str] | None:
@@ -193,13 +328,18 @@ def decode_item(text: str, shown: str, line: int | None, report: Report) -> tupl
     if char:
         report.error(shown, line, message(char, "this quiz item"))
         return None
+    if "<" in decoded and html_depth(decoded) is not None:
+        report.error(shown, line, f"this quiz item nests HTML elements more than {MAX_DEPTH} levels deep: "
+                     "no HTML reader keeps that; simplify its markup")
+        return None
     m = _SPLIT.match(decoded)
     if not m:
         report.error(shown, line, f"this quiz item has no Y/N answer field: it decodes to {decoded[:60]!r}; "
                      "write 'statement/Y/explanation' or 'statement/N/explanation'")
         return None
     statement = clean_inline(m.group(1))
-    if not statement:
-        report.error(shown, line, "this quiz item has an empty statement: write 'statement/Y/explanation'")
+    if not visible_text(statement):
+        report.error(shown, line, "this quiz item has an empty statement (nothing a learner would see): write "
+                     "'statement/Y/explanation'")
         return None
     return statement, m.group(2).upper() == "Y", clean_inline(m.group(3))

@@ -6,19 +6,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
-import yaml
-
-from . import ids
+from . import ids, nesting, sourcetext
 from .errors import Report, UsageError
 from .links import LineIndex, Resolver
-from .markup import outer_html, render
-from .model import Chapter, Course, Page
+from .markup import TooDeep, outer_html, render
+from .model import Chapter, Course, LocalFile, Page
 from .paths import inside
 from .progress import QUIET
 from .quiz import cut_quiz
 from .settings import load_settings
 from .text import bad_char, first_bad_line, message
+from .yamlmeta import MetaError, load_mapping, split_front_matter, text_value
 
 CLASSES = ("chapter", "section", "index")
 
@@ -32,6 +30,7 @@ class _Source:
     kind: str
     body: str
     body_first_line: int  # file line number of the body's first line
+    serial_line: int  # where the serial is set
 
 
 def read_course(folder: Path | str, overrides: dict | None = None, report: Report | None = None,
@@ -41,6 +40,8 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     folder = Path(folder)
     report = report or Report()
     if not folder.is_dir():
+        if folder.exists():
+            raise UsageError(f"{folder} is a file, not a folder: give the folder that holds the course's pages")
         raise UsageError(f"{folder}: no such course folder")
     settings = load_settings(folder, overrides or {}, report)
     files = _page_files(folder, report)
@@ -55,14 +56,14 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
         if src is None:
             continue
         if src.kind == "index":
-            skipped.append(path.name)
+            skipped.append(sourcetext.file_name_text(path.name))
             report.note(src.shown, None, "skipped: an index page (class: index) is site navigation, not a course page")
             continue
         sources.append(src)
     seen: dict[int, _Source] = {}
     for src in sources:
         if src.serial in seen:
-            report.error(src.shown, _key_line(src.path, "serial"),
+            report.error(src.shown, src.serial_line,
                          f"serial {src.serial} is also used by {seen[src.serial].shown}: give each page its own serial")
         else:
             seen[src.serial] = src
@@ -86,7 +87,9 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     if cache is not None:
         cache.finish()
     report.raise_if_errors()
-    course.files = {path: resolver.files[path].read_bytes() for path in sorted(resolver.files)}
+    # carried files are read while each package is written, a chunk at a time (see packaging.zip_bytes)
+    course.files = {path: LocalFile(resolver.files[path], resolver.files[path].stat().st_size)
+                    for path in sorted(resolver.files)}
     course.links = resolver.uses
     _outline(course)
     report.raise_if_errors()
@@ -119,93 +122,79 @@ def _page_files(folder: Path, report: Report) -> list[Path]:
 
 def _read_source(path: Path, report: Report) -> _Source | None:
     shown = str(path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error(shown, None, f"the file cannot be read ({exc.strerror or exc})")
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         report.error(shown, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8")
         return None
-    text = text.removeprefix("\ufeff")
-    lines = text.splitlines()
-    bad = first_bad_line(lines, 1)
+    text = sourcetext.normalize(text.removeprefix("\ufeff"))
+    bad = first_bad_line(text.split("\n"), 1)
     if bad:
         report.error(shown, bad[0], message(bad[1], "this line"))
         return None
-    if not lines or lines[0].strip() != "---":
-        report.error(shown, 1, "missing front matter: a page starts with a '---' line, then title, class and "
-                     "serial, then '---'")
-        return None
-    end = next((n for n in range(1, len(lines)) if lines[n].strip() in ("---", "...")), None)
-    if end is None:
-        report.error(shown, 1, "broken front matter: no closing '---' line after the title, class and serial")
-        return None
     try:
-        meta = frontmatter.loads(text).metadata
-    except yaml.YAMLError as exc:
-        line = _yaml_error_line("\n".join(lines[1:end])) or 1
-        report.error(shown, line, f"broken front matter: {getattr(exc, 'problem', None) or exc}: "
-                     "write 'key: value' lines, quoting titles that contain ': '")
-        return None
-    except Exception as exc:  # python-frontmatter raises plain errors for non-mapping YAML
-        report.error(shown, 1, f"broken front matter ({type(exc).__name__}): write 'key: value' lines")
-        return None
-    if not isinstance(meta, dict) or (not meta and any(lines[n].strip() for n in range(1, end))):
-        report.error(shown, 2, "broken front matter: it must be 'key: value' lines (title, class, serial)")
+        front = split_front_matter(text)
+        meta = load_mapping(front.yaml, front.first_line)
+    except MetaError as exc:
+        said = exc.message if exc.message.startswith(("missing", "broken", "the front")) else \
+            f"broken front matter: {exc.message}"
+        report.error(shown, exc.line, said)
         return None
     ok = True
-    kind = meta.get("class", "section")
-    kind = str(kind).strip().lower() if kind is not None else "section"
+    try:
+        kind = (text_value(meta, "class") or "section").lower()
+    except MetaError as exc:
+        report.error(shown, exc.line, f"{exc.message} (chapter, section or index)")
+        return None
     if kind not in CLASSES:
-        report.error(shown, _key_line(path, "class", lines), f"unknown class {meta.get('class')!r}: "
-                     "use chapter, section or index")
+        report.error(shown, meta["class"].line, f"unknown class {kind!r}: use chapter, section or index")
         ok = False
-    title = meta.get("title")
-    title = "" if title is None else str(title).strip()
-    if bad_char(title):
-        report.error(shown, _key_line(path, "title", lines) or 1, message(bad_char(title), "the title"))
-        ok = False
-    if not title and kind != "index":
-        report.error(shown, _key_line(path, "title", lines) or 1, "missing title: add 'title: ...' to the front matter")
-        ok = False
+    try:
+        title = text_value(meta, "title") or ""
+    except MetaError as exc:
+        report.error(shown, exc.line, exc.message)
+        title, ok = "", False
+    else:
+        if bad_char(title):  # a YAML escape such as "\x07" in a quoted title
+            report.error(shown, meta["title"].line, message(bad_char(title), "the title"))
+            ok = False
+        if not title and kind != "index":
+            line = meta["title"].line if "title" in meta else 1
+            report.error(shown, line, "missing title: add 'title: ...' to the front matter")
+            ok = False
     serial = meta.get("serial")
     if kind != "index":
-        if serial is None:
-            report.error(shown, 1, "missing serial: add 'serial: N' (the page's place in the course) to the front matter")
+        if serial is None or serial.kind == "null":
+            report.error(shown, serial.line if serial else 1,
+                         "missing serial: add 'serial: N' (the page's place in the course) to the front matter")
             ok = False
-        elif isinstance(serial, bool) or not re.fullmatch(r"\d+", str(serial).strip()):
-            report.error(shown, _key_line(path, "serial", lines), f"serial {serial!r} is not a whole number: "
+        elif serial.kind != "text" or not re.fullmatch(r"\d+", serial.text.strip()):
+            report.error(shown, serial.line, f"serial {serial.describe()} is not a whole number: "
                          "write 'serial: N' with N = 0, 1, 2, ...")
             ok = False
     if not ok:
         return None
-    return _Source(path, shown, title, int(serial) if kind != "index" else -1, kind,
-                   "\n".join(lines[end + 1:]), end + 2)
-
-
-def _yaml_error_line(front: str) -> int | None:
-    """The file line of a YAML error in the front matter (which starts on file line 2)."""
-    try:
-        yaml.safe_load(front)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return mark.line + 2 if mark else None
-    return None
-
-
-def _key_line(path: Path, key: str, lines: list[str] | None = None) -> int | None:
-    lines = lines if lines is not None else path.read_text(encoding="utf-8").splitlines()
-    for n, text in enumerate(lines[1:], start=2):
-        if text.strip() in ("---", "..."):
-            break
-        if re.match(rf"^{re.escape(key)}\s*:", text):
-            return n
-    return None
+    return _Source(path, shown, title, int(serial.text) if kind != "index" else -1, kind, front.body,
+                   front.body_first_line, meta["serial"].line if kind != "index" else 1)
 
 
 def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report) -> Page:
     lines = src.body.split("\n")
-    tree = render(src.body)
+    deep = nesting.too_deep(src.body)
+    try:
+        if deep is not None:
+            raise TooDeep()
+        tree = render(src.body)
+    except TooDeep:
+        report.error(src.shown, src.body_first_line + (deep or 0), nesting.MESSAGE)
+        return Page(id=ids.page_id(course_id, src.serial), title=src.title, serial=src.serial, kind=src.kind,
+                    source=sourcetext.file_name_text(src.path.name), body_html="")
     ident = ids.page_id(course_id, src.serial)
     index = LineIndex(lines, src.body_first_line)
 
@@ -214,7 +203,8 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
             resolver.resolve(block, src.path, ident, in_quiz, None if own_line else index, line)
 
     cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve)
-    return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind, source=src.path.name,
+    return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind,
+                source=sourcetext.file_name_text(src.path.name),
                 body_html=outer_html(cut.before), after_html=outer_html(cut.after), quiz=cut.quiz)
 
 

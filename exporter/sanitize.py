@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import nh3
 
@@ -34,9 +35,56 @@ ATTRIBUTES = {
 }
 
 
-def hearts(text: str) -> str:
-    """`<3` in the source is a heart (the original site drew an icon), never a broken tag."""
-    return text.replace("<3", HEART)
+# `<3` is a heart unless a number follows (`<30 seconds`, `pH <3.5`) or it is part of a URL or code.
+_HEART = re.compile(r"<3(?![0-9]|\.[0-9])")
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
+_CODE_OR_TAG = re.compile(r"(<(code|pre|kbd|samp|script|style)\b[^>]*>.*?</\2\s*>|<[A-Za-z/!?][^>]*>)",
+                          re.DOTALL | re.IGNORECASE)
+HEART_MARK = "\ufffe"  # a `<3` in Markdown source while it is rendered (the reader removes U+FFFE from sources)
+_CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
+_URL_ATTRIBUTES = {"href", "src", "action", "cite", "data", "poster", "srcset"}
+
+
+def _text_hearts(text: str) -> str:
+    return _URL.sub(lambda m: m.group().replace(HEART_MARK, "<3"), text).replace(HEART_MARK, HEART)
+
+
+def hearts(html: str) -> str:
+    """`<3` in author HTML (quiz text) is a heart, never a broken tag: in text, outside code and URLs."""
+    if "<3" not in html:
+        return html
+    parts = _CODE_OR_TAG.split(html)
+    # split() returns text, tag-or-code, inner tag name (or None), text, ...
+    out = []
+    for n in range(0, len(parts), 3):
+        text = parts[n]
+        out.append(_text_hearts(_HEART.sub(HEART_MARK, text)) if "<3" in text else text)
+        if n + 1 < len(parts):
+            out.append(parts[n + 1])
+    return "".join(out)
+
+
+def mark_hearts(source: str) -> str:
+    """Markdown source with each heart `<3` as HEART_MARK; `hearts_in_tree` decides after rendering."""
+    return _HEART.sub(HEART_MARK, source) if "<3" in source else source
+
+
+def hearts_in_tree(tree) -> None:
+    """Rendered marks as hearts in text and text attributes; as `<3` again in code, URLs and URL attributes."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            if HEART_MARK in value:
+                el.set(name, value.replace(HEART_MARK, "<3") if name in _URL_ATTRIBUTES else _text_hearts(value))
+        if el.text and HEART_MARK in el.text:
+            code = el.tag in _CODE_TAGS or any(a.tag in _CODE_TAGS for a in el.iterancestors())
+            el.text = el.text.replace(HEART_MARK, "<3") if code else _text_hearts(el.text)
+        if el.tail and HEART_MARK in el.tail:
+            parent = el.getparent()
+            outer = parent is not None and (parent.tag in _CODE_TAGS or
+                                            any(a.tag in _CODE_TAGS for a in parent.iterancestors()))
+            el.tail = el.tail.replace(HEART_MARK, "<3") if outer else _text_hearts(el.tail)
 
 
 def clean_inline(html: str) -> str:
@@ -52,3 +100,13 @@ def clean_blocks(html: str) -> str:
     """A quiz stimulus: block and inline markup, classes kept (a `.conv` chat line stays one)."""
     return nh3.clean(hearts(html), tags=BLOCK_TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer").strip()
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of sanitized HTML: tags dropped, entities decoded, whitespace folded."""
+    if "<" in html or "&" in html:
+        html = unescape(_TAG.sub("", html))
+    return " ".join(html.split())

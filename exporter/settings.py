@@ -7,12 +7,12 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import yaml
-
+from . import sourcetext
 from .errors import Report, UsageError
 from .ids import slug
 from .paths import inside
-from .text import bad_char, message
+from .text import bad_char, first_bad_line, message
+from .yamlmeta import MetaError, load_mapping, text_value
 
 SETTINGS_FILES = ("course.yml", "course.yaml", "course.toml")
 
@@ -27,53 +27,27 @@ class Settings:
     site_url: str = ""
 
 
-def _key_line(text: str, key: str) -> int | None:
-    """The line of a top-level key in the settings file's text."""
-    for n, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^{re.escape(key)}\s*[:=]", line.replace("-", "_")):
-            return n
-    return None
-
-
 def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
     """Read the settings file (if any), apply overrides, fill defaults (with a note)."""
-    data: dict = {}
+    data: dict[str, str] = {}
     found = [folder / n for n in SETTINGS_FILES if (folder / n).is_file()]
     if found and not inside(found[0], folder):
         report.error(found[0], None, "the settings file is a link to a file outside the course folder: copy the "
                      "file into the course folder")
         found = []
-    if found:
-        path = found[0]
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text) if path.suffix == ".toml" else (yaml.safe_load(text) or {})
-        except UnicodeDecodeError:
-            report.error(path, None, "the settings file is not UTF-8 text")
-        except yaml.YAMLError as exc:
-            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
-            report.error(path, line, f"the settings file is not valid YAML ({getattr(exc, 'problem', exc)})")
-        except tomllib.TOMLDecodeError as exc:
-            report.error(path, None, f"the settings file is not valid TOML ({exc})")
-        if not isinstance(data, dict):
-            report.error(path, 1, "the settings file must be a mapping of keys such as title, identifier, language")
-            data = {}
-        known = {f.name for f in fields(Settings)}
-        for key in list(data):
-            if key.replace("-", "_") not in known:
-                report.warning(path, None, f"unknown setting {key!r} ignored (known: {', '.join(sorted(known))})")
-        data = {k.replace("-", "_"): v for k, v in data.items() if k.replace("-", "_") in known}
-        for key, value in data.items():
-            if isinstance(value, str) and bad_char(value):
-                report.error(path, _key_line(text, key), message(bad_char(value), f"the setting {key}"))
-                data[key] = ""
+    if len(found) > 1:
+        report.error(found[1], None, f"{' and '.join(p.name for p in found)} are both in the course folder: "
+                     "keep one settings file")
+    elif found:
+        data = _read_file(found[0], report)
     for key, value in overrides.items():
         if isinstance(value, str) and bad_char(value):
             raise UsageError(message(bad_char(value), f"--{key.replace('_', '-')}"))
     data.update({k: v for k, v in overrides.items() if v})
-    settings = Settings(**{k: "" if v is None else str(v).strip() for k, v in data.items()})
+    settings = Settings(**{k: " ".join(str(v).split()) for k, v in data.items()})
     if not settings.title:
-        settings.title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Course"
+        name = sourcetext.file_name_text(folder.resolve().name)
+        settings.title = name.replace("-", " ").replace("_", " ").strip().title() or "Course"
         report.note(folder, None, f"no course title set (course.yml or --title): using {settings.title!r}")
     settings.identifier = slug(settings.identifier or folder.resolve().name or settings.title)
     settings.site_url = settings.site_url.rstrip("/")
@@ -87,3 +61,70 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
     settings.language = settings.language or "en"
     settings.version = settings.version or "1.0"
     return settings
+
+
+def _read_file(path: Path, report: Report) -> dict[str, str]:
+    """The known settings of a course.yml or course.toml, each as text; errors and warnings to the report."""
+    try:
+        text = sourcetext.normalize(path.read_bytes().decode("utf-8").removeprefix("\ufeff"))
+    except UnicodeDecodeError:
+        report.error(path, None, "the settings file is not UTF-8 text")
+        return {}
+    except OSError as exc:
+        report.error(path, None, f"the settings file cannot be read ({exc.strerror or exc})")
+        return {}
+    bad = first_bad_line(text.split("\n"), 1)
+    if bad:
+        report.error(path, bad[0], message(bad[1], "this line"))
+        return {}
+    try:
+        values = _toml(text) if path.suffix == ".toml" else _yaml(text)
+    except MetaError as exc:
+        report.error(path, exc.line, exc.message)
+        return {}
+    known = {f.name for f in fields(Settings)}
+    data: dict[str, str] = {}
+    for key, (value, line) in values.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            report.warning(path, line, f"unknown setting {key!r} ignored (known: {', '.join(sorted(known))})")
+        elif isinstance(value, MetaError):
+            report.error(path, value.line, value.message)
+        elif value is not None and bad_char(value):  # a YAML escape such as "\x07"
+            report.error(path, line, message(bad_char(value), f"the setting {key}"))
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def _yaml(text: str) -> dict[str, tuple[str | None | MetaError, int]]:
+    entries = load_mapping(text, 1)
+    out: dict[str, tuple[str | None | MetaError, int]] = {}
+    for key, entry in entries.items():
+        try:
+            out[key] = (text_value(entries, key), entry.line)
+        except MetaError as exc:
+            out[key] = (exc, entry.line)
+    return out
+
+
+def _toml(text: str) -> dict[str, tuple[str | None | MetaError, int]]:
+    """TOML keeps no source text for its values: strings and whole numbers are taken; a float
+    (1.10 would read as 1.1), a boolean, a date, a list or a table must be written as a string."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise MetaError(int(m.group(1)) if m else None, f"not valid TOML ({exc})") from None
+    out: dict[str, tuple[str | None | MetaError, int]] = {}
+    lines = text.split("\n")
+    for key, value in data.items():
+        line = next((n for n, ln in enumerate(lines, 1) if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", ln)), 1)
+        if isinstance(value, str):
+            out[key] = (value, line)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[key] = (str(value), line)
+        else:
+            out[key] = (MetaError(line, f"{key} is {type(value).__name__} {value!r} in TOML: write it as a "
+                                        f'string, e.g. {key} = "..."'), line)
+    return out

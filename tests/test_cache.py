@@ -90,7 +90,7 @@ def test_a_change_renders_exactly_what_depends_on_it(tmp_path, renders):
     # a linked file changed: the page showing it, and the package carries the new bytes
     (course / "img" / "bike.png").write_bytes(b"\x89PNG\r\n\x1a\nTWO")
     result = rebuild()
-    assert renders == ["a.md"] and result.course.files["img/bike.png"].endswith(b"TWO")
+    assert renders == ["a.md"] and result.course.files["img/bike.png"].read().endswith(b"TWO")
     # course.yml: the title is not read by pages; site_url is
     (course / "course.yml").write_text("title: Renamed\n", encoding="utf-8")
     result = rebuild()

@@ -290,7 +290,7 @@ def test_awkward_text_survives_as_text_and_markup(artifact, fmt, awkward):
 def test_a_stimulus_image_is_packaged_and_linked(artifact, fmt, pictured):
     spec = SPECS[fmt]
     pkg = package(artifact, fmt, pictured)
-    assert pkg.files["images/stop.png"] == pictured.files["images/stop.png"]
+    assert pkg.files["images/stop.png"] == pictured.files["images/stop.png"].read()
     [res] = pkg.of_type("webcontent")
     assert res.get("href") == "images/stop.png"
     holders = [n for n in pkg.files if n.endswith(".xml") and n != "imsmanifest.xml"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ContentError, Diagnostic, UsageError
-from ..model import Course
+from ..model import Course, LocalFile
 from ..reader import read_course
 from ..writers import WRITERS, Options
 from .outline import course_pages, read_outline
@@ -72,7 +72,8 @@ class Session:
 
     def _package(self, fmt: str, mode: str) -> dict[str, bytes]:
         files = WRITERS[fmt]().files(self.course, Options(scorm_mode=mode))
-        built = {name: data.encode("utf-8") if isinstance(data, str) else data for name, data in files.items()}
+        built = {name: data.encode("utf-8") if isinstance(data, str) else
+                 data.read() if isinstance(data, LocalFile) else data for name, data in files.items()}
         self.packages[(fmt, mode)] = built
         return built
 

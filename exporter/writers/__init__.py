@@ -33,7 +33,9 @@ def select(spec: str) -> list[Writer]:
     from ..errors import UsageError
 
     names = [n.strip().lower() for n in spec.split(",") if n.strip()]
-    if not names or names == ["all"]:
+    if not names:
+        raise UsageError(f"--format is empty: choose from {', '.join(WRITERS)} or all")
+    if names == ["all"]:
         return [cls() for cls in WRITERS.values()]
     unknown = [n for n in names if n not in WRITERS]
     if unknown:

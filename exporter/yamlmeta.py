@@ -1,0 +1,141 @@
+"""Front matter and course.yml: one way to split a page, and YAML read as the author wrote it.
+
+A page's front matter is the lines between a first line `---` and the next line `---` or `...` (YAML's
+document end, which Jekyll accepts too). The YAML is composed into nodes, never constructed: each value is
+the scalar's own text, so `title: yes` stays "yes" and `version: 1.10` stays "1.10" instead of becoming
+True and 1.1, and a list or mapping where text belongs is an error at its line. Aliases are refused (an
+alias bomb of a few hundred bytes would otherwise expand to billions of strings), and so is nesting deeper
+than a few levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+_NULL = "tag:yaml.org,2002:null"
+MAX_DEPTH = 20  # settings and front matter are flat; a few levels leave room for layouts' own keys
+
+
+class MetaError(Exception):
+    """Front matter or a settings file that cannot be read; `line` is the file's (1-based)."""
+
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One top-level key's value."""
+
+    kind: str  # "text" | "null" | "list" | "mapping"
+    text: str  # a scalar as written (quotes and escapes resolved); "" for the others
+    line: int  # the file line where the value starts
+
+    def describe(self) -> str:
+        return {"list": "a list", "mapping": "a mapping", "null": "empty"}.get(self.kind, repr(self.text))
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    yaml: str  # the front matter's text, without the two fences
+    body: str
+    body_first_line: int  # file line of the body's first line
+    first_line: int = 2  # file line of the YAML's first line
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """The page's front matter and body; `text` has `\\n` line ends. Raises MetaError."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise MetaError(1, "missing front matter: a page starts with a '---' line, then title, class and "
+                           "serial, then '---'")
+    for n in range(1, len(lines)):
+        fence = lines[n].rstrip()
+        if fence in ("---", "..."):
+            return FrontMatter("\n".join(lines[1:n]), "\n".join(lines[n + 1:]), n + 2)
+        if len(fence) > 3 and fence.strip("-") == "":
+            raise MetaError(n + 1, f"the front matter is closed by a line of {len(fence)} dashes: close it with "
+                                   "exactly three, '---'")
+    raise MetaError(1, "broken front matter: no closing '---' line after the title, class and serial")
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes only; refuses aliases and deep nesting."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise MetaError(mark.line + 1, "YAML aliases (*name) are not supported here: write the value out")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise MetaError(mark.line + 1, f"values nested more than {MAX_DEPTH} levels deep: write plain "
+                                               "'key: value' lines")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def load_mapping(text: str, first_line: int = 1) -> dict[str, Entry]:
+    """Top-level `key: value` pairs of a YAML text that starts on file line `first_line`. Raises MetaError."""
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (C1 controls and the like)
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        raise MetaError(line, f"the character U+{exc.character:04X} cannot be in YAML: delete it") from None
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        what = _one_line(exc.problem or exc.context or "not valid YAML")
+        raise MetaError(line, f"not valid YAML ({what})") from None
+    except yaml.YAMLError as exc:
+        raise MetaError(first_line, f"not valid YAML ({_one_line(exc)})") from None
+    except MetaError as exc:
+        raise MetaError((exc.line or 1) + first_line - 1, exc.message) from None
+    finally:
+        loader.dispose()
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise MetaError(root.start_mark.line + first_line, "it must be 'key: value' lines")
+    out: dict[str, Entry] = {}
+    for key, value in root.value:
+        line = key.start_mark.line + first_line
+        if not isinstance(key, yaml.ScalarNode):
+            raise MetaError(line, "a key must be a plain word such as title: write 'key: value' lines")
+        name = key.value
+        if name in out:
+            raise MetaError(line, f"{name!r} is set twice (lines {out[name].line} and {line}): keep one")
+        at = value.start_mark.line + first_line
+        if isinstance(value, yaml.ScalarNode):
+            null = value.tag == _NULL and not value.style
+            out[name] = Entry("null" if null else "text", "" if null else value.value, at)
+        else:
+            out[name] = Entry("list" if isinstance(value, yaml.SequenceNode) else "mapping", "", at)
+    return out
+
+
+def text_value(entries: dict[str, Entry], key: str, *, one_line: bool = True) -> str | None:
+    """A key's text (whitespace folded to single spaces when `one_line`), None when absent or empty.
+    Raises MetaError when it is a list or mapping."""
+    entry = entries.get(key)
+    if entry is None or entry.kind == "null":
+        return None
+    if entry.kind != "text":
+        raise MetaError(entry.line, f"{key} is {entry.describe()}: write it as text, e.g. '{key}: ...'")
+    return _one_line(entry.text) if one_line else entry.text.strip()
