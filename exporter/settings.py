@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
 
+from . import i18n
 from .errors import Report, UsageError
 from .ids import slug
 from .paths import inside
@@ -25,6 +26,7 @@ class Settings:
     version: str = "1.0"
     description: str = ""
     site_url: str = ""
+    strings: dict[str, str] = field(default_factory=dict)  # the author's wording for learner-facing messages
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -38,6 +40,7 @@ def _key_line(text: str, key: str) -> int | None:
 def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
     """Read the settings file (if any), apply overrides, fill defaults (with a note)."""
     data: dict = {}
+    text = ""
     found = [folder / n for n in SETTINGS_FILES if (folder / n).is_file()]
     if found and not inside(found[0], folder):
         report.error(found[0], None, "the settings file is a link to a file outside the course folder: copy the "
@@ -71,7 +74,8 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
         if isinstance(value, str) and bad_char(value):
             raise UsageError(message(bad_char(value), f"--{key.replace('_', '-')}"))
     data.update({k: v for k, v in overrides.items() if v})
-    settings = Settings(**{k: "" if v is None else str(v).strip() for k, v in data.items()})
+    strings = i18n.read_strings(data.pop("strings", None), found[0] if found else folder, text, report)
+    settings = Settings(**{k: "" if v is None else str(v).strip() for k, v in data.items()}, strings=strings)
     if not settings.title:
         settings.title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Course"
         report.note(folder, None, f"no course title set (course.yml or --title): using {settings.title!r}")
@@ -84,6 +88,10 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
             raise UsageError(problem)
         report.error(found[0] if found else folder, None, problem)
         settings.site_url = ""
-    settings.language = settings.language or "en"
+    settings.language = (settings.language or "en").replace("_", "-")
+    in_file = found and not overrides.get("language")
+    i18n.check_language(settings.language, found[0] if in_file else "--language",
+                        _key_line(text, "language") if in_file else None, report)
     settings.version = settings.version or "1.0"
     return settings
+
