@@ -131,18 +131,21 @@ def problems(language: str) -> list[str]:
             continue
         if len(ids) > 1 and len(strings) != catalog.num_plurals:
             found.append(f"{where}: {len(strings)} plural forms, the language has {catalog.num_plurals}")
-        allowed = set().union(*(placeholders(i) for i in ids))
+        try:
+            allowed = set().union(*(placeholders(i) for i in ids))
+        except ValueError as exc:
+            found.append(f"{where}: the English text: {exc}")
+            continue
         for s in strings:
             try:
-                extra = placeholders(s) - allowed
+                used = placeholders(s)
             except ValueError as exc:
                 found.append(f"{where}: {exc}")
                 continue
-            if extra:
-                found.append(f"{where}: placeholders {sorted(extra)} are not in the English text")
-        if len(ids) == 1 and placeholders(strings[0]) != placeholders(ids[0]):
-            found.append(f"{where}: placeholders {sorted(placeholders(strings[0]))} differ from the English "
-                         f"{sorted(placeholders(ids[0]))}")
+            if used - allowed:
+                found.append(f"{where}: placeholders {sorted(used - allowed)} are not in the English text")
+            elif len(ids) == 1 and used != allowed:
+                found.append(f"{where}: placeholders {sorted(used)} differ from the English {sorted(allowed)}")
     for key in pot:
         if key not in have:
             found.append(f"{language}: {key[0] or key[1]!r}: missing")

@@ -137,17 +137,22 @@ class Texts:
     def _override(self, key: str, msgid: str) -> str | None:
         return self.overrides.get(key, self.overrides.get(msgid))
 
+    def _isolated(self, text: str) -> str:
+        """A message from a left-to-right catalog on a right-to-left page (English for want of an Arabic catalog)
+        is isolated (Unicode FSI ... PDI), so its sentence reads left to right, its full stop at its end."""
+        return f"\u2068{text}\u2069" if self.direction == "rtl" else text
+
     def tr(self, key: str, msgid: str, /, **values) -> str:
         text = self._override(key, msgid)
-        if text is None:
-            text = self.translations.pgettext(key, msgid)
-        return self._fill(text, values)
+        if text is not None:
+            return self._fill(text, values)
+        return self._isolated(self._fill(self.translations.pgettext(key, msgid), values))
 
     def trn(self, key: str, singular: str, plural: str, count: int, /, **values) -> str:
         text = self._override(key, singular)
-        if text is None:
-            text = self.translations.npgettext(key, singular, plural, count)
-        return self._fill(text, values)
+        if text is not None:
+            return self._fill(text, values)
+        return self._isolated(self._fill(self.translations.npgettext(key, singular, plural, count), values))
 
     def labels(self, quiz) -> tuple[str, str]:
         """A quiz's two answer labels as learners read them: the author's, or True/False in this language."""
@@ -253,7 +258,7 @@ def read_strings(value, path: Path | str, text: str, report) -> dict[str, str]:
             report.error(path, line, message(bad_char(wording), f"strings: {key!r}"))
         else:
             strings[str(key)] = wording.strip()
-    for key, level, problem in i18n.strings_problems(strings):
+    for key, level, problem in strings_problems(strings):
         getattr(report, level)(path, _nested_line(text, key), problem)
     return strings
 
