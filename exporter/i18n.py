@@ -19,7 +19,7 @@ import gettext
 import re
 import string
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -46,7 +46,7 @@ def available() -> list[str]:
     return sorted(p.parent.parent.name for p in locale_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def template() -> dict[str, tuple[str, str | None]]:
     """The catalog template's messages: key (msgctxt) -> (msgid, plural msgid or None)."""
     with open(locale_dir() / f"{DOMAIN}.pot", "rb") as f:
@@ -60,7 +60,7 @@ def template() -> dict[str, tuple[str, str | None]]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(name: str) -> gettext.GNUTranslations:
     """One catalog compiled in memory from its .po source."""
     with open(locale_dir() / name / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
@@ -223,8 +223,9 @@ def strings_problems(strings: dict) -> list[tuple[str, str, str]]:
     for key, text in strings.items():
         target = key if key in known else by_msgid.get(key)
         if target is None:
-            found.append((key, "warning", f"strings: {key!r} is not a message key or English text of this tool; "
-                          "it is ignored (the keys are in exporter/locale/messages.pot and docs/languages.md)"))
+            found.append((key, "warning", (f"strings: {key!r} is not a message key or English text of this tool; "
+                                           "it is ignored (the keys are in exporter/locale/messages.pot and "
+                                           "docs/languages.md)")))
             continue
         msgid, plural = known[target]
         allowed = placeholders(msgid) | (placeholders(plural) if plural else set())
@@ -236,8 +237,9 @@ def strings_problems(strings: dict) -> list[tuple[str, str, str]]:
         extra = sorted(used - allowed)
         if extra:
             names = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
-            found.append((key, "error", f"strings: {key!r} uses {', '.join('{' + n + '}' for n in extra)}, which "
-                          f"this message does not have (it has: {names})"))
+            used_names = ", ".join("{" + n + "}" for n in extra)
+            found.append((key, "error", (f"strings: {key!r} uses {used_names}, which this message does not have "
+                                         f"(it has: {names})")))
     return found
 
 

@@ -11,10 +11,10 @@ import shutil
 import zipfile
 
 import pytest
-from lxml import etree
-
 from conftest import SAMPLE, packaged, run_cli
 from coursekit import ITEMS, page, quiz, rtl_course, write_course
+from lxml import etree
+
 from exporter import catalogs, i18n
 from exporter.errors import ContentError
 from exporter.i18n import Texts
@@ -203,9 +203,9 @@ def test_german_scorm_and_html_pages(german, artifact):
     quiz_page = next(p for p in german.pages if p.quiz and p.quiz.draw < len(p.quiz.items))
     html = files[quiz_page.href].decode()
     assert '<html lang="de">' in html
-    for words in ("<h2 id=\"quiz-heading\">Quiz</h2>", ">Auswerten</button>", "Beantworten Sie alle Aussagen, um „Auswerten“",
-                  "Mit neuen Aussagen erneut versuchen", f"Jeder Versuch zeigt {quiz_page.quiz.draw} von "
-                  f"{len(quiz_page.quiz.items)} Aussagen", "Die Lernplattform hat nicht geantwortet"):
+    rule = f"Jeder Versuch zeigt {quiz_page.quiz.draw} von {len(quiz_page.quiz.items)} Aussagen"
+    for words in ('<h2 id="quiz-heading">Quiz</h2>', ">Auswerten</button>", "Beantworten Sie alle Aussagen, um „Auswerten“",
+                  "Mit neuen Aussagen erneut versuchen", rule, "Die Lernplattform hat nicht geantwortet"):
         assert words in html, words
     strings = json.loads(re.search(r'<script type="application/json" id="strings">(.*?)</script>', html).group(1))
     n = quiz_page.quiz.draw
@@ -226,7 +226,7 @@ def test_the_scripts_hold_no_learner_text():
 
     for name in ("quiz.js", "course.js"):
         code = static_file(f"static/{name}").decode()
-        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", code, flags=re.S)  # comments may speak English
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", code, flags=re.DOTALL)  # comments may speak English
         literals = re.findall(r'"((?:[^"\\\n]|\\.)*)"', code) + re.findall(r"'((?:[^'\\\n]|\\.)*)'", code)
         words = [re.sub(r"<[^>]*>", "", s) for s in literals if s not in ("use strict", "noopener noreferrer")
                  and not re.search(r"^[.#]|\[", s)]  # CSS selectors
@@ -267,7 +267,7 @@ def test_strings_problems_name_file_and_line(tmp_path):
     assert (problem.line, problem.path.endswith("course.yml")) == (5, True)
     assert "{nope}" in problem.message and "{given}" in problem.message
     folder = with_settings(tmp_path / "2", "title: T\nstrings:\n  quiz.score: Go\n  quiz.nothing: Hm\n")
-    course, report = read_course(folder)
+    _, report = read_course(folder)
     [warning] = [w for w in report.warnings if "strings" in w.message]
     assert warning.line == 4 and "quiz.nothing" in warning.message
     folder = with_settings(tmp_path / "3", "title: T\nstrings: [a, b]\n")

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from .. import ids
 from ..i18n import Texts, texts_for
 from ..model import Course, Page, Quiz
-from ..render import render_template, static_file
 from ..packaging import zip_bytes
+from ..render import render_template, static_file
 from ..xmltree import cp_resource, sub
 from .base import Artifact, Option, Options, Writer
 from .html import page_neighbours
