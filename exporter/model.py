@@ -94,6 +94,7 @@ class Course:
     version: str = "1.0"
     description: str = ""
     site_url: str = ""
+    strings: dict[str, str] = field(default_factory=dict)  # the author's wording for messages (see i18n), by key
     pages: list[Page] = field(default_factory=list)  # every course page, in serial order
     chapters: list[Chapter] = field(default_factory=list)  # real chapters only
     preface: list[Page] = field(default_factory=list)  # pages before the first chapter

@@ -76,7 +76,7 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
                                             for s in sources}, site_url=settings.site_url, report=report)
     course = Course(title=settings.title, identifier=settings.identifier, language=settings.language,
                     version=settings.version, description=settings.description, site_url=settings.site_url,
-                    skipped=skipped)
+                    strings=dict(settings.strings), skipped=skipped)
     step = cache.step(_build_page) if cache is not None else _build_page
     if cache is not None:
         cache.begin()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jinja2
 
+from .i18n import texts_for
+
 
 def templates_dir() -> Path:
     """templates/ beside the package in a source checkout; the installed package data otherwise."""
@@ -30,6 +32,10 @@ def environment() -> jinja2.Environment:
 
 
 def render_template(name: str, **context) -> str:
+    """A page of a package. Given the `course`, the template also receives its learner-facing text in the course's
+    language (`tr`, `trn`, `quiz_labels`, `lang`, `text_dir`: see i18n)."""
+    if "course" in context and "tr" not in context:
+        context = {**texts_for(context["course"]).html().context(), **context}
     return environment().get_template(name).render(**context)
 
 

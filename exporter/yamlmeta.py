@@ -34,6 +34,7 @@ class Entry:
     kind: str  # "text" | "null" | "list" | "mapping"
     text: str  # a scalar as written (quotes and escapes resolved); "" for the others
     line: int  # the file line where the value starts
+    pairs: tuple = ()  # a mapping's (key, text or None when not text, line) pairs, one level deep
 
     def describe(self) -> str:
         return {"list": "a list", "mapping": "a mapping", "null": "empty"}.get(self.kind, repr(self.text))
@@ -125,8 +126,12 @@ def load_mapping(text: str, first_line: int = 1) -> dict[str, Entry]:
         if isinstance(value, yaml.ScalarNode):
             null = value.tag == _NULL and not value.style
             out[name] = Entry("null" if null else "text", "" if null else value.value, at)
+        elif isinstance(value, yaml.MappingNode):
+            out[name] = Entry("mapping", "", at, tuple(
+                (str(k.value), v.value if isinstance(v, yaml.ScalarNode) else None, k.start_mark.line + first_line)
+                for k, v in value.value if isinstance(k, yaml.ScalarNode)))
         else:
-            out[name] = Entry("list" if isinstance(value, yaml.SequenceNode) else "mapping", "", at)
+            out[name] = Entry("list", "", at)
     return out
 
 

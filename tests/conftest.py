@@ -57,9 +57,10 @@ def corpus() -> Path:
     return require(CORPUS, "the listener corpus")
 
 
-def packaged(folder):
-    """The course as the reader reads it, with each page's file name in a package (`page.href`) set."""
-    course, _ = read_course(folder)
+def packaged(folder, **overrides):
+    """The course as the reader reads it (settings overridden as on the command line, e.g. language="de"), with
+    each page's file name in a package (`page.href`) set."""
+    course, _ = read_course(folder, overrides)
     return with_hrefs(course)
 
 

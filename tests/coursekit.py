@@ -73,3 +73,20 @@ def awkward_course(folder: Path) -> Path:
                                                                stimulus=stimulus)),
         "c.md": page("True/False ]]> page", 2, "Text.\n\n" + quiz(3, AWKWARD_ITEMS)),
     })
+
+
+# A course in Arabic (and a Hebrew item): right-to-left text, a language no catalog ships for. Our own text.
+RTL_PAGES = {
+    "a.md": page("مرحبا بكم في الدورة", 0, "هذه الصفحة الأولى.\n\nانظر [الصفحة التالية](b.md).\n", kind="chapter"),
+    "b.md": page("ركوب الدراجة بأمان", 1, "نص قصير.\n\n" + quiz(2, [
+        ("الخوذة تحمي الرأس.", "Y", "نعم، هذا صحيح."),
+        ("يمكن القيادة ليلاً بدون أضواء.", "N", "لا، الأضواء ضرورية."),
+        ("עברית: רוכבים בצד ימין של הכביש.", "Y", "נכון."),
+    ])),
+}
+
+
+def rtl_course(folder: Path) -> Path:
+    write_course(folder, RTL_PAGES)
+    (folder / "course.yml").write_text("title: السلامة على الدراجة\nidentifier: rtl\nlanguage: ar\n", encoding="utf-8")
+    return folder

@@ -99,8 +99,10 @@ def check_course(course, data: bytes) -> list[Category]:
             statement = strip_stimulus(text_of(q.text), exp.stimulus)
             explanation = text_of(q.general)
             found[item_key(statement, right_label(q, exp.labels), explanation)] += 1
-            wrong = [fb for _, f, fb in q.answers if f == "0"]
-            assert [text_of(fb) for fb in wrong] == [explanation]  # the explanation on the wrong answer
+            # each answer's own feedback is the verdict: right, or which label was (the explanation is general)
+            verdicts = {f: text_of(fb) for _, f, fb in q.answers}
+            due = right_label(q, exp.labels)
+            assert verdicts == {"100": "Right.", "0": f"Not quite: the right answer is {due}."}
             el = q.el
             assert (el.findtext("defaultgrade"), el.findtext("penalty"), el.findtext("hidden")) == ("1", "0", "0")
             if want_type == "multichoice":

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from conftest import packaged
-from coursekit import ITEMS, page as kit_page, quiz as kit_quiz, write_course
+from conftest import SAMPLE, packaged
+from coursekit import ITEMS, page as kit_page, quiz as kit_quiz, rtl_course, write_course
 from exporter.writers.scorm_common import fingerprint
 from scorm_harness import AXE, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, ROOT, Site, missing_browser_parts
 
@@ -811,3 +811,109 @@ def test_page_and_shell_scripts_name_no_scorm_version():
         code = re.sub(r"/\*.*?\*/|//[^\n]*", "", (static / name).read_text(encoding="utf-8"), flags=re.S)
         found = re.findall(r"[\"']2004[\"']|[\"']1\.2[\"']|v12|API_1484_11|\bcmi\.", code)
         assert not found, (name, found)
+
+
+# ---------- in the course's language ----------
+
+@pytest.fixture(scope="session")
+def german_course():
+    return packaged(SAMPLE, language="de")
+
+
+@pytest.fixture(scope="session")
+def rtl(tmp_path_factory):
+    return packaged(rtl_course(tmp_path_factory.mktemp("rtl") / "course"))
+
+
+def german_label(quiz, value: bool) -> str:
+    own = quiz.labels[0 if value else 1]
+    return {"True": "Wahr", "False": "Falsch"}[own] if quiz.true_false else own
+
+
+def test_12_german_quiz_hints_results_and_retry(lms, site, artifact, german_course):
+    """The sample course built with language de: every word of the quiz runtime in German, in the LMS."""
+    url = pkg(site, artifact, "scorm12", german_course, "s12de")
+    items = {i.id: i for i in german_course.items}
+    page_ = quiz_page(german_course)
+    quiz, n = page_.quiz, page_.quiz.draw
+    assert quiz.true_false
+    page, frame = lms.open_in_order("1.2", url, german_course, page_)
+    first = drawn(frame)
+    assert frame.get_attribute("html", "lang") == "de"
+    assert frame.inner_text("#quiz-heading") == "Quiz"
+    assert frame.inner_text("button.score") == "Auswerten"
+    assert frame.inner_text("#score-hint") == f"Beantworten Sie alle Aussagen, um „Auswerten“ zu aktivieren (noch {n} offen)."
+    assert frame.inner_text("fieldset.item >> nth=0 >> .choices").split() == ["Wahr", "Falsch"]
+    assert frame.inner_text("fieldset.item >> nth=0 >> legend .num") == "1."
+    answer(frame, items, wrong={first[0]})
+    assert frame.inner_text("#score-hint") == "Alles beantwortet: Klicken Sie auf „Auswerten“."
+    score(frame)
+    assert frame.inner_text(".result") == (f"Noch nicht bestanden: {n - 1} von {n} richtig. Zum Bestehen müssen alle "
+                                           "Antworten richtig sein. Lesen Sie die Erklärungen, sehen Sie sich die Seite "
+                                           "noch einmal an und versuchen Sie es dann mit neuen Aussagen erneut.")
+    wrong, right = items[first[0]], items[first[1]]
+    assert frame.inner_text(f"#item-{first[0]} .verdict") == (
+        f"\u2717 Falsch: Sie haben „{german_label(quiz, not wrong.answer)}“ geantwortet; "
+        f"richtig ist „{german_label(quiz, wrong.answer)}“.")
+    assert frame.inner_text(f"#item-{first[1]} .verdict") == f"\u2713 Richtig: „{german_label(quiz, right.answer)}“."
+    assert frame.inner_text("button.retry") == "Mit neuen Aussagen erneut versuchen"
+    assert data(page)["core"]["lesson_status"] == "failed"
+    assert axe_violations(frame) == []
+    frame.click("button.retry")
+    second = drawn(frame)
+    assert set(second) != set(first)
+    assert frame.inner_text(".sr-status") == ("Neue Aussagen ausgewählt: Beantworten Sie sie und klicken Sie dann auf "
+                                              "„Auswerten“.")
+    answer(frame, items)
+    score(frame)
+    assert frame.inner_text(".result") == f"Bestanden. Alle {n} Antworten sind richtig."
+    assert data(page)["core"]["lesson_status"] == "passed"
+    assert_vocabulary_12(finish(page))
+
+
+def test_german_locked_page_course_mode_and_accessibility(lms, site, artifact, german_course):
+    url = pkg(site, artifact, "scorm12", german_course, "s12de")
+    page_ = quiz_page(german_course)
+    before = german_course.pages[german_course.pages.index(page_) - 1]
+    page, frame = lms.open("1.2", url + page_.href)
+    frame.wait_for_selector(".locked-note:not([hidden])")
+    assert frame.inner_text(".locked-note p >> nth=0") == (f"Diese Seite öffnet sich, sobald Sie {before.title} "
+                                                           "abgeschlossen haben. Öffnen Sie zuerst diese Seite über die "
+                                                           "Kursübersicht.")
+    finish(page)
+    shell_url = pkg(site, artifact, "scorm12", german_course, "s12dec", mode="course")
+    shell = lms.page(shell_url + "index.html")
+    shell.wait_for_selector(".outline li.current")
+    pages, quizzes = len(german_course.pages), len(german_course.quizzes)
+    assert re.fullmatch(rf"\d+ von {pages} Seiten erledigt, 0 von {quizzes} Quiz bestanden",
+                        shell.inner_text(".progress")), shell.inner_text(".progress")
+    assert "(gesperrt)" in shell.inner_text(".outline")
+    assert shell.inner_text(".toc-panel summary") == "Inhalt"
+    assert shell.is_visible(".lms-note") and "Dieser Kurs läuft nicht in einer Lernplattform" in shell.inner_text(".lms-note")
+    assert axe_violations(shell.main_frame) == []
+
+
+def test_right_to_left_page_mirrors_and_passes_axe(lms, site, artifact, rtl):
+    """An Arabic course: no catalog ships for it, so the words fall back to English; the direction does not."""
+    url = pkg(site, artifact, "scorm12", rtl, "s12rtl")
+    items = {i.id: i for i in rtl.items}
+    quiz_ = next(p for p in rtl.pages if p.quiz)
+    page = lms.page(url + quiz_.href)
+    page.wait_for_selector("fieldset.item")
+    assert (page.get_attribute("html", "lang"), page.get_attribute("html", "dir")) == ("ar", "rtl")
+    assert page.eval_on_selector(".quiz", "el => getComputedStyle(el).direction") == "rtl"
+    # the page's start is on the right: the heading's text ends at the right edge of the content
+    box = page.eval_on_selector("main h1", "el => { const r = document.createRange(); r.selectNodeContents(el); "
+                                "const t = r.getBoundingClientRect(), b = el.getBoundingClientRect(); "
+                                "return [t.right, b.right, t.left, b.left]; }")
+    assert abs(box[0] - box[1]) < 2 and box[2] > box[3] + 20, box
+    # English words (no Arabic catalog ships), isolated so that each sentence reads left to right
+    assert page.inner_text("button.score") == "\u2068Score\u2069"
+    assert axe_violations(page.main_frame) == []
+    answer(page, items, wrong={drawn(page)[0]})
+    score(page)
+    assert axe_violations(page.main_frame) == []
+    shell = lms.page(pkg(site, artifact, "scorm12", rtl, "s12rtlc", mode="course") + "index.html")
+    shell.wait_for_selector(".outline li.current")
+    assert shell.get_attribute("html", "dir") == "rtl"
+    assert axe_violations(shell.main_frame) == []

@@ -11,7 +11,8 @@ from __future__ import annotations
 from lxml import etree
 
 from .. import xhtml
-from ..model import Course, Item, Page, Quiz
+from ..i18n import Texts, texts_for
+from ..model import DEFAULT_LABELS, Course, Item, Page, Quiz
 from ..xmltree import Namespace, serialize, sub
 from .qti1 import QTI, Flavour, ItemBuilder, metadata
 
@@ -38,9 +39,10 @@ def answer_idents(item: Item) -> tuple[str, str]:
     return f"{item.id}_a1", f"{item.id}_a2"
 
 
-def question_type(quiz: Quiz) -> str:
-    """Canvas keeps a true_false_question only when its answers read True and False; other labels are two choices."""
-    return "true_false_question" if quiz.true_false else "multiple_choice_question"
+def question_type(quiz: Quiz, texts: Texts) -> str:
+    """Canvas keeps a true_false_question only when its answers read True and False; other labels, True and False
+    in another language included, are two choices."""
+    return "true_false_question" if texts.labels(quiz) == DEFAULT_LABELS else "multiple_choice_question"
 
 
 def points_possible(quiz: Quiz) -> int:
@@ -83,18 +85,19 @@ def description_html(quiz: Quiz) -> str:
     return xhtml.to_xhtml("\n".join(p for p in parts if p.strip()))
 
 
-def _metadata(quiz: Quiz, item: Item) -> list[tuple[str, str]]:
+def _metadata(quiz: Quiz, item: Item, texts: Texts) -> list[tuple[str, str]]:
     return [
-        ("question_type", question_type(quiz)),
+        ("question_type", question_type(quiz, texts)),
         ("points_possible", str(POINTS_PER_ITEM)),
         ("original_answer_ids", ",".join(answer_idents(item))),
         ("assessment_question_identifierref", f"{item.id}_aq"),
     ]
 
 
-# Canvas's items: answers named after the item, labels as plain text, the explanation as general feedback only
+# Canvas's items: answers named after the item, labels as plain text, the explanation as general feedback, and the
+# verdict as Canvas's correct and incorrect comments
 FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(item), metadata=_metadata,
-                  label_texttype="text/plain", shuffle=None, general_title=None, answer_feedback=None)
+                  label_texttype="text/plain", shuffle=None, general_title=None, feedback="verdict")
 
 
 def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder | None = None) -> bytes:
@@ -109,7 +112,7 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder | 
     selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
     sub(selection, QTI("selection_number"), str(quiz.draw))
     sub(sub(selection, QTI("selection_extension")), QTI("points_per_item"), str(POINTS_PER_ITEM))
-    items = items or ItemBuilder(FLAVOUR)
+    items = items or ItemBuilder(FLAVOUR, texts_for(course))
     for item in quiz.items:
         items.place(group, quiz, item)
     return serialize(root)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .. import ids, xhtml
+from ..i18n import texts_for
 from ..model import Course, Page, Quiz
 from ..packaging import zip_bytes
 from ..render import render_template, static_file
@@ -99,7 +100,8 @@ class Cartridge:
         self.outline = sub(organization, self.cp("item"), identifier=f"{cid}_root")  # untitled, as CC requires
         self.resources = sub(self.root, self.cp("resources"))
         self.shared: dict[str, str] = {}  # shared file path (inside SHARED) -> its resource
-        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR)  # each item built once, for its quiz and the bank
+        self.texts = texts_for(course)
+        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts)  # each item built once, for its quiz and the bank
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:
@@ -134,7 +136,7 @@ class Cartridge:
     def add_page(self, page: Page) -> Entry:
         """The page as a webcontent HTML file; it depends on the stylesheet and the files it shows."""
         html = render_template("cc/page.html", course=self.course, page=page, body=page.body_html,
-                               after=page.after_html, quiz_title=cc_qti.quiz_title(page) if page.quiz else None,
+                               after=page.after_html, quiz_title=cc_qti.quiz_title(self.texts, page) if page.quiz else None,
                                static=FROM_PAGES + STATIC)
         depends = [self.shared[p] for p in dict.fromkeys([STYLESHEET, *self.used.get(page.id, ())])]
         self.resource(page.id, "webcontent", {PAGES + page.href: html}, href=PAGES + page.href, depends=depends)
@@ -153,7 +155,7 @@ class Cartridge:
         data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items)
         self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
                       depends=self.quiz_companions(page, quiz, ident))
-        return Entry(f"{ident}_item", cc_qti.quiz_title(page), ident, "quiz", quiz)
+        return Entry(f"{ident}_item", cc_qti.quiz_title(self.texts, page), ident, "quiz", quiz)
 
     def add_question_bank(self) -> None:
         if not self.course.items:

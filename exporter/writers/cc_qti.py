@@ -5,7 +5,8 @@ Read by Moodle's CC importer (`backup/cc/entity11.quiz.class.php`) and by any CC
 `cc.exam.v0p1` assessment whose one section holds every item of the bank (the profile has no selection,
 so "draw N" is not carried). True/False quizzes are `cc.true_false.v0p1` items with answers `true` and
 `false`; other labels make `cc.multiple_choice.v0p1` items with two choices. The right answer's condition
-sets SCORE 100; each answer has its own feedback; the explanation is general feedback shown for any answer.
+sets SCORE 100; each answer has its own feedback (right, or which label was: in the course's language); the
+explanation is general feedback shown for any answer.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 from lxml import etree
 
 from .. import xhtml
-from ..model import Course, Item, Page, Quiz
+from ..i18n import Texts
+from ..model import Course, Page, Quiz
 from ..xmltree import serialize, sub
 from .qti1 import QTI, Flavour, ItemBuilder, mattext, metadata
 
@@ -22,9 +24,9 @@ TRUE_FALSE = "cc.true_false.v0p1"
 MULTIPLE_CHOICE = "cc.multiple_choice.v0p1"
 
 
-def quiz_title(page: Page) -> str:
+def quiz_title(texts: Texts, page: Page) -> str:
     """The title a course quiz has in a cartridge (organization item, assessment, module item)."""
-    return f"Quiz: {xhtml.xml_chars(page.title).strip()}"
+    return texts.tr("quiz.title", "Quiz: {page}", page=xhtml.xml_chars(page.title).strip())
 
 
 def profile(quiz: Quiz) -> str:
@@ -37,25 +39,18 @@ def answer_idents(quiz: Quiz) -> tuple[str, str]:
     return ("true", "false") if quiz.true_false else ("choice1", "choice2")
 
 
-def answer_feedback(quiz: Quiz, item: Item, right: bool) -> str:
-    """What an answer's own feedback says: right, or which label was right."""
-    if right:
-        return "<p>Right.</p>"
-    label = quiz.labels[0] if item.answer else quiz.labels[1]
-    return f"<p>Not quite: the right answer is {xhtml.text_html(label)}.</p>"
-
-
 # the CC profile's items: idents Moodle requires, labels as HTML, each answer with its own feedback
 FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(quiz),
-                  metadata=lambda quiz, item: [("cc_profile", profile(quiz)), ("cc_weighting", "1")],
+                  metadata=lambda quiz, item, texts: [("cc_profile", profile(quiz)), ("cc_weighting", "1")],
                   label_texttype="text/html", shuffle="No", general_title="General feedback",
-                  answer_feedback=answer_feedback)
+                  feedback="answer")
 
 
 def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: ItemBuilder) -> bytes:
     """The quiz as a `cc.exam.v0p1` assessment: instruction as presentation material, one section, every item."""
     root = _document()
-    assessment = sub(root, QTI("assessment"), ident=ident, title=quiz_title(page))
+    title = quiz_title(items.texts, page)
+    assessment = sub(root, QTI("assessment"), ident=ident, title=title)
     assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
     metadata(assessment, (
         ("cc_profile", EXAM),
@@ -69,7 +64,7 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: It
     instruction = xhtml.to_xhtml(quiz.instruction_html)
     if instruction:
         mattext(sub(sub(assessment, QTI("presentation_material")), QTI("flow_mat")), f"<p>{instruction}</p>")
-    section = sub(assessment, QTI("section"), ident=f"{ident}_section", title=quiz_title(page))
+    section = sub(assessment, QTI("section"), ident=f"{ident}_section", title=title)
     for item in quiz.items:
         items.place(section, quiz, item)
     return serialize(root)

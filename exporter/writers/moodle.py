@@ -4,18 +4,21 @@ One `category` pseudo-question per quiz page (`$course$/<course>/<chapter>/<page
 chapter categories from the path), its `<info>` holding the quiz instruction and the draw count in words,
 since Moodle XML cannot carry "draw N" (authors add a random question with that count). Then one
 question per item: `truefalse` when the labels are True/False, otherwise a single-choice `multichoice`
-with the author's two labels in order. The explanation is the general feedback and the wrong answer's
-feedback; the question text is the stimulus, then the statement.
+with the author's two labels in order. Each answer's feedback is the verdict in the course's language ("Right.",
+or which label was right), the explanation the general feedback; the question text is the stimulus, then the
+statement.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from ..i18n import Texts, texts_for
 from ..model import Course, Item, Page, Quiz
 from ..xhtml import question_xhtml, text_html, to_xhtml
 from ..xmltree import serialize, sub
 from .base import Artifact, Options, Writer
+from .qti1 import verdict_html
 
 def category_path(names: list[str]) -> str:
     """Moodle's category path: names joined by '/', a '/' inside a name doubled, a name that would start or
@@ -37,13 +40,17 @@ def plain_name(text: str) -> str:
     return text_html(text).strip()
 
 
-def draw_sentence(quiz: Quiz) -> str:
+def draw_sentence(texts: Texts, quiz: Quiz) -> str:
+    """The category's note on what the course draws, since Moodle XML cannot say "draw N"."""
     n = len(quiz.items)
     draw = min(quiz.draw, n)
     if draw >= n:
-        return f"Each attempt uses all {n} of these questions."
-    return (f"Each attempt draws {draw} of these {n} questions: in a Moodle quiz, add a random question "
-            f"from this category with {draw} as the number of questions.")
+        return texts.trn("moodle.draw-all", "Each attempt uses this question.",
+                         "Each attempt uses all {total} of these questions.", n, total=n)
+    return texts.trn("moodle.draw", "Each attempt draws {draw} of these {total} questions: in a Moodle quiz, add a "
+                     "random question from this category with {draw} as the number of questions.",
+                     "Each attempt draws {draw} of these {total} questions: in a Moodle quiz, add a random question "
+                     "from this category with {draw} as the number of questions.", n, draw=draw, total=n)
 
 
 def html_field(parent: etree._Element, tag: str, xhtml: str, **attrs: str) -> etree._Element:
@@ -66,6 +73,7 @@ class MoodleXmlWriter(Writer):
     title = "Moodle XML question file (question bank import: a category per page, true/false or two-choice items)"
 
     def build(self, course: Course, options: Options) -> Artifact:
+        self.texts = texts_for(course)
         root = etree.Element("quiz")
         for group in course.groups:
             for page in group.pages:
@@ -81,7 +89,7 @@ class MoodleXmlWriter(Writer):
         question = sub(root, "question", type="category")
         path = category_path(["$course$"] + [plain_name(n) for n in (course.title, chapter, page.title)])
         text_field(question, "category", path)
-        info = f"<div>{quiz.instruction_html}</div>\n<p>{text_html(draw_sentence(quiz))}</p>"
+        info = f"<div>{quiz.instruction_html}</div>\n<p>{text_html(draw_sentence(self.texts, quiz))}</p>"
         html_field(question, "info", to_xhtml(info))
         sub(question, "idnumber", quiz.id)
 
@@ -96,12 +104,13 @@ class MoodleXmlWriter(Writer):
         sub(question, "penalty", "0")  # practice: no penalty
         sub(question, "hidden", "0")
         sub(question, "idnumber", item.id)
+        verdicts = {right: verdict_html(self.texts, quiz, item, right) for right in (True, False)}
         if kind == "truefalse":
             answers = [("true", item.answer), ("false", not item.answer)]
             for text, right in answers:
                 answer = sub(question, "answer", fraction="100" if right else "0", format="moodle_auto_format")
                 sub(answer, "text", text)
-                html_field(answer, "feedback", "" if right else explanation)
+                html_field(answer, "feedback", verdicts[right])
             return
         sub(question, "single", "true")
         sub(question, "shuffleanswers", "false")  # the author's order: the first label first
@@ -110,7 +119,7 @@ class MoodleXmlWriter(Writer):
             right = item.answer if index == 0 else not item.answer
             answer = html_field(question, "answer", text_html(label),
                                 fraction="100" if right else "0")
-            html_field(answer, "feedback", "" if right else explanation)
+            html_field(answer, "feedback", verdicts[right])
 
 
 def short_id(course: Course, item: Item) -> str:

@@ -3,8 +3,9 @@ the Common Cartridge profile's (`cc_qti`, for cartridge quizzes and question ban
 
 An item is one self-contained question: the quiz's stimulus then the statement, two answers in label order,
 SCORE 100 for the right one, the explanation as general feedback shown whatever the answer. A flavour says
-only what its readers require to differ: answer idents, metadata, how a label is written, and whether each
-answer has its own feedback. Each item is built once per flavour and copied where it appears again.
+only what its readers require to differ: answer idents, metadata, how a label is written, and how the verdict
+(right, or which label was right: in the course's language) is given, as each answer's own feedback or as Canvas's
+correct and incorrect feedback. Each item is built once per flavour and copied where it appears again.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from typing import Callable
 from lxml import etree
 
 from .. import xhtml
+from ..i18n import Texts
 from ..model import Item, Quiz
 from ..xmltree import Namespace, sub
 
 QTI = Namespace("http://www.imsglobal.org/xsd/ims_qtiasiv1p2")
 RESPONSE = "response1"
 GENERAL_FB = "general_fb"  # the feedback shown whatever the answer (Canvas's ident for it)
+CORRECT_FB, INCORRECT_FB = "correct_fb", "general_incorrect_fb"  # Canvas's right and wrong feedback
 SCORE_RIGHT = "100"  # an item scores 0-100; Canvas scales it to the item's points
 
 
@@ -44,39 +47,53 @@ class Flavour:
     """What one family of readers needs of an item."""
 
     answer_idents: Callable[[Quiz, Item], tuple[str, str]]  # the two answers' idents, in label order
-    metadata: Callable[[Quiz, Item], list[tuple[str, str]]]  # itemmetadata fields
+    metadata: Callable[[Quiz, Item, Texts], list[tuple[str, str]]]  # itemmetadata fields
     label_texttype: str  # "text/plain": the label as it is; "text/html": escaped as HTML text
     shuffle: str | None  # render_choice's shuffle attribute (None: left out)
     general_title: str | None  # the title of the condition that shows the general feedback
-    answer_feedback: Callable[[Quiz, Item, bool], str] | None  # per-answer feedback HTML (right?), or none
+    # the verdict learners read after answering: "answer" (each answer's own feedback, `<ident>_fb`, as the CC
+    # profile has it) or "verdict" (`correct_fb` when right, `general_incorrect_fb` otherwise: Canvas's idents)
+    feedback: str
+
+
+def verdict_html(texts: Texts, quiz: Quiz, item: Item, right: bool) -> str:
+    """The feedback saying whether an answer was right, and which label was: HTML in the course's language."""
+    if right:
+        text = texts.tr("feedback.right", "Right.")
+    else:
+        due = texts.labels(quiz)[0 if item.answer else 1]
+        # Translators: {label} is the right answer's label, e.g. True, or the author's own label such as Yes
+        text = texts.tr("feedback.wrong", "Not quite: the right answer is {label}.", label=due)
+    return f"<p>{xhtml.text_html(text)}</p>"
 
 
 class ItemBuilder:
     """Builds each item once in a flavour; `place` appends it (a copy after the first time) under a parent."""
 
-    def __init__(self, flavour: Flavour):
+    def __init__(self, flavour: Flavour, texts: Texts):
         self.flavour = flavour
+        self.texts = texts
         self.built: dict[str, etree._Element] = {}
 
     def place(self, parent: etree._Element, quiz: Quiz, item: Item) -> etree._Element:
         done = self.built.get(item.id)
         if done is None:
-            done = self.built[item.id] = build_item(self.flavour, quiz, item)
+            done = self.built[item.id] = build_item(self.flavour, quiz, item, self.texts)
         el = copy.deepcopy(done) if done.getparent() is not None else done
         parent.append(el)
         return el
 
 
-def build_item(f: Flavour, quiz: Quiz, item: Item) -> etree._Element:
+def build_item(f: Flavour, quiz: Quiz, item: Item, texts: Texts) -> etree._Element:
     answers = f.answer_idents(quiz, item)
     right = answers[0] if item.answer else answers[1]
     el = etree.Element(QTI("item"), ident=item.id, title=item.title)
-    metadata(sub(el, QTI("itemmetadata")), f.metadata(quiz, item))
+    metadata(sub(el, QTI("itemmetadata")), f.metadata(quiz, item, texts))
     presentation = sub(el, QTI("presentation"))
     mattext(presentation, xhtml.question_xhtml(quiz, item))
     lid = sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single")
     choices = sub(lid, QTI("render_choice"), shuffle=f.shuffle)
-    for ident, label in zip(answers, quiz.labels):
+    for ident, label in zip(answers, texts.labels(quiz)):
         text = label if f.label_texttype == "text/plain" else xhtml.text_html(label)
         mattext(sub(choices, QTI("response_label"), ident=ident), text, f.label_texttype)
     processing = sub(el, QTI("resprocessing"))
@@ -87,20 +104,27 @@ def build_item(f: Flavour, quiz: Quiz, item: Item) -> etree._Element:
         shown = sub(processing, QTI("respcondition"), title=f.general_title, **{"continue": "Yes"})
         sub(sub(shown, QTI("conditionvar")), QTI("other"))
         sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=GENERAL_FB)
-    for ident in answers if f.answer_feedback else [right]:
-        condition = sub(processing, QTI("respcondition"),
-                        title=("Right" if ident == right else "Wrong") if f.answer_feedback else None,
-                        **{"continue": "No"})
+    per_answer = f.feedback == "answer"
+    for ident in answers if per_answer else [right]:
+        condition = sub(processing, QTI("respcondition"), title=("Right" if ident == right else "Wrong")
+                        if per_answer else None, **{"continue": "No"})
         sub(sub(condition, QTI("conditionvar")), QTI("varequal"), ident, respident=RESPONSE)
         if ident == right:
             sub(condition, QTI("setvar"), SCORE_RIGHT, action="Set", varname="SCORE")
-        if f.answer_feedback:
-            sub(condition, QTI("displayfeedback"), feedbacktype="Response", linkrefid=f"{ident}_fb")
+        sub(condition, QTI("displayfeedback"), feedbacktype="Response",
+            linkrefid=f"{ident}_fb" if per_answer else CORRECT_FB)
+    if not per_answer:  # reached only when the right answer's condition did not match
+        wrong = sub(processing, QTI("respcondition"), **{"continue": "Yes"})
+        sub(sub(wrong, QTI("conditionvar")), QTI("other"))
+        sub(wrong, QTI("displayfeedback"), feedbacktype="Response", linkrefid=INCORRECT_FB)
     if explanation:
         _feedback(el, GENERAL_FB, explanation)
-    if f.answer_feedback:
+    if per_answer:
         for ident in answers:
-            _feedback(el, f"{ident}_fb", f.answer_feedback(quiz, item, ident == right))
+            _feedback(el, f"{ident}_fb", verdict_html(texts, quiz, item, ident == right))
+    else:
+        _feedback(el, CORRECT_FB, verdict_html(texts, quiz, item, True))
+        _feedback(el, INCORRECT_FB, verdict_html(texts, quiz, item, False))
     return el
 
 
@@ -108,4 +132,5 @@ def _feedback(item: etree._Element, ident: str, html: str) -> None:
     mattext(sub(sub(item, QTI("itemfeedback"), ident=ident), QTI("flow_mat")), html)
 
 
-__all__ = ["Flavour", "GENERAL_FB", "ItemBuilder", "QTI", "RESPONSE", "build_item", "mattext", "metadata"]
+__all__ = ["CORRECT_FB", "Flavour", "GENERAL_FB", "INCORRECT_FB", "ItemBuilder", "QTI", "RESPONSE", "build_item",
+           "mattext", "metadata", "verdict_html"]

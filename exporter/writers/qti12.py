@@ -35,8 +35,9 @@ def manifest_xml(course: Course) -> bytes:
     meta = sub(root, CP("metadata"))
     sub(meta, CP("schema"), "IMS Content")
     sub(meta, CP("schemaversion"), "1.1.3")
-    title = sub(sub(sub(meta, IMSMD("lom")), IMSMD("general")), IMSMD("title"))
-    sub(title, IMSMD("string"), course.title)
+    general = sub(sub(meta, IMSMD("lom")), IMSMD("general"))
+    sub(sub(general, IMSMD("title")), IMSMD("string"), course.title, language=course.language)
+    sub(general, IMSMD("language"), course.language)
     sub(root, CP("organizations"))
     resources = sub(root, CP("resources"))
     for quiz in course.quizzes:

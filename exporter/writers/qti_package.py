@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from .. import __version__, ids
+from ..i18n import Texts, texts_for
 from ..model import Course, Item, Page, Quiz
 from ..packaging import zip_bytes
 from ..xhtml import append_html
@@ -97,11 +98,12 @@ def stimulus_ident(quiz: Quiz) -> str:
     return f"{quiz.id}_stimulus"
 
 
-def build_item(d: Dialect, quiz: Quiz, item: Item, lang: str, stimulus: tuple[str, str, str] | None) -> etree._Element:
+def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Texts,
+               stimulus: tuple[str, str, str] | None) -> etree._Element:
     """An assessmentItem: two fixed choices showing the quiz's labels, SCORE 1 when right, the explanation as
     modal feedback shown whatever the answer. `stimulus` is (identifier, href, title) of a shared stimulus to
     reference (3.0); without it the quiz's stimulus leads the item body, so the item stands alone."""
-    root = d.root("assessmentItem", lang, identifier=item.id, title=item.title, adaptive="false",
+    root = d.root("assessmentItem", texts.language, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
     decl = d.sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="identifier")
     d.sub(d.sub(decl, "correctResponse"), "value", CHOICES[0] if item.answer else CHOICES[1])
@@ -116,7 +118,7 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, lang: str, stimulus: tuple[st
         d.html(body, quiz.stimulus_html, block=True)
     interaction = d.sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")
     d.html(d.sub(interaction, "prompt"), item.statement_html)
-    for ident, label in zip(CHOICES, quiz.labels):
+    for ident, label in zip(CHOICES, texts.labels(quiz)):  # True/False in the course's language
         d.sub(interaction, "simpleChoice", label, identifier=ident, fixed="true")
     processing = d.sub(root, "responseProcessing")
     condition = d.sub(processing, "responseCondition")
@@ -219,6 +221,7 @@ class QtiWriter(Writer):
 
     def build(self, course: Course, options: Options) -> Artifact:
         d = self.dialect
+        texts = texts_for(course)
         files: dict[str, bytes] = {}
         resources: list[Resource] = []
         used: set[str] = set()
@@ -242,7 +245,7 @@ class QtiWriter(Writer):
                     ident, [])
             hrefs = {}
             for item in quiz.items:
-                add(f"items/{item.id}.xml", build_item(d, quiz, item, course.language, ref), self.item_type,
+                add(f"items/{item.id}.xml", build_item(d, quiz, item, texts, ref), self.item_type,
                     item.id, deps)
                 hrefs[item.id] = f"../items/{item.id}.xml"
             add(f"tests/{quiz.id}.xml", build_test(d, page, quiz, hrefs), self.test_type, quiz.id,

@@ -15,12 +15,14 @@ from lxml import etree
 from markupsafe import Markup
 
 from .. import ids
+from ..i18n import Texts, texts_for
 from ..model import Course, Page, Quiz
-from ..render import render_template, static_file
 from ..packaging import zip_bytes
+from ..render import render_template, static_file
 from ..xmltree import cp_resource, sub
 from .base import Artifact, Option, Options, Writer
 from .html import page_neighbours
+from .runtime_text import course_strings, page_strings
 
 STATIC = "_static/"
 RUNTIME = ("course.css", "scorm.js", "record.js", "quiz.js")  # style, LMS link, saved-quiz format, page logic
@@ -81,13 +83,14 @@ def fingerprint(quiz: Quiz) -> str:
     return ids.digest("\n".join(f"{i.id}:{int(i.answer)}" for i in quiz.items), 6)
 
 
-def quiz_data(quiz: Quiz) -> dict:
-    """Everything the page's quiz runtime needs, embedded in the page (no network)."""
+def quiz_data(texts: Texts, quiz: Quiz) -> dict:
+    """Everything the page's quiz runtime needs, embedded in the page (no network); True/False labels in the
+    course's language."""
     return {
         "id": quiz.id,
         "fp": fingerprint(quiz),
         "draw": min(quiz.draw, len(quiz.items)),
-        "labels": list(quiz.labels),
+        "labels": list(texts.labels(quiz)),
         "items": [{"id": i.id, "s": i.statement_html, "a": bool(i.answer), "e": i.explanation_html}
                   for i in quiz.items],
     }
@@ -96,6 +99,7 @@ def quiz_data(quiz: Quiz) -> dict:
 def build_package(course: Course, options: Options, version: str) -> ScormPackage:
     """The package's files and outline; version is "1.2" or "2004" (which LMS API the pages look for)."""
     mode = options.scorm_mode
+    texts = texts_for(course)
     files: dict[str, bytes | str] = dict(course.files)
     runtime = RUNTIME + (SHELL if mode == "course" else ())
     for name in runtime:
@@ -116,12 +120,14 @@ def build_package(course: Course, options: Options, version: str) -> ScormPackag
         }
         files[page.href] = render_template(
             "scorm/page.html", course=course, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC,
-            mode=mode, config=json_block(config), quiz=json_block(quiz_data(page.quiz)) if page.quiz else None)
+            mode=mode, config=json_block(config), strings=json_block(page_strings(texts, page.quiz)),
+            quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None)
         scos_by_page[id(page)] = sco
         previous = sco
     if mode == "course":
         files[LAUNCH] = render_template("scorm/course.html", course=course, static=STATIC,
-                                        config=json_block(course_config(course, version)))
+                                        config=json_block(course_config(course, version)),
+                                        strings=json_block(course_strings(texts, course)))
         sco = Sco(f"{course.identifier}_sco", course.title, LAUNCH, [LAUNCH] + [p.href for p in course.pages])
         return ScormPackage(files, [Cluster("", "", [sco])], assets, mode)
     outline = [Cluster(f"{course.identifier}_ch{n}", g.title, [scos_by_page[id(p)] for p in g.pages])

@@ -13,6 +13,14 @@
   }
 
   var config = readJson("course-config");
+  /* What the shell says to learners, in the course's language, counts written out (S.pagesDone[n]). */
+  var S = readJson("strings") || {};
+
+  function fill(message, values) {
+    return String(message || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return values[name] !== undefined ? values[name] : all;
+    });
+  }
   var pages = config.pages;
   var byId = {}, byHref = {};
   pages.forEach(function (p, i) { byId[p.id] = i; byHref[p.href.toLowerCase()] = i; });
@@ -95,12 +103,12 @@
         a.removeAttribute("aria-disabled");
       }
       if (i === current) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
-      state.textContent = locked ? " (locked)" : doneAt(i) ? (pages[i].quiz ? " (passed)" : " (done)") : "";
+      state.textContent = locked ? " " + S.locked : doneAt(i) ? " " + (pages[i].quiz ? S.passed : S.done) : "";
     });
     var done = pages.filter(function (p, i) { return doneAt(i); }).length;
     var passed = pages.filter(function (p, i) { return p.quiz && passedAt(i); }).length;
-    document.querySelector(".progress").textContent = done + " of " + pages.length + " pages done" +
-      (quizzes ? ", " + passed + " of " + quizzes + " quizzes passed" : "");
+    document.querySelector(".progress").textContent = quizzes ?
+      fill(S.progress, { pages: S.pagesDone[done], quizzes: S.quizzesPassed[passed] }) : S.pagesDone[done];
   }
 
   /* The page's own Next link follows the same order. */
@@ -113,7 +121,7 @@
       if (i !== undefined && !allowed(i)) {
         next.removeAttribute("href");
         next.setAttribute("aria-disabled", "true");
-        next.title = "Pass this page's quiz to continue";
+        next.title = S.nextLocked;
       } else {
         next.setAttribute("href", next.getAttribute("data-href"));
         next.removeAttribute("aria-disabled");
@@ -135,8 +143,8 @@
       if (i === undefined) { return false; }
       if (!allowed(i)) {
         var open = frontier();
-        note.textContent = "\u201c" + pages[i].title + "\u201d opens after \u201c" + pages[open].title + "\u201d" +
-          (pages[open].quiz ? " is passed." : " is read.");
+        note.textContent = fill(pages[open].quiz ? S.opensAfterQuiz : S.opensAfterPage,
+          { page: pages[i].title, previous: pages[open].title });
         redirected = open;
         go(open);
         return false;

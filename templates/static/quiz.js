@@ -17,6 +17,21 @@
     try { return JSON.parse(el.textContent); } catch (e) { return null; }
   }
 
+  /* What the page says to learners, in the course's language: the page embeds it (<script id="strings">),
+     counts already written out (S.hintLeft[n] is the hint with n statements left). */
+  var S = readJson("strings") || {};
+
+  /* A message with its {name} placeholders filled, as HTML (values escaped). */
+  function fillHtml(message, values) {
+    return escapeHtml(message || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? escapeHtml(values[name]) : all;
+    });
+  }
+
+  function sentence(strong, rest) {
+    return "<p><strong>" + escapeHtml(strong) + "</strong>" + (rest ? " " + escapeHtml(rest) : "") + "</p>";
+  }
+
   function plainText(html) {
     var div = document.createElement("div");
     div.innerHTML = html;
@@ -75,7 +90,7 @@
       var saved = Record.forQuiz(this.host.load(), this.quiz);
       if (this.host.passed() && (!saved || saved.status !== PASSED)) {
         this.form.hidden = true; // passed before, but the details are gone (another device, older version)
-        this.say("passed", "<p><strong>Passed.</strong> You have already passed this quiz.</p>");
+        this.say("passed", sentence(S.passed, S.passedBefore));
         return;
       }
       this.state = saved || { status: ANSWERING, attempts: 0, drawn: drawItems(this.quiz, null), answers: null };
@@ -95,7 +110,7 @@
         fs.className = "item";
         fs.id = "item-" + item.id;
         var legend = document.createElement("legend");
-        legend.innerHTML = '<span class="num">' + (k + 1) + ".</span> " + item.s;
+        legend.innerHTML = '<span class="num">' + escapeHtml((S.numbers || [])[k] || "") + "</span> " + item.s;
         fs.appendChild(legend);
         var choices = document.createElement("div");
         choices.className = "choices";
@@ -140,8 +155,7 @@
       this.button.disabled = !(all && open);
       show(this.button.parentNode, open);
       var left = this.state.answers.filter(function (a) { return a === null; }).length;
-      this.hint.textContent = all ? "All answered: press Score." :
-        "Answer every statement to enable Score (" + left + " left).";
+      this.hint.textContent = all ? S.hintReady : S.hintLeft[left];
     },
 
     score: function () {
@@ -169,9 +183,9 @@
         fs.classList.add(ok ? "right" : "wrong");
         Array.prototype.forEach.call(fs.querySelectorAll("input"), function (i) { i.disabled = true; });
         var fb = fs.querySelector(".feedback");
-        var given = escapeHtml(quiz.labels[state.answers[k] ? 0 : 1]), due = escapeHtml(quiz.labels[item.a ? 0 : 1]);
-        var verdict = ok ? '<span aria-hidden="true">\u2713 </span>Right: ' + given + "." :
-          '<span aria-hidden="true">\u2717 </span>Wrong: you answered ' + given + "; the answer is " + due + ".";
+        var labels = { given: quiz.labels[state.answers[k] ? 0 : 1], due: quiz.labels[item.a ? 0 : 1] };
+        var verdict = ok ? '<span aria-hidden="true">\u2713 </span>' + fillHtml(S.right, labels) :
+          '<span aria-hidden="true">\u2717 </span>' + fillHtml(S.wrong, labels);
         Array.prototype.forEach.call(fs.querySelectorAll("label"), function (l) {
           l.classList.toggle("chosen", l.querySelector("input").checked);
         });
@@ -180,13 +194,10 @@
       });
       fixLinks(this.list);
       this.ready();
-      var n = state.drawn.length;
       if (state.status === PASSED) {
-        this.say("passed", "<p><strong>Passed.</strong> All " + n + " answers are right.</p>");
+        this.say("passed", sentence(S.passed, S.passedAll));
       } else {
-        this.say("failed", "<p><strong>Not passed yet: " + right + " of " + n + " right.</strong> " +
-          "To pass, every answer must be right. Read the explanations, review the page, then try again " +
-          "with a new set of statements.</p>");
+        this.say("failed", sentence(S.failed[right], S.failedAdvice));
         show(this.retryBox, true);
       }
       if (focus) { this.result.focus(); }
@@ -204,7 +215,7 @@
       this.state.answers = this.state.drawn.map(function () { return null; });
       this.render();
       this.save();
-      this.status.textContent = "New statements drawn: answer them, then press Score.";
+      this.status.textContent = S.redrawn;
       var first = this.list.querySelector("input");
       if (first) { first.focus(); }
     }
@@ -291,7 +302,7 @@
 
   function lock(config) {
     var note = document.querySelector(".locked-note");
-    note.querySelector(".locked-previous").textContent = config.previousTitle || "the page before";
+    note.querySelector(".locked-previous").textContent = config.previousTitle || S.lockedFallback;
     note.hidden = false;
     show(document.querySelector(".page-content"), false);
   }
@@ -372,8 +383,7 @@
     fixLinks();
     if (!link) {
       show(document.querySelector(".pager"), true);
-      noteWithoutLms(reference ? "A reference copy: progress on this page is recorded only when you open it " +
-        "from the course outline." : null);
+      noteWithoutLms(reference ? S.referenceCopy : null);
       startQuiz(new LocalHost());
       return;
     }
