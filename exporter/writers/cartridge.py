@@ -101,7 +101,7 @@ class Cartridge:
         self.resources = sub(self.root, self.cp("resources"))
         self.shared: dict[str, str] = {}  # shared file path (inside SHARED) -> its resource
         self.texts = texts_for(course)
-        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts)  # each item built once, for its quiz and the bank
+        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts, uses=2)  # each item built once, for its quiz and the bank
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:

@@ -68,18 +68,21 @@ def verdict_html(texts: Texts, quiz: Quiz, item: Item, right: bool) -> str:
 
 
 class ItemBuilder:
-    """Builds each item once in a flavour; `place` appends it (a copy after the first time) under a parent."""
+    """Builds each item once in a flavour; `place` appends it under a parent. With `uses` above 1, a detached
+    copy waits for the item's next placement (never a reference into a placed document, which would keep that
+    whole document in memory), and is let go at the last one."""
 
-    def __init__(self, flavour: Flavour, texts: Texts):
+    def __init__(self, flavour: Flavour, texts: Texts, uses: int = 1):
         self.flavour = flavour
         self.texts = texts
-        self.built: dict[str, etree._Element] = {}
+        self.uses = uses
+        self.waiting: dict[str, tuple[etree._Element, int]] = {}  # item id -> a detached copy, uses left
 
     def place(self, parent: etree._Element, quiz: Quiz, item: Item) -> etree._Element:
-        done = self.built.get(item.id)
-        if done is None:
-            done = self.built[item.id] = build_item(self.flavour, quiz, item, self.texts)
-        el = copy.deepcopy(done) if done.getparent() is not None else done
+        waiting = self.waiting.pop(item.id, None)
+        el, left = waiting if waiting else (build_item(self.flavour, quiz, item, self.texts), self.uses)
+        if left > 1:
+            self.waiting[item.id] = (copy.deepcopy(el), left - 1)
         parent.append(el)
         return el
 
