@@ -1,8 +1,10 @@
-"""Packaging core shared by every writer: deterministic zips (output.py writes them atomically)."""
+"""Packaging core shared by every writer: deterministic zips and gzip'd tars (output.py writes them atomically)."""
 
 from __future__ import annotations
 
+import gzip
 import io
+import tarfile
 import zipfile
 
 from .model import LocalFile
@@ -41,4 +43,32 @@ def zip_bytes(files: dict[str, bytes | str | LocalFile]) -> bytes:
             with zf.open(info, "w") as dest:
                 for chunk in chunks:
                     dest.write(chunk)
+    return buf.getvalue()
+
+
+def size_of(data: bytes | str | LocalFile) -> int:
+    """The size in bytes a member will have in an archive."""
+    if isinstance(data, LocalFile):
+        return data.size
+    return len(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def tgz_bytes(files: dict[str, bytes | str | LocalFile], first: tuple[str, ...] = ()) -> bytes:
+    """A gzip'd ustar archive of the files, byte-identical for the same input: the `first` names in that order,
+    then the rest sorted; time 0, owner root, mode 0644, no file name or time in the gzip header. Course files
+    (LocalFile) are streamed from disk into the compressor."""
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=6, mtime=0) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name in [*first, *sorted(n for n in files if n not in first)]:
+            data = files[name]
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = size_of(data), 0, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = "root"
+            if isinstance(data, LocalFile):
+                with open(data.path, "rb") as fh:
+                    tar.addfile(info, fh)
+            else:
+                tar.addfile(info, io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data))
     return buf.getvalue()

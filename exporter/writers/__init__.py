@@ -7,6 +7,7 @@ from .cc11 import Cc11Writer
 from .cc13 import Cc13Writer
 from .html import HtmlWriter
 from .moodle import MoodleXmlWriter
+from .moodle_backup import MoodleBackupWriter
 from .qti12 import CanvasQti12Writer
 from .qti21 import Qti21Writer
 from .qti30 import Qti30Writer
@@ -23,6 +24,7 @@ WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
     MoodleXmlWriter,
     Cc11Writer,
     Cc13Writer,
+    MoodleBackupWriter,
 )}
 
 __all__ = ["WRITERS", "Artifact", "Options", "Writer", "select"]

@@ -1,0 +1,222 @@
+"""`moodle-backup`: a Moodle course backup (`<id>-moodle.mbz`) that Moodle 4.5+/5.x restores as the whole course.
+
+What a restore creates (Course reuse > Restore, into a new or an existing course):
+- a section per chapter, named after it, its summary the chapter page's first paragraph (pages before the first
+  chapter: a first section named after the course, the course description as its summary); section 0 holds
+  only the course's question bank;
+- a Page per course page, with its images and files in the Page's own file area, links between pages as
+  Moodle's links to the Page activities;
+- after each page with a quiz, a Quiz of `data-n` random questions drawn from that page's category of the
+  question bank (a mod_qbank activity, where Moodle 5 keeps questions), one page, 1 mark each; grade to pass
+  = all of them right; unlimited attempts; deferred feedback; after each attempt the review shows the right
+  answer and the explanation;
+- activity completion: a Page is complete when viewed, a Quiz when passed; each activity is restricted to the
+  completion of the one before it, so the course opens in order;
+- the question bank: a category per chapter, inside it a category per quiz page holding every item of that
+  page's quiz: a True/False question when the labels are True/False, else a single-answer multiple choice with
+  the two labels in order; the explanation as general feedback and as the wrong answer's feedback.
+
+The backup is written the way Moodle 5.1 writes its own (`backup/moodle2/`, each module's `backup/moodle2/`):
+`moodle_backup.xml`, `course/`, `sections/`, `activities/`, `questions.xml`, `files.xml` and the file pool,
+gzip'd tar. Ids are small numbers of its own (mbz_plan), so nothing depends on a site.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+
+from ..ids import digest
+from ..model import Course, Item, Page, Quiz
+from ..packaging import tgz_bytes
+from ..xhtml import parse_fragment, question_xhtml, shorten, text_html, to_text, to_xhtml, xml_chars
+from . import mbz_activities, mbz_course, mbz_questions
+from .base import Artifact, Options, Writer
+from .mbz_content import Area, Files, Linker
+from .mbz_plan import Activity, Answer, Category, Plan, Question, Section
+from .moodle import NAME_LIMIT, short_id
+
+# Every word this format adds for learners (and teachers) to read, in one place.
+WORDS = {
+    "quiz_name": "Quiz: {page}",
+    "quiz_rule": "Each attempt asks {draw} of the {total} questions on this page. Answer all {draw} correctly to "
+                 "pass; you can try as many times as you need.",
+    "quiz_rule_all": "Each attempt asks all {total} questions on this page. Answer all of them correctly to pass; "
+                     "you can try as many times as you need.",
+    "quiz_follows": "The quiz for this page, <strong>{quiz}</strong>, follows it.",
+    "bank_name": "Questions: {course}",
+    "category_info": "The questions of {quiz}: each attempt draws {draw} of these {total}.",
+}
+
+DB_NAME = 255  # Moodle's name columns (course_sections.name, page.name, quiz.name, question.name ...) are char(255)
+
+
+def db_name(text: str, limit: int = DB_NAME) -> str:
+    """A name as Moodle stores it: its markup characters as entities (it shows names as HTML), cut to fit."""
+    plain = xml_chars(text).strip()
+    name = text_html(plain)
+    while len(name) > limit:
+        plain = shorten(plain, max(1, limit - (len(name) - limit) - 1))
+        name = text_html(plain)
+    return name
+
+
+def stamp(course: Course, key: str) -> str:
+    """A question category's or question's stamp: stable for the same course and key (Moodle matches stamps
+    when a backup is restored again into a course that already holds it)."""
+    return f"exporter+{digest(course.identifier + '/' + key, 20)}"
+
+
+class Planner:
+    """Builds the plan: ids in course order, names and texts in Moodle's terms."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.files = Files(course)
+        self.cmids: dict[str, int] = {}  # page id -> its Page's course module id
+        self.linker = Linker(course, self.files, self.cmids)
+        self.categories: list[Category] = []
+        self.children: dict[int, int] = {}  # category id -> how many children it has so far
+        self.questions = 0
+        self.answers = 0
+
+    def plan(self) -> Plan:
+        course = self.course
+        general = Section(1, 0, None, "")
+        qbank = Activity("qbank", 1, 1, db_name(WORDS["bank_name"].format(course=course.title)), general)
+        general.activities.append(qbank)
+        top = self.category(db_name("top"), "", 0, "top")
+        sections = [general]
+        moduleid, pages, quizzes = 1, 0, 0
+        entries: list[tuple[Activity, Page]] = []
+        for n, group in enumerate(course.groups, start=1):
+            section = Section(n + 1, n, db_name(group.title), "")
+            sections.append(section)
+            for page in group.pages:
+                moduleid, pages = moduleid + 1, pages + 1
+                self.cmids[page.id] = moduleid
+                activity = Activity("page", moduleid, pages, db_name(page.title), section, page=page)
+                section.activities.append(activity)
+                entries.append((activity, page))
+                if page.quiz is not None:
+                    moduleid, quizzes = moduleid + 1, quizzes + 1
+                    quiz = Activity("quiz", moduleid, quizzes, db_name(WORDS["quiz_name"].format(page=page.title)),
+                                    section, page=page, quiz=page.quiz)
+                    section.activities.append(quiz)
+        chapter_categories: dict[int, Category] = {}
+        slot = 1
+        for section, group in zip(sections[1:], course.groups):
+            section.summary = self.summary(section, group.page)
+            for activity in section.activities:
+                if activity.modname == "page":
+                    activity.content = self.page_content(activity)
+                    continue
+                if section.number not in chapter_categories:
+                    chapter_categories[section.number] = self.category(section.name or "", "", top.id,
+                                                                      f"chapter/{section.number}")
+                activity.category = self.quiz_category(activity, chapter_categories[section.number].id, qbank)
+                activity.intro = self.quiz_intro(activity)
+                activity.first_slot, slot = slot, slot + self.draw(activity.quiz)
+                activity.grade_item = 1 + activity.instanceid
+        ordered = [a for s in sections[1:] for a in s.activities]
+        for before, after in zip(ordered, ordered[1:]):
+            after.previous = before
+        return Plan(sections, qbank, self.categories, self.files)
+
+    # --- texts -------------------------------------------------------------------------------------------
+
+    def summary(self, section: Section, chapter: Page | None) -> str:
+        """The section's summary: the chapter page's first paragraph; for the pages before the first chapter,
+        the course description."""
+        if chapter is None:
+            text = xml_chars(self.course.description).strip()
+            return f"<p>{text_html(text)}</p>" if text else ""
+        first = next((p for p in parse_fragment(chapter.body_html).iter("p") if p.text_content().strip()), None)
+        if first is None:
+            return ""
+        first.tail = None
+        return self.linker.html(lxml.html.tostring(first, encoding="unicode"), section.area, chapter.id)
+
+    def page_content(self, activity: Activity) -> str:
+        page = activity.page
+        assert page is not None
+        area = activity.area("content")
+        parts = [self.linker.html(page.body_html, area, page.id)]
+        if page.quiz is not None:
+            quiz_name = WORDS["quiz_name"].format(page=text_html(page.title))
+            parts.append(f'<p class="quiz-next">{WORDS["quiz_follows"].format(quiz=quiz_name)}</p>')
+        if page.after_html.strip():
+            parts.append(self.linker.html(page.after_html, area, page.id))
+        return "\n".join(p for p in parts if p.strip())
+
+    def draw(self, quiz: Quiz | None) -> int:
+        assert quiz is not None
+        return min(quiz.draw, len(quiz.items))
+
+    def rule(self, quiz: Quiz) -> str:
+        draw, total = self.draw(quiz), len(quiz.items)
+        return WORDS["quiz_rule_all" if draw >= total else "quiz_rule"].format(draw=draw, total=total)
+
+    def quiz_intro(self, activity: Activity) -> str:
+        quiz, page = activity.quiz, activity.page
+        assert quiz is not None and page is not None
+        instruction = self.linker.html(quiz.instruction_html, activity.area("intro"), page.id)
+        return f"<p>{instruction}</p>\n<p>{text_html(self.rule(quiz))}</p>" if instruction.strip() else \
+            f"<p>{text_html(self.rule(quiz))}</p>"
+
+    # --- question bank -----------------------------------------------------------------------------------
+
+    def category(self, name: str, info: str, parent: int, key: str, idnumber: str | None = None) -> Category:
+        order = 0  # the top category
+        if parent:
+            order = self.children[parent] = self.children.get(parent, 0) + 1
+        category = Category(len(self.categories) + 1, name, info, parent, order, stamp(self.course, key), idnumber)
+        self.categories.append(category)
+        return category
+
+    def quiz_category(self, activity: Activity, parent: int, qbank: Activity) -> Category:
+        quiz, page = activity.quiz, activity.page
+        assert quiz is not None and page is not None
+        info = WORDS["category_info"].format(quiz=activity.name, draw=self.draw(quiz), total=len(quiz.items))
+        category = self.category(db_name(page.title), f"<p>{info}</p>", parent, quiz.id, idnumber=quiz.id[:100])
+        category.questions = [self.question(quiz, item, qbank, page.id) for item in quiz.items]
+        return category
+
+    def question(self, quiz: Quiz, item: Item, qbank: Activity, own: str) -> Question:
+        self.questions += 1
+        qid = self.questions
+        area = lambda filearea, itemid=qid: Area(qbank.contextid, "question", filearea, itemid)  # noqa: E731
+        text = self.linker.html(question_xhtml(quiz, item), area("questiontext"), own)
+        explanation = to_xhtml(item.explanation_html)
+        general = self.linker.html(explanation, area("generalfeedback"), own)
+        name = f"{shorten(to_text(item.statement_html), NAME_LIMIT)} [{short_id(self.course, item)}]"
+        answers = []
+        for index in range(2):
+            self.answers += 1
+            right = item.answer if index == 0 else not item.answer
+            feedback = "" if right else self.linker.html(explanation, area("answerfeedback", self.answers), own)
+            label = ("True", "False")[index] if quiz.true_false else text_html(xml_chars(quiz.labels[index]))
+            answers.append(Answer(self.answers, label, right, feedback))
+        return Question(qid, db_name(name), text, general, "truefalse" if quiz.true_false else "multichoice",
+                        answers, stamp(self.course, item.id), item.id[:100])
+
+
+class MoodleBackupWriter(Writer):
+    name = "moodle-backup"
+    extension = "mbz"
+    title = ("Moodle course backup (Course reuse > Restore): sections, pages, quizzes drawing N from a question "
+             "bank, completion and restrictions so the course opens in order")
+
+    def filename(self, course: Course) -> str:
+        return f"{course.identifier}-moodle.mbz"
+
+    def write(self, course: Course, options: Options) -> Artifact:
+        planner = Planner(course)
+        plan = planner.plan()
+        files: dict[str, bytes] = {}
+        files.update(mbz_activities.write(course, plan))
+        files.update(mbz_questions.write(plan))
+        files.update(mbz_course.write(course, plan, planner.files, self.filename(course)))
+        index = mbz_course.archive_index(files)
+        files[mbz_course.INDEX] = index
+        return Artifact(tgz_bytes(files, first=(mbz_course.INDEX,)), len(course.pages), len(course.quizzes),
+                        len(course.items))
