@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,3 +87,66 @@ def artifact():
         return cache[key]
 
     return make
+
+
+# --- a real Moodle on this machine (tests marked `moodle`; ../shared/moodle/README.md installs one) ----------
+
+MOODLE_DIR = Path(os.environ.get("MOODLE_DIR", "/opt/moodle"))
+MOODLE_SCRIPTS = SHARED / "moodle"
+
+
+@dataclass(frozen=True)
+class MoodleSite:
+    """An installed Moodle: its code, the shared import scripts, and SQL on its database."""
+
+    dir: Path
+    scripts: Path
+
+    def php(self, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+        env = dict(os.environ, MOODLE_DIR=str(self.dir))
+        return subprocess.run(["php", *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout)
+
+    def sql(self, query: str):
+        """The rows of a query as JSON (wrapped in json_agg), through psql."""
+        env = dict(os.environ, PGPASSWORD=MOODLE_DB["password"])
+        wrapped = f"select coalesce(json_agg(t), '[]'::json) from ({query}) t"
+        r = subprocess.run(["psql", "-h", MOODLE_DB["host"], "-U", MOODLE_DB["user"], MOODLE_DB["name"], "-At",
+                            "-v", "ON_ERROR_STOP=1", "-c", wrapped], capture_output=True, text=True, env=env,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        import json
+
+        return json.loads(r.stdout)
+
+
+MOODLE_DB = {"host": "localhost", "user": "moodle", "name": "moodle", "password": "moodlepass"}
+
+
+def _moodle_missing() -> str | None:
+    """Why the real-Moodle tests cannot run here, or None when they can."""
+    import shutil
+
+    if not (MOODLE_DIR / "config.php").is_file():
+        return (f"no Moodle installed at {MOODLE_DIR} (install one with ../shared/moodle/setup.sh, see its README; "
+                "MOODLE_DIR overrides the place)")
+    for tool in ("php", "psql"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not on PATH, though a Moodle is installed at {MOODLE_DIR}"
+    if not (MOODLE_SCRIPTS / "scorm_import.php").is_file():
+        return f"the shared Moodle import scripts are not at {MOODLE_SCRIPTS}"
+    env = dict(os.environ, PGPASSWORD=MOODLE_DB["password"])
+    r = subprocess.run(["psql", "-h", MOODLE_DB["host"], "-U", MOODLE_DB["user"], MOODLE_DB["name"], "-At", "-c",
+                        "select 1 from mdl_config where name = 'release'"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    if r.returncode != 0 or r.stdout.strip() != "1":
+        return f"Moodle's database is not reachable as moodle@localhost: {r.stderr.strip()[:200]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def moodle() -> MoodleSite:
+    """The installed Moodle 5.1 (../shared/moodle/setup.sh); skips with the reason when there is none."""
+    reason = _moodle_missing()
+    if reason:
+        pytest.skip(reason)
+    return MoodleSite(MOODLE_DIR, MOODLE_SCRIPTS)

@@ -1,0 +1,338 @@
+"""Our artifacts through a real Moodle 5.1 (marker `moodle`: `python -m pytest -m moodle`; install the site with
+../shared/moodle/setup.sh). Each test imports with Moodle's own code, then reads back what Moodle stored, from its
+database (psql) or from the shared import scripts' JSON, and compares it with the course:
+
+- the course backup (`moodle-backup`) restored by `admin/cli/restore_backup.php` into a new course and into an
+  existing one: sections, pages with their files and links, quizzes with their random draws, grades to pass,
+  completion and the order lock, every question with its answers and feedback, a restore log free of warnings;
+- `scorm12` through the SCORM activity form (scorm_import.php), `moodle` (Moodle XML) through the question bank
+  import (question_import.php) and `cc11` through the cartridge restore (cc_import.php).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from html import unescape
+
+import pytest
+
+from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
+
+pytestmark = pytest.mark.moodle
+
+COURSES = ["sample_course", "corpus_course"]
+ORDERED = ("page", "quiz")  # the activities the order lock chains (the bank and a course's forum stand apart)
+IMMEDIATELY_AFTER = 0x1000
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, artifact):
+    """files(fmt, course) -> path of the artifact written to disk (once per module)."""
+    folder = tmp_path_factory.mktemp("moodle-artifacts")
+    made = {}
+
+    def get(fmt: str, course):
+        key = (fmt, id(course))
+        if key not in made:
+            from exporter.writers import WRITERS
+
+            path = folder / WRITERS[fmt]().filename(course)
+            path.write_bytes(artifact(fmt, course))
+            made[key] = path
+        return made[key]
+
+    return get
+
+
+def run_restore(moodle, path, **target) -> int:
+    """`admin/cli/restore_backup.php` (Moodle's own), debugging on; the id of the course it restored into."""
+    args = [moodle.dir / "admin" / "cli" / "restore_backup.php", f"--file={path}", "--showdebugging"]
+    args += [f"--{k}={v}" for k, v in target.items()]
+    r = moodle.php(*args)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out[-3000:]
+    for noise in ("Debug info", "Warning:", "Notice:", "Deprecated:", "Coding error", "Exception"):
+        assert noise not in out, out[-3000:]
+    found = re.search(r"Restored course ID: (\d+)", out)
+    assert found, out[-2000:]
+    course_id = int(found.group(1))
+    problems = moodle.sql(f"""select l.loglevel, l.message from mdl_backup_logs l
+        join mdl_backup_controllers c on c.backupid = l.backupid
+        where c.operation = 'restore' and c.itemid = {course_id} and l.loglevel <= 30""")  # LOG_WARNING or worse
+    assert problems == [], problems
+    return course_id
+
+
+def new_course(moodle, shortname: str) -> int:
+    """An ordinary empty course, made as the course form would (create_course)."""
+    code = (f"define('CLI_SCRIPT', 1); require '{moodle.dir}/config.php'; require_once $CFG->dirroot.'/course/lib.php';"
+            f"$n = '{shortname}-' . time(); "
+            "echo create_course((object)['fullname' => 'Existing ' . $n, 'shortname' => $n, 'category' => 1])->id;")
+    r = moodle.php("-r", code)
+    assert r.returncode == 0 and r.stdout.strip().isdigit(), r.stdout + r.stderr
+    return int(r.stdout.strip())
+
+
+def stored_course(moodle, course_id: int) -> dict:
+    """What Moodle stored for a course: sections, modules (with their contexts), pages, quizzes, slots, grade
+    items, the question banks' categories and questions with answers, files."""
+    modules = moodle.sql(f"""select cm.id, m.name as modname, cm.section, cm.instance, cm.completion,
+            cm.completionview, cm.completionpassgrade, cm.completiongradeitemnumber, cm.availability, cm.visible,
+            ctx.id as contextid
+        from mdl_course_modules cm join mdl_modules m on m.id = cm.module
+        left join mdl_context ctx on ctx.instanceid = cm.id and ctx.contextlevel = 70
+        where cm.course = {course_id} and cm.deletioninprogress = 0""")
+    banks = [m["contextid"] for m in modules if m["modname"] == "qbank"] or [0]
+    contexts = [m["contextid"] for m in modules if m["contextid"]] or [0]  # a new course's forum may have none yet
+    return {
+        "course": moodle.sql(f"select id, fullname, enablecompletion from mdl_course where id = {course_id}")[0],
+        "sections": moodle.sql(f"""select id, section, name, summary, sequence from mdl_course_sections
+            where course = {course_id} order by section"""),
+        "modules": {m["id"]: m for m in modules},
+        "pages": {p["id"]: p for p in moodle.sql(f"select id, name, content from mdl_page where course = {course_id}")},
+        "quizzes": {q["id"]: q for q in moodle.sql(f"""select id, name, intro, grade, sumgrades, attempts,
+            preferredbehaviour, reviewrightanswer, reviewgeneralfeedback, reviewspecificfeedback, reviewcorrectness
+            from mdl_quiz where course = {course_id}""")},
+        "slots": moodle.sql(f"""select s.quizid, s.slot, s.page, s.maxmark, r.usingcontextid, r.questionscontextid,
+                r.filtercondition
+            from mdl_quiz_slots s join mdl_quiz q on q.id = s.quizid
+            left join mdl_question_set_references r on r.itemid = s.id and r.component = 'mod_quiz'
+                and r.questionarea = 'slot'
+            where q.course = {course_id} order by s.quizid, s.slot"""),
+        "grades": {g["iteminstance"]: g for g in moodle.sql(f"""select iteminstance, grademax, gradepass
+            from mdl_grade_items where courseid = {course_id} and itemmodule = 'quiz'""")},
+        "categories": {c["id"]: c for c in moodle.sql(f"""select id, name, parent, contextid
+            from mdl_question_categories where contextid in ({','.join(map(str, banks))})""")},
+        "questions": moodle.sql(f"""select e.questioncategoryid as category, q.id, q.qtype, q.name, q.questiontext,
+                q.generalfeedback,
+                (select json_agg(json_build_object('answer', a.answer, 'fraction', a.fraction,
+                    'feedback', a.feedback) order by a.id) from mdl_question_answers a where a.question = q.id)
+                    as answers
+            from mdl_question q join mdl_question_versions v on v.questionid = q.id
+            join mdl_question_bank_entries e on e.id = v.questionbankentryid
+            join mdl_question_categories c on c.id = e.questioncategoryid
+            where c.contextid in ({','.join(map(str, banks))}) order by q.id"""),
+        "files": moodle.sql(f"""select contextid, component, filearea, itemid, filepath, filename, filesize
+            from mdl_files where filename <> '.' and contextid in ({','.join(map(str, contexts))})"""),
+    }
+
+
+def check_restored(course, stored: dict, existing: bool) -> dict:
+    """The restored course against the course model; returns the numbers Moodle stored."""
+    sections = stored["sections"]
+    modules = stored["modules"]
+    # the outline: section 0 holds the bank (and an existing course's own forum), then a section per chapter
+    general = [modules[int(m)]["modname"] for m in sections[0]["sequence"].split(",") if m]
+    assert general.count("qbank") == 1 and set(general) <= ({"qbank", "forum"} if existing else {"qbank"})
+    chapters = sections[1:]
+    assert len(chapters) == len(course.groups)
+    ordered = []
+    for section, group in zip(chapters, course.groups):
+        assert unescape(section["name"]) == group.title.strip()
+        cms = [modules[int(m)] for m in section["sequence"].split(",") if m]
+        names = []
+        for cm in cms:
+            table = stored["pages"] if cm["modname"] == "page" else stored["quizzes"]
+            names.append((cm["modname"], unescape(table[cm["instance"]]["name"])))
+        expected = []
+        for p in group.pages:
+            expected.append(("page", p.title))
+            if p.quiz:
+                expected.append(("quiz", f"Quiz: {p.title}"))
+        assert names == expected
+        ordered += cms
+    # completion and the order lock: each activity opens when the one before is complete (a quiz: passed)
+    for before, cm in zip([None] + ordered, ordered):
+        if cm["modname"] == "page":
+            assert (cm["completion"], cm["completionview"]) == (2, 1)
+        else:
+            assert (cm["completion"], cm["completionpassgrade"], cm["completiongradeitemnumber"]) == (2, 1, 0)
+        if before is None:
+            assert cm["availability"] is None
+        else:
+            assert json.loads(cm["availability"]) == {"op": "&", "showc": [True],
+                                                      "c": [{"type": "completion", "cm": before["id"], "e": 1}]}
+    # pages: text, their files stored in their own area, links to other pages pointing at the restored pages
+    page_cms = {cm["instance"]: cm for cm in ordered if cm["modname"] == "page"}
+    page_by_cm = {cm["id"]: stored["pages"][cm["instance"]] for cm in page_cms.values()}
+    files = Counter()
+    for cm, p in zip([c for c in ordered if c["modname"] == "page"], course.pages):
+        content = stored["pages"][cm["instance"]]["content"]
+        assert text_of(p.body_html)[:200] in text_of(content)
+        for path in re.findall(r'src="@@PLUGINFILE@@/([^"]+)"', content):
+            assert any(f["contextid"] == cm["contextid"] and f["component"] == "mod_page" and f["filearea"] == "content"
+                       and f["filepath"] + f["filename"] == "/" + path for f in stored["files"]), path
+            files["page images"] += 1
+        for target in re.findall(r'href="[^"]*/mod/page/view\.php\?id=(\d+)', content):
+            assert int(target) in page_by_cm, target  # a page of this course, restored
+            files["page links"] += 1
+        assert "$@PAGEVIEWBYID" not in content and ".html" not in re.sub(r'href="https?://[^"]*"', "", content)
+    # quizzes: data-n random slots from the page's own category of the restored bank, pass = all right
+    quiz_cms = [cm for cm in ordered if cm["modname"] == "quiz"]
+    bank = next(m for m in modules.values() if m["modname"] == "qbank" and any(
+        c["contextid"] == m["contextid"] and c["parent"] != 0 for c in stored["categories"].values()))
+    questions_by_category: dict[int, list] = {}
+    for q in stored["questions"]:
+        questions_by_category.setdefault(q["category"], []).append(q)
+    draws = []
+    for cm, exp in zip(quiz_cms, expected_quizzes(course)):
+        quiz = stored["quizzes"][cm["instance"]]
+        slots = [s for s in stored["slots"] if s["quizid"] == quiz["id"]]
+        n = sum(exp.items.values())
+        draw = min(exp.draw, n)
+        assert [s["slot"] for s in slots] == list(range(1, draw + 1))
+        assert all(s["filtercondition"] and s["questionscontextid"] == bank["contextid"]
+                   and s["usingcontextid"] == cm["contextid"] and s["maxmark"] == 1 for s in slots)
+        # the restore writes the new category id as a number or as a string: Moodle reads either
+        (category_id,) = {int(json.loads(s["filtercondition"])["filter"]["category"]["values"][0]) for s in slots}
+        category = stored["categories"][category_id]
+        assert category["contextid"] == bank["contextid"] and unescape(category["name"]) == exp.page_title.strip()
+        grade = stored["grades"][quiz["id"]]
+        assert float(quiz["grade"]) == float(quiz["sumgrades"]) == float(grade["grademax"]) == \
+            float(grade["gradepass"]) == draw
+        assert quiz["attempts"] == 0 and quiz["preferredbehaviour"] == "deferredfeedback"
+        for review in ("reviewrightanswer", "reviewgeneralfeedback", "reviewspecificfeedback", "reviewcorrectness"):
+            assert quiz[review] & IMMEDIATELY_AFTER, review
+        check_questions(questions_by_category[category_id], exp)
+        draws.append(draw)
+    return {"sections": len(chapters), "pages": len(page_cms), "quizzes": len(quiz_cms), "slots": sum(draws),
+            "draws": Counter(draws), "questions": len(stored["questions"]),
+            "gradepass=grademax": sum(1 for g in stored["grades"].values() if g["gradepass"] == g["grademax"]),
+            "restricted": sum(1 for cm in ordered if cm["availability"]), **files}
+
+
+def check_questions(questions: list, exp) -> None:
+    """Every item of the quiz once: its type, both answers in the author's order, the right one, the explanation
+    as general feedback and on the wrong answer."""
+    true_false = exp.labels == ("True", "False")
+    found = Counter()
+    for q in questions:
+        assert q["qtype"] == ("truefalse" if true_false else "multichoice")
+        answers = q["answers"]
+        assert sorted(float(a["fraction"]) for a in answers) == [0.0, 1.0]
+        texts = [a["answer"] if true_false else text_of(a["answer"]) for a in answers]
+        assert texts == (["True", "False"] if true_false else [label.strip() for label in exp.labels])
+        right = texts[[float(a["fraction"]) for a in answers].index(1.0)]
+        explanation = text_of(q["generalfeedback"])
+        assert [text_of(a["feedback"]) for a in answers if float(a["fraction"]) == 0.0] == [explanation]
+        found[item_key(strip_stimulus(text_of(q["questiontext"]), exp.stimulus), right, explanation)] += 1
+    assert found == exp.items
+
+
+@pytest.mark.parametrize("which", COURSES)
+def test_backup_restores_as_a_new_course(which, request, moodle, files):
+    course = request.getfixturevalue(which)
+    course_id = run_restore(moodle, files("moodle-backup", course), categoryid=1)
+    stored = stored_course(moodle, course_id)
+    assert stored["course"]["enablecompletion"] == 1
+    assert unescape(stored["course"]["fullname"]).startswith(course.title)
+    numbers = check_restored(course, stored, existing=False)
+    print(f"\n{which} restored as course {course_id}: {numbers}")
+    assert numbers["pages"] == len(course.pages) and numbers["quizzes"] == len(course.quizzes)
+    assert numbers["questions"] == len(course.items)
+    if which == "corpus_course":
+        assert (numbers["sections"], numbers["pages"], numbers["quizzes"], numbers["questions"]) == (5, 58, 51, 644)
+        assert numbers["draws"] == {6: 51} and numbers["gradepass=grademax"] == 51
+    else:
+        assert numbers["page images"] >= 2 and numbers["page links"] >= 2
+
+
+@pytest.mark.parametrize("which", COURSES)
+def test_backup_restores_into_an_existing_course(which, request, moodle, files):
+    course = request.getfixturevalue(which)
+    target = new_course(moodle, f"mbz-{which}")
+    assert run_restore(moodle, files("moodle-backup", course), courseid=target) == target
+    stored = stored_course(moodle, target)
+    numbers = check_restored(course, stored, existing=True)
+    print(f"\n{which} restored into existing course {target}: {numbers}")
+    assert numbers["questions"] == len(course.items) and numbers["quizzes"] == len(course.quizzes)
+    # adding to a course keeps its settings: completion tracking is the course's own choice (README says so)
+    assert stored["course"]["enablecompletion"] in (0, 1)
+
+
+@pytest.mark.parametrize("which", COURSES)
+def test_scorm12_package_in_moodle(which, request, moodle, files):
+    course = request.getfixturevalue(which)
+    r = moodle.php(moodle.scripts / "scorm_import.php", f"--zip={files('scorm12', course)}", "--json")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    got = json.loads(r.stdout)
+    assert got["ok"] and got["scorm"]["version"] == "SCORM_1.2"
+    scos = [s for s in got["scoes"] if s["scormtype"] == "sco"]
+    assert [s["title"] for s in scos] == [p.title for p in course.pages]
+    assert all(s["launch_file_in_package"] for s in scos)
+    assert got["counts"]["launchable"] == len(course.pages)
+    for before, sco, p in zip([None] + scos, scos, course.pages):
+        assert sco["data"].get("prerequisites") == (before["identifier"] if before else None)
+        assert sco["data"].get("masteryscore") == ("100" if p.quiz else None)
+    clusters = [s for s in got["scoes"] if s["scormtype"] == "asset" and s["parent"] != "/"]
+    assert [c["title"] for c in clusters] == [g.title for g in course.groups]
+    print(f"\n{which} scorm12: {len(scos)} SCOs, {sum(1 for s in scos if s['data'].get('masteryscore'))} mastery 100")
+
+
+@pytest.mark.parametrize("which", COURSES)
+def test_moodle_xml_question_import(which, request, moodle, files):
+    course = request.getfixturevalue(which)
+    r = moodle.php(moodle.scripts / "question_import.php", f"--file={files('moodle', course)}", "--json")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    got = json.loads(r.stdout)
+    assert got["ok"] and got["imported"] == len(course.items) == len(got["questions"])
+    by_page: dict[str, list] = {}
+    for q in got["questions"]:
+        page_title = unescape(q["category"].rsplit("/", 1)[-1])
+        by_page.setdefault(page_title, []).append({**q, "generalfeedback": q["generalfeedback"],
+                                                   "answers": [{**a, "answer": a["answer"]} for a in q["answers"]]})
+    for exp in expected_quizzes(course):
+        check_questions(by_page[exp.page_title.strip()], exp)
+    print(f"\n{which} Moodle XML: {got['imported']} questions in {len(by_page)} categories")
+
+
+@pytest.mark.parametrize("which", COURSES)
+def test_cc11_cartridge_in_moodle(which, request, moodle, files):
+    course = request.getfixturevalue(which)
+    r = moodle.php(moodle.scripts / "cc_import.php", f"--file={files('cc11', course)}", "--json")
+    assert r.returncode in (0, 3), r.stdout[-2000:] + r.stderr[-2000:]  # 3: Moodle flagged something, below
+    got = json.loads(r.stdout)
+    modules = got["modules"]
+    pages = [m for m in modules if m["modname"] == "page"]
+    quizzes = [m for m in modules if m["modname"] == "quiz"]
+    assert [m["name"] for m in pages] == [p.title for p in course.pages]
+    assert [m["name"] for m in quizzes] == [f"Quiz: {p.title}" for p in course.pages if p.quiz]
+    assert [s["summary"] for s in got["sections"]] == [g.title for g in course.groups]
+    for quiz, exp in zip(quizzes, expected_quizzes(course)):  # a cartridge has no "draw N": the whole bank
+        questions = [{"qtype": q["qtype"], "questiontext": q["questiontext"], "generalfeedback": q["generalfeedback"],
+                      "answers": q["answers"]} for q in quiz["questions"]]
+        assert len(questions) == sum(exp.items.values())
+        check_cc_questions(questions, exp)
+    print(f"\n{which} cc11: {len(got['sections'])} sections, {len(pages)} pages, {len(quizzes)} quizzes, "
+          f"{sum(len(q['questions']) for q in quizzes)} questions; problems: {len(got['problems'])}")
+
+
+def check_cc_questions(questions: list, exp) -> None:
+    """A cartridge quiz's questions: type, the right answer, the explanation as general feedback (Moodle's CC
+    import gives answers its own feedback, and joins the question's paragraphs without white space: texts are
+    compared without it)."""
+    true_false = exp.labels == ("True", "False")
+    found = Counter()
+    for q in questions:
+        assert q["qtype"] == ("truefalse" if true_false else "multichoice")
+        texts = [a["answer"] if true_false else text_of(a["answer"]) for a in q["answers"]]
+        assert texts == (["True", "False"] if true_false else [label.strip() for label in exp.labels])
+        right = texts[[float(a["fraction"]) for a in q["answers"]].index(1.0)]
+        found[(strip_stimulus(squeeze(text_of(q["questiontext"])), squeeze(exp.stimulus)), right,
+               squeeze(text_of(q["generalfeedback"])))] += 1
+    assert found == Counter({(squeeze(s), r, squeeze(e)): n for (s, r, e), n in exp.items.items()})
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.xfail(strict=True, reason="cc11 links between pages: Moodle's CC import turns a link to another page "
+                   "into a file of the Page (@@PLUGINFILE@@/wiki_content/x.html) and then fails to migrate that file "
+                   "('(moodle1) error migrating file course_files/wiki_content/...'), so the link is broken in Moodle")
+def test_cc11_links_between_pages_survive(sample_course, moodle, files):
+    r = moodle.php(moodle.scripts / "cc_import.php", f"--file={files('cc11', sample_course)}", "--json")
+    got = json.loads(r.stdout)
+    assert r.returncode == 0 and got["problems"] == [], got["problems"]
