@@ -133,8 +133,12 @@ def yaml_quoted(text: str) -> str:
 
 def xml_parts(data: bytes) -> list[tuple[str, bytes]]:
     import io
+    import tarfile
     import zipfile
 
+    if data[:2] == b"\x1f\x8b":  # a gzip'd tar (a Moodle backup)
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            return [(m.name, tar.extractfile(m).read()) for m in tar.getmembers() if m.name.endswith(".xml")]
     if data[:2] != b"PK":
         return [("", data)]
     zf = zipfile.ZipFile(io.BytesIO(data))

@@ -6,6 +6,7 @@ import re
 
 from conftest import ROOT, run_cli
 
+from exporter.model import Course
 from exporter.writers import WRITERS
 from exporter.writers.base import Writer
 
@@ -19,7 +20,8 @@ def readme_formats() -> dict[str, str]:
 
 def test_readme_formats_table_matches_the_registry():
     table = readme_formats()
-    assert table == {name: f"<id>-{name}.{w.extension}" for name, w in WRITERS.items()}, \
+    placeholder = Course(title="", identifier="<id>")  # each writer names its own artifact (moodle-backup: .mbz)
+    assert table == {name: w().filename(placeholder) for name, w in WRITERS.items()}, \
         "add each registered format to the README's formats table (name, file), and no other"
 
 

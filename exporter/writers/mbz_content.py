@@ -13,60 +13,11 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
-from html import escape
-from typing import Callable
-from urllib.parse import quote, unquote, urlsplit
 
-import lxml.html
-
-from .. import xhtml
+from .. import links
 from ..model import Course
 
 PLUGINFILE = "@@PLUGINFILE@@/"
-_URL_ATTRS = {"a": ("href",), "img": ("src",), "source": ("src",), "audio": ("src",), "video": ("src", "poster")}
-_SAFE = "/!$&()*+,;=:@-._~"
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a link points: a course page (`ref` = page id) or a course file (`ref` = package path)."""
-
-    kind: str  # "page" | "file"
-    ref: str
-    query: str = ""
-    fragment: str = ""
-
-
-def rewrite(html: str, course: Course, page: Callable[[Target], str], file: Callable[[Target], str]) -> str:
-    """The fragment with every link to a course page written by `page` and every course file by `file`.
-    Unchanged (byte for byte) when it has neither."""
-    if not html.strip() or ("href=" not in html and "src=" not in html and "poster=" not in html):
-        return html
-    pages = {p.href: p.id for p in course.pages}
-    div = xhtml.parse_fragment(html)
-    changed = False
-    for el in div.iter(tuple(_URL_ATTRS)):
-        for attr in _URL_ATTRS[el.tag]:
-            value = (el.get(attr) or "").strip()
-            parts = urlsplit(value)
-            if not value or parts.scheme or value.startswith(("#", "/")):
-                continue
-            path = unquote(parts.path)
-            if el.tag == "a" and parts.path in pages:
-                el.set(attr, page(Target("page", pages[parts.path], "", parts.fragment)))
-                changed = True
-            elif path in course.files:
-                el.set(attr, file(Target("file", path, parts.query, parts.fragment)))
-                changed = True
-    if not changed:
-        return html
-    text = escape(div.text, quote=False) if div.text else ""
-    return text + "".join(lxml.html.tostring(child, encoding="unicode") for child in div)
-
-
-def encode_path(path: str) -> str:
-    """A package path as a URL path (spaces, '#', '?', '%' and non-ASCII percent-encoded)."""
-    return quote(path, safe=_SAFE)
 
 
 @dataclass(frozen=True)
@@ -139,15 +90,17 @@ class Linker:
     def html(self, html: str, area: Area, own: str | None = None) -> str:
         """The fragment as Moodle stores it in `area`; `own` is the id of the page it belongs to, if any."""
 
-        def page(target: Target) -> str:
+        def page(target: links.Target) -> str:
             frag = f"#{target.fragment}" if target.fragment else ""
             if target.ref == own and frag:
                 return frag
             return f"$@PAGEVIEWBYID*{self.cmids[target.ref]}@${frag}"
 
-        def file(target: Target) -> str:
+        def file(target: links.Target) -> str:
             self.files.add(area, target.ref)
-            return (PLUGINFILE + encode_path(target.ref) + (f"?{target.query}" if target.query else "")
-                    + (f"#{target.fragment}" if target.fragment else ""))
+            return to_pluginfile(target)
 
-        return rewrite(html, self.course, page=page, file=file)
+        return links.rewrite(html, page, file)
+
+
+to_pluginfile = links.file_url(PLUGINFILE)

@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..model import Course
 from ..xhtml import text_html, xml_chars
-from .mbz_activities import FORMAT_HTML, MODULE_VERSION
+from .mbz_activities import FORMAT_HTML
 from .mbz_content import Files
 from .mbz_plan import COURSE_CONTEXT, COURSE_GRADE_ITEM, GRADE_CATEGORY, SYSTEM_CONTEXT, Plan, Section
 from .mbz_xml import document, empty, fields, nest, row
@@ -266,4 +266,4 @@ def archive_index(files: dict[str, bytes]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-__all__ = ["INDEX", "MODULE_VERSION", "archive_index", "write"]
+__all__ = ["INDEX", "archive_index", "write"]

@@ -28,12 +28,13 @@ import lxml.html
 from ..ids import digest
 from ..model import Course, Item, Page, Quiz
 from ..packaging import tgz_bytes
-from ..xhtml import parse_fragment, question_xhtml, shorten, text_html, to_text, to_xhtml, xml_chars
+from ..xhtml import parse_fragment, question_xhtml, shorten, text_html, to_xhtml, xml_chars
 from . import mbz_activities, mbz_course, mbz_questions
 from .base import Artifact, Options, Writer
+from .layout import with_hrefs
 from .mbz_content import Area, Files, Linker
 from .mbz_plan import Activity, Answer, Category, Plan, Question, Section
-from .moodle import NAME_LIMIT, short_id
+from .moodle import short_id
 
 # Every word this format adds for learners (and teachers) to read, in one place.
 WORDS = {
@@ -188,7 +189,7 @@ class Planner:
         text = self.linker.html(question_xhtml(quiz, item), area("questiontext"), own)
         explanation = to_xhtml(item.explanation_html)
         general = self.linker.html(explanation, area("generalfeedback"), own)
-        name = f"{shorten(to_text(item.statement_html), NAME_LIMIT)} [{short_id(self.course, item)}]"
+        name = f"{item.title} [{short_id(self.course, item)}]"
         answers = []
         for index in range(2):
             self.answers += 1
@@ -206,10 +207,16 @@ class MoodleBackupWriter(Writer):
     title = ("Moodle course backup (Course reuse > Restore): sections, pages, quizzes drawing N from a question "
              "bank, completion and restrictions so the course opens in order")
 
+    pages = quiz_files = quiz_pages = True  # Pages, question texts and quiz intros each carry their files and links
+
     def filename(self, course: Course) -> str:
         return f"{course.identifier}-moodle.mbz"
 
-    def write(self, course: Course, options: Options) -> Artifact:
+    def localize(self, course: Course) -> Course:
+        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content)."""
+        return with_hrefs(course)
+
+    def build(self, course: Course, options: Options) -> Artifact:
         planner = Planner(course)
         plan = planner.plan()
         files: dict[str, bytes] = {}
