@@ -73,6 +73,7 @@ def test_every_xml_file_parses_with_moodles_declaration(which, request, backups)
         assert archive.files[name].startswith(DECLARATION), name  # convert_helper::detect_moodle2_format
         archive.xml(name)
         assert b"&#" not in archive.files[name], name  # raw UTF-8, never character references
+        assert b"exporter-page:" not in archive.files[name] and b"exporter-file:" not in archive.files[name], name
 
 
 @pytest.mark.parametrize("which", COURSES)
@@ -381,3 +382,20 @@ def test_build_names_the_artifact_and_lists_the_format(tmp_path):
     first = (tmp_path / "safe-cycling-moodle.mbz").read_bytes()
     r = run_cli("build", SAMPLE, "--out", tmp_path, "--format", FMT)
     assert (tmp_path / "safe-cycling-moodle.mbz").read_bytes() == first
+
+
+def test_quiz_links_to_pages_become_moodle_page_links(tmp_path, artifact):
+    """An explanation that links to another course page links to that Page activity (Moodle decodes
+    $@PAGEVIEWBYID*cmid@$ in question texts and feedback on restore)."""
+    items = [("Brakes first.", "Y", 'See <a href="b.md#check">the check</a>.'), *ITEMS[1:]]
+    folder = write_course(tmp_path / "c", {
+        "a.md": page("First", 0, "Text.\n\n" + quiz(1, items), kind="chapter"),
+        "b.md": page("Second", 1, "More text.\n"),
+    })
+    course, _ = read_course(folder)
+    backup = read(artifact(FMT, course))
+    second = next(a for a in backup.activities.values() if a.modname == "page" and plain(a.name) == "Second")
+    (q,) = [q for c in backup.categories for q in c.questions if "Brakes first." in q.text]
+    assert f'href="$@PAGEVIEWBYID*{second.moduleid}@$#check"' in q.general
+    wrong = next(a for a in q.answers if a.fraction == 0.0)
+    assert f'href="$@PAGEVIEWBYID*{second.moduleid}@$#check"' in wrong.feedback

@@ -19,13 +19,14 @@ from ..xhtml import text_html, xml_chars
 from .mbz_activities import FORMAT_HTML
 from .mbz_content import Files
 from .mbz_plan import COURSE_CONTEXT, COURSE_GRADE_ITEM, GRADE_CATEGORY, SYSTEM_CONTEXT, Plan, Section
-from .mbz_xml import document, empty, fields, nest, row
+from .mbz_xml import db_name, document, empty, fields, nest, row
 
 BACKUP_VERSION = 2025100600  # backup::VERSION in Moodle 5.1
 BACKUP_RELEASE = "5.1"
 INDEX = ".ARCHIVE_INDEX"  # the list of files Moodle's tgz_packer writes first in every .mbz
 NOWHERE = "https://exporter.invalid"  # original_wwwroot when the course names no site
 COURSE_FORMAT = "topics"
+FULLNAME = 254  # course.fullname is char(254)
 _MIME = mimetypes.MimeTypes(filenames=())  # Python's own table only: the same type on every machine
 
 # root-level files a restore reads, with nothing in them (no users, groups, scales, outcomes, badges, roles)
@@ -97,7 +98,7 @@ def moodle_backup_xml(course: Course, plan: Plan, filename: str) -> bytes:
         "original_site_identifier_hash": hashlib.md5(f"exporter:{course.identifier}".encode("utf-8")).hexdigest(),
         "original_course_id": 1,
         "original_course_format": COURSE_FORMAT,
-        "original_course_fullname": xml_chars(course.title).strip(),
+        "original_course_fullname": db_name(course.title, FULLNAME),
         "original_course_shortname": xml_chars(course.identifier),
         "original_course_startdate": 0,
         "original_course_enddate": 0,
@@ -139,7 +140,7 @@ def course_xml(course: Course) -> bytes:
     description = xml_chars(course.description).strip()
     root = row(None, "course", {
         "shortname": xml_chars(course.identifier)[:255],
-        "fullname": text_html(xml_chars(course.title).strip()),
+        "fullname": db_name(course.title, FULLNAME),
         "idnumber": "",
         "summary": f"<p>{text_html(description)}</p>" if description else "",
         "summaryformat": FORMAT_HTML,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..xhtml import xml_chars
+from ..xhtml import shorten, text_html, xml_chars
 from ..xmltree import sub
 
+DB_NAME = 255  # Moodle's name columns (course_sections.name, page.name, quiz.name, question.name ...) are char(255)
 NULL = "$@NULL@$"  # how a backup writes a NULL field (backup_xml_transformer)
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -63,3 +64,13 @@ def empty(*tags: str) -> bytes:
             found = node.find(tag)
             node = found if found is not None else sub(node, tag)
     return document(root)
+
+
+def db_name(text: str, limit: int = DB_NAME) -> str:
+    """A name as Moodle stores it: its markup characters as entities (it shows names as HTML), cut to fit."""
+    plain = xml_chars(text).strip()
+    name = text_html(plain)
+    while len(name) > limit:
+        plain = shorten(plain, max(1, limit - (len(name) - limit) - 1))
+        name = text_html(plain)
+    return name

@@ -28,38 +28,26 @@ import lxml.html
 from ..ids import digest
 from ..model import Course, Item, Page, Quiz
 from ..packaging import tgz_bytes
-from ..xhtml import parse_fragment, question_xhtml, shorten, text_html, to_xhtml, xml_chars
+from ..xhtml import parse_fragment, question_xhtml, text_html, to_xhtml, xml_chars
 from . import mbz_activities, mbz_course, mbz_questions
 from .base import Artifact, Options, Writer
 from .layout import with_hrefs
 from .mbz_content import Area, Files, Linker
 from .mbz_plan import Activity, Answer, Category, Plan, Question, Section
+from .mbz_xml import db_name
 from .moodle import short_id
 
 # Every word this format adds for learners (and teachers) to read, in one place.
 WORDS = {
     "quiz_name": "Quiz: {page}",
-    "quiz_rule": "Each attempt asks {draw} of the {total} questions on this page. Answer all {draw} correctly to "
-                 "pass; you can try as many times as you need.",
-    "quiz_rule_all": "Each attempt asks all {total} questions on this page. Answer all of them correctly to pass; "
-                     "you can try as many times as you need.",
+    "quiz_rule": "Each attempt asks {draw} of the {total} questions on this page, and you pass when every answer "
+                 "is right. You can try as many times as you need.",
+    "quiz_rule_all": "Each attempt asks all {total} questions on this page, and you pass when every answer is right. "
+                     "You can try as many times as you need.",
     "quiz_follows": "The quiz for this page, <strong>{quiz}</strong>, follows it.",
     "bank_name": "Questions: {course}",
     "category_info": "The questions of {quiz}: each attempt draws {draw} of these {total}.",
 }
-
-DB_NAME = 255  # Moodle's name columns (course_sections.name, page.name, quiz.name, question.name ...) are char(255)
-
-
-def db_name(text: str, limit: int = DB_NAME) -> str:
-    """A name as Moodle stores it: its markup characters as entities (it shows names as HTML), cut to fit."""
-    plain = xml_chars(text).strip()
-    name = text_html(plain)
-    while len(name) > limit:
-        plain = shorten(plain, max(1, limit - (len(name) - limit) - 1))
-        name = text_html(plain)
-    return name
-
 
 def stamp(course: Course, key: str) -> str:
     """A question category's or question's stamp: stable for the same course and key (Moodle matches stamps
@@ -88,7 +76,6 @@ class Planner:
         top = self.category(db_name("top"), "", 0, "top")
         sections = [general]
         moduleid, pages, quizzes = 1, 0, 0
-        entries: list[tuple[Activity, Page]] = []
         for n, group in enumerate(course.groups, start=1):
             section = Section(n + 1, n, db_name(group.title), "")
             sections.append(section)
@@ -97,7 +84,6 @@ class Planner:
                 self.cmids[page.id] = moduleid
                 activity = Activity("page", moduleid, pages, db_name(page.title), section, page=page)
                 section.activities.append(activity)
-                entries.append((activity, page))
                 if page.quiz is not None:
                     moduleid, quizzes = moduleid + 1, quizzes + 1
                     quiz = Activity("quiz", moduleid, quizzes, db_name(WORDS["quiz_name"].format(page=page.title)),
