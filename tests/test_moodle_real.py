@@ -4,7 +4,8 @@ database (psql) or from the shared import scripts' JSON, and compares it with th
 
 - the course backup (`moodle-backup`) restored by `admin/cli/restore_backup.php` into a new course and into an
   existing one: sections, pages with their files and links, quizzes with their random draws, grades to pass,
-  completion and the order lock, every question with its answers and feedback, a restore log free of warnings;
+  completion and the order lock, every question with its answers and feedback, a restore log free of warnings,
+  and an attempt started at every quiz drawing its questions from the right category;
 - `scorm12` through the SCORM activity form (scorm_import.php), `moodle` (Moodle XML) through the question bank
   import (question_import.php) and `cc11` through the cartridge restore (cc_import.php).
 """
@@ -18,12 +19,13 @@ from html import unescape
 
 import pytest
 
+from conftest import ROOT
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 
 pytestmark = pytest.mark.moodle
 
 COURSES = ["sample_course", "corpus_course"]
-ORDERED = ("page", "quiz")  # the activities the order lock chains (the bank and a course's forum stand apart)
+TESTS = ROOT / "tests"
 IMMEDIATELY_AFTER = 0x1000
 
 
@@ -203,6 +205,22 @@ def check_restored(course, stored: dict, existing: bool) -> dict:
             "restricted": sum(1 for cm in ordered if cm["availability"]), **files}
 
 
+def check_attempts_draw(moodle, course_id: int, stored: dict) -> int:
+    """Start an attempt at every quiz (tests/moodle/quiz_draws.php, Moodle's own attempt code): each draws as many
+    distinct questions as it has random slots, all from the category its slots name. Returns the attempts made."""
+    r = moodle.php(TESTS / "moodle" / "quiz_draws.php", str(course_id))
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    attempts = json.loads(r.stdout)
+    assert len(attempts) == len(stored["quizzes"])
+    for quiz_id, attempt in attempts.items():
+        slots = [s for s in stored["slots"] if s["quizid"] == int(quiz_id)]
+        categories = {int(json.loads(s["filtercondition"])["filter"]["category"]["values"][0]) for s in slots}
+        drawn = attempt["drawn"]
+        assert len(drawn) == len(slots) and len({q for q, _ in drawn}) == len(drawn)
+        assert {c for _, c in drawn} == categories
+    return len(attempts)
+
+
 def check_questions(questions: list, exp) -> None:
     """Every item of the quiz once: its type, both answers in the author's order, the right one, the explanation
     as general feedback and on the wrong answer."""
@@ -229,6 +247,7 @@ def test_backup_restores_as_a_new_course(which, request, moodle, files):
     assert stored["course"]["enablecompletion"] == 1
     assert unescape(stored["course"]["fullname"]).startswith(course.title)
     numbers = check_restored(course, stored, existing=False)
+    numbers["attempts drawn"] = check_attempts_draw(moodle, course_id, stored)
     print(f"\n{which} restored as course {course_id}: {numbers}")
     assert numbers["pages"] == len(course.pages) and numbers["quizzes"] == len(course.quizzes)
     assert numbers["questions"] == len(course.items)
