@@ -1,4 +1,4 @@
-"""`moodle-backup`: a Moodle course backup (`<id>-moodle.mbz`) that Moodle 4.5+/5.x restores as the whole course.
+"""`moodle-backup`: a Moodle course backup (`<id>-moodle.mbz`) that Moodle 5 restores as the whole course (tested: 5.1).
 
 What a restore creates (Course reuse > Restore, into a new or an existing course):
 - a section per chapter, named after it, its summary the chapter page's first paragraph (pages before the first
