@@ -11,12 +11,12 @@ from collections import Counter
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import SAMPLE, run_cli
 from coursekit import AWKWARD_TITLE, ITEMS, awkward_course, page, quiz, write_course
-from exporter.reader import read_course
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 from mbzread import DECLARATION, Backup, grade_item, random_draws, read, value
+
+from exporter.reader import read_course
 
 FMT = "moodle-backup"
 PLUGINFILE = re.compile(r'(?:src|href)="@@PLUGINFILE@@/([^"?#]*)')
@@ -378,7 +378,9 @@ def test_quiz_images_travel_in_the_question_file_areas(tmp_path):
 def test_build_names_the_artifact_and_lists_the_format(tmp_path):
     r = run_cli("build", SAMPLE, "--out", tmp_path, "--format", FMT)
     assert r.returncode == 0, r.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["safe-cycling-moodle.mbz"]
+    artifacts = sorted(p.name for p in tmp_path.iterdir() if p.name != "report.html")  # the build's report beside it
+    assert artifacts == ["safe-cycling-moodle.mbz"]
+    assert "moodle-backup" in (tmp_path / "report.html").read_text(encoding="utf-8")
     first = (tmp_path / "safe-cycling-moodle.mbz").read_bytes()
     r = run_cli("build", SAMPLE, "--out", tmp_path, "--format", FMT)
     assert (tmp_path / "safe-cycling-moodle.mbz").read_bytes() == first

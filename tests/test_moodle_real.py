@@ -18,7 +18,6 @@ from collections import Counter
 from html import unescape
 
 import pytest
-
 from conftest import ROOT
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 
@@ -31,6 +30,7 @@ COURSES = ["sample_course", "corpus_course"]
 def awkward(tmp_path_factory):
     """Markup characters, ]]>, scripts other than Latin, emoji in names and texts (tests/coursekit.py)."""
     from coursekit import awkward_course
+
     from exporter.reader import read_course
 
     course, _ = read_course(awkward_course(tmp_path_factory.mktemp("awkward")))

@@ -18,7 +18,14 @@ from ..model import Course
 from ..xhtml import text_html, xml_chars
 from .mbz_activities import FORMAT_HTML
 from .mbz_content import Files
-from .mbz_plan import COURSE_CONTEXT, COURSE_GRADE_ITEM, GRADE_CATEGORY, SYSTEM_CONTEXT, Plan, Section
+from .mbz_plan import (
+    COURSE_CONTEXT,
+    COURSE_GRADE_ITEM,
+    GRADE_CATEGORY,
+    SYSTEM_CONTEXT,
+    Plan,
+    Section,
+)
 from .mbz_xml import db_name, document, empty, fields, nest, row
 
 BACKUP_VERSION = 2025100600  # backup::VERSION in Moodle 5.1
@@ -79,7 +86,7 @@ def write(course: Course, plan: Plan, files: Files, filename: str) -> dict[str, 
 
 def backup_id(course: Course) -> str:
     """The backup's id (32 hex digits, like Moodle's): the same for the same course."""
-    return hashlib.md5(f"exporter:{course.identifier}:{course.version}".encode("utf-8")).hexdigest()
+    return hashlib.md5(f"exporter:{course.identifier}:{course.version}".encode()).hexdigest()
 
 
 def moodle_backup_xml(course: Course, plan: Plan, filename: str) -> bytes:
@@ -95,7 +102,7 @@ def moodle_backup_xml(course: Course, plan: Plan, filename: str) -> bytes:
         "include_files": 1,
         "include_file_references_to_external_content": 0,
         "original_wwwroot": course.site_url.rstrip("/") or NOWHERE,
-        "original_site_identifier_hash": hashlib.md5(f"exporter:{course.identifier}".encode("utf-8")).hexdigest(),
+        "original_site_identifier_hash": hashlib.md5(f"exporter:{course.identifier}".encode()).hexdigest(),
         "original_course_id": 1,
         "original_course_format": COURSE_FORMAT,
         "original_course_fullname": db_name(course.title, FULLNAME),

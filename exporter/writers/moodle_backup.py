@@ -23,6 +23,8 @@ gzip'd tar. Ids are small numbers of its own (mbz_plan), so nothing depends on a
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import lxml.html
 
 from ..ids import digest
@@ -105,7 +107,7 @@ class Planner:
                 activity.first_slot, slot = slot, slot + self.draw(activity.quiz)
                 activity.grade_item = 1 + activity.instanceid
         ordered = [a for s in sections[1:] for a in s.activities]
-        for before, after in zip(ordered, ordered[1:]):
+        for before, after in pairwise(ordered):
             after.previous = before
         return Plan(sections, qbank, self.categories, self.files)
 
@@ -171,7 +173,10 @@ class Planner:
     def question(self, quiz: Quiz, item: Item, qbank: Activity, own: str) -> Question:
         self.questions += 1
         qid = self.questions
-        area = lambda filearea, itemid=qid: Area(qbank.contextid, "question", filearea, itemid)  # noqa: E731
+
+        def area(filearea: str, itemid: int = qid) -> Area:
+            return Area(qbank.contextid, "question", filearea, itemid)
+
         text = self.linker.html(question_xhtml(quiz, item), area("questiontext"), own)
         explanation = to_xhtml(item.explanation_html)
         general = self.linker.html(explanation, area("generalfeedback"), own)
