@@ -284,8 +284,9 @@ def test_every_item_once_with_answers_and_explanation(which, request, backups):
             right = next(a for a in q.answers if a.fraction == 1.0)
             label = right.text if true_false else text_of(right.text)
             explanation = text_of(q.general)
-            assert [text_of(a.feedback) for a in q.answers if a.fraction == 0.0] == [explanation]
-            assert text_of(right.feedback) == ""
+            # each answer's feedback is the verdict, as in Moodle XML (the explanation is the general feedback)
+            assert {a.fraction: text_of(a.feedback) for a in q.answers} == \
+                {1.0: "Right.", 0.0: f"Not quite: the right answer is {label}."}
             found[item_key(strip_stimulus(text_of(q.text), exp.stimulus), label, explanation)] += 1
             assert q.name.strip() and len(q.name) <= 255
         assert found == exp.items
@@ -388,7 +389,7 @@ def test_build_names_the_artifact_and_lists_the_format(tmp_path):
 
 def test_quiz_links_to_pages_become_moodle_page_links(tmp_path, artifact):
     """An explanation that links to another course page links to that Page activity (Moodle decodes
-    $@PAGEVIEWBYID*cmid@$ in question texts and feedback on restore)."""
+    $@PAGEVIEWBYID*cmid@$ in question texts and general feedback on restore)."""
     items = [("Brakes first.", "Y", 'See <a href="b.md#check">the check</a>.'), *ITEMS[1:]]
     folder = write_course(tmp_path / "c", {
         "a.md": page("First", 0, "Text.\n\n" + quiz(1, items), kind="chapter"),
@@ -399,5 +400,21 @@ def test_quiz_links_to_pages_become_moodle_page_links(tmp_path, artifact):
     second = next(a for a in backup.activities.values() if a.modname == "page" and plain(a.name) == "Second")
     (q,) = [q for c in backup.categories for q in c.questions if "Brakes first." in q.text]
     assert f'href="$@PAGEVIEWBYID*{second.moduleid}@$#check"' in q.general
-    wrong = next(a for a in q.answers if a.fraction == 0.0)
-    assert f'href="$@PAGEVIEWBYID*{second.moduleid}@$#check"' in wrong.feedback
+
+
+def test_german_course_speaks_german(artifact):
+    """The words the backup adds (quiz rule, the note after a page, the verdicts) come from the course's catalog."""
+    from conftest import packaged
+
+    german = packaged(SAMPLE, language="de")
+    backup = read(artifact(FMT, german))
+    quizzes = [a for a in backup.in_order() if a.modname == "quiz"]
+    assert quizzes and all(re.search(r"Jeder Versuch stellt (\d+ der \d+|alle \d+) Fragen zu dieser Seite; Sie "
+                                     r"bestehen, wenn (jede|Ihre) Antwort richtig ist\.", text_of(value(a.row, "intro")))
+                           for a in quizzes)
+    pages = [a for a in backup.in_order() if a.modname == "page"]
+    assert any("folgt ihr in diesem Abschnitt" in text_of(value(a.row, "content")) for a in pages)
+    feedback = {text_of(a.feedback) for c in backup.categories for q in c.questions for a in q.answers}
+    assert "Richtig." in feedback and any(f.startswith("Nicht ganz: Die richtige Antwort ist") for f in feedback)
+    bank = next(a for a in backup.activities.values() if a.modname == "qbank")
+    assert plain(bank.name) == f"Fragen: {german.title}"

@@ -233,7 +233,7 @@ def check_attempts_draw(moodle, course_id: int, stored: dict) -> int:
 
 def check_questions(questions: list, exp) -> None:
     """Every item of the quiz once: its type, both answers in the author's order, the right one, the explanation
-    as general feedback and on the wrong answer."""
+    as general feedback, each answer's feedback the verdict."""
     true_false = exp.labels == ("True", "False")
     found = Counter()
     for q in questions:
@@ -244,7 +244,8 @@ def check_questions(questions: list, exp) -> None:
         assert texts == (["True", "False"] if true_false else [label.strip() for label in exp.labels])
         right = texts[[float(a["fraction"]) for a in answers].index(1.0)]
         explanation = text_of(q["generalfeedback"])
-        assert [text_of(a["feedback"]) for a in answers if float(a["fraction"]) == 0.0] == [explanation]
+        assert {float(a["fraction"]): text_of(a["feedback"]) for a in answers} == \
+            {1.0: "Right.", 0.0: f"Not quite: the right answer is {right}."}
         found[item_key(strip_stimulus(text_of(q["questiontext"]), exp.stimulus), right, explanation)] += 1
     assert found == exp.items
 

@@ -15,7 +15,8 @@ import posixpath
 from dataclasses import dataclass, field
 
 from .. import links
-from ..model import Course
+from ..model import Course, LocalFile
+from ..packaging import size_of
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 
@@ -37,11 +38,21 @@ class StoredFile:
     id: int
     area: Area
     path: str  # the package path, e.g. "images/bike.png"
-    data: bytes
+    data: bytes | LocalFile  # a course file is read from disk while the archive is written
+    _sha1: str = ""
 
     @property
     def contenthash(self) -> str:
-        return hashlib.sha1(self.data).hexdigest()
+        if not self._sha1:
+            digest = hashlib.sha1()
+            for chunk in self.data.chunks() if isinstance(self.data, LocalFile) else (self.data,):
+                digest.update(chunk)
+            self._sha1 = digest.hexdigest()
+        return self._sha1
+
+    @property
+    def size(self) -> int:
+        return size_of(self.data)
 
     @property
     def filepath(self) -> str:

@@ -14,7 +14,8 @@ import mimetypes
 
 from lxml import etree
 
-from ..model import Course
+from ..model import Course, LocalFile
+from ..packaging import size_of
 from ..xhtml import text_html, xml_chars
 from .mbz_activities import FORMAT_HTML
 from .mbz_content import Files
@@ -67,8 +68,8 @@ ROOT_SETTINGS = {
 }
 
 
-def write(course: Course, plan: Plan, files: Files, filename: str) -> dict[str, bytes]:
-    out: dict[str, bytes] = {"moodle_backup.xml": moodle_backup_xml(course, plan, filename),
+def write(course: Course, plan: Plan, files: Files, filename: str) -> dict[str, bytes | LocalFile]:
+    out: dict[str, bytes | LocalFile] = {"moodle_backup.xml": moodle_backup_xml(course, plan, filename),
                              "course/course.xml": course_xml(course)}
     for name, tags in COURSE_EMPTY.items():
         out["course/" + name] = empty(*tags)
@@ -223,7 +224,7 @@ def files_xml(files: Files) -> bytes:
             "filepath": f.filepath,
             "filename": f.filename,
             "userid": None,
-            "filesize": len(f.data),
+            "filesize": f.size,
             "mimetype": _MIME.guess_type(f.filename)[0] or "application/octet-stream",
             "status": 0,
             "timecreated": 0,
@@ -266,11 +267,11 @@ def gradebook_xml() -> bytes:
     return document(root)
 
 
-def archive_index(files: dict[str, bytes]) -> bytes:
+def archive_index(files: dict[str, bytes | LocalFile]) -> bytes:
     """`.ARCHIVE_INDEX`: the count, then one line per file (path, f, size, time), as `tgz_packer` writes it."""
     names = sorted(files)
     lines = [f"Moodle archive file index. Count: {len(names)}"]
-    lines += [f"{name}\tf\t{len(files[name])}\t0" for name in names]
+    lines += [f"{name}\tf\t{size_of(files[name])}\t0" for name in names]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

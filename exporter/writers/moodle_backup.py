@@ -14,7 +14,8 @@ What a restore creates (Course reuse > Restore, into a new or an existing course
   completion of the one before it, so the course opens in order;
 - the question bank: a category per chapter, inside it a category per quiz page holding every item of that
   page's quiz: a True/False question when the labels are True/False, else a single-answer multiple choice with
-  the two labels in order; the explanation as general feedback and as the wrong answer's feedback.
+  the two labels in order; the explanation as general feedback, each answer's feedback the verdict ("Right." /
+  "Not quite: the right answer is ...", in the course's language), as in the Moodle XML format.
 
 The backup is written the way Moodle 5.1 writes its own (`backup/moodle2/`, each module's `backup/moodle2/`):
 `moodle_backup.xml`, `course/`, `sections/`, `activities/`, `questions.xml`, `files.xml` and the file pool,
@@ -26,9 +27,11 @@ from __future__ import annotations
 from itertools import pairwise
 
 import lxml.html
+from markupsafe import Markup
 
+from ..i18n import Texts, texts_for
 from ..ids import digest
-from ..model import Course, Item, Page, Quiz
+from ..model import Course, Item, LocalFile, Page, Quiz
 from ..packaging import tgz_bytes
 from ..xhtml import parse_fragment, question_xhtml, text_html, to_xhtml, xml_chars
 from . import mbz_activities, mbz_course, mbz_questions
@@ -38,18 +41,8 @@ from .mbz_content import Area, Files, Linker
 from .mbz_plan import Activity, Answer, Category, Plan, Question, Section
 from .mbz_xml import db_name
 from .moodle import short_id
+from .qti1 import verdict_html
 
-# Every word this format adds for learners (and teachers) to read, in one place.
-WORDS = {
-    "quiz_name": "Quiz: {page}",
-    "quiz_rule": "Each attempt asks {draw} of the {total} questions on this page, and you pass when every answer "
-                 "is right. You can try as many times as you need.",
-    "quiz_rule_all": "Each attempt asks all {total} questions on this page, and you pass when every answer is right. "
-                     "You can try as many times as you need.",
-    "quiz_follows": "The quiz for this page, <strong>{quiz}</strong>, follows it.",
-    "bank_name": "Questions: {course}",
-    "category_info": "The questions of {quiz}: each attempt draws {draw} of these {total}.",
-}
 
 def stamp(course: Course, key: str) -> str:
     """A question category's or question's stamp: stable for the same course and key (Moodle matches stamps
@@ -62,6 +55,7 @@ class Planner:
 
     def __init__(self, course: Course):
         self.course = course
+        self.texts = texts_for(course)  # every word this format adds, in the course's language
         self.files = Files(course)
         self.cmids: dict[str, int] = {}  # page id -> its Page's course module id
         self.linker = Linker(course, self.files, self.cmids)
@@ -73,7 +67,8 @@ class Planner:
     def plan(self) -> Plan:
         course = self.course
         general = Section(1, 0, None, "")
-        qbank = Activity("qbank", 1, 1, db_name(WORDS["bank_name"].format(course=course.title)), general)
+        qbank = Activity("qbank", 1, 1, db_name(self.texts.tr("backup.bank-name", "Questions: {course}",
+                                                              course=course.title)), general)
         general.activities.append(qbank)
         top = self.category(db_name("top"), "", 0, "top")
         sections = [general]
@@ -88,8 +83,8 @@ class Planner:
                 section.activities.append(activity)
                 if page.quiz is not None:
                     moduleid, quizzes = moduleid + 1, quizzes + 1
-                    quiz = Activity("quiz", moduleid, quizzes, db_name(WORDS["quiz_name"].format(page=page.title)),
-                                    section, page=page, quiz=page.quiz)
+                    quiz = Activity("quiz", moduleid, quizzes, db_name(quiz_title(self.texts, page)), section,
+                                    page=page, quiz=page.quiz)
                     section.activities.append(quiz)
         chapter_categories: dict[int, Category] = {}
         slot = 1
@@ -131,8 +126,10 @@ class Planner:
         area = activity.area("content")
         parts = [self.linker.html(page.body_html, area, page.id)]
         if page.quiz is not None:
-            quiz_name = WORDS["quiz_name"].format(page=text_html(page.title))
-            parts.append(f'<p class="quiz-next">{WORDS["quiz_follows"].format(quiz=quiz_name)}</p>')
+            name = Markup("<strong>{}</strong>").format(quiz_title(self.texts, page))
+            note = self.texts.html().tr("backup.quiz-next", "The quiz for this page, {quiz}, follows it in this section.",
+                                        quiz=name)
+            parts.append(f'<p class="quiz-next">{note}</p>')
         if page.after_html.strip():
             parts.append(self.linker.html(page.after_html, area, page.id))
         return "\n".join(p for p in parts if p.strip())
@@ -142,8 +139,21 @@ class Planner:
         return min(quiz.draw, len(quiz.items))
 
     def rule(self, quiz: Quiz) -> str:
+        """The quiz's rule in the learner's words: how many questions an attempt asks, and what passes."""
         draw, total = self.draw(quiz), len(quiz.items)
-        return WORDS["quiz_rule_all" if draw >= total else "quiz_rule"].format(draw=draw, total=total)
+        if draw >= total:
+            return self.texts.trn(
+                "backup.quiz-rule-all",
+                "Each attempt asks this question, and you pass when your answer is right. You can try as many times "
+                "as you need.",
+                "Each attempt asks all {total} questions on this page, and you pass when every answer is right. You "
+                "can try as many times as you need.", total, total=total)
+        return self.texts.trn(
+            "backup.quiz-rule",
+            "Each attempt asks {draw} of the {total} questions on this page, and you pass when your answer is "
+            "right. You can try as many times as you need.",
+            "Each attempt asks {draw} of the {total} questions on this page, and you pass when every answer is "
+            "right. You can try as many times as you need.", draw, draw=draw, total=total)
 
     def quiz_intro(self, activity: Activity) -> str:
         quiz, page = activity.quiz, activity.page
@@ -165,31 +175,45 @@ class Planner:
     def quiz_category(self, activity: Activity, parent: int, qbank: Activity) -> Category:
         quiz, page = activity.quiz, activity.page
         assert quiz is not None and page is not None
-        info = WORDS["category_info"].format(quiz=activity.name, draw=self.draw(quiz), total=len(quiz.items))
-        category = self.category(db_name(page.title), f"<p>{info}</p>", parent, quiz.id, idnumber=quiz.id[:100])
+        category = self.category(db_name(page.title), f"<p>{text_html(self.draw_note(quiz))}</p>", parent, quiz.id,
+                                 idnumber=quiz.id[:100])
         category.questions = [self.question(quiz, item, qbank, page.id) for item in quiz.items]
         return category
+
+    def draw_note(self, quiz: Quiz) -> str:
+        """The category's description for teachers: what the quiz draws from it."""
+        draw, total = self.draw(quiz), len(quiz.items)
+        if draw >= total:
+            return self.texts.trn("moodle.draw-all", "Each attempt uses this question.",
+                                  "Each attempt uses all {total} of these questions.", total, total=total)
+        return self.texts.trn("backup.draw", "Each attempt of the quiz draws {draw} of these {total} questions.",
+                              "Each attempt of the quiz draws {draw} of these {total} questions.", total,
+                              draw=draw, total=total)
 
     def question(self, quiz: Quiz, item: Item, qbank: Activity, own: str) -> Question:
         self.questions += 1
         qid = self.questions
 
-        def area(filearea: str, itemid: int = qid) -> Area:
-            return Area(qbank.contextid, "question", filearea, itemid)
+        def area(filearea: str) -> Area:
+            return Area(qbank.contextid, "question", filearea, qid)
 
         text = self.linker.html(question_xhtml(quiz, item), area("questiontext"), own)
         explanation = to_xhtml(item.explanation_html)
         general = self.linker.html(explanation, area("generalfeedback"), own)
         name = f"{item.title} [{short_id(self.course, item)}]"
         answers = []
-        for index in range(2):
+        for index in range(2):  # the author's order; each answer's feedback the verdict, as in Moodle XML
             self.answers += 1
             right = item.answer if index == 0 else not item.answer
-            feedback = "" if right else self.linker.html(explanation, area("answerfeedback", self.answers), own)
             label = ("True", "False")[index] if quiz.true_false else text_html(xml_chars(quiz.labels[index]))
-            answers.append(Answer(self.answers, label, right, feedback))
+            answers.append(Answer(self.answers, label, right, verdict_html(self.texts, quiz, item, right)))
         return Question(qid, db_name(name), text, general, "truefalse" if quiz.true_false else "multichoice",
                         answers, stamp(self.course, item.id), item.id[:100])
+
+
+def quiz_title(texts: Texts, page: Page) -> str:
+    """A quiz's name, as the cartridges name theirs."""
+    return texts.tr("quiz.title", "Quiz: {page}", page=xml_chars(page.title).strip())
 
 
 class MoodleBackupWriter(Writer):
@@ -210,7 +234,7 @@ class MoodleBackupWriter(Writer):
     def build(self, course: Course, options: Options) -> Artifact:
         planner = Planner(course)
         plan = planner.plan()
-        files: dict[str, bytes] = {}
+        files: dict[str, bytes | LocalFile] = {}
         files.update(mbz_activities.write(course, plan))
         files.update(mbz_questions.write(plan))
         files.update(mbz_course.write(course, plan, planner.files, self.filename(course)))
