@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 import string
+import tarfile
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -112,13 +113,26 @@ def check_artifact(path: Path) -> None:
     if path.suffix == ".xml":
         etree.fromstring(path.read_bytes(), parser)
         return
+    if path.suffix == ".mbz":  # a Moodle backup: a gzip'd tar
+        with tarfile.open(path, "r:gz") as tar:
+            members = {m.name: m for m in tar.getmembers()}
+
+            def read(name: str) -> bytes:
+                return tar.extractfile(members[name]).read()
+
+            check_entries(path, list(members), read, parser)
+        return
     with zipfile.ZipFile(path) as zf:
-        for name in zf.namelist():
-            parts = name.split("/")
-            assert not name.startswith("/") and "\\" not in name and ".." not in parts and \
-                not re.match(r"^[A-Za-z]:", name), f"{path.name}: entry {name!r} outside the package root"
-            if name.endswith(".xml"):
-                etree.fromstring(zf.read(name), parser)
+        check_entries(path, zf.namelist(), zf.read, parser)
+
+
+def check_entries(path: Path, names: list[str], read, parser) -> None:
+    for name in names:
+        parts = name.split("/")
+        assert not name.startswith("/") and "\\" not in name and ".." not in parts and \
+            not re.match(r"^[A-Za-z]:", name), f"{path.name}: entry {name!r} outside the package root"
+        if name.endswith(".xml"):
+            etree.fromstring(read(name), parser)
 
 
 @settings(max_examples=30, deadline=timedelta(seconds=30), derandomize=False,
