@@ -1,4 +1,8 @@
-"""Find a page's quiz in its rendered blocks, cut it out, and decode its item bank."""
+"""Find a page's quiz in its rendered blocks, cut it out, and read its item bank.
+
+The bank's items are read from their source lines, never from Markdown's rendering of the page: before the
+page is rendered, `find_bank` replaces each item with a stand-in word, so an item's text (plain Markdown or
+base64) cannot change the page around it, and `read_item` reads each item in either written form."""
 
 from __future__ import annotations
 
@@ -7,13 +11,15 @@ import binascii
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import lxml.html
 from lxml import etree
 
 from . import ids
 from .errors import Report
+from .itemforms import (Shown, base64_text, base64_word, decoded_form, decoded_parts, decoded_shown, plain_parts,
+                        plain_shown)
 from .lines import TextFinder
 from .markup import inner_html, outer_html
 from .model import DEFAULT_LABELS, Item, Quiz
@@ -29,7 +35,14 @@ Resolve = Callable[[list, bool, "int | None", bool], None]
 _LIST_LINE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$")
 _IAL_TEXT = re.compile(r"\{:[^}]*\bdata-n\s*=")  # a quiz's attribute list, anywhere in a text
 _IAL_N = re.compile(r"^\s*" + _IAL_TEXT.pattern)  # ... as a line of its own
-_SPLIT = re.compile(r"^(.*?)/([YyNn])/(.*)$", re.DOTALL)
+# A list item's first line as Python-Markdown reads one: up to 3 spaces, a marker, white space, the text.
+_ITEM_LINE = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>.*?)[ \t]*$")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_QUIZ_IAL = re.compile(r"^ {0,3}\{:[^}]*\bdata-n\s*=\s*[\"']?\s*\+?0*[1-9]\d*\s*[\"'\s}]")  # data-n above 0
+_STAND_IN = "exporteritem{}x"
+_STAND_IN_TEXT = re.compile(r"exporteritem\d+x")
+FORMS = ("write it as 'statement /Y/ explanation' (or /N/; T and F work too) or as the base64 of "
+         "'statement/Y/explanation'")
 
 
 @dataclass
@@ -43,16 +56,17 @@ class Cut:
 
 
 def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str], first_line: int,
-             report: Report, resolve: Resolve) -> Cut:
+             report: Report, resolve: Resolve, source: Bank | None = None) -> Cut:
     """Split the page's top-level blocks into body, quiz and the blocks after it; every block's links are
     resolved (through `resolve`, in document order, each block once), quiz text before it is sanitized.
     Whatever is left on the page must not be a quiz in disguise: a quiz attribute list Markdown did not read,
     a quiz inside another block, or encoded items (answers included) outside the quiz's bank are errors at
-    their line."""
+    their line. `source`: the page's items as `find_bank` found them in its lines, when the tree was rendered
+    from its `masked` text (each item a stand-in word)."""
     blocks = list(tree)
     starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
     ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
-    cut = _cut(blocks, starts, page_ident, shown, lines, first_line, ial_lines, report, resolve)
+    cut = _cut(blocks, starts, page_ident, shown, lines, first_line, ial_lines, report, resolve, source)
     resolve(cut.after, False, None, False)
     _unread_quiz_attributes(tree, shown, lines, first_line, report)
     reported = _nested_quizzes(tree, shown, lines, first_line, report)
@@ -61,7 +75,7 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
 
 
 def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: list[str], first_line: int,
-         ial_lines: list[int], report: Report, resolve: Resolve) -> Cut:
+         ial_lines: list[int], report: Report, resolve: Resolve, source: Bank | None) -> Cut:
     if not starts:
         resolve(blocks, False, None, False)
         return Cut(blocks, [], None)
@@ -111,24 +125,27 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
                     report.error(shown, line, message(char, f'the label "{label}" in data-opt'))
     if not lists:
         report.error(shown, line, f"the quiz (data-n={draw}) has no item list after it: add a '- ' list of "
-                     'base64 items, or write data-n="0" for a page without a quiz')
+                     'items, or write data-n="0" for a page without a quiz')
         resolve(blocks, False, None, False)
         return Cut(blocks, [], None)
     resolve(blocks[:start], False, None, False)
     resolve([para] + blocks[start + 1:lists[0]], True, line, False)
     bank = blocks[lists[0]]
     texts = ["".join(li.itertext()).strip() for li in bank.findall("li")]
-    item_lines = _item_lines(lines, first_line, (line or first_line) - first_line, texts)
+    if source is not None:  # each item's own text, from its lines
+        sources = [(first_line + it.index, it.text) for it in source.items]
+    else:  # rendered without stand-ins: base64 items read from the list's text, lines matched by it
+        item_lines = _item_lines(lines, first_line, (line or first_line) - first_line, texts)
+        sources = [(item_lines[k] or line, text) for k, text in enumerate(texts)]
     items: list[Item] = []
     taken: dict[str, int] = {}
-    for k, text in enumerate(texts):
-        item_line = item_lines[k] or line
-        item = decode_item(text, shown, item_line, report)
+    for item_line, text in sources:
+        item = read_item(text, shown, item_line, report, plain=source is not None)
         if item:
-            statement, answer, explanation = (resolve_html(item[0], resolve, item_line), item[1],
-                                              resolve_html(item[2], resolve, item_line))
-            ident = ids.item_id(page_ident, text, taken)
-            items.append(Item(ident, statement, answer, explanation, shown, item_line or 0,
+            statement = resolve_html(item.statement_html, resolve, item_line)
+            explanation = resolve_html(item.explanation_html, resolve, item_line)
+            ident = ids.item_id(page_ident, item.key, taken)
+            items.append(Item(ident, statement, item.answer, explanation, shown, item_line or 0,
                               item_title(statement, ident)))
     count = len(texts)
     if draw > count:
@@ -274,7 +291,7 @@ def _is_item(word: str) -> bool:
     if len(word) % 4:
         return False
     try:
-        return bool(_SPLIT.match(base64.b64decode(word, validate=True).decode("utf-8")))
+        return decoded_parts(base64.b64decode(word, validate=True).decode("utf-8")) is not None
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return False
 
@@ -307,39 +324,148 @@ def _item_lines(lines: list[str], first_line: int, from_index: int, texts: list[
     return out
 
 
-def decode_item(text: str, shown: str, line: int | None, report: Report) -> tuple[str, bool, str] | None:
-    """base64 of UTF-8 `statement/Y|N/explanation` into sanitized statement, answer, explanation."""
+# --- the item bank in the source --------------------------------------------------------------------------
+
+@dataclass
+class SourceItem:
+    index: int  # the body line (0-based) its list marker is on
+    end: int  # the body line after its last line
+    lead: str  # indentation, list marker and the white space after it, as written
+    text: str  # what follows the marker; continuation lines joined with "\n"
+
+
+@dataclass
+class Bank:
+    """The item list after a page's quiz paragraph, as its source lines hold it."""
+
+    items: list[SourceItem]
+    masked: str  # the page body with each item's lines replaced by one stand-in list item
+
+    def read_by(self, tree: etree._Element) -> bool:
+        """Whether Markdown read the masked body as the reader expects: the first list after the first
+        data-n paragraph holds exactly the stand-ins, in order."""
+        blocks = list(tree)
+        start = next((i for i, b in enumerate(blocks) if b.get("data-n") is not None), None)
+        if start is None:
+            return False
+        bank = next((b for b in blocks[start + 1:] if b.tag in ("ul", "ol")), None)
+        if bank is None or len(bank) != len(self.items):
+            return False
+        return all(li.tag == "li" and "".join(li.itertext()).strip() == _STAND_IN.format(k)
+                   for k, li in enumerate(bank))
+
+
+def find_bank(lines: list[str]) -> Bank | None:
+    """The items of the list after the page's first quiz attribute list (data-n above 0), or None."""
+    if any(_STAND_IN_TEXT.search(text) for text in lines):
+        return None
+    at = next((n for n, text in enumerate(lines) if _QUIZ_IAL.match(text)), None)
+    if at is None:
+        return None
+    items = bank_items(lines, _first_list_line(lines, at + 1))
+    if not items:
+        return None
+    masked = list(lines)
+    for k, item in enumerate(items):
+        masked[item.index] = item.lead + _STAND_IN.format(k)
+        for n in range(item.index + 1, item.end):
+            masked[n] = None
+    return Bank(items, "\n".join(text for text in masked if text is not None))
+
+
+def _first_list_line(lines: list[str], start: int) -> int:
+    """The first list line after a blank line (a list line right under text is that text's, as in Markdown)."""
+    return next((n for n in range(max(start, 1), len(lines)) if _ITEM_LINE.match(lines[n])
+                 and not lines[n - 1].strip()), len(lines))
+
+
+def bank_items(lines: list[str], start: int) -> list[SourceItem]:
+    """The list items from line `start` on: each a marker line, then lines that continue it (unindented lines
+    straight after it, indented ones after a blank line), until a line that is neither."""
+    items: list[SourceItem] = []
+    n = start
+    while n < len(lines):
+        m = _ITEM_LINE.match(lines[n])
+        if not m:
+            break
+        texts, end = [m.group("text")], n + 1
+        while end < len(lines):
+            nxt = end
+            while nxt < len(lines) and not lines[nxt].strip():
+                nxt += 1
+            if nxt == len(lines) or _ITEM_LINE.match(lines[nxt]):
+                break
+            if nxt > end and not _INDENTED.match(lines[nxt]):
+                break  # after a blank line, an unindented line ends the list
+            texts.extend([""] * (nxt - end) + [lines[nxt].strip()])
+            end = nxt + 1
+        items.append(SourceItem(n, end, m.group("lead"), "\n".join(texts).strip()))
+        n = end
+        while n < len(lines) and not lines[n].strip():
+            n += 1
+    return items
+
+
+# --- one item, in either written form ----------------------------------------------------------------------
+
+class ItemText(NamedTuple):
+    statement_html: str
+    answer: bool
+    explanation_html: str
+    key: str  # the item's base64 form, whichever form it is written in: its identifier derives from it
+
+
+def read_item(text: str, shown: str, line: int | None, report: Report, plain: bool = True) -> ItemText | None:
+    """A list item's text, base64 or plain Markdown, as sanitized statement, answer and explanation.
+    `plain=False`: the text is Markdown's rendering, not the source, so only a base64 item can be read."""
+    text = text.strip()
     if not text:
-        report.error(shown, line, "this quiz item is empty: write base64 of 'statement/Y/explanation'")
+        report.error(shown, line, f"this quiz item is empty: {FORMS}")
         return None
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, ValueError, UnicodeEncodeError):
-        report.error(shown, line, "this quiz item is not base64: encode 'statement/Y/explanation' "
-                     "(or /N/) as base64 of UTF-8 text")
+    problem = None
+    raw = base64_text(text)
+    if raw is not None:
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            problem = ("this quiz item decodes from base64 to bytes that are not UTF-8 text: encode the item's "
+                       "text as UTF-8 before base64, or write it as 'statement /Y/ explanation'")
+        else:
+            char = bad_char(decoded)
+            if char:
+                report.error(shown, line, message(char, "this quiz item"))
+                return None
+            if _too_deep(decoded, shown, line, report):
+                return None
+            parts = decoded_parts(decoded)
+            if parts:
+                return _checked(decoded_shown(parts), text, shown, line, report, "statement/Y/explanation")
+            problem = (f"this quiz item is base64 of text with no Y/N answer field: it decodes to {decoded[:60]!r}; "
+                       f"{FORMS}")
+    parts = plain_parts(text) if plain else None
+    if parts is None:
+        if not plain and problem is None:
+            problem = ("this quiz item could not be matched to its line in the file: write each item on a "
+                       "'- ' line of the list right after the quiz paragraph (and its stimulus)")
+        report.error(shown, line, problem or f"this quiz item is neither a plain item nor base64: {FORMS}")
         return None
-    try:
-        decoded = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        report.error(shown, line, "this quiz item decodes to bytes that are not UTF-8 text: "
-                     "encode the item's text as UTF-8 before base64")
+    if _too_deep(text, shown, line, report):
         return None
-    char = bad_char(decoded)
-    if char:
-        report.error(shown, line, message(char, "this quiz item"))
-        return None
-    if "<" in decoded and html_depth(decoded) is not None:
+    return _checked(plain_shown(parts), base64_word(decoded_form(text) or text), shown, line, report,
+                    "statement /Y/ explanation")
+
+
+def _too_deep(text: str, shown: str, line: int | None, report: Report) -> bool:
+    if "<" in text and html_depth(text) is not None:
         report.error(shown, line, f"this quiz item nests HTML elements more than {MAX_DEPTH} levels deep: "
                      "no HTML reader keeps that; simplify its markup")
+        return True
+    return False
+
+
+def _checked(item: Shown, key: str, shown: str, line: int | None, report: Report, form: str) -> ItemText | None:
+    if not visible_text(item.statement_html):
+        report.error(shown, line, f"this quiz item has an empty statement (nothing a learner would see): write "
+                     f"'{form}'")
         return None
-    m = _SPLIT.match(decoded)
-    if not m:
-        report.error(shown, line, f"this quiz item has no Y/N answer field: it decodes to {decoded[:60]!r}; "
-                     "write 'statement/Y/explanation' or 'statement/N/explanation'")
-        return None
-    statement = clean_inline(m.group(1))
-    if not visible_text(statement):
-        report.error(shown, line, "this quiz item has an empty statement (nothing a learner would see): write "
-                     "'statement/Y/explanation'")
-        return None
-    return statement, m.group(2).upper() == "Y", clean_inline(m.group(3))
+    return ItemText(item.statement_html, item.answer, item.explanation_html, key)

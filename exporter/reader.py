@@ -13,7 +13,7 @@ from .markup import TooDeep, outer_html, render
 from .model import Chapter, Course, LocalFile, Page
 from .paths import inside
 from .progress import QUIET
-from .quiz import cut_quiz
+from .quiz import cut_quiz, find_bank
 from .settings import load_settings
 from .text import bad_char, first_bad_line, message
 from .yamlmeta import MetaError, load_mapping, split_front_matter, text_value
@@ -190,7 +190,10 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
     try:
         if deep is not None:
             raise TooDeep()
-        tree = render(src.body)
+        bank = find_bank(lines)  # quiz items are read from their lines: Markdown sees a stand-in for each
+        tree = render(bank.masked if bank else src.body)
+        if bank and not bank.read_by(tree):
+            bank, tree = None, render(src.body)
     except TooDeep:
         report.error(src.shown, src.body_first_line + (deep or 0), nesting.MESSAGE)
         return Page(id=ids.page_id(course_id, src.serial), title=src.title, serial=src.serial, kind=src.kind,
@@ -202,7 +205,7 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
         for block in blocks:
             resolver.resolve(block, src.path, ident, in_quiz, None if own_line else index, line)
 
-    cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve)
+    cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve, bank)
     return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind,
                 source=sourcetext.file_name_text(src.path.name),
                 body_html=outer_html(cut.before), after_html=outer_html(cut.after), quiz=cut.quiz)

@@ -50,9 +50,10 @@ def replace(course: Path, name: str, text: str | bytes) -> None:
     write_course(course, {name: text})
 
 
-def test_item_not_base64(course, out):
+def test_item_neither_base64_nor_plain(course, out):
     replace(course, "b.md", page("Second page", 1, "Text.\n\n" + quiz(1, ITEMS[:1]) + "- not*base64!\n"))
-    fails(course, out, "b.md", 12, "not base64")
+    err = fails(course, out, "b.md", 12, "neither a plain item nor base64")
+    assert "'statement /Y/ explanation'" in err and "base64 of 'statement/Y/explanation'" in err
 
 
 def test_item_not_utf8(course, out):
@@ -157,7 +158,7 @@ def test_all_errors_listed_in_one_run(course, out):
 def test_error_in_one_item_does_not_hide_the_next(course, out):
     body = "Text.\n\n" + quiz(1, ITEMS[:1]) + "- %%%\n- " + encode("x", "Q", "y")[:-2] + "\n"
     replace(course, "b.md", page("Second page", 1, body))
-    err = fails(course, out, "b.md", 12, "not base64")
+    err = fails(course, out, "b.md", 12, "neither a plain item nor base64")
     assert f"{course / 'b.md'}:13: error:" in err
 
 

@@ -152,7 +152,7 @@ def test_line_like_characters_are_spaces_and_keep_line_numbers(course, sep):
     errors = errors_of(course)
     # page(): 5 front matter lines + 1 body line "Text ---", blank, "More text.", blank, 2 quiz lines, blank,
     # then 3 items: the bad item is on line 16
-    assert any(e.startswith(f"{course / 'b.md'}:16: error: this quiz item is not base64") for e in errors), errors
+    assert any(e.startswith(f"{course / 'b.md'}:16: error: this quiz item is neither a plain item nor base64") for e in errors), errors
     write_course(course, {"b.md": page("Second page", 1, f"Text{sep}---\n")})
     c, _ = read_course(course)
     assert "<h2" not in c.pages[1].body_html and "---" in c.pages[1].body_html
@@ -162,7 +162,7 @@ def test_crlf_and_lone_cr_line_ends(course):
     write_course(course, {"b.md": page("Second page", 1, "Text.\n\n" + quiz(1, ITEMS) + "- bad*\n")
                           .replace("\n", "\r\n")})
     errors = errors_of(course)
-    assert any(e.startswith(f"{course / 'b.md'}:14: error: this quiz item is not base64") for e in errors), errors
+    assert any(e.startswith(f"{course / 'b.md'}:14: error: this quiz item is neither a plain item nor base64") for e in errors), errors
 
 
 @pytest.mark.parametrize("char", ["\x0c", "\x0b", "\x07"])

@@ -164,14 +164,14 @@ def test_item_line_with_a_list_like_line_in_the_stimulus(course):
     errors = errors_of(course)
     # 5 front matter lines, Text, blank, instruction (8), IAL (9), blank, 3 stimulus lines (11-13), blank,
     # 3 items (15-17): the bad one is on line 18
-    assert has(errors, f"{course / 'b.md'}:18: error: ", "not base64"), errors
+    assert has(errors, f"{course / 'b.md'}:18: error: ", "neither a plain item nor base64"), errors
 
 
 def test_item_lines_in_a_loose_bank(course):
     bank = "\n\n".join(f"- {encode(*i)}" for i in ITEMS) + "\n\n- bad*\n"
     body = "Text.\n\nAnswer:\n{: data-n=\"1\"}\n\n" + bank
     write_course(course, {"b.md": page("Second page", 1, body)})
-    assert has(errors_of(course), f"{course / 'b.md'}:17: error: ", "not base64")
+    assert has(errors_of(course), f"{course / 'b.md'}:17: error: ", "neither a plain item nor base64")
 
 
 # --- what is given where ------------------------------------------------------------------------------
