@@ -71,6 +71,49 @@ def corpus_course(corpus):
 
 
 @pytest.fixture(scope="session")
+def plain_corpus(corpus, tmp_path_factory) -> Path:
+    """The corpus copied with every item of every quiz written in the plain form (made here, at test time)."""
+    from coursekit import plain_copy
+
+    folder, count = plain_copy(corpus, tmp_path_factory.mktemp("plain") / "listener-course")
+    assert count == 644
+    return folder
+
+
+@pytest.fixture(scope="session")
+def plain_corpus_course(plain_corpus):
+    course, _ = read_course(plain_corpus)
+    return course
+
+
+@pytest.fixture(scope="session", params=["corpus_course", "plain_corpus_course"], ids=["base64", "plain"])
+def any_corpus_course(request):
+    """The corpus course read from its base64 items, then from its plain-text copy."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="session", params=["corpus", "plain_corpus"], ids=["base64", "plain"])
+def any_corpus(request) -> Path:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="session")
+def awkward_forms(tmp_path_factory) -> dict:
+    """coursekit's awkward course (markup characters, entities, hearts), read from its base64 items and from
+    a plain-text copy: {"base64": course, "plain": course}."""
+    from coursekit import awkward_course, plain_copy
+
+    folder = awkward_course(tmp_path_factory.mktemp("awkward") / "course")
+    plain, _ = plain_copy(folder, tmp_path_factory.mktemp("awkward") / "course")
+    return {"base64": read_course(folder)[0], "plain": read_course(plain)[0]}
+
+
+@pytest.fixture(scope="session")
+def plain_awkward(awkward_forms):
+    return awkward_forms["plain"]
+
+
+@pytest.fixture(scope="session")
 def sample_course():
     return packaged(SAMPLE)
 

@@ -1,13 +1,49 @@
-"""Build small courses in a temporary folder for tests (our own text, items base64-encoded here)."""
+"""Build small courses in a temporary folder for tests (our own text, items base64-encoded here), and plain-text
+copies of courses whose items are base64."""
 
 from __future__ import annotations
 
 import base64
+import re
+import shutil
 from pathlib import Path
 
 
 def encode(statement: str, answer: str, explanation: str) -> str:
     return base64.b64encode(f"{statement}/{answer}/{explanation}".encode("utf-8")).decode("ascii")
+
+
+def plain(statement: str, answer: str, explanation: str) -> str:
+    """An item in the plain form, written by the test on its own: Markdown's inline characters and a slash that
+    would start an answer field in the statement are escaped with a backslash."""
+    def escaped(text: str) -> str:
+        return re.sub(r"[\\`*_\[\]]", lambda m: "\\" + m.group(0), text)
+
+    statement = re.sub(r"/(?=[YyNnTtFf]/)", r"\\/", escaped(statement))
+    return f"{statement} /{answer}/ {escaped(explanation)}".rstrip()
+
+
+_BASE64_ITEM = re.compile(r"^(?P<lead>[-*+] +)(?P<word>[A-Za-z0-9+/]{8,}={0,2})(?P<tail>[ \t]*)$")
+
+
+def plain_copy(source: Path, target: Path) -> tuple[Path, int]:
+    """A copy of a course with every base64 quiz item written in the plain form; returns it and how many items
+    it rewrote. The files are otherwise the same, line for line."""
+    shutil.copytree(source, target)
+    count = 0
+    for path in sorted(target.glob("*.md")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for n, line in enumerate(lines):
+            m = _BASE64_ITEM.match(line)
+            if not m:
+                continue
+            text = base64.b64decode(m.group("word")).decode("utf-8")
+            parts = re.match(r"^(.*?)/([YyNn])/(.*)$", text, re.DOTALL)
+            if parts:
+                lines[n] = m.group("lead") + plain(*parts.groups()) + m.group("tail")
+                count += 1
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return target, count
 
 
 def page(title: str, serial: int | None, body: str, kind: str = "section", extra: str = "") -> str:
@@ -20,9 +56,11 @@ def page(title: str, serial: int | None, body: str, kind: str = "section", extra
     return "\n".join(x for x in lines if x != "") + "\n" + body
 
 
-def quiz(n: int | str, items: list[tuple[str, str, str]], opt: str | None = None, stimulus: str = "") -> str:
+def quiz(n: int | str, items: list[tuple[str, str, str]], opt: str | None = None, stimulus: str = "",
+         form=encode) -> str:
+    """A quiz paragraph and its bank; `form` writes each item (`encode`: base64, `plain`: the plain form)."""
     attrs = f'data-n="{n}"' + (f' data-opt="{opt}"' if opt else "")
-    bank = "\n".join(f"- {encode(*i)}" for i in items)
+    bank = "\n".join(f"- {form(*i)}" for i in items)
     stim = f"{stimulus}\n\n" if stimulus else ""
     return f"Mark each statement, then press the Score button:\n{{: {attrs}}}\n\n{stim}{bank}\n"
 

@@ -136,13 +136,15 @@ def awkward(tmp_path_factory):
     return course
 
 
-@pytest.mark.parametrize("which", ["sample_course", "corpus_course", "awkward"])
+@pytest.mark.parametrize("which", ["sample_course", "corpus_course", "plain_corpus_course", "awkward",
+                                   "plain_awkward"])
 def test_every_item_once_in_its_page_category(which, request, artifact):
     course = request.getfixturevalue(which)
     check_course(course, artifact("moodle", course))
 
 
-def test_corpus_question_types(corpus_course, artifact):
+def test_corpus_question_types(any_corpus_course, artifact):
+    corpus_course = any_corpus_course
     categories = read_file(artifact("moodle", corpus_course))
     kinds = [{q.type for q in c.questions} for c in categories]
     assert kinds.count({"truefalse"}) == 23 and kinds.count({"multichoice"}) == 28

@@ -35,7 +35,7 @@ def awkward(tmp_path_factory):
     return course
 
 
-@pytest.fixture(params=["sample_course", "corpus_course", "awkward"])
+@pytest.fixture(params=["sample_course", "corpus_course", "plain_corpus_course", "awkward", "plain_awkward"])
 def course(request):
     return request.getfixturevalue(request.param)
 
@@ -210,8 +210,8 @@ def test_practice_settings(course, artifact):
         assert assignment.findtext("c:grading_type", namespaces=NS) == "points"
 
 
-def test_corpus_counts(corpus_course, artifact):
-    found = quizzes(unzip(artifact("qti12", corpus_course)))
+def test_corpus_counts(any_corpus_course, artifact):
+    found = quizzes(unzip(artifact("qti12", any_corpus_course)))
     assert len(found) == 51
     types = Counter()
     for _, qti, _ in found:

@@ -181,7 +181,7 @@ def pictured(tmp_path_factory):
     return course
 
 
-COURSES = ("sample_course", "corpus_course", "awkward", "pictured")
+COURSES = ("sample_course", "corpus_course", "plain_corpus_course", "awkward", "plain_awkward", "pictured")
 
 
 @pytest.fixture(params=COURSES)
