@@ -140,7 +140,9 @@ def plain_html(part: str) -> str:
 
 
 def plain_shown(parts: Parts) -> Shown:
-    return Shown(plain_html(parts.statement), parts.answer, plain_html(parts.explanation))
+    """The spaces around the answer field are not part of the text (not even inside an unclosed tag)."""
+    return Shown(plain_html(parts.statement.strip(" \t")), parts.answer,
+                 plain_html(parts.explanation.strip(" \t")))
 
 
 # --- from one form to the other ----------------------------------------------------------------------------

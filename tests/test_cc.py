@@ -278,6 +278,11 @@ def test_pages_are_styled_self_contained_html(cart, course):
 
 
 def test_qti_files_valid_and_items_round_trip(cart, course):
+    check_items(cart, course)
+
+
+def check_items(cart: Cartridge, course) -> None:
+    """Every quiz and item of the course, in its module and in the question bank (also used by test_property)."""
     schema = xml_schema(QTI_SCHEMA)
     assessment = f"imsqti_xmlv1p2/{TAG[cart.fmt]}/assessment"
     by_ref = {e.ref: e for m in cart.modules for e in m.entries}

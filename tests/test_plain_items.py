@@ -32,7 +32,8 @@ def test_both_forms_mixed_in_one_list(tmp_path):
     p, _ = read_page(tmp_path, bank("- Water is wet /Y/ It is.", "- " + encode("Fire is cold", "N", "It is hot."),
                                     "- Ice floats/n/Always, in water.", n=3))
     assert [(i.statement_html, i.answer, i.explanation_html) for i in p.quiz.items] == [
-        ("Water is wet", True, "It is."), ("Fire is cold", False, "It is hot."), ("Ice floats", False, "Always, in water.")]
+        ("Water is wet", True, "It is."), ("Fire is cold", False, "It is hot."),
+        ("Ice floats", False, "Always, in water.")]
     assert [i.line for i in p.quiz.items] == [11, 12, 13]
 
 

@@ -154,8 +154,13 @@ def test_html_is_well_formed(course, artifact):
 
 
 def test_every_item_round_trips(course, artifact):
+    check_items(course, artifact("qti12", course))
+
+
+def check_items(course, data: bytes) -> None:
+    """Every quiz and item of the course, read back from the package (also used by test_property)."""
     expected = expected_quizzes(course)
-    found = quizzes(unzip(artifact("qti12", course)))
+    found = quizzes(unzip(data))
     assert len(found) == len(expected)
     idents = Counter()
     for exp, quiz, (ident, qti, meta) in zip(expected, course.quizzes, found):
