@@ -1,4 +1,4 @@
-"""The command line: `exporter build`, `exporter check` and `exporter preview`."""
+"""The command line: `exporter build`, `check`, `preview`, `decode`, `encode` and `new`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, itemcodec, scaffold
 from .build import build
 from .cache import DIR_NAME, PageCache, default_folder
 from .errors import ContentError, UsageError
@@ -54,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=_port, default=0, help="the port to serve on (default: a free one)")
     v.add_argument("--format", choices=("scorm12", "scorm2004"), default="scorm12", help="the package to show first")
     v.add_argument("--scorm-mode", choices=("pages", "course"), default="pages", help="the SCORM mode to show first")
+    for name, what in (("decode", "every base64 quiz item as a plain-text item ('statement /Y/ explanation')"),
+                       ("encode", "every plain-text quiz item as base64 (for a course also published as a web site)")):
+        r = sub.add_parser(name, help=f"rewrite {what}, in place")
+        r.add_argument("content", nargs="?", default="content", help="the course folder (default: content/)")
+        r.add_argument("--check", action="store_true",
+                       help="only report what would change; exit 1 if anything would (writes nothing)")
+    n = sub.add_parser("new", help="create a small working course to start from")
+    n.add_argument("folder", help="the folder to create (it must not exist, or be empty)")
     return p
 
 
@@ -115,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         except UsageError as exc:
             print(f"exporter: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    if args.command in ("decode", "encode", "new"):
+        return _authoring(args)
     cache = PageCache(default_folder()) if args.command == "build" and args.cache else None
     if args.command == "build" and args.watch:
         from .watch import rebuild_on_save
@@ -180,4 +190,47 @@ def _run(args, cache: PageCache | None) -> int:
     else:
         for a in result.artifacts:
             print(f"{a.path}: {a.format}, {a.pages} pages, {a.quizzes} quizzes, {a.items} items, {a.bytes} bytes")
+    return EXIT_OK
+
+
+def _authoring(args) -> int:
+    """`decode`, `encode` and `new`: the exit code; nothing written on an error."""
+    try:
+        if args.command == "new":
+            created = scaffold.create(Path(args.folder))
+            print(f"{args.folder}: a new course of {len(created)} files; build it with: exporter build {args.folder}")
+            return EXIT_OK
+        return _rewrite(args)
+    except UsageError as exc:
+        print(f"exporter: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        n = len(exc.diagnostics)
+        print(f"exporter: {n} error{'s' if n != 1 else ''}: nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"exporter: error: {where}{exc.strerror or exc}: nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+def _rewrite(args) -> int:
+    to = itemcodec.PLAIN if args.command == "decode" else itemcodec.BASE64
+    form = "plain text" if to == itemcodec.PLAIN else "base64"
+    rewrite = itemcodec.plan(Path(args.content), to)
+    for note in rewrite.notes:
+        print(note, file=sys.stderr)
+    verb = "would be written" if args.check else "written"
+    for path, count in rewrite.counts.items():
+        print(f"{path}: {count} item{'s' if count != 1 else ''} {verb} as {form}")
+    if not rewrite.items:
+        print(f"exporter {args.command}: nothing to change: no item needs writing as {form}")
+        return EXIT_OK
+    if args.check:
+        print(f"exporter {args.command} --check: {rewrite.items} items in {len(rewrite.counts)} files would change")
+        return EXIT_CONTENT
+    itemcodec.apply(rewrite)
+    print(f"exporter {args.command}: {rewrite.items} items in {len(rewrite.counts)} files written as {form}")
     return EXIT_OK

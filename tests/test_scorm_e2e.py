@@ -308,6 +308,30 @@ def test_12_page_without_quiz_records_completed(lms, site, artifact, sample_cour
     assert "reference copy" in reference.inner_text(".lms-note")
 
 
+def test_12_scaffold_quiz_with_labels_and_shared_text(lms, site, artifact, tmp_path_factory):
+    """The course `exporter new` makes plays: its quiz with the author's labels, shared text and plain items,
+    answered right, passes and records one correct interaction per drawn item."""
+    from exporter.reader import read_course
+    from exporter.scaffold import create
+
+    folder = tmp_path_factory.mktemp("new") / "first-course"
+    create(folder)
+    course, _ = read_course(folder)
+    page_ = next(p for p in course.pages if p.quiz and p.quiz.stimulus_html)
+    items = {i.id: i for i in page_.quiz.items}
+    page, frame = lms.open("1.2", pkg(site, artifact, "scorm12", course, "new12") + page_.href)
+    ids = answer(frame, items)
+    assert len(ids) == page_.quiz.draw
+    shown = frame.inner_text("body")
+    assert "Good reply" in shown and "Poor reply" in shown and "I moved to a new town" in shown
+    score(frame)
+    assert "Passed" in frame.inner_text(".result")
+    cmi = data(page)
+    assert cmi["core"]["lesson_status"] == "passed"
+    assert [(x["id"], x["result"]) for x in interactions(cmi)] == [(i, "correct") for i in ids]
+    assert_vocabulary_12(finish(page))
+
+
 def test_12_largest_corpus_quiz_fits_suspend_data(lms, site, artifact, corpus_course):
     url = pkg(site, artifact, "scorm12", corpus_course, "c12")
     items = {i.id: i for i in corpus_course.items}
