@@ -50,6 +50,9 @@ _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$)|\d{1,9}(?=[.)](?:\
 _FIELD_SLASH = re.compile(r"/(?=[YyNnTtFf]/)")
 
 _md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+# Where Markdown's inline pass can start anything (escapes, code, emphasis, links, images, HTML, entities, line
+# breaks, attribute lists, its placeholders); text without these comes out of it as it went in.
+_INLINE_SYNTAX = re.compile("[\\\\`*_\\[\\]!<>&{}\n\r" + util.STX + util.ETX + "]")
 _OPEN, _CLOSE = "<div>\n<p>", "</p>\n</div>"
 
 
@@ -135,6 +138,8 @@ def inline_markdown(text: str) -> str:
 
 def plain_html(part: str) -> str:
     """One part of a plain item as sanitized HTML: `\\/` is a slash, `<3` a heart, the rest Markdown."""
+    if not _INLINE_SYNTAX.search(part):
+        return clean_inline(part)  # nothing Markdown's inline pass would change (most items)
     unslashed = _ESCAPED.sub(lambda m: "/" if m.group(1) == "/" else m.group(0), part)
     return clean_inline(inline_markdown(hearts(unslashed)))
 
@@ -190,16 +195,16 @@ def plain_form(decoded: str) -> str | None:
     return plain
 
 
-def decoded_form(plain: str) -> str | None:
+def decoded_form(plain: str, shown: Shown | None = None) -> str | None:
     """The decoded text (`statement/Y/explanation`, HTML) of a plain item, showing what it shows.
 
     The text as written, escapes undone, when that already shows the same (so a plain item written by
     `plain_form` gives back its original text byte for byte); otherwise the HTML its Markdown renders to.
-    None when it is not a plain item."""
+    None when it is not a plain item. `shown`: what the item shows, when the caller has it already."""
     parts = plain_parts(plain)
     if parts is None:
         return None
-    shown = plain_shown(parts)
+    shown = shown or plain_shown(parts)
     letter = _TO_BASE64_LETTER.get(parts.letter, parts.letter)
     literal = (_unescape(_drop_one_space(parts.statement, end=True)) + f"/{letter}/"
                + _unescape(_drop_one_space(parts.explanation, end=False)))

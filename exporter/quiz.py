@@ -451,7 +451,8 @@ def read_item(text: str, shown: str, line: int | None, report: Report, plain: bo
         return None
     if _too_deep(text, shown, line, report):
         return None
-    return _checked(plain_shown(parts), base64_word(decoded_form(text) or text), shown, line, report,
+    item = plain_shown(parts)
+    return _checked(item, base64_word(decoded_form(text, item) or text), shown, line, report,
                     "statement /Y/ explanation")
 
 

@@ -186,8 +186,8 @@ def messages() -> list[tuple[str, int, str]]:
     for path in sorted((ROOT / "exporter").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("error", "warning") and isinstance(node.func.value, (ast.Name, ast.Attribute))
-                    and "report" in ast.unparse(node.func.value) and len(node.args) >= 3):
+                    and node.func.attr in ("error", "warning") and "report" in ast.unparse(node.func.value)
+                    and len(node.args) >= 3):
                 piece = max(literal_pieces(node.args[2]), key=len)
                 if piece.strip():  # a message held in a variable is checked where it is written
                     found.append((path.name, node.lineno, piece))

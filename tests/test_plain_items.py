@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from conftest import run_cli
-from coursekit import ITEMS, encode, page, plain, quiz, write_course
+from coursekit import ITEMS, encode, page, plain, write_course
 from exporter.errors import ContentError
 from exporter.reader import read_course
 from exporter.writers import WRITERS, Options
