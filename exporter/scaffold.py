@@ -17,7 +17,7 @@ SETTINGS = "course.yml"  # the one file with the new course's title and identifi
 
 def create(folder: Path) -> list[str]:
     """Write the scaffold into `folder` (missing or empty); returns the files written, relative to it.
-    The files are written into a temporary folder beside it first, then moved into place in one step."""
+    The files are written into a temporary folder beside it first, then moved into place."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file: give exporter new the name of a new folder")
     if folder.is_dir() and any(folder.iterdir()):
@@ -44,9 +44,12 @@ def create(folder: Path) -> list[str]:
                 shutil.copyfile(path, target)
             written.append(rel)
         _permissions(tmp)
-        if folder.is_dir():
-            os.rmdir(folder)  # empty: checked above
-        os.rename(tmp, folder)
+        if folder.is_dir():  # empty (checked above), perhaps the current folder: keep it, move the files in
+            for entry in sorted(tmp.iterdir()):
+                os.rename(entry, folder / entry.name)
+            tmp.rmdir()
+        else:
+            os.rename(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -87,10 +87,17 @@ def test_names_that_yaml_would_misread(tmp_path, name, title, identifier):
     assert course.identifier == (identifier or course.identifier) and course.identifier[0].isalpha()
 
 
-def test_an_empty_folder_is_fine(tmp_path):
+def test_an_empty_folder_is_fine_even_the_current_one(tmp_path):
     (tmp_path / "empty").mkdir()
     assert run_cli("new", tmp_path / "empty").returncode == 0
     assert (tmp_path / "empty" / "course.yml").is_file()
+    (tmp_path / "here").mkdir()
+    r = run_cli("new", ".", cwd=tmp_path / "here")
+    assert r.returncode == 0, r.stderr
+    assert run_cli("build", ".", "--out", "dist", cwd=tmp_path / "here").returncode == 0
+    course, _ = read_course(tmp_path / "here")
+    assert course.identifier == "here"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "here"], "no temporary folder left behind"
 
 
 def test_refuses_a_folder_that_is_not_empty(tmp_path, scaffold):
