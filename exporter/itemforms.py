@@ -120,7 +120,7 @@ def inline_markdown(text: str) -> str:
     """Markdown's inline pass alone (emphasis, code, links, images, raw inline HTML, entities) on one part:
     no block syntax, so a part that starts with `#` or `1.` is text, as it is inside the list item."""
     text = text.replace(util.STX, "").replace(util.ETX, "")
-    if not text.strip():
+    if not text:
         return ""
     _md.reset()
     root = ET.Element("div")

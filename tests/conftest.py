@@ -82,8 +82,7 @@ def plain_corpus(corpus, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def plain_corpus_course(plain_corpus):
-    course, _ = read_course(plain_corpus)
-    return course
+    return packaged(plain_corpus)
 
 
 @pytest.fixture(scope="session", params=["corpus_course", "plain_corpus_course"], ids=["base64", "plain"])
@@ -105,7 +104,7 @@ def awkward_forms(tmp_path_factory) -> dict:
 
     folder = awkward_course(tmp_path_factory.mktemp("awkward") / "course")
     plain, _ = plain_copy(folder, tmp_path_factory.mktemp("awkward") / "course")
-    return {"base64": read_course(folder)[0], "plain": read_course(plain)[0]}
+    return {"base64": packaged(folder), "plain": packaged(plain)}
 
 
 @pytest.fixture(scope="session")

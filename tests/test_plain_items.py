@@ -60,13 +60,29 @@ def test_an_escaped_slash_is_not_an_answer_field(tmp_path):
 
 
 def test_markdown_renders_as_on_the_page(tmp_path):
+    """Emphasis, code, links and images render; the item's links are resolved like the page's (a web link opens
+    a new window, an image is a course file the packages carry, found at the item's line)."""
+    (tmp_path / "course" / "images").mkdir(parents=True)
+    (tmp_path / "course" / "images" / "bell.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     line = ("- *Brakes* come **first**, then `tyres` /Y/ See [the guide](https://example.org/guide \"Guide\") "
             "&hellip; and ![a bell](images/bell.png) <3")
-    p, _ = read_page(tmp_path, bank(line))
-    [item] = p.quiz.items
+    folder = write_course(tmp_path / "course", {"p.md": page("A page", 0, bank(line))})
+    course, _ = read_course(folder)
+    [item] = course.pages[0].quiz.items
     assert item.statement_html == "<em>Brakes</em> come <strong>first</strong>, then <code>tyres</code>"
-    assert item.explanation_html == ('See <a href="https://example.org/guide" title="Guide" rel="noopener noreferrer">'
-                                     'the guide</a> … and <img alt="a bell" src="images/bell.png"> \u2764')
+    assert item.explanation_html == ('See <a href="https://example.org/guide" title="Guide" rel="noopener noreferrer" '
+                                     'target="_blank">the guide</a> … and <img alt="a bell" '
+                                     'src="exporter-file:images/bell.png"> \u2764')
+    assert list(course.files) == ["images/bell.png"]
+    [use] = course.links
+    assert (use.target.ref, use.line, use.in_quiz) == ("images/bell.png", 11, True)
+
+
+def test_a_missing_image_in_a_plain_item_is_an_error_at_its_line(tmp_path):
+    with pytest.raises(ContentError) as err:
+        read_page(tmp_path, bank("- Fine /Y/ ok", "- A bell ![bell](images/none.png) /N/ x", n=1))
+    [d] = err.value.diagnostics
+    assert d.line == 12 and "images/none.png does not exist" in d.message
 
 
 def test_plain_items_pass_the_sanitizer(tmp_path):

@@ -311,15 +311,15 @@ def test_12_page_without_quiz_records_completed(lms, site, artifact, sample_cour
 def test_12_scaffold_quiz_with_labels_and_shared_text(lms, site, artifact, tmp_path_factory):
     """The course `exporter new` makes plays: its quiz with the author's labels, shared text and plain items,
     answered right, passes and records one correct interaction per drawn item."""
-    from exporter.reader import read_course
+    from conftest import packaged
     from exporter.scaffold import create
 
     folder = tmp_path_factory.mktemp("new") / "first-course"
     create(folder)
-    course, _ = read_course(folder)
+    course = packaged(folder)
     page_ = next(p for p in course.pages if p.quiz and p.quiz.stimulus_html)
     items = {i.id: i for i in page_.quiz.items}
-    page, frame = lms.open("1.2", pkg(site, artifact, "scorm12", course, "new12") + page_.href)
+    page, frame = lms.open_in_order("1.2", pkg(site, artifact, "scorm12", course, "new12"), course, page_)
     ids = answer(frame, items)
     assert len(ids) == page_.quiz.draw
     shown = frame.inner_text("body")
