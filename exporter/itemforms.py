@@ -21,10 +21,12 @@ import re
 import xml.etree.ElementTree as ET
 from typing import NamedTuple
 
+import lxml.html
 import markdown
 from markdown import util
 
-from .sanitize import clean_inline, hearts
+from .markup import inner_html
+from .sanitize import HEART_MARK, clean_inline, hearts_in_tree, mark_hearts
 
 TRUE_LETTERS = "YyTt"
 _TO_BASE64_LETTER = {"T": "Y", "t": "y", "F": "N", "f": "n"}
@@ -137,11 +139,22 @@ def inline_markdown(text: str) -> str:
 
 
 def plain_html(part: str) -> str:
-    """One part of a plain item as sanitized HTML: `\\/` is a slash, `<3` a heart, the rest Markdown."""
+    """One part of a plain item as sanitized HTML: `\\/` is a slash, `<3` a heart (as on the page: not in code
+    or URLs, nor before a digit), the rest Markdown."""
     if not _INLINE_SYNTAX.search(part):
         return clean_inline(part)  # nothing Markdown's inline pass would change (most items)
+    return markdown_html(part)
+
+
+def markdown_html(part: str) -> str:
+    """plain_html's way for text with Markdown in it."""
     unslashed = _ESCAPED.sub(lambda m: "/" if m.group(1) == "/" else m.group(0), part)
-    return clean_inline(inline_markdown(hearts(unslashed)))
+    html = inline_markdown(mark_hearts(unslashed.replace(HEART_MARK, "")))
+    if HEART_MARK in html:
+        div = lxml.html.fragment_fromstring(f"<div>{html}</div>")  # parsed: the mark is no text the API takes
+        hearts_in_tree(div)
+        html = inner_html(div)
+    return clean_inline(html)
 
 
 def plain_shown(parts: Parts) -> Shown:

@@ -90,7 +90,8 @@ def check_course(course, data: bytes) -> list[Category]:
         n = sum(exp.items.values())
         assert len(cat.questions) == n
         draw = min(exp.draw, n)
-        sentence = f"draws {draw} of these {n} questions" if draw < n else f"uses all {n} of these questions"
+        sentence = (f"draws {draw} of these {n} questions" if draw < n else
+                    "uses this question" if n == 1 else f"uses all {n} of these questions")
         assert sentence in text_of(cat.info)
         want_type = "truefalse" if exp.labels == ("True", "False") else "multichoice"
         found = Counter()

@@ -152,9 +152,9 @@ def test_without_its_source_lines_only_base64_items_read(tmp_path):
 
 @pytest.mark.parametrize("line, message", [
     ("- just some words", "neither a plain item nor base64"),
-    ("- /Y/ no statement", "empty statement: write 'statement /Y/ explanation'"),
+    ("- /Y/ no statement", "empty statement (nothing a learner would see): write 'statement /Y/ explanation'"),
     ("- <script>x</script> /Y/ nothing shown", "empty statement"),
-    ("- " + encode("", "Y", "x"), "empty statement: write 'statement/Y/explanation'"),
+    ("- " + encode("", "Y", "x"), "empty statement (nothing a learner would see): write 'statement/Y/explanation'"),
 ])
 def test_errors_name_file_line_and_both_forms(tmp_path, line, message):
     with pytest.raises(ContentError) as err:
