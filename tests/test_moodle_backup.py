@@ -262,10 +262,15 @@ def test_each_quiz_draws_data_n_from_its_page_category(which, request, backups):
         assert text_of(value(row, "intro"))
 
 
-@pytest.mark.parametrize("which", COURSES)
+@pytest.mark.parametrize("which", COURSES + ["plain_corpus_course", "plain_awkward"])
 def test_every_item_once_with_answers_and_explanation(which, request, backups):
     course = request.getfixturevalue(which)
-    backup = backups(course)
+    check_items(course, backups(course))
+
+
+def check_items(course, backup: Backup) -> None:
+    """Every item of every quiz in its page's category, with its answers and explanation (also used by
+    test_plain_property)."""
     quizzes = [a for a in backup.in_order() if a.modname == "quiz"]
     for activity, exp in zip(quizzes, expected_quizzes(course)):
         category = backup.category(str(random_draws(activity)[0]["filter"]["filter"]["category"]["values"][0]))
@@ -294,7 +299,8 @@ def test_every_item_once_with_answers_and_explanation(which, request, backups):
     assert len(idnumbers) == len(set(idnumbers)) == len(course.items)
 
 
-def test_corpus_counts(corpus_course, backups):
+def test_corpus_counts(any_corpus_course, backups):
+    corpus_course = any_corpus_course
     backup = backups(corpus_course)
     kinds = Counter(a.modname for a in backup.activities.values())
     assert kinds == {"page": 58, "quiz": 51, "qbank": 1}

@@ -16,20 +16,29 @@ import zipfile
 from collections import Counter
 
 import lxml.html
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
+import mbzread
 import test_cc
 import test_moodle
-import test_qti12
+import test_moodle_backup
 import test_qti2x
+import test_qti12
 import test_scorm_manifest
 from coursekit import page, write_course
-from exporter.itemforms import decoded_form, decoded_parts, decoded_shown, plain_form, plain_parts, plain_shown
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from itemcheck import expected_quizzes, item_key, text_of
+
+from exporter.itemforms import (
+    decoded_form,
+    decoded_parts,
+    decoded_shown,
+    plain_form,
+    plain_parts,
+    plain_shown,
+)
 from exporter.reader import read_course
 from exporter.writers import WRITERS, Options
 from exporter.writers.layout import with_hrefs
-from itemcheck import expected_quizzes, item_key, text_of
 
 # --- decoded text -> plain -> decoded text --------------------------------------------------------------------
 
@@ -161,6 +170,7 @@ CHECKS = {
     "qti30": lambda c, d: test_qti2x.check_items("qti30", c, d),
     "cc11": lambda c, d: test_cc.check_items(test_cc.read_cartridge("cc11", d), c),
     "cc13": lambda c, d: test_cc.check_items(test_cc.read_cartridge("cc13", d), c),
+    "moodle-backup": lambda c, d: test_moodle_backup.check_items(c, mbzread.read(d)),
 }
 
 
