@@ -72,7 +72,12 @@ def mark_hearts(source: str) -> str:
 def hearts_in_tree(tree) -> None:
     """Rendered marks as hearts in text and text attributes; as `<3` again in code, URLs and URL attributes."""
     for el in tree.iter():
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str):  # a comment: only the text after it is the page's
+            if el.tail and HEART_MARK in el.tail:
+                parent = el.getparent()
+                outer = parent is not None and (parent.tag in _CODE_TAGS or
+                                                any(a.tag in _CODE_TAGS for a in parent.iterancestors()))
+                el.tail = el.tail.replace(HEART_MARK, "<3") if outer else _text_hearts(el.tail)
             continue
         for name, value in el.attrib.items():
             if HEART_MARK in value:

@@ -188,3 +188,15 @@ def test_page_links_resolve_by_name_and_site_path(tmp_path):
         ("page", two, ""), ("page", two, "x"), ("page", two, ""), ("page", two, "")]
     assert 'href="#top"' in course.pages[0].body_html
     assert report.warnings == []
+
+
+def test_a_heart_after_an_html_comment_is_a_heart(tmp_path):
+    """The text after a comment was left with the reader's heart mark (U+FFFE, which no XML file can hold)."""
+    from coursekit import page, write_course
+    from exporter.reader import read_course
+
+    folder = write_course(tmp_path / "c", {"a.md": page("Hearts", 0, "Text <!-- c --> I <3 you.\n\n"
+                                                        "Mark:\n{: data-n=\"1\"}\n\n- <!-- c --><3 /Y/ ok\n")})
+    course, _ = read_course(folder)
+    assert course.pages[0].body_html == "<p>Text <!-- c --> I \u2764 you.</p>"
+    assert course.items[0].statement_html == "\u2764"
