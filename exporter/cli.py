@@ -173,15 +173,8 @@ def _run(args, cache: PageCache | None) -> int:
         result = build(Path(args.content), Path(args.out), args.format, _overrides(args),
                        _options(args), jobs=args.jobs,
                        progress=Progress(progress_wanted(args.quiet, args.json)), cache=cache)
-    except UsageError as exc:
-        print(f"exporter: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ContentError as exc:
-        for d in exc.diagnostics:
-            print(d, file=sys.stderr)
-        n = len(exc.diagnostics)
-        print(f"exporter: {n} error{'s' if n != 1 else ''}: nothing was written", file=sys.stderr)
-        return EXIT_CONTENT
+    except (UsageError, ContentError) as exc:
+        return _failed(exc)
     for d in ([] if getattr(args, "quiet", False) else result.report.notes) + result.report.warnings:
         print(d, file=sys.stderr)
     if args.json:
@@ -193,6 +186,18 @@ def _run(args, cache: PageCache | None) -> int:
     return EXIT_OK
 
 
+def _failed(exc: UsageError | ContentError) -> int:
+    """A usage error or the course's errors, printed as the command line shows them; the exit code."""
+    if isinstance(exc, UsageError):
+        print(f"exporter: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for d in exc.diagnostics:
+        print(d, file=sys.stderr)
+    n = len(exc.diagnostics)
+    print(f"exporter: {n} error{'s' if n != 1 else ''}: nothing was written", file=sys.stderr)
+    return EXIT_CONTENT
+
+
 def _authoring(args) -> int:
     """`decode`, `encode` and `new`: the exit code; nothing written on an error."""
     try:
@@ -201,15 +206,8 @@ def _authoring(args) -> int:
             print(f"{args.folder}: a new course of {len(created)} files; build it with: exporter build {args.folder}")
             return EXIT_OK
         return _rewrite(args)
-    except UsageError as exc:
-        print(f"exporter: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ContentError as exc:
-        for d in exc.diagnostics:
-            print(d, file=sys.stderr)
-        n = len(exc.diagnostics)
-        print(f"exporter: {n} error{'s' if n != 1 else ''}: nothing was written", file=sys.stderr)
-        return EXIT_CONTENT
+    except (UsageError, ContentError) as exc:
+        return _failed(exc)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"exporter: error: {where}{exc.strerror or exc}: nothing was written", file=sys.stderr)

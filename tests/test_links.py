@@ -231,3 +231,40 @@ def test_a_failing_writer_is_a_diagnostic_naming_the_format(tmp_path, monkeypatc
         "format moodle: error: the writer failed (ValueError: All strings must be XML compatible): nothing was "
         "written; this is a bug in exporter, please report it with the course that shows it"]
     assert not (tmp_path / "out").exists()
+
+
+def test_links_in_corpus(corpus, corpus_course):
+    bodies = "".join(p.body_html + p.after_html for p in corpus_course.pages)
+    external = re.findall(r'<a href="https?://[^"]+"[^>]*>', bodies)
+    in_source = sum(len(re.findall(r"\]\(https?://", f.read_text())) for f in corpus.glob("listen*.md"))
+    assert len(external) == in_source >= 10
+    assert all('target="_blank"' in a and "noopener" in a for a in external)
+
+
+def test_site_absolute_link_warns(corpus):
+    from exporter.reader import read_course
+
+    _, report = read_course(corpus)
+    assert [str(w) for w in report.warnings] == [
+        f"{corpus / 'listen00.md'}:39: warning: site-absolute link /listen/ is neither a page of this course "
+        "nor reachable inside an LMS: set site_url in course.yml or link to a page"]
+    course, report = read_course(corpus, {"site_url": "https://example.org"})
+    assert report.warnings == []
+    assert 'href="https://example.org/listen/"' in course.pages[0].body_html
+
+
+def test_page_links_resolve_by_name_and_site_path(tmp_path):
+    from coursekit import page, write_course
+
+    from exporter.reader import read_course
+
+    folder = write_course(tmp_path / "c", {
+        "one.md": page("One", 0, "[a](two) [b](two.md#x) [c](/course/two.html) [d](./two.html) [e](#top)\n"),
+        "two.md": page("Two", 1, "Back to [one](one.md).\n"),
+    })
+    course, report = read_course(folder)
+    two = course.pages[1].id
+    assert [(t.kind, t.ref, t.fragment) for t in links.targets(course.pages[0].body_html)] == [
+        ("page", two, ""), ("page", two, "x"), ("page", two, ""), ("page", two, "")]
+    assert 'href="#top"' in course.pages[0].body_html
+    assert report.warnings == []

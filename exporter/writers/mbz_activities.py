@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..model import Course
 from .mbz_plan import GRADE_CATEGORY, Activity, Plan
-from .mbz_xml import document, empty, nest, row
+from .mbz_xml import document, empty, nest, refs, row
 
 MODULE_VERSION = 2025100600  # mod_page, mod_quiz and mod_qbank in Moodle 5.1
 COMPLETION_AUTOMATIC = 2  # COMPLETION_TRACKING_AUTOMATIC
@@ -213,19 +213,12 @@ def inforef_xml(activity: Activity, plan: Plan) -> bytes:
     """The files the activity's texts show, the question categories it holds or draws from, its grade item."""
     root = etree.Element("inforef")
     areas = {"page": ("content",), "quiz": ("intro",), "qbank": ()}[activity.modname]
-    ids = [f.id for area in areas for f in plan.files.in_area(activity.area(area))]
-    if ids:
-        refs = nest(root, "fileref")
-        for file_id in ids:
-            row(refs, "file", {"id": file_id})
+    refs(root, "fileref", "file", (f.id for area in areas for f in plan.files.in_area(activity.area(area))))
     if activity.modname == "quiz":
         row(nest(root, "grade_itemref"), "grade_item", {"id": activity.grade_item})
     categories = {"quiz": [plan.categories[0]] + ([activity.category] if activity.category else []),
                   "qbank": plan.categories, "page": []}[activity.modname]
-    if categories:
-        refs = nest(root, "question_categoryref")
-        for category in categories:
-            row(refs, "question_category", {"id": category.id})
+    refs(root, "question_categoryref", "question_category", (c.id for c in categories))
     return document(root)
 
 

@@ -27,7 +27,7 @@ from .mbz_plan import (
     Plan,
     Section,
 )
-from .mbz_xml import db_name, document, empty, fields, nest, row
+from .mbz_xml import db_name, document, empty, fields, nest, refs, row
 
 BACKUP_VERSION = 2025100600  # backup::VERSION in Moodle 5.1
 BACKUP_RELEASE = "5.1"
@@ -204,11 +204,7 @@ def section_xml(section: Section) -> bytes:
 
 def section_inforef_xml(section: Section, files: Files) -> bytes:
     root = etree.Element("inforef")
-    stored = files.in_area(section.area)
-    if stored:
-        refs = nest(root, "fileref")
-        for f in stored:
-            row(refs, "file", {"id": f.id})
+    refs(root, "fileref", "file", (f.id for f in files.in_area(section.area)))
     return document(root)
 
 

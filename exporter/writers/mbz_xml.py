@@ -48,6 +48,15 @@ def nest(parent: etree._Element, *tags: str) -> etree._Element:
     return parent
 
 
+def refs(root: etree._Element, group: str, tag: str, ids) -> None:
+    """An inforef's `<group><tag><id>..</id></tag>...</group>`, left out when there is no id."""
+    ids = list(ids)
+    if ids:
+        holder = nest(root, group)
+        for ident in ids:
+            row(holder, tag, {"id": ident})
+
+
 def document(root: etree._Element) -> bytes:
     """The file: Moodle's declaration, then the tree, indented as Moodle indents its own."""
     etree.indent(root, space="  ")

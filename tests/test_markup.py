@@ -1,15 +1,17 @@
-"""The reader folds each run of base64 item lines into one stand-in before Markdown (the inline pass over
+"""Rendering a page's Markdown (markup): hearts, and the stand-ins for item banks.
+
+The reader folds each run of base64 item lines into one stand-in before Markdown (the inline pass over
 thousands of items was most of a build's reading time) and unfolds it after. The page must come out exactly
 as Markdown renders the unfolded source, whatever surrounds the items."""
 
 from __future__ import annotations
 
-import lxml.html
 import frontmatter
+import lxml.html
+from conftest import CORPUS, SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, SAMPLE
 from exporter import markup
 
 ITEM = "- QmlrZXMgaGF2ZSB0d28gd2hlZWxzLi9ZL1llcy4="
@@ -43,3 +45,16 @@ LINES = st.sampled_from([
 def test_folding_never_changes_the_rendering(lines):
     body = "\n".join(lines) + "\n"
     assert html(markup.render(body)) == html(markup._render(body))
+
+
+def test_a_heart_after_an_html_comment_is_a_heart(tmp_path):
+    """The text after a comment was left with the reader's heart mark (U+FFFE, which no XML file can hold)."""
+    from coursekit import page, write_course
+
+    from exporter.reader import read_course
+
+    folder = write_course(tmp_path / "c", {"a.md": page("Hearts", 0, "Text <!-- c --> I <3 you.\n\n"
+                                                        "Mark:\n{: data-n=\"1\"}\n\n- <!-- c --><3 /Y/ ok\n")})
+    course, _ = read_course(folder)
+    assert course.pages[0].body_html == "<p>Text <!-- c --> I \u2764 you.</p>"
+    assert course.items[0].statement_html == "\u2764"

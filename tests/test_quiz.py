@@ -1,0 +1,96 @@
+"""Quiz cutting and items: each page's quiz found in its blocks, its items decoded, checked against the source."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+
+import lxml.html
+
+
+def text_of(fragment: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    if not fragment.strip():
+        return ""
+    node = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    return " ".join(node.text_content().split())
+
+
+def source_items(path):
+    """An independent reading of a page's item lines: (statement, Y/N, explanation) as decoded text."""
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r'^\{:[^}]*data-n="(\d+)"[^}]*\}$', text, re.M)
+    if not m or m.group(1) == "0":
+        return None
+    after = text[m.end():]
+    found = []
+    for line in after.splitlines():
+        lm = re.match(r"^- ([A-Za-z0-9+/=]+)\s*$", line)
+        if lm:
+            found.append(base64.b64decode(lm.group(1)).decode("utf-8"))
+        elif found and line.strip():
+            break
+    out = []
+    for raw in found:
+        sm = re.match(r"^(.*?)/([YN])/(.*)$", raw, re.S | re.I)
+        out.append((sm.group(1), sm.group(2).upper(), sm.group(3)))
+    return int(m.group(1)), out
+
+
+def as_text(source_html: str) -> str:
+    return " ".join(html.unescape(source_html.replace("<3", "\u2764")).split())
+
+
+def test_every_corpus_item_equals_its_decoded_source(corpus, any_corpus_course):
+    """Both forms of the corpus give the items the base64 source holds."""
+    by_source = {p.source: p for p in any_corpus_course.pages}
+    checked = 0
+    for path in sorted(corpus.glob("listen*.md")):
+        expected = source_items(path)
+        page = by_source[path.name]
+        if expected is None:
+            assert page.quiz is None, path.name
+            continue
+        draw, items = expected
+        assert page.quiz.draw == draw
+        assert len(page.quiz.items) == len(items)
+        for item, (statement, answer, explanation) in zip(page.quiz.items, items):
+            assert text_of(item.statement_html) == as_text(statement)
+            assert item.answer == (answer == "Y")
+            assert text_of(item.explanation_html) == as_text(explanation)
+            checked += 1
+    assert checked == 644
+
+
+def test_entities_and_hearts_in_corpus_items(corpus_course):
+    texts = [i.statement_html + i.explanation_html for i in corpus_course.items]
+    assert any("\u2764" in t for t in texts), "<3 must become a heart"
+    assert not any("<3" in t or "&lt;3" in t for t in texts)
+    assert not any(re.search(r"&(?!amp;|lt;|gt;|quot;|#)", t) for t in texts), "named entities must be decoded"
+
+
+def test_stimulus_and_quiz_cut_out(corpus_course):
+    page = corpus_course.pages[28]
+    assert page.quiz.stimulus_html.startswith('<p class="conv">')
+    assert "data-n" not in page.body_html and "base64" not in page.body_html
+    assert not re.search(r"<li>[A-Za-z0-9+/]{40,}={0,2}</li>", page.body_html)
+    assert page.quiz.instruction_html and "Score" in text_of(page.quiz.instruction_html) or page.quiz.instruction_html
+
+
+def test_no_quiz_pages_keep_their_last_paragraph(corpus_course):
+    no_quiz = [p for p in corpus_course.pages if p.quiz is None]
+    assert len(no_quiz) == 7
+    for page in (corpus_course.pages[55], corpus_course.pages[56]):
+        assert page.quiz is None and "data-n" not in page.body_html
+        assert page.body_html.rstrip().endswith("</p>")
+
+
+def test_repeated_statements_stay_in_each_quiz(corpus_course):
+    seen = {}
+    for q in corpus_course.quizzes:
+        for i in q.items:
+            seen.setdefault(i.statement_html, set()).add(q.id)
+    assert sum(1 for qs in seen.values() if len(qs) > 1) == 3
+
+
