@@ -179,10 +179,12 @@ class Resolver:
                 if value is None:
                     continue
                 where = (lines.line(value.strip()) if lines else None) or line
-                if attr == "srcset":
-                    out = [self._one(el, c.split()[0], shown, where, page, in_quiz) for c in value.split(",") if c.split()]
-                    kept = [f"{u} {' '.join(c.split()[1:])}".strip() for u, c in
-                            zip(out, [c for c in value.split(",") if c.split()]) if u is not None]
+                if attr == "srcset":  # candidates "url descriptor", each resolved; a refused one is left out
+                    kept = []
+                    for url, *descriptor in (c.split() for c in value.split(",") if c.split()):
+                        new = self._one(el, url, shown, where, page, in_quiz)
+                        if new is not None:
+                            kept.append(" ".join([new, *descriptor]))
                     el.set(attr, ", ".join(kept))
                     continue
                 new = self._one(el, value.strip(), shown, where, page, in_quiz)
