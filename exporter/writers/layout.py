@@ -18,11 +18,10 @@ from typing import Callable
 from .. import ids, links
 from ..model import Course, Item, Page
 
-Write = Callable[[links.Target], "str | None"]
+WriteLink = Callable[[links.Target, bool], "str | None"]  # a target (in quiz text?) as the package writes it
 
 
-def localize(course: Course, page_link: Callable[[links.Target, bool], "str | None"],
-             file_link: Callable[[links.Target, bool], "str | None"], mark: str | None = None) -> Course:
+def localize(course: Course, page_link: WriteLink, file_link: WriteLink, mark: str | None = None) -> Course:
     """The course with each page's file name set and every fragment's targets written by the callables
     (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text."""
     if not course.links:
