@@ -101,7 +101,9 @@ class Cartridge:
         self.resources = sub(self.root, self.cp("resources"))
         self.shared: dict[str, str] = {}  # shared file path (inside SHARED) -> its resource
         self.texts = texts_for(course)
-        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts, uses=2)  # each item built once, for its quiz and the bank
+        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts)  # each item built once, for its quiz and the bank
+        self.bank_ident = f"{course.identifier}_question_bank"
+        self.bank = cc_qti.QuestionBank(self.bank_ident)
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:
@@ -152,16 +154,15 @@ class Cartridge:
     def add_quiz(self, page: Page, quiz: Quiz) -> Entry:
         """The quiz as a CC QTI assessment: one file, no href."""
         ident = self.quiz_ident(quiz)
-        data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items)
+        data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items, self.bank)
         self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
                       depends=self.quiz_companions(page, quiz, ident))
         return Entry(f"{ident}_item", cc_qti.quiz_title(self.texts, page), ident, "quiz", quiz)
 
     def add_question_bank(self) -> None:
-        if not self.course.items:
-            return
-        ident = f"{self.course.identifier}_question_bank"
-        self.resource(ident, self.profile.question_bank, {QUESTION_BANK: cc_qti.question_bank_xml(self.course, ident, self.items)})
+        """The bank the quizzes filled as they were built, when the course has items."""
+        if self.bank.count:
+            self.resource(self.bank_ident, self.profile.question_bank, {QUESTION_BANK: self.bank.xml()})
 
     def build(self) -> Cartridge:
         """Every part of the course: shared files, then each module's pages and quizzes, then the question bank."""

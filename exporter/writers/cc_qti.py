@@ -11,6 +11,9 @@ explanation is general feedback shown for any answer.
 
 from __future__ import annotations
 
+import io
+from contextlib import ExitStack
+
 from lxml import etree
 
 from .. import xhtml
@@ -46,8 +49,10 @@ FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(quiz),
                   feedback="answer")
 
 
-def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: ItemBuilder) -> bytes:
-    """The quiz as a `cc.exam.v0p1` assessment: instruction as presentation material, one section, every item."""
+def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: ItemBuilder,
+                   bank: QuestionBank | None = None) -> bytes:
+    """The quiz as a `cc.exam.v0p1` assessment: instruction as presentation material, one section, every item;
+    each item also goes into the question bank, as it was built for the quiz."""
     root = _document()
     title = quiz_title(items.texts, page)
     assessment = sub(root, QTI("assessment"), ident=ident, title=title)
@@ -67,17 +72,37 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: It
     section = sub(assessment, QTI("section"), ident=f"{ident}_section", title=title)
     for item in quiz.items:
         items.place(section, quiz, item)
-    return serialize(root)
+    data = serialize(root)
+    if bank is not None:
+        bank.add(section.iterchildren(QTI("item")))
+    return data
 
 
-def question_bank_xml(course: Course, ident: str, items: ItemBuilder) -> bytes:
-    """The cartridge's question bank: an objectbank with every item of every quiz, in course order."""
-    root = _document()
-    bank = sub(root, QTI("objectbank"), ident=ident)
-    for quiz in course.quizzes:
-        for item in quiz.items:
-            items.place(bank, quiz, item)
-    return serialize(root)
+class QuestionBank:
+    """The cartridge's question bank (an objectbank with every item of every quiz, in course order), written as
+    the quizzes are built: each item is serialized into it from its quiz's document, so it is built once and no
+    item waits in memory for the bank (lxml's incremental writer)."""
+
+    def __init__(self, ident: str):
+        self.count = 0
+        self._out = io.BytesIO()
+        self._open = ExitStack()
+        self._xf = self._open.enter_context(etree.xmlfile(self._out, encoding="UTF-8"))
+        self._xf.write_declaration()
+        self._open.enter_context(self._xf.element(QTI("questestinterop"), nsmap={None: str(QTI)}))
+        self._open.enter_context(self._xf.element(QTI("objectbank"), ident=ident))
+
+    def add(self, items) -> None:
+        for el in items:
+            self._xf.write("\n")
+            self._xf.write(el, pretty_print=True)
+            self.count += 1
+
+    def xml(self) -> bytes:
+        """The finished document."""
+        self._xf.write("\n")
+        self._open.close()
+        return self._out.getvalue()
 
 
 def _document() -> etree._Element:
@@ -85,4 +110,4 @@ def _document() -> etree._Element:
 
 
 __all__ = ["ItemBuilder", "EXAM", "MULTIPLE_CHOICE", "QTI", "TRUE_FALSE", "FLAVOUR", "answer_idents", "assessment_xml",
-           "question_bank_xml", "quiz_title"]
+           "QuestionBank", "quiz_title"]

@@ -5,12 +5,11 @@ An item is one self-contained question: the quiz's stimulus then the statement, 
 SCORE 100 for the right one, the explanation as general feedback shown whatever the answer. A flavour says
 only what its readers require to differ: answer idents, metadata, how a label is written, and how the verdict
 (right, or which label was right: in the course's language) is given, as each answer's own feedback or as Canvas's
-correct and incorrect feedback. Each item is built once per flavour and copied where it appears again.
+correct and incorrect feedback. Each item is built once per flavour; a cartridge writes it into its question bank from its quiz.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Callable
 
@@ -68,21 +67,15 @@ def verdict_html(texts: Texts, quiz: Quiz, item: Item, right: bool) -> str:
 
 
 class ItemBuilder:
-    """Builds each item once in a flavour; `place` appends it under a parent. With `uses` above 1, a detached
-    copy waits for the item's next placement (never a reference into a placed document, which would keep that
-    whole document in memory), and is let go at the last one."""
+    """Builds items in one flavour and course language; `place` appends one under a parent. Where an item appears
+    twice (a cartridge quiz and its question bank), the second is a serialization of the first, not a rebuild."""
 
-    def __init__(self, flavour: Flavour, texts: Texts, uses: int = 1):
+    def __init__(self, flavour: Flavour, texts: Texts):
         self.flavour = flavour
         self.texts = texts
-        self.uses = uses
-        self.waiting: dict[str, tuple[etree._Element, int]] = {}  # item id -> a detached copy, uses left
 
     def place(self, parent: etree._Element, quiz: Quiz, item: Item) -> etree._Element:
-        waiting = self.waiting.pop(item.id, None)
-        el, left = waiting if waiting else (build_item(self.flavour, quiz, item, self.texts), self.uses)
-        if left > 1:
-            self.waiting[item.id] = (copy.deepcopy(el), left - 1)
+        el = build_item(self.flavour, quiz, item, self.texts)
         parent.append(el)
         return el
 
