@@ -192,3 +192,19 @@ def moodle() -> MoodleSite:
     if reason:
         pytest.skip(reason)
     return MoodleSite(MOODLE_DIR, MOODLE_SCRIPTS)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the browser tests (skipped, with the reason, where a part is missing)."""
+    from scorm_harness import CHROMIUM, CHROMIUM_ARGS, missing_browser_parts
+
+    why = missing_browser_parts()
+    if why:
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -4,6 +4,7 @@ copies of courses whose items are base64."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -128,3 +129,9 @@ def rtl_course(folder: Path) -> Path:
     write_course(folder, RTL_PAGES)
     (folder / "course.yml").write_text("title: السلامة على الدراجة\nidentifier: rtl\nlanguage: ar\n", encoding="utf-8")
     return folder
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under the folder with its digest: what a failed build must leave as it was."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 import pytest
 
-from coursekit import ITEMS, encode, page, quiz, small_course, write_course
+from coursekit import ITEMS, encode, page, quiz, small_course, write_course, snapshot
 from conftest import run_cli
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import io
 import re
 import string
@@ -19,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from coursekit import snapshot
 from exporter import cli
 from exporter.writers import WRITERS
 
@@ -101,11 +101,6 @@ def course(draw):
     settings_file = draw(st.sampled_from([None] * 8 + ["title: T\nversion: 1.10\n"] * 3 + [
         "language: ja\ntitle: 日本\n"] * 3 + ["title: [a]\n", "a: &a [x, x]\nb: [*a, *a]\n"]))
     return pages, settings_file
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def check_artifact(path: Path) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import shutil
 import stat
@@ -13,16 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, run_cli
-from coursekit import ITEMS, encode, page, quiz, small_course, write_course
+from coursekit import ITEMS, encode, page, quiz, small_course, write_course, snapshot
 from exporter import itemcodec
 from exporter.errors import ContentError
 from exporter.reader import read_course
 from test_plain_items import bank
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def model(folder: Path) -> list:

@@ -4,7 +4,6 @@ or not at all, one build per folder at a time, SIGTERM cleaned up, any terminal 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,15 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import small_course
+from coursekit import small_course, snapshot
 from conftest import ROOT, run_cli
 
 from exporter.writers import WRITERS
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def listing(folder: Path) -> list[str]:

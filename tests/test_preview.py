@@ -17,25 +17,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE, packaged
-from scorm_harness import CHROMIUM, CHROMIUM_ARGS, missing_browser_parts
 
 WAIT_MS = 8000  # the longest any one step may take in the browser
 
 
 # ---------- fixtures ----------
-
-@pytest.fixture(scope="module")
-def browser():
-    why = missing_browser_parts()
-    if why:
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 class Served:
     """`exporter preview` as a user runs it: a separate process, its URL read from stdout."""

@@ -15,7 +15,7 @@ import pytest
 from conftest import SAMPLE, packaged
 from coursekit import ITEMS, page as kit_page, quiz as kit_quiz, rtl_course, write_course
 from exporter.writers.scorm_common import fingerprint
-from scorm_harness import AXE, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, ROOT, Site, missing_browser_parts
+from scorm_harness import AXE, AXE_TAGS, ROOT, Site
 
 TIMESPAN_12 = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
 TIME_12 = re.compile(r"^\d{2}:\d{2}:\d{2}$")
@@ -24,19 +24,6 @@ STATUS_12 = {"passed", "failed", "completed", "incomplete"}
 
 
 # ---------- fixtures ----------
-
-@pytest.fixture(scope="session")
-def browser():
-    why = missing_browser_parts()
-    if why:
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 @pytest.fixture(scope="session")
 def kit_course(tmp_path_factory):
