@@ -89,7 +89,7 @@ def worker(side: str, source: Path, out: Path, fmt: str) -> None:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     if side == "ours":
-        from exporter.reader import read_course
+        from exporter.source.reader import read_course
         from exporter.writers import WRITERS, Options
 
         start = time.perf_counter()
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 def prepare_text2qti(courses: dict[int, Path], sizes: list[int]) -> list[tuple[str, Path, Path]]:
     """(label, course folder, text2qti folder) for each size."""
     from bench.text2qti_format import write_quizzes
-    from exporter.reader import read_course
+    from exporter.source.reader import read_course
 
     cases = []
     for n in sizes:

@@ -79,7 +79,7 @@ class TreeMemory:
 def worker_all(source: Path, out: Path) -> None:
     """One clean `all` build in this process; prints {"seconds", "pages", "items", "peak_mib"}."""
     from bench.run import peak_mib
-    from exporter.build import build
+    from exporter.build.pipeline import build
 
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
@@ -98,10 +98,10 @@ def _edit(page: Path) -> str:
 def worker_warm(source: Path, out: Path) -> None:
     """Clean build, edit one page, warm rebuild: for `build --watch` (all formats) and for the preview
     (scorm12 pages). Prints the four times as JSON. The edited page is restored at the end."""
-    from exporter.build import build
-    from exporter.cache import PageCache
+    from exporter.build.pipeline import build
     from exporter.preview.session import Session
-    from exporter.reader import read_course
+    from exporter.source.cache import PageCache
+    from exporter.source.reader import read_course
 
     page = sorted(source.glob("*.md"))[len(list(source.glob("*.md"))) // 2]
     original = page.read_text(encoding="utf-8")

@@ -7,15 +7,16 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__, itemcodec, scaffold
-from .build import build
-from .cache import DIR_NAME, PageCache, default_folder
-from .errors import ContentError, UsageError
-from .output import Interrupted, OutputError
-from .progress import Progress
-from .progress import wanted as progress_wanted
-from .reader import read_course
-from .writers import WRITERS, Options
+from exporter import __version__
+from exporter.build.pipeline import build
+from exporter.build.staging import Interrupted, OutputError
+from exporter.commands import new, recode
+from exporter.errors import ContentError, UsageError
+from exporter.progress import Progress
+from exporter.progress import wanted as progress_wanted
+from exporter.source.cache import DIR_NAME, PageCache, default_folder
+from exporter.source.reader import read_course
+from exporter.writers import WRITERS, Options
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help
         return int(exc.code or 0)
     if args.command == "preview":
-        from .preview import serve
+        from exporter.preview import serve
 
         try:
             return serve(Path(args.content), args.port, args.format, args.scorm_mode, _overrides(args))
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return _authoring(args)
     cache = PageCache(default_folder()) if args.command == "build" and args.cache else None
     if args.command == "build" and args.watch:
-        from .watch import rebuild_on_save
+        from exporter.build.watch import rebuild_on_save
 
         cache = cache or PageCache()  # one cache for every rebuild: memory first
         return rebuild_on_save(Path(args.content), lambda: _build(args, cache), ignore=[Path(args.out)])
@@ -202,7 +203,7 @@ def _authoring(args) -> int:
     """`decode`, `encode` and `new`: the exit code; nothing written on an error."""
     try:
         if args.command == "new":
-            created = scaffold.create(Path(args.folder))
+            created = new.create(Path(args.folder))
             print(f"{args.folder}: a new course of {len(created)} files; build it with: exporter build {args.folder}")
             return EXIT_OK
         return _rewrite(args)
@@ -215,9 +216,9 @@ def _authoring(args) -> int:
 
 
 def _rewrite(args) -> int:
-    to = itemcodec.PLAIN if args.command == "decode" else itemcodec.BASE64
-    form = "plain text" if to == itemcodec.PLAIN else "base64"
-    rewrite = itemcodec.plan(Path(args.content), to)
+    to = recode.PLAIN if args.command == "decode" else recode.BASE64
+    form = "plain text" if to == recode.PLAIN else "base64"
+    rewrite = recode.plan(Path(args.content), to)
     for note in rewrite.notes:
         print(note, file=sys.stderr)
     verb = "would be written" if args.check else "written"
@@ -229,6 +230,6 @@ def _rewrite(args) -> int:
     if args.check:
         print(f"exporter {args.command} --check: {rewrite.items} items in {len(rewrite.counts)} files would change")
         return EXIT_CONTENT
-    itemcodec.apply(rewrite)
+    recode.apply(rewrite)
     print(f"exporter {args.command}: {rewrite.items} items in {len(rewrite.counts)} files written as {form}")
     return EXIT_OK

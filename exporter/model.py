@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .links import LinkUse
+from exporter.links import LinkUse
 
 DEFAULT_LABELS = ("True", "False")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .i18n import texts_for
+from exporter.i18n.messages import messages_for
 
 
 def templates_dir() -> Path:
@@ -35,7 +35,7 @@ def render_template(name: str, **context) -> str:
     """A page of a package. Given the `course`, the template also receives its learner-facing text in the course's
     language (`tr`, `trn`, `quiz_labels`, `lang`, `text_dir`: see i18n)."""
     if "course" in context and "tr" not in context:
-        context = {**texts_for(context["course"]).html().context(), **context}
+        context = {**messages_for(context["course"]).html().context(), **context}
     return environment().get_template(name).render(**context)
 
 

@@ -14,9 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # test this checkout, whatever else is installed
 
-from exporter.reader import read_course  # noqa: E402
-from exporter.writers import WRITERS, Options  # noqa: E402
-from exporter.writers.layout import with_hrefs  # noqa: E402
+from exporter.source.reader import read_course
+from exporter.writers import WRITERS, Options
+from exporter.writers.layout import with_hrefs
 
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "listener-course"

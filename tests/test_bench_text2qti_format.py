@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from coursekit import awkward_course, page, quiz, write_course
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 
 text2qti_quiz = pytest.importorskip("text2qti.quiz", reason="text2qti (PyPI) is not installed")

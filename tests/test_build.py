@@ -45,7 +45,7 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 
 def test_zip_entries_are_fixed(tmp_path):
-    from exporter.packaging import zip_bytes
+    from exporter.writers.packaging import zip_bytes
 
     data = zip_bytes({"b.txt": "two", "a/x.txt": b"one"})
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

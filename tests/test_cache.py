@@ -10,10 +10,10 @@ import pytest
 from conftest import SAMPLE
 from coursekit import ITEMS, awkward_course, page, quiz, small_course, write_course
 
-import exporter.cache as cache_mod
-import exporter.reader as reader_mod
-from exporter.build import build
-from exporter.cache import PageCache
+import exporter.source.cache as cache_mod
+import exporter.source.reader as reader_mod
+from exporter.build.pipeline import build
+from exporter.source.cache import PageCache
 from exporter.errors import ContentError
 
 

@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from exporter.reader import read_course
-from exporter.settings import SETTINGS_FILES
+from exporter.source.reader import read_course
+from exporter.source.settings import SETTINGS_FILES
 from exporter.writers import WRITERS, Options
 
 DOCS = ROOT / "docs"

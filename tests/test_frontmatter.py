@@ -9,7 +9,7 @@ import pytest
 
 from coursekit import ITEMS, page, quiz, small_course, write_course
 from exporter.errors import ContentError
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 
 BOMB = "\n".join(["a: &a [" + ", ".join(["lol"] * 10) + "]"] +
                  [f"{chr(98 + n)}: &{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 10) + "]" for n in range(8)])

@@ -9,9 +9,9 @@ import pytest
 
 from coursekit import ITEMS, encode, page, quiz, small_course, write_course
 from exporter.errors import ContentError
-from exporter.markup import outer_html, render
-from exporter.reader import read_course
-from exporter.sanitize import HEART, clean_inline
+from exporter.source.markup import outer_html, render
+from exporter.source.reader import read_course
+from exporter.source.sanitize import HEART, clean_inline
 
 
 def errors_of(folder) -> list[str]:

@@ -15,11 +15,11 @@ from conftest import SAMPLE, packaged, run_cli
 from coursekit import ITEMS, page, quiz, rtl_course, write_course
 from lxml import etree
 
-from exporter import catalogs, i18n
+from exporter.i18n import catalogs, messages as i18n
 from exporter.errors import ContentError
-from exporter.i18n import Texts
-from exporter.reader import read_course
-from exporter.writers.qti1 import CORRECT_FB, INCORRECT_FB
+from exporter.i18n.messages import Messages
+from exporter.source.reader import read_course
+from exporter.writers.qti.items12 import CORRECT_FB, INCORRECT_FB
 
 SHIPPED = {"en", "de", "fr", "es", "pt", "nl", "it"}
 Q12 = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
@@ -50,7 +50,7 @@ def test_every_catalog_has_every_message():
 def test_the_template_holds_exactly_the_messages_in_code_and_templates():
     """Extraction run now (Python under exporter/, Jinja templates) matches the committed messages.pot."""
     extracted, committed = catalogs.messages(catalogs.extract()), catalogs.messages(catalogs.read(catalogs.pot_path()))
-    assert set(extracted) - set(committed) == set(), "in code, not in messages.pot: run python -m exporter.catalogs update"
+    assert set(extracted) - set(committed) == set(), "in code, not in messages.pot: run python -m exporter.i18n.catalogs update"
     assert set(committed) - set(extracted) == set(), "in messages.pot, no longer in code: run the update"
     assert extracted == committed
     assert len(extracted) > 40 and all(context for context, _ in extracted)  # every message has its key
@@ -96,7 +96,7 @@ def test_placeholders_and_plurals_are_checked(tmp_path, monkeypatch):
 # ---------- messages, numbers, direction ----------
 
 def test_numbers_and_plurals_follow_the_language():
-    de, fr, en = Texts("de"), Texts("fr"), Texts("en")
+    de, fr, en = Messages("de"), Messages("fr"), Messages("en")
     rule = ("quiz.rule-draw", "Each attempt shows {draw} of {total} statements, drawn at random.",
             "Each attempt shows {draw} of {total} statements, drawn at random.")
     assert de.trn(*rule, 1200, draw=6, total=1200) == "Jeder Versuch zeigt 6 von 1.200 Aussagen, zufällig ausgewählt."
@@ -112,7 +112,7 @@ def test_numbers_and_plurals_follow_the_language():
     ("ar", "en", "rtl"), ("he", "en", "rtl"), ("fa-IR", "en", "rtl"), ("tlh", "en", "ltr"),
 ])
 def test_catalog_and_direction_of_a_language_tag(tag, catalog, direction):
-    texts = Texts(tag)
+    texts = Messages(tag)
     assert (texts.catalog, texts.direction) == (catalog, direction)
 
 

@@ -13,16 +13,16 @@ import pytest
 
 from conftest import SAMPLE, run_cli
 from coursekit import ITEMS, encode, page, quiz, small_course, write_course, snapshot
-from exporter import itemcodec
+from exporter.commands import recode
 from exporter.errors import ContentError
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from test_plain_items import bank
 
 
 def model(folder: Path) -> list:
     """What the writers would see, less where each item sits in its file."""
     course, _ = read_course(folder)
-    return itemcodec._summary(course)
+    return recode._summary(course)
 
 
 @pytest.fixture
@@ -185,9 +185,9 @@ def test_nothing_is_written_when_the_result_would_read_differently(tmp_path, mon
     """The last guard: the rewritten course is read from a copy and compared before anything is written."""
     folder = small_course(tmp_path / "course")
     before = snapshot(folder)
-    monkeypatch.setattr(itemcodec, "plain_form", lambda decoded: "Something else /N/ entirely")
+    monkeypatch.setattr(recode, "plain_form", lambda decoded: "Something else /N/ entirely")
     with pytest.raises(ContentError) as err:
-        itemcodec.plan(folder, itemcodec.PLAIN)
+        recode.plan(folder, recode.PLAIN)
     [d] = err.value.diagnostics
     assert d.path == str(folder / "b.md") and "nothing was written" in d.message
     assert snapshot(folder) == before
@@ -196,15 +196,15 @@ def test_nothing_is_written_when_the_result_would_read_differently(tmp_path, mon
 def test_atomic_write_leaves_no_temporary_file_on_failure(tmp_path, monkeypatch):
     folder = small_course(tmp_path / "course")
     before = snapshot(folder)
-    rewrite = itemcodec.plan(folder, itemcodec.PLAIN)
+    rewrite = recode.plan(folder, recode.PLAIN)
     assert rewrite.items == 6
 
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(itemcodec.os, "replace", fail)
+    monkeypatch.setattr(recode.os, "replace", fail)
     with pytest.raises(OSError):
-        itemcodec.apply(rewrite)
+        recode.apply(rewrite)
     assert snapshot(folder) == before
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
     assert encode(*ITEMS[0]) in (folder / "b.md").read_text()

@@ -43,7 +43,7 @@ def test_identical_items_get_their_ids_in_linear_time():
 
 
 def test_item_banks_unfold_in_linear_time():
-    from exporter.markup import render
+    from exporter.source.markup import render
 
     def bank(n):
         return "Quiz\n\n" + "\n".join(f"- {item(f'Statement {k}')}" for k in range(n)) + "\n"
@@ -55,7 +55,7 @@ def test_item_banks_unfold_in_linear_time():
 
 def test_link_lines_are_found_in_linear_time(tmp_path):
     """Every site-absolute link warns at its own line; 20 000 links took 28 s before."""
-    from exporter.reader import read_course
+    from exporter.source.reader import read_course
 
     def course(n):
         body = "\n\n".join(f"Paragraph {k}: see [the site](/place/{k}/)." for k in range(n))
@@ -70,9 +70,9 @@ def test_link_lines_are_found_in_linear_time(tmp_path):
 def test_text_finder_survives_text_it_cannot_find():
     """Lines of things found in the rendered page (encoded items left outside a quiz) are looked up forward
     from the last one; lookups that find nothing are bounded by the page's scan budget, not each a scan."""
-    from exporter.lines import TextFinder
+    from exporter.source.linefinder import LineFinder
 
-    finder = TextFinder([f"line {k}: word{k}." for k in range(20000)], 10)
+    finder = LineFinder([f"line {k}: word{k}." for k in range(20000)], 10)
     started = time.perf_counter()
     assert [finder.find(f"word{k}.") for k in range(0, 20000, 1000)] == list(range(10, 20010, 1000))
     for k in range(20000):
@@ -87,7 +87,7 @@ def test_a_large_carried_file_is_streamed(tmp_path):
     the zip's own size."""
     import os
 
-    from exporter.build import build
+    from exporter.build.pipeline import build
 
     size = 40 << 20
     folder = write_course(tmp_path / "c", {"a.md": page("File", 0, "[The data](data.bin)\n")})

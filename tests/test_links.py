@@ -13,7 +13,7 @@ from coursekit import ITEMS, encode, page, quiz, write_course
 
 from exporter import links
 from exporter.errors import ContentError
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
 
 ITEMS_WITH_LINKS = [("See <a href=\"b.md#top\">the other page</a>", "Y", "Read <a href=\"files/h.pdf#page=2\">page 2</a>"),
@@ -218,8 +218,8 @@ def test_items_with_quiz_images(tmp_path):
 def test_a_failing_writer_is_a_diagnostic_naming_the_format(tmp_path, monkeypatch, jobs):
     from coursekit import small_course
 
-    from exporter.build import build
-    from exporter.writers.moodle import MoodleXmlWriter
+    from exporter.build.pipeline import build
+    from exporter.writers.moodle.moodlexml import MoodleXmlWriter
 
     def broken(self, course, options):
         raise ValueError("All strings must be XML compatible")
@@ -242,7 +242,7 @@ def test_links_in_corpus(corpus, corpus_course):
 
 
 def test_site_absolute_link_warns(corpus):
-    from exporter.reader import read_course
+    from exporter.source.reader import read_course
 
     _, report = read_course(corpus)
     assert [str(w) for w in report.warnings] == [
@@ -256,7 +256,7 @@ def test_site_absolute_link_warns(corpus):
 def test_page_links_resolve_by_name_and_site_path(tmp_path):
     from coursekit import page, write_course
 
-    from exporter.reader import read_course
+    from exporter.source.reader import read_course
 
     folder = write_course(tmp_path / "c", {
         "one.md": page("One", 0, "[a](two) [b](two.md#x) [c](/course/two.html) [d](./two.html) [e](#top)\n"),

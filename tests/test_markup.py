@@ -12,7 +12,7 @@ from conftest import CORPUS, SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exporter import markup
+from exporter.source import markup
 
 ITEM = "- QmlrZXMgaGF2ZSB0d28gd2hlZWxzLi9ZL1llcy4="
 
@@ -51,7 +51,7 @@ def test_a_heart_after_an_html_comment_is_a_heart(tmp_path):
     """The text after a comment was left with the reader's heart mark (U+FFFE, which no XML file can hold)."""
     from coursekit import page, write_course
 
-    from exporter.reader import read_course
+    from exporter.source.reader import read_course
 
     folder = write_course(tmp_path / "c", {"a.md": page("Hearts", 0, "Text <!-- c --> I <3 you.\n\n"
                                                         "Mark:\n{: data-n=\"1\"}\n\n- <!-- c --><3 /Y/ ok\n")})

@@ -12,7 +12,7 @@ from lxml import etree
 
 from conftest import SAMPLE, run_cli
 from coursekit import AWKWARD_TITLE, awkward_course
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 
 PARSER = etree.XMLParser(no_network=True, resolve_entities=False, strip_cdata=False)
@@ -183,7 +183,7 @@ def test_awkward_text_survives(awkward, artifact):
 
 
 def test_category_path_escapes_slashes_as_moodle_does():
-    from exporter.writers.moodle import category_path
+    from exporter.writers.moodle.moodlexml import category_path
 
     names = ["$course$", "Tim's questions", "Tricky things like / // and so on", "Category name ending in /",
              "/ and one that starts with one"]
@@ -194,7 +194,7 @@ def test_category_path_escapes_slashes_as_moodle_does():
 
 
 def test_cdata_falls_back_to_escaped_text_around_its_terminator():
-    from exporter.writers.moodle import html_field
+    from exporter.writers.moodle.moodlexml import html_field
     from exporter.xhtml import to_xhtml
 
     root = etree.Element("q")

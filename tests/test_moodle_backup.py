@@ -16,7 +16,7 @@ from coursekit import AWKWARD_TITLE, ITEMS, awkward_course, page, quiz, write_co
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 from mbzread import DECLARATION, Backup, grade_item, random_draws, read, value
 
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 
 FMT = "moodle-backup"
 PLUGINFILE = re.compile(r'(?:src|href)="@@PLUGINFILE@@/([^"?#]*)')

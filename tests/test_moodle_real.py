@@ -31,7 +31,7 @@ def awkward(tmp_path_factory):
     """Markup characters, ]]>, scripts other than Latin, emoji in names and texts (tests/coursekit.py)."""
     from coursekit import awkward_course
 
-    from exporter.reader import read_course
+    from exporter.source.reader import read_course
 
     course, _ = read_course(awkward_course(tmp_path_factory.mktemp("awkward")))
     return course

@@ -105,7 +105,8 @@ def test_artifact_path_taken_by_a_folder(course, out):
 @pytest.mark.parametrize("where", ["write", "rename"])
 def test_disk_full_part_way_leaves_the_old_set(course, out, monkeypatch, capsys, where):
     """ENOSPC while staging the third artifact, or while moving the fourth into place."""
-    from exporter import cli, output
+    from exporter import cli
+    from exporter.build import staging as output
 
     before = snapshot(out)
     calls = {"n": 0}
@@ -139,7 +140,8 @@ def test_disk_full_part_way_leaves_the_old_set(course, out, monkeypatch, capsys,
 
 def test_read_only_output(course, out, monkeypatch, capsys):
     """Root ignores permissions, so the read-only folder is simulated where the build first writes."""
-    from exporter import cli, output
+    from exporter import cli
+    from exporter.build import staging as output
 
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(out))

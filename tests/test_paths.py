@@ -12,7 +12,7 @@ from coursekit import ITEMS, page, quiz, write_course
 from lxml import etree
 
 from exporter.errors import ContentError
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import run_cli
 from coursekit import ITEMS, encode, page, plain, write_course
 from exporter.errors import ContentError
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
 from itemcheck import expected_quizzes
 

@@ -28,15 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itemcheck import expected_quizzes, item_key, text_of
 
-from exporter.itemforms import (
-    decoded_form,
-    decoded_parts,
-    decoded_shown,
-    plain_form,
-    plain_parts,
-    plain_shown,
-)
-from exporter.reader import read_course
+from exporter.source.itemforms import decoded_form, decoded_parts, decoded_shown, plain_form, plain_parts, plain_shown
+from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
 from exporter.writers.layout import with_hrefs
 
@@ -201,6 +194,6 @@ def test_plain_items_come_out_of_every_format_as_written(tmp_path_factory, items
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_text_without_inline_syntax_skips_markdown_unchanged(text):
     """plain_html skips Markdown's inline pass for text it would not change: the result must be the same."""
-    from exporter.itemforms import markdown_html, plain_html
+    from exporter.source.itemforms import markdown_html, plain_html
 
     assert plain_html(text) == markdown_html(text)

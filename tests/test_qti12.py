@@ -17,7 +17,7 @@ from lxml import etree
 
 from conftest import SCHEMAS, require
 from coursekit import AWKWARD_TITLE, awkward_course
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 

@@ -21,7 +21,7 @@ from lxml import etree
 
 from conftest import assert_valid, xml_schema
 from coursekit import AWKWARD_ITEMS, ITEMS, awkward_course, page, quiz, write_course
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
 from itemcheck import expected_quizzes, item_key
 

@@ -11,8 +11,8 @@ import yaml
 
 from conftest import run_cli
 from exporter.model import DEFAULT_LABELS
-from exporter.reader import read_course
-from exporter.settings import Settings
+from exporter.source.reader import read_course
+from exporter.source.settings import Settings
 from exporter.writers import WRITERS, Options
 from exporter.writers.layout import with_hrefs
 from test_plain_property import CHECKS

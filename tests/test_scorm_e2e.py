@@ -14,7 +14,7 @@ import pytest
 
 from conftest import SAMPLE, packaged
 from coursekit import ITEMS, page as kit_page, quiz as kit_quiz, rtl_course, write_course
-from exporter.writers.scorm_common import fingerprint
+from exporter.writers.scorm.common import fingerprint
 from scorm_harness import AXE, AXE_TAGS, ROOT, Site
 
 TIMESPAN_12 = re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$")
@@ -299,7 +299,7 @@ def test_12_scaffold_quiz_with_labels_and_shared_text(lms, site, artifact, tmp_p
     """The course `exporter new` makes plays: its quiz with the author's labels, shared text and plain items,
     answered right, passes and records one correct interaction per drawn item."""
     from conftest import packaged
-    from exporter.scaffold import create
+    from exporter.commands.new import create
 
     folder = tmp_path_factory.mktemp("new") / "first-course"
     create(folder)

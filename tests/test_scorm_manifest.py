@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from conftest import SAMPLE, assert_valid, run_cli, xml_schema
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"

@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_settings_file_and_overrides(tmp_path):
     from coursekit import small_course
 
-    from exporter.reader import read_course
+    from exporter.source.reader import read_course
 
     folder = small_course(tmp_path / "my_course")
     course, report = read_course(folder)

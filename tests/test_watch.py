@@ -13,7 +13,7 @@ from pathlib import Path
 import watchfiles
 from conftest import ROOT, SAMPLE
 
-from exporter.watch import CourseFilter, watch_in_thread
+from exporter.build.watch import CourseFilter, watch_in_thread
 
 
 def wait_for(condition, timeout: float = 15.0, what: str = "") -> None:

@@ -9,8 +9,8 @@ from lxml import etree
 
 from coursekit import awkward_course
 from exporter import xhtml
-from exporter.reader import read_course
-from exporter.sanitize import clean_inline
+from exporter.source.reader import read_course
+from exporter.source.sanitize import clean_inline
 
 
 @settings(max_examples=400, deadline=None)

@@ -8,12 +8,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ..cache import PageCache
-from ..reader import read_course
-from ..watch import watch_in_thread
-from .runtime import find_runtime
-from .server import PreviewServer
-from .session import Session
+from exporter.build.watch import watch_in_thread
+from exporter.preview.runtime import find_runtime
+from exporter.preview.server import PreviewServer
+from exporter.preview.session import Session
+from exporter.source.cache import PageCache
+from exporter.source.reader import read_course
 
 __all__ = ["Preview", "PreviewServer", "Session"]
 

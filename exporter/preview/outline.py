@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..model import Course
+from exporter.model import Course
 
 
 def _local(el: etree._Element) -> str:
@@ -112,8 +112,8 @@ def _sequencing(seq: etree._Element, sco: dict) -> None:
 def course_pages(course: Course) -> list[dict]:
     """Course mode: the pages the one SCO's shell shows, in its order (its suspend_data indexes them),
     with the quiz fingerprint the shell keeps for each quiz."""
-    from ..writers.layout import page_files
-    from ..writers.scorm_common import fingerprint
+    from exporter.writers.layout import page_files
+    from exporter.writers.scorm.common import fingerprint
 
     names = page_files(course)
     chapter_of = {id(p): g.title for g in course.groups for p in g.pages}

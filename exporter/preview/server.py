@@ -19,12 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..errors import UsageError
-from ..render import render_template, static_file
-from ..writers.scorm_common import json_block
-from .runtime import Runtime
-from .session import FORMATS, MODES, Session
-from .words import WORDS
+from exporter.errors import UsageError
+from exporter.preview.runtime import Runtime
+from exporter.preview.session import FORMATS, MODES, Session
+from exporter.preview.words import WORDS
+from exporter.render import render_template, static_file
+from exporter.writers.scorm.common import json_block
 
 ASSETS = {"preview.js": "text/javascript", "preview.css": "text/css", "recording-api.js": "text/javascript"}
 KEEPALIVE = 15.0  # seconds between SSE comments on a quiet connection

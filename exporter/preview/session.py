@@ -13,11 +13,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import ContentError, Diagnostic, UsageError
-from ..model import Course, LocalFile
-from ..reader import read_course
-from ..writers import WRITERS, Options
-from .outline import course_pages, read_outline
+from exporter.errors import ContentError, Diagnostic, UsageError
+from exporter.model import Course, LocalFile
+from exporter.preview.outline import course_pages, read_outline
+from exporter.source.reader import read_course
+from exporter.writers import WRITERS, Options
 
 FORMATS = ("scorm12", "scorm2004")
 MODES = ("pages", "course")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from .base import Artifact, Options, Writer
-from .cc11 import Cc11Writer
-from .cc13 import Cc13Writer
-from .html import HtmlWriter
-from .moodle import MoodleXmlWriter
-from .moodle_backup import MoodleBackupWriter
-from .qti12 import CanvasQti12Writer
-from .qti21 import Qti21Writer
-from .qti30 import Qti30Writer
-from .scorm12 import Scorm12Writer
-from .scorm2004 import Scorm2004Writer
+from exporter.writers.base import Artifact, Options, Writer
+from exporter.writers.cartridge.cc11 import Cc11Writer
+from exporter.writers.cartridge.cc13 import Cc13Writer
+from exporter.writers.html import HtmlWriter
+from exporter.writers.moodle.backup.writer import MoodleBackupWriter
+from exporter.writers.moodle.moodlexml import MoodleXmlWriter
+from exporter.writers.qti.qti12 import CanvasQti12Writer
+from exporter.writers.qti.qti21 import Qti21Writer
+from exporter.writers.qti.qti30 import Qti30Writer
+from exporter.writers.scorm.scorm12 import Scorm12Writer
+from exporter.writers.scorm.scorm2004 import Scorm2004Writer
 
 WRITERS: dict[str, type[Writer]] = {w.name: w for w in (
     HtmlWriter,
@@ -32,7 +32,7 @@ __all__ = ["WRITERS", "Artifact", "Options", "Writer", "select"]
 
 def select(spec: str) -> list[Writer]:
     """Writers for a --format value: comma-separated names, or 'all'."""
-    from ..errors import UsageError
+    from exporter.errors import UsageError
 
     names = [n.strip().lower() for n in spec.split(",") if n.strip()]
     if not names:

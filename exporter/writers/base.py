@@ -6,9 +6,9 @@ import argparse
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import links
-from ..model import Course
-from .layout import localize, page_files
+from exporter import links
+from exporter.model import Course
+from exporter.writers.layout import write_links, page_files
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Artifact:
 class Writer:
     """One output format. Subclasses set the class attributes and implement build().
 
-    A writer receives the finished model, localized for it (`layout.localize`): links to course pages and
+    A writer receives the finished model, with links written for it (`layout.write_links`): links to course pages and
     files written the way its package needs them (`page_link`, `file_link`). It never reads the source.
     What it cannot carry (files shown in quizzes, links from quizzes to pages) is declared here, and the
     build warns about it in one place, with file and line.
@@ -66,15 +66,15 @@ class Writer:
     page_mark: str | None = None  # an attribute marking links to course pages (for a runtime)
 
     def write(self, course: Course, options: Options | None = None) -> Artifact:
-        """The artifact for the course: the model localized for this package, then built."""
+        """The artifact for the course: the model with links written for this package, then built."""
         opts = Options({o.name: o.default for o in self.options})
         opts.update({k: v for k, v in (options or {}).items() if k in opts})
-        return self.build(self.localize(course), opts)
+        return self.build(self.write_links(course), opts)
 
     def build(self, course: Course, options: Options) -> Artifact:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def localize(self, course: Course) -> Course:
+    def write_links(self, course: Course) -> Course:
         hrefs = page_files(course)
 
         def page_link(target: links.Target, in_quiz: bool) -> str | None:
@@ -87,7 +87,7 @@ class Writer:
                 return None
             return links.file_url(self.quiz_file_prefix if in_quiz else self.file_prefix)(target)
 
-        return localize(course, page_link, file_link, self.page_mark)
+        return write_links(course, page_link, file_link, self.page_mark)
 
     def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
         """(file, line, message) for each link in the course this format cannot carry."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..model import Course
-from ..packaging import zip_bytes
-from ..render import render_template, static_file
-from .base import Artifact, Options, Writer
+from exporter.model import Course
+from exporter.render import render_template, static_file
+from exporter.writers.base import Artifact, Options, Writer
+from exporter.writers.packaging import zip_bytes
 
 STATIC = "_static/"
 

@@ -3,9 +3,9 @@
 Course pages lie flat in one folder of a package, each under a file name made from its source's name
 (`page_files`: `intro.md` is `intro.html`; `index` is kept for a package's own table of contents).
 
-Every writer receives the course `localized` for it: each page given its file name (`Page.href`) and each
+Every writer receives the course `with links written` for it: each page given its file name (`Page.href`) and each
 HTML fragment with the reader's page and file targets written the way that writer's package needs them
-(`Writer.localize`), so no writer meets a placeholder and none decides for itself what a link is. Fragments
+(`Writer.write_links`), so no writer meets a placeholder and none decides for itself what a link is. Fragments
 without a link are shared as they are: the copy costs one pass over the model.
 """
 
@@ -15,13 +15,13 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable
 
-from .. import ids, links
-from ..model import Course, Item, Page
+from exporter import ids, links
+from exporter.model import Course, Item, Page
 
 WriteLink = Callable[[links.Target, bool], "str | None"]  # a target (in quiz text?) as the package writes it
 
 
-def localize(course: Course, page_link: WriteLink, file_link: WriteLink, mark: str | None = None) -> Course:
+def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark: str | None = None) -> Course:
     """The course with each page's file name set and every fragment's targets written by the callables
     (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text."""
     if not course.links:
@@ -91,4 +91,4 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "localize", "page_files", "with_hrefs"]
+__all__ = ["RESERVED", "write_links", "page_files", "with_hrefs"]

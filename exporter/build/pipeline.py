@@ -1,0 +1,88 @@
+"""A build: read the course once, run each writer on the model, then replace the artifact set atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exporter.errors import Report
+from exporter.model import Course
+from exporter.build.staging import OutputError, Staged, os_reason, transaction
+from exporter.build.parallel import write_all
+from exporter.progress import QUIET, Progress
+from exporter.source.reader import read_course
+from exporter.build.report import REPORT_NAME, report_html
+from exporter.writers import Artifact, Options, select
+
+
+@dataclass
+class Built:
+    format: str
+    path: Path
+    sha256: str
+    bytes: int
+    pages: int
+    quizzes: int
+    items: int
+
+
+@dataclass
+class BuildResult:
+    course: Course
+    report: Report
+    artifacts: list[Built] = field(default_factory=list)
+    report_path: Path | None = None  # report.html beside the artifacts
+
+    def summary(self) -> dict:
+        c = self.course
+        return {
+            "course": c.identifier,
+            "title": c.title,
+            "pages": len(c.pages),
+            "chapters": len(c.chapters),
+            "quizzes": len(c.quizzes),
+            "items": len(c.items),
+            "skipped": list(c.skipped),
+            "warnings": [str(w) for w in self.report.warnings],
+            "artifacts": [
+                {"format": a.format, "path": str(a.path), "sha256": a.sha256, "bytes": a.bytes,
+                 "pages": a.pages, "quizzes": a.quizzes, "items": a.items}
+                for a in self.artifacts
+            ],
+            "report": str(self.report_path) if self.report_path else None,
+        }
+
+
+def build(content: Path, out: Path, formats: str = "all", overrides: dict | None = None,
+          options: Options | None = None, jobs: int | None = None, progress: Progress = QUIET,
+          cache=None) -> BuildResult:
+    """Raises ContentError or UsageError (nothing written), OutputError (an OS error writing; the output
+    folder as it was) or output.Interrupted (SIGTERM; cleaned up); otherwise every artifact is in place, with
+    the build report beside them. `jobs`: how many writers run at once (default: one per core); `cache`: an
+    exporter.source.cache.PageCache."""
+    out = Path(out)
+    writers = select(formats)  # a usage error before any reading
+    course, report = read_course(content, overrides, cache=cache, progress=progress)
+    options = options or Options()
+    result = BuildResult(course, report)
+    with transaction(out) as staging:
+        def finish(writer, artifact) -> tuple[Staged, Artifact]:
+            staged = staging.write(writer.filename(course), artifact.data)
+            return staged, Artifact(b"", artifact.pages, artifact.quizzes, artifact.items, artifact.warnings)
+
+        with progress.stage("writing", len(writers), "format") as tick:
+            try:
+                produced = write_all(writers, course, options, finish, jobs, done=tick)
+            except OSError as exc:  # a writer's own OS error (the staging writes raise OutputError)
+                raise OutputError(getattr(exc, "filename", None) or out, os_reason(exc)) from None
+        for writer, (staged, artifact) in zip(writers, produced):
+            for source, line, message in writer.uncarried(course):
+                report.warning(source, line, message)
+            for w in artifact.warnings:
+                report.warning(writer.filename(course), None, w)
+            result.artifacts.append(Built(writer.name, out / staged.name, staged.sha256, staged.bytes,
+                                          artifact.pages, artifact.quizzes, artifact.items))
+        result.report_path = out / REPORT_NAME
+        page = staging.write(REPORT_NAME, report_html(result).encode("utf-8", "replace"))  # names on disk may not be UTF-8
+        staging.commit([staged for staged, _ in produced] + [page])
+    return result

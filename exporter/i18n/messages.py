@@ -1,0 +1,290 @@
+"""Learner-facing text in the course's language: gettext catalogs, number formatting, text direction.
+
+Every word a learner reads that the course author did not write comes from here. Code asks for a message by
+its key (the catalog's msgctxt, short and stable) and its English text (the msgid):
+
+    texts.tr("feedback.wrong", "Not quite: the right answer is {label}.", label=...)
+    texts.trn("quiz.rule-all", "Answer the statement.", "Answer all {total} statements.", total, total=total)
+
+Placeholders are `{name}`; whole numbers given as placeholders are written in the language's number format.
+The catalogs are `locale/<language>/LC_MESSAGES/messages.po` beside this module, made from `locale/messages.pot`
+(`python -m exporter.i18n.catalogs` extracts and updates them); each is compiled in memory the first time a build
+asks for its language. A course can replace any message (`strings:` in course.yml, by key or by English text).
+A language without a catalog falls back to English; its direction (right-to-left or not) still applies.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import string
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from exporter.xmlchars import bad_char, message
+
+SOURCE = "en"  # the language of the msgids
+DOMAIN = "messages"
+KEYWORDS = {"tr": ((1, "c"), 2), "trn": ((1, "c"), 2, 3)}  # how Babel finds messages in code and templates
+
+
+def locale_dir() -> Path:
+    return Path(str(resources.files("exporter.i18n") / "locale"))
+
+
+def available() -> list[str]:
+    """The languages a catalog ships for (folder names: de, pt, ...)."""
+    return sorted(p.parent.parent.name for p in locale_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+@cache
+def template() -> dict[str, tuple[str, str | None]]:
+    """The catalog template's messages: key (msgctxt) -> (msgid, plural msgid or None)."""
+    with open(locale_dir() / f"{DOMAIN}.pot", "rb") as f:
+        pot = read_po(f)
+    found = {}
+    for m in pot:
+        if not m.id:
+            continue
+        singular, plural = (m.id[0], m.id[1]) if isinstance(m.id, tuple) else (m.id, None)
+        found[m.context or singular] = (singular, plural)
+    return found
+
+
+@cache
+def _compiled(name: str) -> gettext.GNUTranslations:
+    """One catalog compiled in memory from its .po source."""
+    with open(locale_dir() / name / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
+        catalog = read_po(f, locale=name, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def parse_locale(language: str) -> Locale | None:
+    """Babel's Locale for a language tag (de, de-CH, pt_BR, ar), or None when Babel does not know it."""
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+def catalog_for(language: str) -> str | None:
+    """The shipped catalog that serves a language tag (pt-BR: pt_BR if shipped, else pt), or None."""
+    shipped = set(available())
+    loc = parse_locale(language)
+    candidates = [language.replace("-", "_")]
+    if loc is not None:
+        candidates += [str(loc), loc.language]
+    candidates.append(language.replace("-", "_").split("_")[0].lower())
+    return next((c for c in candidates if c in shipped), None)
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` placeholders of a message; ValueError when its braces do not parse."""
+    names = set()
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not re.fullmatch(r"[a-z_]+", name) or spec or conversion:
+            raise ValueError(f"{{{name}}} is not a placeholder such as {{total}}")
+        names.add(name)
+    return names
+
+
+class _Kept(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass
+class Messages:
+    """The messages of one language with a course's own wording on top (`overrides`: key or msgid -> text)."""
+
+    language: str = SOURCE
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.locale = parse_locale(self.language)
+        self.catalog = catalog_for(self.language) or SOURCE
+        self.translations = _compiled(self.catalog)
+        self.number_locale = self.locale or Locale.parse(SOURCE)
+
+    @property
+    def direction(self) -> str:
+        """"rtl" for a right-to-left language (Arabic, Hebrew, ...), whether or not a catalog ships for it."""
+        return self.locale.text_direction if self.locale is not None else "ltr"
+
+    def number(self, n: int) -> str:
+        return format_decimal(n, locale=self.number_locale)
+
+    def _fill(self, text: str, values: dict) -> str:
+        """The placeholders given filled in (whole numbers in the language's format); the others stay, for the
+        runtime's scripts to fill."""
+        return text.format_map(_Kept({k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                                      for k, v in values.items()}))
+
+    def _override(self, key: str, msgid: str) -> str | None:
+        return self.overrides.get(key, self.overrides.get(msgid))
+
+    def _isolated(self, text: str) -> str:
+        """A message from a left-to-right catalog on a right-to-left page (English for want of an Arabic catalog)
+        is isolated (Unicode FSI ... PDI), so its sentence reads left to right, its full stop at its end."""
+        return f"\u2068{text}\u2069" if self.direction == "rtl" else text
+
+    def tr(self, key: str, msgid: str, /, **values) -> str:
+        text = self._override(key, msgid)
+        if text is not None:
+            return self._fill(text, values)
+        return self._isolated(self._fill(self.translations.pgettext(key, msgid), values))
+
+    def trn(self, key: str, singular: str, plural: str, count: int, /, **values) -> str:
+        text = self._override(key, singular)
+        if text is not None:
+            return self._fill(text, values)
+        return self._isolated(self._fill(self.translations.npgettext(key, singular, plural, count), values))
+
+    def labels(self, quiz) -> tuple[str, str]:
+        """A quiz's two answer labels as learners read them: the author's, or True/False in this language."""
+        if not quiz.true_false:
+            return tuple(quiz.labels)
+        return self.tr("label.true", "True"), self.tr("label.false", "False")
+
+    def html(self) -> HtmlTexts:
+        return HtmlTexts(self)
+
+
+class HtmlTexts:
+    """The same messages for Jinja templates: HTML-escaped, with placeholders that may be HTML (Markup)."""
+
+    def __init__(self, texts: Messages):
+        self.texts = texts
+
+    def _markup(self, text_of, values: dict) -> Markup:
+        keep = {k: v for k, v in values.items() if isinstance(v, Markup)}
+        marks = {k: f"\x00{n}\x00" for n, k in enumerate(keep)}
+        plain = text_of({**values, **marks})
+        out = str(escape(plain))
+        for k, mark in marks.items():
+            out = out.replace(mark, str(keep[k]))
+        return Markup(out)
+
+    def tr(self, key: str, msgid: str, /, **values) -> Markup:
+        return self._markup(lambda v: self.texts.tr(key, msgid, **v), values)
+
+    def trn(self, key: str, singular: str, plural: str, count: int, /, **values) -> Markup:
+        return self._markup(lambda v: self.texts.trn(key, singular, plural, count, **v), values)
+
+    def context(self) -> dict:
+        """What every template receives: tr, trn, the page's language tag and direction."""
+        return {"tr": self.tr, "trn": self.trn, "quiz_labels": self.texts.labels, "lang": self.texts.language,
+                "text_dir": self.texts.direction}
+
+
+def messages_for(course) -> Messages:
+    """The course's messages: its language, its own wording (`strings:`) on top."""
+    return _texts(course.language, tuple(sorted(course.strings.items())))
+
+
+@lru_cache(maxsize=32)
+def _texts(language: str, overrides: tuple[tuple[str, str], ...]) -> Messages:
+    return Messages(language, dict(overrides))
+
+
+# --- checking course.yml's `language` and `strings` ------------------------------------------------------------
+
+def language_problem(language: str) -> str | None:
+    """Why learners of a course in this language read English, or None when a catalog serves it."""
+    if catalog_for(language) is not None:
+        return None
+    shipped = ", ".join(available())
+    known = parse_locale(language)
+    what = (f"no translation ships for {known.english_name} ({language!r})" if known is not None
+            else f"{language!r} is not a language tag this tool knows (such as de or pt-BR)")
+    return f"{what}: learner-facing text is in English (translations: {shipped}; course.yml's strings: can " \
+           "set any message)"
+
+
+def strings_problems(strings: dict) -> list[tuple[str, str, str]]:
+    """(key, level, message) for each override that names no message or does not fit it."""
+    known = template()
+    by_msgid = {msgid: key for key, (msgid, _) in known.items()}
+    found = []
+    for key, text in strings.items():
+        target = key if key in known else by_msgid.get(key)
+        if target is None:
+            found.append((key, "warning", (f"strings: {key!r} is not a message key or English text of this tool; "
+                                           "it is ignored (the keys are in exporter/i18n/locale/messages.pot and "
+                                           "docs/languages.md)")))
+            continue
+        msgid, plural = known[target]
+        allowed = placeholders(msgid) | (placeholders(plural) if plural else set())
+        try:
+            used = placeholders(text)
+        except ValueError as exc:
+            found.append((key, "error", f"strings: {key!r}: {exc} (write a brace as {{{{ or }}}})"))
+            continue
+        extra = sorted(used - allowed)
+        if extra:
+            names = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
+            used_names = ", ".join("{" + n + "}" for n in extra)
+            found.append((key, "error", (f"strings: {key!r} uses {used_names}, which this message does not have "
+                                         f"(it has: {names})")))
+    return found
+
+
+def read_strings(value, path: Path | str, text: str, report) -> dict[str, str]:
+    """course.yml's `strings:`, a mapping from a message's key (or English text) to the author's wording."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        report.error(path, _top_line(text, "strings"), "strings: must be a mapping from a message key to its text, "
+                     "e.g. strings: {quiz.score: Check my answers}")
+        return {}
+    strings = {}
+    for key, wording in value.items():
+        line = _nested_line(text, str(key))
+        if not isinstance(wording, str) or not wording.strip():
+            report.error(path, line, f"strings: {key!r} must be text")
+        elif bad_char(wording):
+            report.error(path, line, message(bad_char(wording), f"strings: {key!r}"))
+        else:
+            strings[str(key)] = wording.strip()
+    for key, level, problem in strings_problems(strings):
+        getattr(report, level)(path, _nested_line(text, key), problem)
+    return strings
+
+
+def _nested_line(text: str, key: str) -> int | None:
+    """The line of a key under `strings` (YAML: indented below `strings:`; TOML: in the `[strings]` table)."""
+    within = None
+    for n, line in enumerate(text.splitlines(), start=1):
+        if re.match(r"^strings\s*:", line) or re.match(r"^\[strings\]", line):
+            within = "toml" if line.startswith("[") else "yaml"
+        elif within and line.strip() and not line.lstrip().startswith("#"):
+            if (within == "yaml" and not line[0].isspace()) or (within == "toml" and line.startswith("[")):
+                within = None
+            elif line.strip().lstrip("\"'").startswith(key):
+                return n
+    return None
+
+
+def _top_line(text: str, key: str) -> int | None:
+    return next((n for n, line in enumerate(text.splitlines(), start=1) if re.match(rf"^{key}\s*[:=]", line)), None)
+
+
+def check_language(language: str, where, line: int | None, report) -> None:
+    """One warning when no catalog serves the course's language (its learners read English)."""
+    problem = language_problem(language)
+    if problem:
+        report.warning(where, line, problem)

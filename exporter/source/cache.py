@@ -1,0 +1,299 @@
+"""The per-page cache: a page's rendered Markdown, its quiz and its resolved links, kept by the content of
+everything the reader's per-page step (`reader._build_page`) reads, so an unchanged page is not rendered again.
+
+The key is a digest of the page's source (its bytes after the front matter, title, serial, class, file name
+and the line its body starts on), the settings the step reads (the course identifier, which names page and
+item ids, and site_url) and this code's version (CACHE_VERSION, every module of the
+package, the versions of Markdown, nh3 and lxml): an upgrade never reuses an entry. An entry also records
+what the step looked up outside the page: each page name a link resolved (to which page, or to none) and each
+file it carried (with a digest of the file's bytes). It is used only while all of those are still the same;
+so adding a page that a link names, or changing a linked file, renders the pages that refer to them again.
+Pages whose step reported an error are never kept.
+
+Entries live in memory (`exporter preview`, `build --watch`: a rebuild renders only the pages a save
+touched) and, for repeated builds, on disk in `.exporter-cache/` (SQLite, git-ignored, safe to delete).
+What a hit returns is rebuilt from the stored data, so a cached build is byte-identical to a clean one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable
+from dataclasses import fields
+from importlib import metadata
+from pathlib import Path
+
+from exporter.errors import Diagnostic, Report
+from exporter.links import LinkUse, Target
+from exporter.model import Item, Page, Quiz
+from exporter.source.resolve import Resolver
+
+CACHE_VERSION = 1  # the entry layout; code changes are caught by the code digest below
+DIR_NAME = ".exporter-cache"
+KEEP_BUILDS = 30  # disk entries not used by one of the last this many builds are dropped
+
+PageStep = Callable[..., Page]  # reader._build_page(src, course_id, resolver, report)
+
+
+def _code_digest() -> str:
+    """Every module of the package and the libraries that shape the output: a different version, a new key."""
+    h = hashlib.sha256(f"cache {CACHE_VERSION}\n".encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for lib in ("markdown", "nh3", "lxml", "python-frontmatter", "PyYAML"):
+        try:
+            h.update(f"{lib} {metadata.version(lib)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib} -\n".encode())
+    return h.hexdigest()
+
+
+_CODE: str | None = None
+
+
+def code_digest() -> str:
+    global _CODE
+    if _CODE is None:
+        _CODE = _code_digest()
+    return _CODE
+
+
+class _Lookups:
+    """The course's page names as the step sees them, recording each name it asks for."""
+
+    def __init__(self, pages: dict[str, str]):
+        self.pages = pages
+        self.asked: dict[str, str | None] = {}
+
+    def get(self, name: str, default=None):
+        value = self.pages.get(name, default)
+        self.asked[name] = value
+        return value
+
+
+# ---- entries: plain JSON ----------------------------------------------------------------------------------
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(obj) -> dict:
+    """A dataclass's fields, one level deep (faster than dataclasses.asdict, which deep-copies)."""
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
+    return {n: getattr(obj, n) for n in names}
+
+
+def _page_data(page: Page) -> dict:
+    data = _plain(page)
+    if page.quiz is not None:
+        quiz = _plain(page.quiz)
+        quiz["labels"] = list(quiz["labels"])
+        quiz["items"] = [_plain(i) for i in page.quiz.items]
+        data["quiz"] = quiz
+    return data
+
+
+def _page_from(data: dict) -> Page:
+    quiz = data.get("quiz")
+    if quiz is not None:
+        quiz = Quiz(**{**quiz, "labels": tuple(quiz["labels"]), "items": [Item(**i) for i in quiz["items"]]})
+    return Page(**{**data, "quiz": quiz})
+
+
+def _use_data(use: LinkUse) -> dict:
+    data = _plain(use)
+    data["target"] = _plain(use.target)
+    return data
+
+
+def _use_from(data: dict) -> LinkUse:
+    return LinkUse(**{**data, "target": Target(**data["target"])})
+
+
+def _diag_data(d: Diagnostic) -> list:
+    return [d.path, d.line, d.message, d.level]
+
+
+class PageCache:
+    """Wraps the reader's per-page step; one instance per process (memory), optionally backed by a folder."""
+
+    def __init__(self, folder: Path | None = None):
+        self.memory: dict[str, dict] = {}
+        self.used: set[str] = set()  # keys used by the current read
+        self.renders = 0  # pages rendered (the step ran) since this cache was made
+        self.hits = 0
+        self.folder = folder
+        self.db: sqlite3.Connection | None = None
+        self.generation = 0
+        self._file_digests: dict[Path, str | None] = {}
+        if folder is not None:
+            self._open(folder)
+
+    # ---- disk ----
+
+    def _open(self, folder: Path) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# made by exporter: a cache of rendered pages, safe to delete\n*\n",
+                                  encoding="utf-8")
+            db = sqlite3.connect(folder / f"pages-v{CACHE_VERSION}.sqlite3", timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, data BLOB NOT NULL, "
+                       "used INTEGER NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('builds', 0)")
+            self.db = db
+        except (OSError, sqlite3.Error):
+            self.db = None  # a read-only or broken cache folder: build without it
+
+    def _disk_get(self, key: str) -> dict | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT data FROM entry WHERE key = ?", (key,)).fetchone()
+            return json.loads(zlib.decompress(row[0]).decode("utf-8", "surrogatepass")) if row else None
+        except (sqlite3.Error, zlib.error, ValueError):
+            return None
+
+    # ---- one read of the course ----
+
+    def begin(self) -> None:
+        """A new read of the course: files may have changed since the last one."""
+        self.used = set()
+        self._file_digests = {}
+        self._pending: list[tuple[str, bytes]] = []
+        self._touched: list[str] = []
+
+    def finish(self) -> None:
+        """The read is over: keep in memory only what it used; store new entries on disk; forget old ones."""
+        self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("UPDATE meta SET value = value + 1 WHERE name = 'builds'")
+            builds = self.db.execute("SELECT value FROM meta WHERE name = 'builds'").fetchone()[0]
+            self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?)",
+                                [(k, v, builds) for k, v in self._pending])
+            self.db.executemany("UPDATE entry SET used = ? WHERE key = ?", [(builds, k) for k in self._touched])
+            self.db.execute("DELETE FROM entry WHERE used < ?", (builds - KEEP_BUILDS,))
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        self._pending, self._touched = [], []
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    # ---- the step ----
+
+    def step(self, build_page: PageStep) -> PageStep:
+        """The reader's per-page step, through this cache."""
+        def cached(src, course_id: str, resolver: Resolver, report: Report) -> Page:
+            key = self._key(src, course_id, resolver)
+            self.used.add(key)
+            entry = self.memory.get(key)
+            from_disk = entry is None
+            if entry is None:
+                entry = self._disk_get(key)
+            if entry is not None and self._valid(entry, resolver) and not self._clashes(entry, resolver):
+                self.hits += 1
+                self.memory[key] = entry
+                if from_disk:
+                    self._touched.append(key)
+                return self._replay(entry, resolver, report)
+            return self._run(build_page, key, src, course_id, resolver, report)
+        return cached
+
+    def _key(self, src, course_id: str, resolver: Resolver) -> str:
+        parts = [code_digest(), str(resolver.root), src.shown, src.path.name, src.title, str(src.serial), src.kind,
+                 str(src.body_first_line), course_id, resolver.site_url, src.body]
+        h = hashlib.sha256()
+        for p in parts:
+            h.update(p.encode("utf-8", "surrogatepass") + b"\0")
+        return h.hexdigest()
+
+    def _digest(self, file: Path) -> str | None:
+        """A carried file's bytes as a digest (None when it is no longer a file inside the course folder)."""
+        if file not in self._file_digests:
+            try:
+                self._file_digests[file] = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else None
+            except OSError:
+                self._file_digests[file] = None
+        return self._file_digests[file]
+
+    def _valid(self, entry: dict, resolver: Resolver) -> bool:
+        if any(resolver.pages.get(name) != value for name, value in entry["pages"].items()):
+            return False
+        root = resolver.root
+        for path, digest in entry["files"].items():
+            file = root / path
+            if self._digest(file) != digest:
+                return False
+            try:
+                file.resolve().relative_to(root.resolve())
+            except ValueError:
+                return False
+        return True
+
+    @staticmethod
+    def _clashes(entry: dict, resolver: Resolver) -> bool:
+        """A file the entry carries differs only in case from one an earlier page carries: the step reports
+        that (an error), so it runs again."""
+        return any(resolver.folded.get(path.lower(), path) != path for path in entry["files"])
+
+    def _replay(self, entry: dict, resolver: Resolver, report: Report) -> Page:
+        for path in entry["files"]:
+            resolver.folded.setdefault(path.lower(), path)
+            resolver.files.setdefault(path, resolver.root / path)
+        resolver.uses.extend(_use_from(u) for u in entry["uses"])
+        for path, line, message, level in entry["diagnostics"]:
+            getattr(report, level)(path, line, message)
+        return _page_from(entry["page"])
+
+    def _run(self, build_page: PageStep, key: str, src, course_id: str, resolver: Resolver,
+             report: Report) -> Page:
+        self.renders += 1
+        local = Report()
+        lookups = _Lookups(resolver.pages)
+        own = Resolver(root=resolver.root, pages=lookups, site_url=resolver.site_url, report=local,  # type: ignore[arg-type]
+                       folded=resolver.folded)  # files carried by earlier pages: names differing in case clash
+        page = build_page(src, course_id, own, local)
+        for path, file in own.files.items():
+            resolver.files.setdefault(path, file)
+        resolver.uses.extend(own.uses)
+        diagnostics = [d for kind in ("errors", "warnings", "notes") for d in getattr(local, kind)]
+        # the same order as without a cache: errors, warnings and notes each keep theirs
+        report.errors.extend(local.errors)
+        report.warnings.extend(local.warnings)
+        report.notes.extend(local.notes)
+        if local.errors:
+            return page
+        files = {path: self._digest(file) for path, file in own.files.items()}
+        if any(d is None for d in files.values()):
+            return page
+        entry = {"page": _page_data(page), "pages": lookups.asked, "files": files,
+                 "uses": [_use_data(u) for u in own.uses],
+                 "diagnostics": [_diag_data(d) for d in diagnostics if d.level != "error"]}
+        self.memory[key] = entry
+        if self.db is not None:
+            self._pending.append((key, zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogatepass"), 1)))
+        return page
+
+
+def default_folder() -> Path:
+    """.exporter-cache/ in the working folder (beside dist/), or EXPORTER_CACHE_DIR."""
+    return Path(os.environ.get("EXPORTER_CACHE_DIR") or DIR_NAME)

@@ -1,0 +1,102 @@
+"""Render a page's Markdown once into a tree of blocks."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import lxml.html
+import markdown
+from lxml import etree
+
+from exporter.source.sanitize import HEART_MARK, hearts_in_tree, mark_hearts
+
+_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+_parser = lxml.html.HTMLParser()
+
+
+# A list line whose content is one base64 word: a quiz item. Markdown's inline pass leaves such a word as it is,
+# at a cost (every inline pattern tried on every item), so a run of them goes through Markdown as one stand-in item.
+_B64_LINE = re.compile(r"^[-*+] +[A-Za-z0-9+/]{8,}={0,2}[ \t]*$")
+_STAND_IN = re.compile(r"exporterbank(\d+)x")
+
+
+def render(source: str) -> etree._Element:
+    """Markdown (kramdown flavour: IALs, inline HTML, entities) into a <div> holding the blocks."""
+    folded, runs = _fold_banks(source)
+    if runs:
+        tree = _render(folded)
+        if _unfold_banks(tree, runs):
+            return tree
+    return _render(source)  # no bank, or one in a shape the stand-in does not reproduce exactly
+
+
+class TooDeep(ValueError):
+    """The HTML parser stopped at its depth limit (libxml2 drops the rest of the document silently)."""
+
+
+def _render(source: str) -> etree._Element:
+    _md.reset()
+    html = _md.convert(mark_hearts(source.replace(HEART_MARK, "")))
+    tree = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div", parser=_parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _parser.error_log):
+        raise TooDeep("the page nests elements deeper than the HTML parser goes")
+    if HEART_MARK in html:
+        hearts_in_tree(tree)
+    return tree
+
+
+def _fold_banks(source: str) -> tuple[str, list[list[str]]]:
+    """Each run of base64 list lines, standing alone between blank lines, replaced by one stand-in list line."""
+    if _STAND_IN.search(source):
+        return source, []
+    lines = source.split("\n")
+    out: list[str] = []
+    runs: list[list[str]] = []
+    n = 0
+    while n < len(lines):
+        end = n
+        while end < len(lines) and _B64_LINE.match(lines[end]):
+            end += 1
+        if end > n and (n == 0 or not lines[n - 1].strip()) and (end == len(lines) or not lines[end].strip()):
+            out.append(f"{lines[n][0]} exporterbank{len(runs)}x")
+            runs.append([line.split(None, 1)[1].strip() for line in lines[n:end]])
+            n = end
+        else:
+            out.append(lines[n])
+            n += 1
+    return "\n".join(out), runs
+
+
+def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
+    """Put each run's items back where its stand-in was rendered. Only a tight list item (`<li>stand-in</li>`)
+    is taken: in a loose list Markdown wraps items in paragraphs its own way, so False: render in full."""
+    found = 0
+    for li in list(tree.iter("li")):
+        m = _STAND_IN.fullmatch((li.text or "").strip())
+        if not m:
+            continue
+        run = int(m.group(1))
+        if len(li) or run >= len(runs):
+            return False
+        # each item goes in right after the one before (inserting by index walks the list: quadratic)
+        at = li
+        for word in runs[run]:
+            new = etree.Element("li")
+            new.text, new.tail = word, li.tail
+            at.addnext(new)
+            at = new
+        li.getparent().remove(li)
+        found += 1
+    return found == len(runs)
+
+
+def inner_html(el: etree._Element) -> str:
+    """The serialized content of an element (text and children), HTML syntax."""
+    parts = [escape(el.text, quote=False)] if el.text else []
+    parts += [lxml.html.tostring(c, encoding="unicode", with_tail=True) for c in el]
+    return "".join(parts).strip()
+
+
+def outer_html(elements) -> str:
+    return "\n".join(lxml.html.tostring(e, encoding="unicode", with_tail=False).strip() for e in elements)

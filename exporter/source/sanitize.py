@@ -1,0 +1,117 @@
+"""Quiz text is author HTML that ends up inside other systems: keep markup and text, drop scripts."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import nh3
+
+from exporter.links import FILE_SCHEME, PAGE_SCHEME
+
+HEART = "\u2764"
+# Text nh3 returns unchanged: no markup, no entity, none of the characters its HTML serializer rewrites
+# (CR becomes LF, NUL is dropped, a no-break space becomes &nbsp;). Most statements are such text.
+_PLAIN = re.compile("[^<>&\r\x00\u00a0]*")
+
+INLINE_TAGS = {
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+    "img",  # a statement may show a picture (carried where a format's quizzes carry files)
+}
+BLOCK_TAGS = INLINE_TAGS | {
+    "blockquote", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "ul",
+    "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "caption", "img", "figure", "figcaption",
+}
+# the reader's link targets (placeholders it wrote after resolving the author's links) pass as well
+URL_SCHEMES = nh3.ALLOWED_URL_SCHEMES | {PAGE_SCHEME, FILE_SCHEME}
+ATTRIBUTES = {
+    "*": {"class", "lang", "dir", "title"},
+    "a": {"href", "target"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+
+
+# `<3` is a heart unless a number follows (`<30 seconds`, `pH <3.5`) or it is part of a URL or code.
+_HEART = re.compile(r"<3(?![0-9]|\.[0-9])")
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
+_CODE_OR_TAG = re.compile(r"(<(code|pre|kbd|samp|script|style)\b[^>]*>.*?</\2\s*>|<[A-Za-z/!?][^>]*>)",
+                          re.DOTALL | re.IGNORECASE)
+HEART_MARK = "\ufffe"  # a `<3` in Markdown source while it is rendered (the reader removes U+FFFE from sources)
+_CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
+_URL_ATTRIBUTES = {"href", "src", "action", "cite", "data", "poster", "srcset"}
+
+
+def _text_hearts(text: str) -> str:
+    return _URL.sub(lambda m: m.group().replace(HEART_MARK, "<3"), text).replace(HEART_MARK, HEART)
+
+
+def hearts(html: str) -> str:
+    """`<3` in author HTML (quiz text) is a heart, never a broken tag: in text, outside code and URLs."""
+    if "<3" not in html:
+        return html
+    parts = _CODE_OR_TAG.split(html)
+    # split() returns text, tag-or-code, inner tag name (or None), text, ...
+    out = []
+    for n in range(0, len(parts), 3):
+        text = parts[n]
+        out.append(_text_hearts(_HEART.sub(HEART_MARK, text)) if "<3" in text else text)
+        if n + 1 < len(parts):
+            out.append(parts[n + 1])
+    return "".join(out)
+
+
+def mark_hearts(source: str) -> str:
+    """Markdown source with each heart `<3` as HEART_MARK; `hearts_in_tree` decides after rendering."""
+    return _HEART.sub(HEART_MARK, source) if "<3" in source else source
+
+
+def hearts_in_tree(tree) -> None:
+    """Rendered marks as hearts in text and text attributes; as `<3` again in code, URLs and URL attributes."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str):  # a comment: only the text after it is the page's
+            if el.tail and HEART_MARK in el.tail:
+                parent = el.getparent()
+                outer = parent is not None and (parent.tag in _CODE_TAGS or
+                                                any(a.tag in _CODE_TAGS for a in parent.iterancestors()))
+                el.tail = el.tail.replace(HEART_MARK, "<3") if outer else _text_hearts(el.tail)
+            continue
+        for name, value in el.attrib.items():
+            if HEART_MARK in value:
+                el.set(name, value.replace(HEART_MARK, "<3") if name in _URL_ATTRIBUTES else _text_hearts(value))
+        if el.text and HEART_MARK in el.text:
+            code = el.tag in _CODE_TAGS or any(a.tag in _CODE_TAGS for a in el.iterancestors())
+            el.text = el.text.replace(HEART_MARK, "<3") if code else _text_hearts(el.text)
+        if el.tail and HEART_MARK in el.tail:
+            parent = el.getparent()
+            outer = parent is not None and (parent.tag in _CODE_TAGS or
+                                            any(a.tag in _CODE_TAGS for a in parent.iterancestors()))
+            el.tail = el.tail.replace(HEART_MARK, "<3") if outer else _text_hearts(el.tail)
+
+
+def clean_inline(html: str) -> str:
+    """Statement, explanation, instruction: inline markup and text only."""
+    html = hearts(html)
+    if _PLAIN.fullmatch(html):
+        return html.strip()
+    return nh3.clean(html, tags=INLINE_TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer").strip()
+
+
+def clean_blocks(html: str) -> str:
+    """A quiz stimulus: block and inline markup, classes kept (a `.conv` chat line stays one)."""
+    return nh3.clean(hearts(html), tags=BLOCK_TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer").strip()
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of sanitized HTML: tags dropped, entities decoded, whitespace folded."""
+    if "<" in html or "&" in html:
+        html = unescape(_TAG.sub("", html))
+    return " ".join(html.split())

@@ -1,0 +1,118 @@
+"""`cc13`: an IMS Common Cartridge 1.3 (`.imscc`) for Canvas and other LMSs, with Canvas's own extension files.
+
+The standard part is the `cc11` cartridge in CC 1.3 terms. Beside it, as Canvas's course exports carry them
+(Canvas reads these through `lib/cc/importer/canvas/` once `course_settings/canvas_export.txt` is present):
+- `course_settings/course_settings.xml` (the course) and `module_meta.xml` (modules with their items in order,
+  identifiers matching the manifest's, and the order lock: students move through each module's requirements in
+  order, viewing each page and scoring full marks on each quiz, and each module requires the one before), in
+  one resource with `canvas_export.txt`;
+- per quiz, a resource holding `<ident>/assessment_meta.xml` (Canvas's quiz settings) and
+  `non_cc_assessments/<ident>.xml.qti` (the quiz in Canvas's QTI flavour, with its question group drawing N),
+  on which the quiz's CC assessment depends. Canvas builds its quizzes from these, so "draw N" and the quiz
+  settings survive; any other LMS reads the CC assessment.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter import xhtml
+from exporter.model import Page, Quiz
+from exporter.writers.base import Artifact
+from exporter.writers.cartridge.common import CC13, Cartridge, CartridgeWriter
+from exporter.writers.qti import canvas as canvas_qti
+from exporter.writers.xmltree import serialize, sub
+
+CANVAS = canvas_qti.CANVAS
+SETTINGS = "course_settings/"
+NON_CC = "non_cc_assessments/"
+CONTENT_TYPES = {"page": "WikiPage", "quiz": "Quizzes::Quiz"}
+# Canvas's quizzes arrive unpublished (assessment_meta's `available` is false): their module items too.
+ITEM_STATES = {"page": "active", "quiz": "unpublished"}
+EXPORT_NOTE = "Common Cartridge 1.3 with Canvas extension files, written by exporter.\n"
+
+
+class CanvasCartridge(Cartridge):
+    """A CC 1.3 cartridge that also carries Canvas's course settings, module order and quizzes."""
+
+    def quiz_ident(self, quiz: Quiz) -> str:
+        return canvas_qti.quiz_ident(quiz)
+
+    def quiz_companions(self, page: Page, quiz: Quiz, ident: str) -> list[str]:
+        """Canvas's settings for the quiz and its own copy of it, in one resource the assessment depends on."""
+        meta = canvas_qti.meta_ident(quiz)
+        self.resource(meta, self.profile.associated_content, {
+            f"{ident}/assessment_meta.xml": canvas_qti.assessment_meta_xml(self.course, page, quiz),
+            f"{NON_CC}{ident}.xml.qti": canvas_qti.assessment_xml(self.course, page, quiz),
+        }, href=f"{ident}/assessment_meta.xml")
+        return [meta]
+
+    def add_course_settings(self) -> None:
+        files = {
+            f"{SETTINGS}canvas_export.txt": EXPORT_NOTE,
+            f"{SETTINGS}course_settings.xml": self.course_settings_xml(),
+            f"{SETTINGS}module_meta.xml": self.module_meta_xml(),
+        }
+        self.resource(f"{self.course.identifier}_course_settings", self.profile.associated_content, files,
+                      href=f"{SETTINGS}canvas_export.txt")
+
+    def course_settings_xml(self) -> bytes:
+        """The course's title and code, its home page the modules."""
+        course = self.course
+        root = etree.Element(CANVAS("course"), nsmap={None: str(CANVAS)}, identifier=f"{course.identifier}_course")
+        sub(root, CANVAS("title"), xhtml.xml_chars(course.title))
+        sub(root, CANVAS("course_code"), course.identifier)
+        sub(root, CANVAS("default_view"), "modules")
+        return serialize(root)
+
+    def module_meta_xml(self) -> bytes:
+        """The modules in order with their items, identifiers as in the manifest's organization, and the order
+        lock: each module in sequential order, its pages to view and its quizzes to score full marks on, and
+        each module after the first requiring the one before. Elements as Canvas's `lib/cc/module_meta.rb`
+        writes them (its importer resolves a requirement's identifierref among the module's own items and a
+        prerequisite's among the modules imported before it)."""
+        root = etree.Element(CANVAS("modules"), nsmap={None: str(CANVAS)})
+        previous = None
+        for position, module in enumerate(self.modules, start=1):
+            el = sub(root, CANVAS("module"), identifier=module.ident)
+            sub(el, CANVAS("title"), xhtml.xml_chars(module.title))
+            sub(el, CANVAS("workflow_state"), "active")
+            sub(el, CANVAS("position"), str(position))
+            sub(el, CANVAS("require_sequential_progress"), "true")
+            sub(el, CANVAS("locked"), "false")
+            if previous is not None:
+                prerequisite = sub(sub(el, CANVAS("prerequisites")), CANVAS("prerequisite"), type="context_module")
+                sub(prerequisite, CANVAS("title"), xhtml.xml_chars(previous.title))
+                sub(prerequisite, CANVAS("identifierref"), previous.ident)
+            items = sub(el, CANVAS("items"))
+            for n, entry in enumerate(module.entries, start=1):
+                item = sub(items, CANVAS("item"), identifier=entry.ident)
+                sub(item, CANVAS("content_type"), CONTENT_TYPES[entry.kind])
+                sub(item, CANVAS("workflow_state"), ITEM_STATES[entry.kind])
+                sub(item, CANVAS("title"), xhtml.xml_chars(entry.title))
+                sub(item, CANVAS("identifierref"), entry.resource)
+                sub(item, CANVAS("position"), str(n))
+                sub(item, CANVAS("new_tab"), "false")
+                sub(item, CANVAS("indent"), "0")
+            requirements = sub(el, CANVAS("completionRequirements"))
+            for entry in module.entries:
+                if entry.quiz is None:
+                    sub(sub(requirements, CANVAS("completionRequirement"), type="must_view"),
+                        CANVAS("identifierref"), entry.ident)
+                else:
+                    req = sub(requirements, CANVAS("completionRequirement"), type="min_score")
+                    sub(req, CANVAS("min_score"), str(float(canvas_qti.points_possible(entry.quiz))))
+                    sub(req, CANVAS("identifierref"), entry.ident)
+            previous = module
+        return serialize(root)
+
+    def artifact(self) -> Artifact:
+        self.add_course_settings()
+        return super().artifact()
+
+
+class Cc13Writer(CartridgeWriter):
+    name = "cc13"
+    title = "IMS Common Cartridge 1.3 with Canvas extensions (Canvas keeps draw N and quiz settings)"
+    profile = CC13
+    cartridge = CanvasCartridge

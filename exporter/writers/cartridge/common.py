@@ -1,0 +1,207 @@
+"""What the Common Cartridge writers (`cc11`, `cc13`) share: the cartridge's files, its manifest (LOM metadata,
+one rooted organization, resources) and the course pages as webcontent.
+
+Layout, one that Moodle and Canvas both import: course pages in `wiki_content/` under their `page.href` (so
+links between pages work unchanged; Canvas turns that folder into Pages, Moodle each `.html` into a Page),
+shared files in `web_resources/` (the stylesheet under `_static/`, the course's files at their own paths;
+Canvas turns that folder into course Files), pages referring to them as `../web_resources/<path>`. Each quiz
+is a CC QTI assessment `<ident>/assessment_qti.xml`; the question bank holds every item.
+
+The organization's root item is untitled; its children are the modules (one per chapter, the pages before the
+first chapter in a module titled after the course), each holding its pages and, after a page with a quiz,
+that quiz.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from exporter import ids, xhtml
+from exporter.i18n.messages import messages_for
+from exporter.model import Course, Page, Quiz
+from exporter.render import render_template, static_file
+from exporter.writers.base import Artifact, Options, Writer
+from exporter.writers.cartridge import items as cc_qti
+from exporter.writers.packaging import zip_bytes
+from exporter.writers.xmltree import Namespace, cp_resource, serialize, sub
+
+MANIFEST = "imsmanifest.xml"
+PAGES = "wiki_content/"
+SHARED = "web_resources/"
+STATIC = "_static/"  # inside SHARED: the stylesheet
+STYLESHEET = STATIC + "course.css"
+FROM_PAGES = f"../{SHARED}"  # how a page refers to a shared file
+QUESTION_BANK = "question_bank/question_bank.xml"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One CC version: its namespaces, schemaversion and resource type tag."""
+
+    version: str  # "1.1.0" or "1.3.0"
+    cp: str
+    lom: str
+    tag: str  # "imscc_xmlv1p1" or "imscc_xmlv1p3"
+
+    @property
+    def assessment(self) -> str:
+        return f"imsqti_xmlv1p2/{self.tag}/assessment"
+
+    @property
+    def question_bank(self) -> str:
+        return f"imsqti_xmlv1p2/{self.tag}/question-bank"
+
+    @property
+    def associated_content(self) -> str:
+        return f"associatedcontent/{self.tag}/learning-application-resource"
+
+
+CC11 = Profile("1.1.0", "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1",
+               "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest", "imscc_xmlv1p1")
+CC13 = Profile("1.3.0", "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1",
+               "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest", "imscc_xmlv1p3")
+
+
+@dataclass
+class Entry:
+    """One module item: an organization item pointing at a resource."""
+
+    ident: str
+    title: str
+    resource: str
+    kind: str  # "page" | "quiz"
+    quiz: Quiz | None = None  # the quiz a "quiz" entry holds
+
+
+@dataclass
+class Module:
+    ident: str
+    title: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+class Cartridge:
+    """A cartridge being built: its files, the manifest's resources and the outline (written last)."""
+
+    def __init__(self, course: Course, profile: Profile):
+        self.course, self.profile = course, profile
+        self.cp, self.lom = Namespace(profile.cp), Namespace(profile.lom)
+        self.files: dict[str, bytes | str] = {}
+        self.modules: list[Module] = []
+        cid = course.identifier
+        self.root = etree.Element(self.cp("manifest"), nsmap={None: profile.cp, "lomimscc": profile.lom},
+                                  identifier=f"{cid}_manifest")
+        self._metadata()
+        organizations = sub(self.root, self.cp("organizations"))
+        organization = sub(organizations, self.cp("organization"), identifier=f"{cid}_org",
+                           structure="rooted-hierarchy")
+        self.outline = sub(organization, self.cp("item"), identifier=f"{cid}_root")  # untitled, as CC requires
+        self.resources = sub(self.root, self.cp("resources"))
+        self.shared: dict[str, str] = {}  # shared file path (inside SHARED) -> its resource
+        self.texts = messages_for(course)
+        self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts)  # each item built once, for its quiz and the bank
+        self.bank_ident = f"{course.identifier}_question_bank"
+        self.bank = cc_qti.QuestionBank(self.bank_ident)
+        self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
+        for use in course.links:
+            if use.target.kind == "file" and not use.in_quiz:
+                self.used.setdefault(use.page, []).append(use.target.ref)
+
+    def _metadata(self) -> None:
+        """schema, schemaversion and the LOM block with the course's title, language and description."""
+        course, cp, lom = self.course, self.cp, self.lom
+        meta = sub(self.root, cp("metadata"))
+        sub(meta, cp("schema"), "IMS Common Cartridge")
+        sub(meta, cp("schemaversion"), self.profile.version)
+        general = sub(sub(meta, lom("lom")), lom("general"))
+        sub(sub(general, lom("title")), lom("string"), xhtml.xml_chars(course.title), language=course.language)
+        sub(general, lom("language"), course.language)
+        description = xhtml.xml_chars(course.description).strip() or xhtml.xml_chars(course.title)
+        sub(sub(general, lom("description")), lom("string"), description, language=course.language)
+
+    def resource(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
+                 depends: tuple[str, ...] | list[str] = ()) -> etree._Element:
+        """A manifest resource listing `files` (added to the cartridge) and its dependencies."""
+        self.files.update(files)
+        return cp_resource(self.resources, self.profile.cp, ident, kind, files, href=href, depends=depends)
+
+    def add_shared_files(self) -> None:
+        """The stylesheet and every course file, each a webcontent resource of its own (as Canvas expects)."""
+        shared = {STYLESHEET: static_file("static/course.css"), **self.course.files}
+        for path in sorted(shared):
+            ident = f"{self.course.identifier}_file_{ids.digest(path, 12)}"
+            self.resource(ident, "webcontent", {SHARED + path: shared[path]}, href=SHARED + path)
+            self.shared[path] = ident
+
+    def add_page(self, page: Page) -> Entry:
+        """The page as a webcontent HTML file; it depends on the stylesheet and the files it shows."""
+        html = render_template("cc/page.html", course=self.course, page=page, body=page.body_html,
+                               after=page.after_html, quiz_title=cc_qti.quiz_title(self.texts, page) if page.quiz else None,
+                               static=FROM_PAGES + STATIC)
+        depends = [self.shared[p] for p in dict.fromkeys([STYLESHEET, *self.used.get(page.id, ())])]
+        self.resource(page.id, "webcontent", {PAGES + page.href: html}, href=PAGES + page.href, depends=depends)
+        return Entry(f"{page.id}_item", page.title, page.id, "page")
+
+    def quiz_ident(self, quiz: Quiz) -> str:
+        return quiz.id
+
+    def quiz_companions(self, page: Page, quiz: Quiz, ident: str) -> list[str]:
+        """Resources a quiz's assessment depends on (none in a plain cartridge)."""
+        return []
+
+    def add_quiz(self, page: Page, quiz: Quiz) -> Entry:
+        """The quiz as a CC QTI assessment: one file, no href."""
+        ident = self.quiz_ident(quiz)
+        data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items, self.bank)
+        self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
+                      depends=self.quiz_companions(page, quiz, ident))
+        return Entry(f"{ident}_item", cc_qti.quiz_title(self.texts, page), ident, "quiz", quiz)
+
+    def add_question_bank(self) -> None:
+        """The bank the quizzes filled as they were built, when the course has items."""
+        if self.bank.count:
+            self.resource(self.bank_ident, self.profile.question_bank, {QUESTION_BANK: self.bank.xml()})
+
+    def build(self) -> Cartridge:
+        """Every part of the course: shared files, then each module's pages and quizzes, then the question bank."""
+        self.add_shared_files()
+        for n, group in enumerate(self.course.groups, start=1):
+            module = Module(f"{self.course.identifier}_module{n}", group.title)
+            for page in group.pages:
+                module.entries.append(self.add_page(page))
+                if page.quiz is not None:
+                    module.entries.append(self.add_quiz(page, page.quiz))
+            self.modules.append(module)
+        self.add_question_bank()
+        return self
+
+    def artifact(self) -> Artifact:
+        """The outline written into the organization, then the zip of the manifest and every file."""
+        for module in self.modules:
+            parent = sub(self.outline, self.cp("item"), identifier=module.ident)
+            sub(parent, self.cp("title"), xhtml.xml_chars(module.title))
+            for entry in module.entries:
+                item = sub(parent, self.cp("item"), identifier=entry.ident, identifierref=entry.resource)
+                sub(item, self.cp("title"), xhtml.xml_chars(entry.title))
+        files = dict(self.files)
+        files[MANIFEST] = serialize(self.root)
+        course = self.course
+        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+
+
+class CartridgeWriter(Writer):
+    """A Common Cartridge writer: which CC version, and which cartridge builder (plain or with extensions)."""
+
+    extension = "imscc"
+    profile: Profile = CC11
+    cartridge: type[Cartridge] = Cartridge
+    pages = True
+    file_prefix = FROM_PAGES  # pages in wiki_content/ reach the course files in web_resources/
+
+    def build(self, course: Course, options: Options) -> Artifact:
+        return self.cartridge(course, self.profile).build().artifact()
+
+
+__all__ = ["CC11", "CC13", "Cartridge", "CartridgeWriter", "Entry", "Module", "Profile"]

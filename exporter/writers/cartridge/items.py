@@ -1,0 +1,113 @@
+"""The Common Cartridge QTI profile (QTI 1.2.1, CC 1.1 and 1.3): one assessment per course quiz, and the
+cartridge's question bank holding every item.
+
+Read by Moodle's CC importer (`backup/cc/entity11.quiz.class.php`) and by any CC consumer. A quiz is one
+`cc.exam.v0p1` assessment whose one section holds every item of the bank (the profile has no selection,
+so "draw N" is not carried). True/False quizzes are `cc.true_false.v0p1` items with answers `true` and
+`false`; other labels make `cc.multiple_choice.v0p1` items with two choices. The right answer's condition
+sets SCORE 100; each answer has its own feedback (right, or which label was: in the course's language); the
+explanation is general feedback shown for any answer.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import ExitStack
+
+from lxml import etree
+
+from exporter import xhtml
+from exporter.i18n.messages import Messages
+from exporter.model import Course, Page, Quiz
+from exporter.writers.qti.items12 import QTI, Flavour, ItemBuilder, mattext, metadata
+from exporter.writers.xmltree import serialize, sub
+
+EXAM = "cc.exam.v0p1"
+TRUE_FALSE = "cc.true_false.v0p1"
+MULTIPLE_CHOICE = "cc.multiple_choice.v0p1"
+
+
+def quiz_title(texts: Messages, page: Page) -> str:
+    """The title a course quiz has in a cartridge (organization item, assessment, module item)."""
+    return texts.tr("quiz.title", "Quiz: {page}", page=xhtml.xml_chars(page.title).strip())
+
+
+def profile(quiz: Quiz) -> str:
+    return TRUE_FALSE if quiz.true_false else MULTIPLE_CHOICE
+
+
+def answer_idents(quiz: Quiz) -> tuple[str, str]:
+    """The two answers' idents in label order: exactly `true`/`false` for True/False items (Moodle refuses
+    anything else), `choice1`/`choice2` for custom labels."""
+    return ("true", "false") if quiz.true_false else ("choice1", "choice2")
+
+
+# the CC profile's items: idents Moodle requires, labels as HTML, each answer with its own feedback
+FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(quiz),
+                  metadata=lambda quiz, item, texts: [("cc_profile", profile(quiz)), ("cc_weighting", "1")],
+                  label_texttype="text/html", shuffle="No", general_title="General feedback",
+                  feedback="answer")
+
+
+def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: ItemBuilder,
+                   bank: QuestionBank | None = None) -> bytes:
+    """The quiz as a `cc.exam.v0p1` assessment: instruction as presentation material, one section, every item;
+    each item also goes into the question bank, as it was built for the quiz."""
+    root = _document()
+    title = quiz_title(items.texts, page)
+    assessment = sub(root, QTI("assessment"), ident=ident, title=title)
+    assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
+    metadata(assessment, (
+        ("cc_profile", EXAM),
+        ("qmd_assessmenttype", "Examination"),
+        ("qmd_scoretype", "Percentage"),
+        ("qmd_feedbackpermitted", "Yes"),
+        ("qmd_hintspermitted", "No"),
+        ("qmd_solutionspermitted", "Yes"),
+        ("cc_maxattempts", "unlimited"),
+    ))
+    instruction = xhtml.to_xhtml(quiz.instruction_html)
+    if instruction:
+        mattext(sub(sub(assessment, QTI("presentation_material")), QTI("flow_mat")), f"<p>{instruction}</p>")
+    section = sub(assessment, QTI("section"), ident=f"{ident}_section", title=title)
+    for item in quiz.items:
+        items.place(section, quiz, item)
+    data = serialize(root)
+    if bank is not None:
+        bank.add(section.iterchildren(QTI("item")))
+    return data
+
+
+class QuestionBank:
+    """The cartridge's question bank (an objectbank with every item of every quiz, in course order), written as
+    the quizzes are built: each item is serialized into it from its quiz's document, so it is built once and no
+    item waits in memory for the bank (lxml's incremental writer)."""
+
+    def __init__(self, ident: str):
+        self.count = 0
+        self._out = io.BytesIO()
+        self._open = ExitStack()
+        self._xf = self._open.enter_context(etree.xmlfile(self._out, encoding="UTF-8"))
+        self._xf.write_declaration()
+        self._open.enter_context(self._xf.element(QTI("questestinterop"), nsmap={None: str(QTI)}))
+        self._open.enter_context(self._xf.element(QTI("objectbank"), ident=ident))
+
+    def add(self, items) -> None:
+        for el in items:
+            self._xf.write("\n")
+            self._xf.write(el, pretty_print=True)
+            self.count += 1
+
+    def xml(self) -> bytes:
+        """The finished document."""
+        self._xf.write("\n")
+        self._open.close()
+        return self._out.getvalue()
+
+
+def _document() -> etree._Element:
+    return etree.Element(QTI("questestinterop"), nsmap={None: str(QTI)})
+
+
+__all__ = ["ItemBuilder", "EXAM", "MULTIPLE_CHOICE", "QTI", "TRUE_FALSE", "FLAVOUR", "answer_idents", "assessment_xml",
+           "QuestionBank", "quiz_title"]

@@ -1,0 +1,265 @@
+"""The `activities/<modname>_<cmid>/` folders of a Moodle backup: Pages, Quizzes and the question bank.
+
+Each folder holds what Moodle 5.1's backup writes for an activity without user data: `module.xml` (the course
+module: section, completion, availability; `backup_module_structure_step`), `<modname>.xml` (the instance:
+`backup_page_activity_structure_step`, `backup_quiz_activity_structure_step`, `backup_qbank_activity_structure_step`),
+`inforef.xml` (the files and question categories it uses), `grades.xml` (a quiz's grade item with its grade
+to pass) and the empty files the restore reads (roles, filters, comments, calendar, competencies, completion,
+grade history, xAPI state).
+"""
+
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+
+from exporter.model import Course
+from exporter.writers.moodle.backup.plan import GRADE_CATEGORY, Activity, Plan
+from exporter.writers.moodle.backup.xmldoc import document, empty, nest, refs, row
+
+MODULE_VERSION = 2025100600  # mod_page, mod_quiz and mod_qbank in Moodle 5.1
+COMPLETION_AUTOMATIC = 2  # COMPLETION_TRACKING_AUTOMATIC
+COMPLETE = 1  # COMPLETION_COMPLETE: an availability condition met once the activity is complete (a quiz: passed)
+FORMAT_HTML = 1
+PAGE_DISPLAY_OPEN = 5  # RESOURCELIB_DISPLAY_OPEN: the page in the course's own layout
+# print neither the intro nor a "last modified" date (the backup has no real date to show)
+PAGE_DISPLAY_OPTIONS = 'a:2:{s:10:"printintro";i:0;s:17:"printlastmodified";i:0;}'
+# mod_quiz display_options: DURING 0x10000, IMMEDIATELY_AFTER 0x1000, LATER_WHILE_OPEN 0x100, AFTER_CLOSE 0x10
+REVIEW_ALWAYS = 0x10000 | 0x1000 | 0x100 | 0x10
+REVIEW_AFTER = 0x1000 | 0x100 | 0x10  # overall feedback has no "during the attempt"
+QUIZ_REVIEW = ("attempt", "correctness", "maxmarks", "marks", "specificfeedback", "generalfeedback", "rightanswer")
+
+EMPTY = {
+    "roles.xml": ("roles", "role_overrides", "role_assignments"),
+    "filters.xml": ("filters", "filter_actives", "filter_configs"),
+    "comments.xml": ("comments",),
+    "calendar.xml": ("events",),
+    "competencies.xml": ("course_module_competencies", "competencies"),
+    "completion.xml": ("completions", "completionviews"),
+    "grade_history.xml": ("grade_history", "grade_grades"),
+    "xapistate.xml": ("states",),
+}
+
+
+def write(course: Course, plan: Plan) -> dict[str, bytes]:
+    """Every activity folder's files, by path in the backup."""
+    files: dict[str, bytes] = {}
+    for activity in plan.activities:
+        folder = activity.directory + "/"
+        files[folder + "module.xml"] = module_xml(activity)
+        files[folder + f"{activity.modname}.xml"] = INSTANCE[activity.modname](activity, plan)
+        files[folder + "inforef.xml"] = inforef_xml(activity, plan)
+        files[folder + "grades.xml"] = grades_xml(activity)
+        for name, tags in EMPTY.items():
+            files[folder + name] = empty(*tags)
+    return files
+
+
+def availability(activity: Activity) -> str | None:
+    """Restrict access: the activity before it must be complete (shown greyed out until then)."""
+    if activity.previous is None:
+        return None
+    condition = {"type": "completion", "cm": activity.previous.moduleid, "e": COMPLETE}
+    return json.dumps({"op": "&", "c": [condition], "showc": [True]}, separators=(",", ":"))
+
+
+def module_xml(activity: Activity) -> bytes:
+    tracked = activity.modname in ("page", "quiz")
+    root = row(None, "module", {
+        "modulename": activity.modname,
+        "sectionid": activity.section.id,
+        "sectionnumber": activity.section.number,
+        "idnumber": "",
+        "added": 0,
+        "score": 0,
+        "indent": 0,
+        "visible": 1,
+        "visibleoncoursepage": 1,
+        "visibleold": 1,
+        "groupmode": 0,
+        "groupingid": 0,
+        "completion": COMPLETION_AUTOMATIC if tracked else 0,
+        "completiongradeitemnumber": 0 if activity.modname == "quiz" else None,  # "receive a grade"
+        "completionpassgrade": 1 if activity.modname == "quiz" else 0,  # ... a passing one
+        "completionview": 1 if activity.modname == "page" else 0,
+        "completionexpected": 0,
+        "availability": availability(activity),
+        "showdescription": 0,
+        "downloadcontent": 1,
+        "lang": None,
+        "enableaitools": None,
+        "enabledaiactions": None,
+    }, id=activity.moduleid, version=MODULE_VERSION)
+    etree.SubElement(root, "tags")
+    return document(root)
+
+
+def activity_root(activity: Activity) -> etree._Element:
+    return etree.Element("activity", {"id": str(activity.instanceid), "moduleid": str(activity.moduleid),
+                                      "modulename": activity.modname, "contextid": str(activity.contextid)})
+
+
+def page_xml(activity: Activity, plan: Plan) -> bytes:
+    root = activity_root(activity)
+    row(root, "page", {
+        "name": activity.name,
+        "intro": "",
+        "introformat": FORMAT_HTML,
+        "content": activity.content,
+        "contentformat": FORMAT_HTML,
+        "legacyfiles": 0,
+        "legacyfileslast": None,
+        "display": PAGE_DISPLAY_OPEN,
+        "displayoptions": PAGE_DISPLAY_OPTIONS,
+        "revision": 1,
+        "timemodified": 0,
+    }, id=activity.instanceid)
+    return document(root)
+
+
+def quiz_xml(activity: Activity, plan: Plan) -> bytes:
+    """The quiz: settings for practice to mastery, then one random slot per drawn question, all on page 1, each a
+    question set reference to the page's category of the bank (as `slot_random` stores them)."""
+    quiz, category = activity.quiz, activity.category
+    assert quiz is not None and category is not None
+    draw = min(quiz.draw, len(quiz.items))
+    root = activity_root(activity)
+    review = {f"review{name}": REVIEW_ALWAYS for name in QUIZ_REVIEW}
+    el = row(root, "quiz", {
+        "name": activity.name,
+        "intro": activity.intro,
+        "introformat": FORMAT_HTML,
+        "timeopen": 0,
+        "timeclose": 0,
+        "timelimit": 0,
+        "overduehandling": "autosubmit",
+        "graceperiod": 0,
+        "preferredbehaviour": "deferredfeedback",
+        "canredoquestions": 0,
+        "attempts_number": 0,  # unlimited
+        "attemptonlast": 0,
+        "grademethod": 1,  # highest grade
+        "decimalpoints": 0,
+        "questiondecimalpoints": -1,
+        **review,
+        "reviewoverallfeedback": REVIEW_AFTER,
+        "questionsperpage": 0,  # every drawn question on one page
+        "navmethod": "free",
+        "shuffleanswers": 0,  # the two labels in the author's order
+        "sumgrades": f"{draw}.00000",
+        "grade": f"{draw}.00000",
+        "timecreated": 0,
+        "timemodified": 0,
+        "password": "",
+        "subnet": "",
+        "browsersecurity": "-",
+        "delay1": 0,
+        "delay2": 0,
+        "showuserpicture": 0,
+        "showblocks": 0,
+        "completionattemptsexhausted": 0,
+        "completionminattempts": 0,
+        "allowofflineattempts": 0,
+        "precreateattempts": None,
+    }, id=activity.instanceid)
+    etree.SubElement(el, "quiz_grade_items")
+    instances = etree.SubElement(el, "question_instances")
+    condition = json.dumps({"filter": {"category": {"jointype": 1, "values": [category.id],
+                                                    "filteroptions": {"includesubcategories": False}}}},
+                           separators=(",", ":"))
+    for n in range(draw):
+        slot = activity.first_slot + n
+        instance = row(instances, "question_instance", {
+            "quizid": activity.instanceid,
+            "slot": n + 1,
+            "page": 1,
+            "displaynumber": None,
+            "requireprevious": 0,
+            "maxmark": "1.0000000",
+            "quizgradeitemid": None,
+        }, id=slot)
+        row(instance, "question_set_reference", {
+            "usingcontextid": activity.contextid,
+            "component": "mod_quiz",
+            "questionarea": "slot",
+            "questionscontextid": plan.qbank.contextid,
+            "filtercondition": condition,
+        }, id=slot)
+    sections = etree.SubElement(el, "sections")
+    row(sections, "section", {"firstslot": 1, "heading": "", "shufflequestions": 0}, id=activity.instanceid)
+    for tag in ("feedbacks", "overrides", "grades", "attempts"):
+        etree.SubElement(el, tag)
+    return document(root)
+
+
+def qbank_xml(activity: Activity, plan: Plan) -> bytes:
+    root = activity_root(activity)
+    row(root, "qbank", {
+        "name": activity.name,
+        "timecreated": 0,
+        "timemodified": 0,
+        "intro": "",
+        "introformat": FORMAT_HTML,
+        "type": "standard",
+    }, id=activity.instanceid)
+    return document(root)
+
+
+INSTANCE = {"page": page_xml, "quiz": quiz_xml, "qbank": qbank_xml}
+
+
+def inforef_xml(activity: Activity, plan: Plan) -> bytes:
+    """The files the activity's texts show, the question categories it holds or draws from, its grade item."""
+    root = etree.Element("inforef")
+    areas = {"page": ("content",), "quiz": ("intro",), "qbank": ()}[activity.modname]
+    refs(root, "fileref", "file", (f.id for area in areas for f in plan.files.in_area(activity.area(area))))
+    if activity.modname == "quiz":
+        row(nest(root, "grade_itemref"), "grade_item", {"id": activity.grade_item})
+    categories = {"quiz": [plan.categories[0]] + ([activity.category] if activity.category else []),
+                  "qbank": plan.categories, "page": []}[activity.modname]
+    refs(root, "question_categoryref", "question_category", (c.id for c in categories))
+    return document(root)
+
+
+def grades_xml(activity: Activity) -> bytes:
+    """A quiz's grade item: maximum = the number drawn, grade to pass = the same (every drawn question right)."""
+    root = etree.Element("activity_gradebook")
+    items = etree.SubElement(root, "grade_items")
+    quiz = activity.quiz
+    if activity.modname == "quiz" and quiz is not None:
+        draw = min(quiz.draw, len(quiz.items))
+        item = row(items, "grade_item", {
+            "categoryid": GRADE_CATEGORY,
+            "itemname": activity.name,
+            "itemtype": "mod",
+            "itemmodule": "quiz",
+            "iteminstance": activity.instanceid,
+            "itemnumber": 0,
+            "iteminfo": None,
+            "idnumber": "",
+            "calculation": None,
+            "gradetype": 1,
+            "grademax": f"{draw}.00000",
+            "grademin": "0.00000",
+            "scaleid": None,
+            "outcomeid": None,
+            "gradepass": f"{draw}.00000",
+            "multfactor": "1.00000",
+            "plusfactor": "0.00000",
+            "aggregationcoef": "0.00000",
+            "aggregationcoef2": "0.00000",
+            "weightoverride": 0,
+            "sortorder": activity.grade_item,
+            "display": 0,
+            "decimals": None,
+            "hidden": 0,
+            "locked": 0,
+            "locktime": 0,
+            "needsupdate": 0,
+            "timecreated": 0,
+            "timemodified": 0,
+        }, id=activity.grade_item)
+        etree.SubElement(item, "grade_grades")
+    etree.SubElement(root, "grade_letters")
+    return document(root)

@@ -1,0 +1,107 @@
+"""`questions.xml` of a Moodle backup: the question bank's categories and questions (`backup_questions_structure_step`
+and the truefalse/multichoice qtype plugins' structure in Moodle 5.1).
+
+In Moodle 5 a course's questions live in a question bank activity (mod_qbank): every category here belongs to
+that activity's context (context level 70, module), the bank's top category first. Each question is one
+question bank entry with one version (ready) holding it. Creator and owner are placeholders the restore replaces
+with the user who restores (a backup from another site names no user of the target site).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter.writers.moodle.backup.activities import FORMAT_HTML
+from exporter.writers.moodle.backup.plan import Answer, Category, Plan, Question
+from exporter.writers.moodle.backup.xmldoc import document, nest, row
+
+CONTEXT_MODULE = 70
+SOME_USER = 2  # createdby / modifiedby / ownerid: replaced by the restoring user on any other site
+FORMAT_PLAIN = 0  # Moodle's own truefalse answers ("True", "False")
+
+
+def write(plan: Plan) -> dict[str, bytes]:
+    root = etree.Element("question_categories")
+    for category in plan.categories:
+        category_element(root, category, plan)
+    return {"questions.xml": document(root)}
+
+
+def category_element(root: etree._Element, category: Category, plan: Plan) -> None:
+    el = row(root, "question_category", {
+        "name": category.name,
+        "contextid": plan.qbank.contextid,
+        "contextlevel": CONTEXT_MODULE,
+        "contextinstanceid": plan.qbank.moduleid,
+        "info": category.info,
+        "infoformat": FORMAT_HTML,
+        "stamp": category.stamp,
+        "parent": category.parent,
+        "sortorder": category.sortorder,
+        "idnumber": category.idnumber,
+    }, id=category.id)
+    entries = etree.SubElement(el, "question_bank_entries")
+    for question in category.questions:
+        entry = row(entries, "question_bank_entry", {
+            "questioncategoryid": category.id,
+            "idnumber": question.idnumber,
+            "ownerid": SOME_USER,
+        }, id=question.id)
+        version = row(nest(entry, "question_version"), "question_versions", {"version": 1, "status": "ready"},
+                      id=question.id)
+        question_element(nest(version, "questions"), question)
+
+
+def question_element(parent: etree._Element, question: Question) -> None:
+    el = row(parent, "question", {
+        "parent": 0,
+        "name": question.name,
+        "questiontext": question.text,
+        "questiontextformat": FORMAT_HTML,
+        "generalfeedback": question.feedback,
+        "generalfeedbackformat": FORMAT_HTML,
+        "defaultmark": "1.0000000",
+        "penalty": "0.0000000",  # practice: no penalty
+        "qtype": question.qtype,
+        "length": 1,
+        "stamp": question.stamp,
+        "timecreated": 0,
+        "timemodified": 0,
+        "createdby": SOME_USER,
+        "modifiedby": SOME_USER,
+    }, id=question.id)
+    plugin = etree.SubElement(el, f"plugin_qtype_{question.qtype}_question")
+    answers = etree.SubElement(plugin, "answers")
+    for answer in question.answers:
+        answer_element(answers, answer, question.qtype)
+    if question.qtype == "truefalse":
+        true, false = question.answers
+        row(plugin, "truefalse", {"trueanswer": true.id, "falseanswer": false.id, "showstandardinstruction": 0},
+            id=question.id)
+    else:
+        row(plugin, "multichoice", {
+            "layout": 0,
+            "single": 1,
+            "shuffleanswers": 0,  # the author's order: the first label first
+            "correctfeedback": "",
+            "correctfeedbackformat": FORMAT_HTML,
+            "partiallycorrectfeedback": "",
+            "partiallycorrectfeedbackformat": FORMAT_HTML,
+            "incorrectfeedback": "",
+            "incorrectfeedbackformat": FORMAT_HTML,
+            "answernumbering": "none",
+            "shownumcorrect": 0,
+            "showstandardinstruction": 0,
+        }, id=question.id)
+    etree.SubElement(el, "question_hints")
+    etree.SubElement(el, "tags")
+
+
+def answer_element(parent: etree._Element, answer: Answer, qtype: str) -> None:
+    row(parent, "answer", {
+        "answertext": answer.text,
+        "answerformat": FORMAT_PLAIN if qtype == "truefalse" else FORMAT_HTML,
+        "fraction": "1.0000000" if answer.right else "0.0000000",
+        "feedback": answer.feedback,
+        "feedbackformat": FORMAT_HTML,
+    }, id=answer.id)

@@ -1,0 +1,265 @@
+"""`moodle-backup`: a Moodle course backup (`<id>-moodle.mbz`) that Moodle 5 restores as the whole course (tested: 5.1).
+
+What a restore creates (Course reuse > Restore, into a new or an existing course):
+- a section per chapter, named after it, its summary the chapter page's first paragraph (pages before the first
+  chapter: a first section named after the course, the course description as its summary); section 0 holds
+  only the course's question bank;
+- a Page per course page, with its images and files in the Page's own file area, links between pages as
+  Moodle's links to the Page activities;
+- after each page with a quiz, a Quiz of `data-n` random questions drawn from that page's category of the
+  question bank (a mod_qbank activity, where Moodle 5 keeps questions), one page, 1 mark each; grade to pass
+  = all of them right; unlimited attempts; deferred feedback; after each attempt the review shows the right
+  answer and the explanation;
+- activity completion: a Page is complete when viewed, a Quiz when passed; each activity is restricted to the
+  completion of the one before it, so the course opens in order;
+- the question bank: a category per chapter, inside it a category per quiz page holding every item of that
+  page's quiz: a True/False question when the labels are True/False, else a single-answer multiple choice with
+  the two labels in order; the explanation as general feedback, each answer's feedback the verdict ("Right." /
+  "Not quite: the right answer is ...", in the course's language), as in the Moodle XML format.
+
+The backup is written the way Moodle 5.1 writes its own (`backup/moodle2/`, each module's `backup/moodle2/`):
+`moodle_backup.xml`, `course/`, `sections/`, `activities/`, `questions.xml`, `files.xml` and the file pool,
+gzip'd tar. Ids are small numbers of its own (mbz_plan), so nothing depends on a site.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import lxml.html
+from markupsafe import Markup
+
+from exporter.i18n.messages import Messages, messages_for
+from exporter.ids import digest
+from exporter.model import Course, Item, LocalFile, Page, Quiz
+from exporter.writers.base import Artifact, Options, Writer
+from exporter.writers.layout import with_hrefs
+from exporter.writers.moodle.backup import (
+    activities as mbz_activities,
+)
+from exporter.writers.moodle.backup import (
+    course as mbz_course,
+)
+from exporter.writers.moodle.backup import (
+    questions as mbz_questions,
+)
+from exporter.writers.moodle.backup.content import Area, Files, Linker
+from exporter.writers.moodle.backup.plan import (
+    Activity,
+    Answer,
+    Category,
+    Plan,
+    Question,
+    Section,
+)
+from exporter.writers.moodle.backup.xmldoc import db_name
+from exporter.writers.moodle.moodlexml import short_id
+from exporter.writers.packaging import tgz_bytes
+from exporter.writers.qti.items12 import verdict_html
+from exporter.xhtml import (
+    parse_fragment,
+    question_xhtml,
+    text_html,
+    to_xhtml,
+    xml_chars,
+)
+
+
+def stamp(course: Course, key: str) -> str:
+    """A question category's or question's stamp: stable for the same course and key (Moodle matches stamps
+    when a backup is restored again into a course that already holds it)."""
+    return f"exporter+{digest(course.identifier + '/' + key, 20)}"
+
+
+class Planner:
+    """Builds the plan: ids in course order, names and texts in Moodle's terms."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.texts = messages_for(course)  # every word this format adds, in the course's language
+        self.files = Files(course)
+        self.cmids: dict[str, int] = {}  # page id -> its Page's course module id
+        self.linker = Linker(course, self.files, self.cmids)
+        self.categories: list[Category] = []
+        self.children: dict[int, int] = {}  # category id -> how many children it has so far
+        self.questions = 0
+        self.answers = 0
+
+    def plan(self) -> Plan:
+        course = self.course
+        general = Section(1, 0, None, "")
+        qbank = Activity("qbank", 1, 1, db_name(self.texts.tr("backup.bank-name", "Questions: {course}",
+                                                              course=course.title)), general)
+        general.activities.append(qbank)
+        top = self.category(db_name("top"), "", 0, "top")
+        sections = [general]
+        moduleid, pages, quizzes = 1, 0, 0
+        for n, group in enumerate(course.groups, start=1):
+            section = Section(n + 1, n, db_name(group.title), "")
+            sections.append(section)
+            for page in group.pages:
+                moduleid, pages = moduleid + 1, pages + 1
+                self.cmids[page.id] = moduleid
+                activity = Activity("page", moduleid, pages, db_name(page.title), section, page=page)
+                section.activities.append(activity)
+                if page.quiz is not None:
+                    moduleid, quizzes = moduleid + 1, quizzes + 1
+                    quiz = Activity("quiz", moduleid, quizzes, db_name(quiz_title(self.texts, page)), section,
+                                    page=page, quiz=page.quiz)
+                    section.activities.append(quiz)
+        chapter_categories: dict[int, Category] = {}
+        slot = 1
+        for section, group in zip(sections[1:], course.groups):
+            section.summary = self.summary(section, group.page)
+            for activity in section.activities:
+                if activity.modname == "page":
+                    activity.content = self.page_content(activity)
+                    continue
+                if section.number not in chapter_categories:
+                    chapter_categories[section.number] = self.category(section.name or "", "", top.id,
+                                                                      f"chapter/{section.number}")
+                activity.category = self.quiz_category(activity, chapter_categories[section.number].id, qbank)
+                activity.intro = self.quiz_intro(activity)
+                activity.first_slot, slot = slot, slot + self.draw(activity.quiz)
+                activity.grade_item = 1 + activity.instanceid
+        ordered = [a for s in sections[1:] for a in s.activities]
+        for before, after in pairwise(ordered):
+            after.previous = before
+        return Plan(sections, qbank, self.categories, self.files)
+
+    # --- texts -------------------------------------------------------------------------------------------
+
+    def summary(self, section: Section, chapter: Page | None) -> str:
+        """The section's summary: the chapter page's first paragraph; for the pages before the first chapter,
+        the course description."""
+        if chapter is None:
+            text = xml_chars(self.course.description).strip()
+            return f"<p>{text_html(text)}</p>" if text else ""
+        first = next((p for p in parse_fragment(chapter.body_html).iter("p") if p.text_content().strip()), None)
+        if first is None:
+            return ""
+        first.tail = None
+        return self.linker.html(lxml.html.tostring(first, encoding="unicode"), section.area, chapter.id)
+
+    def page_content(self, activity: Activity) -> str:
+        page = activity.page
+        assert page is not None
+        area = activity.area("content")
+        parts = [self.linker.html(page.body_html, area, page.id)]
+        if page.quiz is not None:
+            name = Markup("<strong>{}</strong>").format(quiz_title(self.texts, page))
+            note = self.texts.html().tr("backup.quiz-next", "The quiz for this page, {quiz}, follows it in this section.",
+                                        quiz=name)
+            parts.append(f'<p class="quiz-next">{note}</p>')
+        if page.after_html.strip():
+            parts.append(self.linker.html(page.after_html, area, page.id))
+        return "\n".join(p for p in parts if p.strip())
+
+    def draw(self, quiz: Quiz | None) -> int:
+        assert quiz is not None
+        return min(quiz.draw, len(quiz.items))
+
+    def rule(self, quiz: Quiz) -> str:
+        """The quiz's rule in the learner's words: how many questions an attempt asks, and what passes."""
+        draw, total = self.draw(quiz), len(quiz.items)
+        if draw >= total:
+            return self.texts.trn(
+                "backup.quiz-rule-all",
+                "Each attempt asks this question, and you pass when your answer is right. You can try as many times "
+                "as you need.",
+                "Each attempt asks all {total} questions on this page, and you pass when every answer is right. You "
+                "can try as many times as you need.", total, total=total)
+        return self.texts.trn(
+            "backup.quiz-rule",
+            "Each attempt asks {draw} of the {total} questions on this page, and you pass when your answer is "
+            "right. You can try as many times as you need.",
+            "Each attempt asks {draw} of the {total} questions on this page, and you pass when every answer is "
+            "right. You can try as many times as you need.", draw, draw=draw, total=total)
+
+    def quiz_intro(self, activity: Activity) -> str:
+        quiz, page = activity.quiz, activity.page
+        assert quiz is not None and page is not None
+        instruction = self.linker.html(quiz.instruction_html, activity.area("intro"), page.id)
+        return f"<p>{instruction}</p>\n<p>{text_html(self.rule(quiz))}</p>" if instruction.strip() else \
+            f"<p>{text_html(self.rule(quiz))}</p>"
+
+    # --- question bank -----------------------------------------------------------------------------------
+
+    def category(self, name: str, info: str, parent: int, key: str, idnumber: str | None = None) -> Category:
+        order = 0  # the top category
+        if parent:
+            order = self.children[parent] = self.children.get(parent, 0) + 1
+        category = Category(len(self.categories) + 1, name, info, parent, order, stamp(self.course, key), idnumber)
+        self.categories.append(category)
+        return category
+
+    def quiz_category(self, activity: Activity, parent: int, qbank: Activity) -> Category:
+        quiz, page = activity.quiz, activity.page
+        assert quiz is not None and page is not None
+        category = self.category(db_name(page.title), f"<p>{text_html(self.draw_note(quiz))}</p>", parent, quiz.id,
+                                 idnumber=quiz.id[:100])
+        category.questions = [self.question(quiz, item, qbank, page.id) for item in quiz.items]
+        return category
+
+    def draw_note(self, quiz: Quiz) -> str:
+        """The category's description for teachers: what the quiz draws from it."""
+        draw, total = self.draw(quiz), len(quiz.items)
+        if draw >= total:
+            return self.texts.trn("moodle.draw-all", "Each attempt uses this question.",
+                                  "Each attempt uses all {total} of these questions.", total, total=total)
+        return self.texts.trn("backup.draw", "Each attempt of the quiz draws {draw} of these {total} questions.",
+                              "Each attempt of the quiz draws {draw} of these {total} questions.", total,
+                              draw=draw, total=total)
+
+    def question(self, quiz: Quiz, item: Item, qbank: Activity, own: str) -> Question:
+        self.questions += 1
+        qid = self.questions
+
+        def area(filearea: str) -> Area:
+            return Area(qbank.contextid, "question", filearea, qid)
+
+        text = self.linker.html(question_xhtml(quiz, item), area("questiontext"), own)
+        explanation = to_xhtml(item.explanation_html)
+        general = self.linker.html(explanation, area("generalfeedback"), own)
+        name = f"{item.title} [{short_id(self.course, item)}]"
+        answers = []
+        for index in range(2):  # the author's order; each answer's feedback the verdict, as in Moodle XML
+            self.answers += 1
+            right = item.answer if index == 0 else not item.answer
+            label = ("True", "False")[index] if quiz.true_false else text_html(xml_chars(quiz.labels[index]))
+            answers.append(Answer(self.answers, label, right, verdict_html(self.texts, quiz, item, right)))
+        return Question(qid, db_name(name), text, general, "truefalse" if quiz.true_false else "multichoice",
+                        answers, stamp(self.course, item.id), item.id[:100])
+
+
+def quiz_title(texts: Messages, page: Page) -> str:
+    """A quiz's name, as the cartridges name theirs."""
+    return texts.tr("quiz.title", "Quiz: {page}", page=xml_chars(page.title).strip())
+
+
+class MoodleBackupWriter(Writer):
+    name = "moodle-backup"
+    extension = "mbz"
+    title = ("Moodle course backup (Course reuse > Restore): sections, pages, quizzes drawing N from a question "
+             "bank, completion and restrictions so the course opens in order")
+
+    pages = quiz_files = quiz_pages = True  # Pages, question texts and quiz intros each carry their files and links
+
+    def filename(self, course: Course) -> str:
+        return f"{course.identifier}-moodle.mbz"
+
+    def write_links(self, course: Course) -> Course:
+        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content)."""
+        return with_hrefs(course)
+
+    def build(self, course: Course, options: Options) -> Artifact:
+        planner = Planner(course)
+        plan = planner.plan()
+        files: dict[str, bytes | LocalFile] = {}
+        files.update(mbz_activities.write(course, plan))
+        files.update(mbz_questions.write(plan))
+        files.update(mbz_course.write(course, plan, planner.files, self.filename(course)))
+        index = mbz_course.archive_index(files)
+        files[mbz_course.INDEX] = index
+        return Artifact(tgz_bytes(files, first=(mbz_course.INDEX,)), len(course.pages), len(course.quizzes),
+                        len(course.items))

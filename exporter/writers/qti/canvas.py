@@ -1,0 +1,160 @@
+"""Canvas's flavour of QTI 1.2, one course quiz at a time: the questestinterop document and Canvas's
+`assessment_meta.xml` settings, as Canvas's own exports and text2qti write them.
+
+Shared by `qti12` (a QTI .zip for Canvas's importer) and Common Cartridge 1.3 (which carries a copy
+of each quiz in this flavour). A quiz is one assessment whose root section holds one question group
+drawing `quiz.draw` items at 1 point each; every item is self-contained (stimulus, then statement).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter import xhtml
+from exporter.i18n.messages import Messages, messages_for
+from exporter.model import DEFAULT_LABELS, Course, Item, Page, Quiz
+from exporter.writers.qti.items12 import QTI, Flavour, ItemBuilder, metadata
+from exporter.writers.xmltree import Namespace, serialize, sub
+
+CANVAS = Namespace("http://canvas.instructure.com/xsd/cccv1p0")
+XSI = Namespace("http://www.w3.org/2001/XMLSchema-instance")
+QTI_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
+CANVAS_LOCATION = f"{CANVAS} https://canvas.instructure.com/xsd/cccv1p0.xsd"
+
+POINTS_PER_ITEM = 1
+
+
+def quiz_ident(quiz: Quiz) -> str:
+    """The Canvas quiz identifier: the assessment ident, assessment_meta's identifier and the manifest resource id."""
+    return quiz.id
+
+
+def meta_ident(quiz: Quiz) -> str:
+    """The manifest resource that holds the quiz's assessment_meta.xml."""
+    return f"{quiz_ident(quiz)}_meta"
+
+
+def answer_idents(item: Item) -> tuple[str, str]:
+    """The two answers' idents, in label order (the first label is right when item.answer is True)."""
+    return f"{item.id}_a1", f"{item.id}_a2"
+
+
+def question_type(quiz: Quiz, texts: Messages) -> str:
+    """Canvas keeps a true_false_question only when its answers read True and False; other labels, True and False
+    in another language included, are two choices."""
+    return "true_false_question" if texts.labels(quiz) == DEFAULT_LABELS else "multiple_choice_question"
+
+
+def points_possible(quiz: Quiz) -> int:
+    """What one attempt is worth: the drawn items, not the bank."""
+    return quiz.draw * POINTS_PER_ITEM
+
+
+def settings(quiz: Quiz) -> list[tuple[str, str]]:
+    """assessment_meta's settings after title and description, in the order Canvas writes them.
+
+    A graded quiz (quiz_type "assignment": it counts in the gradebook, where a "practice_quiz" is never
+    graded) set up for practice: unlimited attempts, the best one kept, right answers shown after every
+    submission, the two labels in the author's order, unpublished until the teacher publishes it."""
+    return [
+        ("shuffle_answers", "false"),
+        ("scoring_policy", "keep_highest"),
+        ("hide_results", ""),  # empty: results are never hidden
+        ("quiz_type", "assignment"),
+        ("points_possible", str(points_possible(quiz))),
+        ("require_lockdown_browser", "false"),
+        ("require_lockdown_browser_for_results", "false"),
+        ("require_lockdown_browser_monitor", "false"),
+        ("show_correct_answers", "true"),
+        ("anonymous_submissions", "false"),
+        ("could_be_locked", "false"),
+        ("allowed_attempts", "-1"),
+        ("one_question_at_a_time", "false"),
+        ("cant_go_back", "false"),
+        ("available", "false"),
+        ("one_time_results", "false"),
+        ("show_correct_answers_last_attempt", "false"),
+        ("only_visible_to_overrides", "false"),
+        ("module_locked", "false"),
+    ]
+
+
+def description_html(quiz: Quiz) -> str:
+    """The quiz description: the instruction, then the stimulus, as well-formed XHTML."""
+    parts = [f"<p>{quiz.instruction_html}</p>" if quiz.instruction_html.strip() else "", quiz.stimulus_html]
+    return xhtml.to_xhtml("\n".join(p for p in parts if p.strip()))
+
+
+def _metadata(quiz: Quiz, item: Item, texts: Messages) -> list[tuple[str, str]]:
+    return [
+        ("question_type", question_type(quiz, texts)),
+        ("points_possible", str(POINTS_PER_ITEM)),
+        ("original_answer_ids", ",".join(answer_idents(item))),
+        ("assessment_question_identifierref", f"{item.id}_aq"),
+    ]
+
+
+# Canvas's items: answers named after the item, labels as plain text, the explanation as general feedback, and the
+# verdict as Canvas's correct and incorrect comments
+FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(item), metadata=_metadata,
+                  label_texttype="text/plain", shuffle=None, general_title=None, feedback="verdict")
+
+
+def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder | None = None) -> bytes:
+    """The questestinterop document (Canvas flavour): one assessment, its root section, one question group."""
+    root = etree.Element(QTI("questestinterop"), nsmap={None: str(QTI), "xsi": str(XSI)})
+    root.set(XSI("schemaLocation"), QTI_LOCATION)
+    assessment = sub(root, QTI("assessment"), ident=quiz_ident(quiz), title=_title(page.title))
+    assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
+    metadata(assessment, (("cc_maxattempts", "unlimited"),))
+    group = sub(sub(assessment, QTI("section"), ident="root_section"), QTI("section"),
+                ident=f"{quiz_ident(quiz)}_group", title=_title(page.title))
+    selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
+    sub(selection, QTI("selection_number"), str(quiz.draw))
+    sub(sub(selection, QTI("selection_extension")), QTI("points_per_item"), str(POINTS_PER_ITEM))
+    items = items or ItemBuilder(FLAVOUR, messages_for(course))
+    for item in quiz.items:
+        items.place(group, quiz, item)
+    return serialize(root)
+
+
+def assessment_meta_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
+    """Canvas's settings for the quiz: title, description, points and the practice-quiz settings."""
+    root = etree.Element(CANVAS("quiz"), nsmap={None: str(CANVAS), "xsi": str(XSI)}, identifier=quiz_ident(quiz))
+    root.set(XSI("schemaLocation"), CANVAS_LOCATION)
+    sub(root, CANVAS("title"), _title(page.title))
+    sub(root, CANVAS("description"), description_html(quiz))
+    for name, value in settings(quiz):
+        sub(root, CANVAS(name), value)
+    _assignment(root, page, quiz)
+    sub(root, CANVAS("assignment_overrides"))
+    return serialize(root)
+
+
+def assignment_ident(quiz: Quiz) -> str:
+    return f"{quiz_ident(quiz)}_assignment"
+
+
+def _assignment(parent: etree._Element, page: Page, quiz: Quiz) -> None:
+    """The quiz's gradebook entry. Canvas builds one itself for a graded quiz from a plain QTI or CC import, but
+    not when it takes the package for one of its own exports (a cartridge with course_settings/): then only this
+    block gives the quiz its assignment, so every quiz carries it, as Canvas's exports and text2qti do."""
+    el = sub(parent, CANVAS("assignment"), identifier=assignment_ident(quiz))
+    for name, value in (
+        ("title", _title(page.title)),
+        ("workflow_state", "unpublished"),  # published with the quiz
+        ("quiz_identifierref", quiz_ident(quiz)),
+        ("points_possible", str(points_possible(quiz))),
+        ("grading_type", "points"),
+        ("submission_types", "online_quiz"),
+        ("all_day", "false"),
+        ("omit_from_final_grade", "false"),
+    ):
+        sub(el, CANVAS(name), value)
+
+
+def _title(text: str) -> str:
+    return xhtml.xml_chars(text).strip()
+
+
+__all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "meta_ident", "points_possible", "quiz_ident"]

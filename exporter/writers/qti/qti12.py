@@ -1,0 +1,67 @@
+"""`qti12`: a QTI .zip for Canvas's importer (Settings > Import Course Content > QTI .zip file).
+
+Laid out as Canvas's own QTI exports and text2qti lay it out: `imsmanifest.xml` in the Common
+Cartridge 1.1 namespace, then one folder per course quiz holding `<ident>/<ident>.xml` (the
+questestinterop, resource type `imsqti_xmlv1p2`) and `<ident>/assessment_meta.xml` (Canvas's quiz
+settings, a dependency of that resource). The documents come from `canvas_qti`.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter.model import Course
+from exporter.writers.base import Artifact, Options, Writer
+from exporter.writers.packaging import zip_bytes
+from exporter.writers.qti.canvas import (
+    assessment_meta_xml,
+    assessment_xml,
+    meta_ident,
+    quiz_ident,
+)
+from exporter.writers.xmltree import Namespace, cp_resource, serialize, sub
+
+CP = Namespace("http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1")
+IMSMD = Namespace("http://www.imsglobal.org/xsd/imsmd_v1p2")
+QTI_TYPE = "imsqti_xmlv1p2"
+META_TYPE = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
+
+
+def quiz_files(quiz) -> tuple[str, str]:
+    """The quiz's questestinterop and assessment_meta paths inside the zip."""
+    ident = quiz_ident(quiz)
+    return f"{ident}/{ident}.xml", f"{ident}/assessment_meta.xml"
+
+
+def manifest_xml(course: Course) -> bytes:
+    """Per quiz, a QTI resource (its questestinterop) depending on a resource that holds its assessment_meta."""
+    root = etree.Element(CP("manifest"), nsmap={None: str(CP), "imsmd": str(IMSMD)},
+                         identifier=f"{course.identifier}_qti12")
+    meta = sub(root, CP("metadata"))
+    sub(meta, CP("schema"), "IMS Content")
+    sub(meta, CP("schemaversion"), "1.1.3")
+    general = sub(sub(meta, IMSMD("lom")), IMSMD("general"))
+    sub(sub(general, IMSMD("title")), IMSMD("string"), course.title, language=course.language)
+    sub(general, IMSMD("language"), course.language)
+    sub(root, CP("organizations"))
+    resources = sub(root, CP("resources"))
+    for quiz in course.quizzes:
+        qti_path, meta_path = quiz_files(quiz)
+        cp_resource(resources, CP.uri, quiz_ident(quiz), QTI_TYPE, [qti_path], depends=[meta_ident(quiz)])
+        cp_resource(resources, CP.uri, meta_ident(quiz), META_TYPE, [meta_path], href=meta_path)
+    return serialize(root)
+
+
+class CanvasQti12Writer(Writer):
+    name = "qti12"
+    extension = "zip"
+    title = "Canvas QTI 1.2 zip (Canvas's QTI .zip import): one quiz per course quiz, drawing its items"
+
+    def build(self, course: Course, options: Options) -> Artifact:
+        files: dict[str, bytes | str] = {"imsmanifest.xml": manifest_xml(course)}
+        for page in course.pages:
+            if page.quiz is not None:
+                qti_path, meta_path = quiz_files(page.quiz)
+                files[qti_path] = assessment_xml(course, page, page.quiz)
+                files[meta_path] = assessment_meta_xml(course, page, page.quiz)
+        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))

@@ -1,0 +1,210 @@
+"""What the SCORM 1.2 and 2004 writers share: the package's files, its SCOs, and manifest helpers.
+
+A package holds the course pages (`page.href`), the course's local files at their own paths,
+and the shared runtime under `_static/`. In `pages` mode every page is one SCO; in `course`
+mode `index.html` is the one SCO: it frames the pages, keeps the table of contents and
+reports one overall result. Each writer builds its own manifest around `ScormPackage`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from lxml import etree
+from markupsafe import Markup
+
+from exporter import ids
+from exporter.i18n.messages import Messages, messages_for
+from exporter.model import Course, Page, Quiz
+from exporter.render import render_template, static_file
+from exporter.writers.base import Artifact, Option, Options, Writer
+from exporter.writers.html import page_neighbours
+from exporter.writers.packaging import zip_bytes
+from exporter.writers.scorm.runtime_messages import course_strings, page_strings
+from exporter.writers.xmltree import cp_resource, sub
+
+STATIC = "_static/"
+RUNTIME = ("course.css", "scorm.js", "record.js", "quiz.js")  # style, LMS link, saved-quiz format, page logic
+SHELL = ("course.js",)  # course mode only: the table of contents that hosts the pages
+LAUNCH = "index.html"  # the course-mode SCO
+MODES = ("pages", "course")
+
+
+@dataclass
+class Sco:
+    """One SCO: its manifest item and resource, and the files that are its own."""
+
+    ident: str  # the item identifier (a resource is ident + "_res")
+    title: str
+    href: str
+    files: list[str]
+    page: Page | None = None  # pages mode: the page it shows
+    previous: Sco | None = None  # pages mode: the SCO that must be finished first
+
+    @property
+    def resource(self) -> str:
+        return f"{self.ident}_res"
+
+
+@dataclass
+class Cluster:
+    """A chapter in the table of contents (an item without a resource), or None for a flat course."""
+
+    ident: str
+    title: str
+    scos: list[Sco] = field(default_factory=list)
+
+
+@dataclass
+class ScormPackage:
+    files: dict[str, bytes | str]
+    outline: list[Cluster]  # pages mode: chapters holding SCOs; course mode: one cluster-less list
+    assets: list[str]  # the shared asset resource's files
+    mode: str
+
+    @property
+    def scos(self) -> list[Sco]:
+        return [s for c in self.outline for s in c.scos]
+
+    @property
+    def assets_ident(self) -> str:
+        return "shared_assets"
+
+
+def json_block(data) -> Markup:
+    """JSON to put inside <script type="application/json">: no '<', '>' or '&' that could end the block."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def fingerprint(quiz: Quiz) -> str:
+    """Changes whenever the bank changes, so a saved attempt is never restored onto other items."""
+    return ids.digest("\n".join(f"{i.id}:{int(i.answer)}" for i in quiz.items), 6)
+
+
+def quiz_data(texts: Messages, quiz: Quiz) -> dict:
+    """Everything the page's quiz runtime needs, embedded in the page (no network); True/False labels in the
+    course's language."""
+    return {
+        "id": quiz.id,
+        "fp": fingerprint(quiz),
+        "draw": min(quiz.draw, len(quiz.items)),
+        "labels": list(texts.labels(quiz)),
+        "items": [{"id": i.id, "s": i.statement_html, "a": bool(i.answer), "e": i.explanation_html}
+                  for i in quiz.items],
+    }
+
+
+def build_package(course: Course, options: Options, version: str) -> ScormPackage:
+    """The package's files and outline; version is "1.2" or "2004" (which LMS API the pages look for)."""
+    mode = options.scorm_mode
+    texts = messages_for(course)
+    files: dict[str, bytes | str] = dict(course.files)
+    runtime = RUNTIME + (SHELL if mode == "course" else ())
+    for name in runtime:
+        files[STATIC + name] = static_file(f"static/{name}")
+    assets = [STATIC + n for n in runtime] + sorted(course.files)
+    scos_by_page: dict[int, Sco] = {}
+    previous: Sco | None = None
+    for page, chapter, prev, nxt in page_neighbours(course):
+        sco = Sco(page.id, page.title, page.href, [page.href], page, previous)
+        config = {
+            "scorm": version,
+            "mode": mode,
+            "course": course.identifier,
+            "page": page.id,
+            "previous": previous.ident if previous else None,
+            "previousTitle": previous.title if previous else None,
+            "quiz": page.quiz is not None,
+        }
+        files[page.href] = render_template(
+            "scorm/page.html", course=course, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC,
+            mode=mode, config=json_block(config), strings=json_block(page_strings(texts, page.quiz)),
+            quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None)
+        scos_by_page[id(page)] = sco
+        previous = sco
+    if mode == "course":
+        files[LAUNCH] = render_template("scorm/course.html", course=course, static=STATIC,
+                                        config=json_block(course_config(course, version)),
+                                        strings=json_block(course_strings(texts, course)))
+        sco = Sco(f"{course.identifier}_sco", course.title, LAUNCH, [LAUNCH] + [p.href for p in course.pages])
+        return ScormPackage(files, [Cluster("", "", [sco])], assets, mode)
+    outline = [Cluster(f"{course.identifier}_ch{n}", g.title, [scos_by_page[id(p)] for p in g.pages])
+               for n, g in enumerate(course.groups, start=1)]
+    return ScormPackage(files, outline, assets, mode)
+
+
+def course_config(course: Course, version: str) -> dict:
+    """The course-mode shell's outline: pages in order with what forces the order (their quizzes)."""
+    return {
+        "scorm": version,
+        "course": course.identifier,
+        "pages": [{"id": p.id, "href": p.href, "title": p.title, "quiz": fingerprint(p.quiz) if p.quiz else None}
+                  for p in course.pages],
+    }
+
+
+def add_resources(parent: etree._Element, ns: str, scormtype_attr: str, package: ScormPackage,
+                  extra_attrs: dict[str, str] | None = None) -> None:
+    """The resources: one SCO resource per SCO (its own files + a dependency on the shared assets),
+    and one asset resource holding the shared stylesheet, scripts and course files."""
+    q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
+    resources = sub(parent, q("resources"))
+    for sco in package.scos:
+        cp_resource(resources, ns, sco.resource, "webcontent", sco.files, href=sco.href,
+                    depends=[package.assets_ident], **{scormtype_attr: "sco"}, **(extra_attrs or {}))
+    cp_resource(resources, ns, package.assets_ident, "webcontent", package.assets,
+                **{scormtype_attr: "asset"}, **(extra_attrs or {}))
+
+
+def add_organization(root: etree._Element, ns: str, course: Course, package: ScormPackage,
+                     **org_attrs) -> tuple[etree._Element, list[tuple[etree._Element, Sco]], list[etree._Element]]:
+    """organizations > organization (titled after the course) > a cluster item per chapter > an item per SCO.
+    Returns the organization, each SCO item with its SCO, and the cluster items, for version-specific children."""
+    q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
+    org_id = f"{course.identifier}_org"
+    org = sub(sub(root, q("organizations"), default=org_id), q("organization"), identifier=org_id, **org_attrs)
+    sub(org, q("title"), course.title)
+    items, clusters = [], []
+    for cluster in package.outline:
+        parent = org
+        if cluster.ident:
+            parent = sub(org, q("item"), identifier=cluster.ident)
+            sub(parent, q("title"), cluster.title)
+            clusters.append(parent)
+        for sco in cluster.scos:
+            item = sub(parent, q("item"), identifier=sco.ident, identifierref=sco.resource)
+            sub(item, q("title"), sco.title)
+            items.append((item, sco))
+    return org, items, clusters
+
+
+class ScormWriter(Writer):
+    """A SCORM writer: the package's files plus the manifest its version builds."""
+
+    version = ""  # "1.2" or "2004": which LMS API the pages look for
+    options = (Option("scorm_mode", "pages", MODES, "SCORM: one SCO per page (pages), so the LMS lists and "
+                      "tracks every page, or the whole course as one SCO (course)"),)
+    pages = quiz_files = quiz_pages = True
+    page_mark = "data-page-link"  # the runtime opens these as other pages of the course
+
+    def manifest(self, course: Course, package: ScormPackage) -> bytes:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def files(self, course: Course, options: Options | None = None) -> dict[str, bytes | str]:
+        """Every file of the package by its path, the manifest included: what the zip holds (and what
+        `exporter preview` serves), with the options and localization write() applies."""
+        opts = Options({o.name: o.default for o in self.options})
+        opts.update({k: v for k, v in (options or {}).items() if k in opts})
+        return self._files(self.write_links(course), opts)
+
+    def _files(self, course: Course, options: Options) -> dict[str, bytes | str]:
+        package = build_package(course, options, self.version)
+        files = dict(package.files)
+        files["imsmanifest.xml"] = self.manifest(course, package)
+        return files
+
+    def build(self, course: Course, options: Options) -> Artifact:
+        return Artifact(zip_bytes(self._files(course, options)), len(course.pages), len(course.quizzes),
+                        len(course.items))

@@ -1,0 +1,68 @@
+"""What the SCORM runtime (templates/static/*.js) says to learners, in the course's language.
+
+The scripts hold no learner text: each page embeds these messages as JSON (`<script id="strings">`) and the
+scripts read them from there. Numbers are written here in the language's format; where a message depends on
+a count that changes in the browser (statements left, answers right, pages done), it is given once per count
+the page can reach (a list indexed by the count), so the scripts never build a plural or format a number.
+`{given}`, `{due}`, `{page}` and `{previous}` stay for the scripts to fill with a label or a page title.
+"""
+
+from __future__ import annotations
+
+from exporter.i18n.messages import Messages
+from exporter.model import Course, Quiz
+
+
+def page_strings(texts: Messages, quiz: Quiz | None) -> dict:
+    """A page's messages: the locked page, the no-LMS notes, and its quiz's (counts up to its draw)."""
+    strings = {
+        "lockedFallback": texts.tr("page.locked-fallback", "the page before"),
+        "referenceCopy": texts.tr("page.reference", "A reference copy: progress on this page is recorded only when "
+                                  "you open it from the course outline."),
+    }
+    if quiz is None:
+        return strings
+    n = min(quiz.draw, len(quiz.items))
+    button = texts.tr("quiz.score", "Score")  # the Score button, as the hints name it
+    strings.update({
+        "numbers": [texts.tr("quiz.item-number", "{n}.", n=k) for k in range(1, n + 1)],
+        "hintReady": texts.tr("quiz.hint-ready", "All answered: press {button}.", button=button),
+        "hintLeft": [""] + [texts.trn("quiz.hint-left", "Answer every statement to enable {button} ({left} left).",
+                                      "Answer every statement to enable {button} ({left} left).", left, left=left,
+                                      button=button) for left in range(1, n + 1)],
+        # Translators: {given} is the label the learner chose
+        "right": texts.tr("quiz.right", "Right: {given}."),
+        # Translators: {given} is the label the learner chose, {due} the right one
+        "wrong": texts.tr("quiz.wrong", "Wrong: you answered {given}; the answer is {due}."),
+        "passed": texts.tr("quiz.passed", "Passed."),
+        "passedBefore": texts.tr("quiz.passed-before", "You have already passed this quiz."),
+        "passedAll": texts.trn("quiz.passed-all", "The answer is right.", "All {n} answers are right.", n, n=n),
+        "failed": [texts.trn("quiz.failed", "Not passed yet: {right} of {n} right.",
+                             "Not passed yet: {right} of {n} right.", n, right=right, n=n) for right in range(n)],
+        "failedAdvice": texts.tr("quiz.failed-advice", "To pass, every answer must be right. Read the explanations, "
+                                 "review the page, then try again with a new set of statements."),
+        "redrawn": texts.tr("quiz.redrawn", "New statements drawn: answer them, then press {button}.", button=button),
+    })
+    return strings
+
+
+def course_strings(texts: Messages, course: Course) -> dict:
+    """The course-mode shell's messages: the table of contents' states and progress, the order notes."""
+    pages, quizzes = len(course.pages), len(course.quizzes)
+    return {
+        "locked": texts.tr("toc.locked", "(locked)"),
+        "passed": texts.tr("toc.passed", "(passed)"),
+        "done": texts.tr("toc.done", "(done)"),
+        "pagesDone": [texts.trn("toc.pages-done", "{done} of {total} page done", "{done} of {total} pages done",
+                                pages, done=done, total=pages) for done in range(pages + 1)],
+        "quizzesPassed": [texts.trn("toc.quizzes-passed", "{passed} of {total} quiz passed",
+                                    "{passed} of {total} quizzes passed", quizzes, passed=passed, total=quizzes)
+                          for passed in range(quizzes + 1)] if quizzes else [],
+        # Translators: the two parts above, e.g. "3 of 8 pages done, 2 of 6 quizzes passed"
+        "progress": texts.tr("toc.progress", "{pages}, {quizzes}"),
+        "nextLocked": texts.tr("shell.next-locked", "Pass this page's quiz to continue"),
+        "opensAfterQuiz": texts.tr("shell.opens-after-quiz", "\u201c{page}\u201d opens after \u201c{previous}\u201d "
+                                   "is passed."),
+        "opensAfterPage": texts.tr("shell.opens-after-page", "\u201c{page}\u201d opens after \u201c{previous}\u201d "
+                                   "is read."),
+    }
