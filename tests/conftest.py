@@ -131,15 +131,15 @@ def artifact():
     return make
 
 
-# --- a real Moodle on this machine (tests marked `moodle`; ../shared/moodle/README.md installs one) ----------
+# --- a real Moodle on this machine (tests marked `moodle`; scripts/moodle-site installs one) -------------------
 
 MOODLE_DIR = Path(os.environ.get("MOODLE_DIR", "/opt/moodle"))
-MOODLE_SCRIPTS = SHARED / "moodle"
+MOODLE_SCRIPTS = ROOT / "tests" / "moodle"  # the PHP that drives Moodle's own import code
 
 
 @dataclass(frozen=True)
 class MoodleSite:
-    """An installed Moodle: its code, the shared import scripts, and SQL on its database."""
+    """An installed Moodle: its code, our PHP import scripts (tests/moodle/), and SQL on its database."""
 
     dir: Path
     scripts: Path
@@ -169,25 +169,25 @@ def _moodle_missing() -> str | None:
     import shutil
 
     if not (MOODLE_DIR / "config.php").is_file():
-        return (f"no Moodle installed at {MOODLE_DIR} (install one with ../shared/moodle/setup.sh, see its README; "
-                "MOODLE_DIR overrides the place)")
+        return (f"no Moodle installed at {MOODLE_DIR}: install one with scripts/moodle-site (as root; MOODLE_SRC= "
+                "a Moodle source tree, MOODLE_GITDIR= a git repository, or a clone of MOODLE_501_STABLE by default); "
+                "MOODLE_DIR overrides the place")
     for tool in ("php", "psql"):
         if shutil.which(tool) is None:
             return f"{tool} is not on PATH, though a Moodle is installed at {MOODLE_DIR}"
-    if not (MOODLE_SCRIPTS / "scorm_import.php").is_file():
-        return f"the shared Moodle import scripts are not at {MOODLE_SCRIPTS}"
     env = dict(os.environ, PGPASSWORD=MOODLE_DB["password"])
     r = subprocess.run(["psql", "-h", MOODLE_DB["host"], "-U", MOODLE_DB["user"], MOODLE_DB["name"], "-At", "-c",
                         "select 1 from mdl_config where name = 'release'"], capture_output=True, text=True,
                        env=env, timeout=60)
     if r.returncode != 0 or r.stdout.strip() != "1":
-        return f"Moodle's database is not reachable as moodle@localhost: {r.stderr.strip()[:200]}"
+        return (f"Moodle's database is not reachable as moodle@localhost (scripts/moodle-site starts it): "
+                f"{r.stderr.strip()[:200]}")
     return None
 
 
 @pytest.fixture(scope="session")
 def moodle() -> MoodleSite:
-    """The installed Moodle 5.1 (../shared/moodle/setup.sh); skips with the reason when there is none."""
+    """The installed Moodle 5.1 (scripts/moodle-site); skips with the reason when there is none."""
     reason = _moodle_missing()
     if reason:
         pytest.skip(reason)

@@ -117,6 +117,7 @@ def test_the_readme_links_to_the_guides_and_stays_in_the_project():
     for guide in ("docs/format.md", "docs/moodle.md", "docs/canvas.md"):
         assert f"]({guide})" in readme
     for path in GUIDES:
+        assert "../shared" not in path.read_text(encoding="utf-8"), f"{path.name} names a path outside the project"
         prose = re.sub(r"```.*?```|`[^`\n]*`", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
         for target in re.findall(r"\]\(([^)\s]+)", prose):
             if not re.match(r"^(https?:|#)", target):

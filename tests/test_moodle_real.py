@@ -1,13 +1,13 @@
 """Our artifacts through a real Moodle 5.1 (marker `moodle`: `python -m pytest -m moodle`; install the site with
-../shared/moodle/setup.sh). Each test imports with Moodle's own code, then reads back what Moodle stored, from its
-database (psql) or from the shared import scripts' JSON, and compares it with the course:
+scripts/moodle-site). Each test imports with Moodle's own code, then reads back what Moodle stored, from its
+database (psql) or from the JSON of our import scripts (tests/moodle/), and compares it with the course:
 
 - the course backup (`moodle-backup`) restored by `admin/cli/restore_backup.php` into a new course and into an
   existing one: sections, pages with their files and links, quizzes with their random draws, grades to pass,
   completion and the order lock, every question with its answers and feedback, a restore log free of warnings,
   and an attempt started at every quiz drawing its questions from the right category;
-- `scorm12` through the SCORM activity form (scorm_import.php), `moodle` (Moodle XML) through the question bank
-  import (question_import.php) and `cc11` through the cartridge restore (cc_import.php).
+- `scorm12` through the SCORM activity form (import_scorm.php), `moodle` (Moodle XML) through the question bank
+  import (import_questions.php) and `cc11` through the cartridge restore (import_cartridge.php).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections import Counter
 from html import unescape
 
 import pytest
-from conftest import ROOT
 from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
 
 pytestmark = pytest.mark.moodle
@@ -35,7 +34,8 @@ def awkward(tmp_path_factory):
 
     course, _ = read_course(awkward_course(tmp_path_factory.mktemp("awkward")))
     return course
-TESTS = ROOT / "tests"
+
+
 IMMEDIATELY_AFTER = 0x1000
 
 
@@ -218,7 +218,7 @@ def check_restored(course, stored: dict, existing: bool) -> dict:
 def check_attempts_draw(moodle, course_id: int, stored: dict) -> int:
     """Start an attempt at every quiz (tests/moodle/quiz_draws.php, Moodle's own attempt code): each draws as many
     distinct questions as it has random slots, all from the category its slots name. Returns the attempts made."""
-    r = moodle.php(TESTS / "moodle" / "quiz_draws.php", str(course_id))
+    r = moodle.php(moodle.scripts / "quiz_draws.php", str(course_id))
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     attempts = json.loads(r.stdout)
     assert len(attempts) == len(stored["quizzes"])
@@ -285,7 +285,7 @@ def test_backup_restores_into_an_existing_course(which, request, moodle, files):
 @pytest.mark.parametrize("which", COURSES)
 def test_scorm12_package_in_moodle(which, request, moodle, files):
     course = request.getfixturevalue(which)
-    r = moodle.php(moodle.scripts / "scorm_import.php", f"--zip={files('scorm12', course)}", "--json")
+    r = moodle.php(moodle.scripts / "import_scorm.php", files("scorm12", course))
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     got = json.loads(r.stdout)
     assert got["ok"] and got["scorm"]["version"] == "SCORM_1.2"
@@ -304,7 +304,7 @@ def test_scorm12_package_in_moodle(which, request, moodle, files):
 @pytest.mark.parametrize("which", COURSES)
 def test_moodle_xml_question_import(which, request, moodle, files):
     course = request.getfixturevalue(which)
-    r = moodle.php(moodle.scripts / "question_import.php", f"--file={files('moodle', course)}", "--json")
+    r = moodle.php(moodle.scripts / "import_questions.php", files("moodle", course), "--format=xml")
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     got = json.loads(r.stdout)
     assert got["ok"] and got["imported"] == len(course.items) == len(got["questions"])
@@ -321,7 +321,7 @@ def test_moodle_xml_question_import(which, request, moodle, files):
 @pytest.mark.parametrize("which", COURSES)
 def test_cc11_cartridge_in_moodle(which, request, moodle, files):
     course = request.getfixturevalue(which)
-    r = moodle.php(moodle.scripts / "cc_import.php", f"--file={files('cc11', course)}", "--json")
+    r = moodle.php(moodle.scripts / "import_cartridge.php", files("cc11", course))
     assert r.returncode in (0, 3), r.stdout[-2000:] + r.stderr[-2000:]  # 3: Moodle flagged something, below
     got = json.loads(r.stdout)
     modules = got["modules"]
@@ -363,6 +363,6 @@ def squeeze(text: str) -> str:
                    "into a file of the Page (@@PLUGINFILE@@/wiki_content/x.html) and then fails to migrate that file "
                    "('(moodle1) error migrating file course_files/wiki_content/...'), so the link is broken in Moodle")
 def test_cc11_links_between_pages_survive(sample_course, moodle, files):
-    r = moodle.php(moodle.scripts / "cc_import.php", f"--file={files('cc11', sample_course)}", "--json")
+    r = moodle.php(moodle.scripts / "import_cartridge.php", files("cc11", sample_course))
     got = json.loads(r.stdout)
     assert r.returncode == 0 and got["problems"] == [], got["problems"]
