@@ -43,7 +43,7 @@ def quiz_text(page: Page, quiz: Quiz) -> str:
     lines = [f"Quiz title: {' '.join(page.title.split())}"]
     if quiz.instruction_html.strip():
         lines.append(f"Quiz description: {raw_html(quiz.instruction_html)}")
-    lines += ["", "GROUP", f"pick: {min(quiz.draw, len(quiz.items))}", "points per question: 1", ""]
+    lines += ["", "GROUP", f"pick: {quiz.drawn}", "points per question: 1", ""]
     seen: dict[str, int] = {}
     for number, item in enumerate(quiz.items, start=1):
         question = question_html(quiz, item)
@@ -52,9 +52,8 @@ def quiz_text(page: Page, quiz: Quiz) -> str:
         lines.append(f"{number}. {raw_html(question, attrs)}")
         if item.explanation_html.strip():
             lines.append(f"... {raw_html(item.explanation_html)}")
-        for letter, label in zip("ab", quiz.labels):
-            right = item.answer == (letter == "a")
-            lines.append(f"{'*' if right else ''}{letter}) {label_text(label)}")
+        for letter, choice, label in zip("abcdefghijklmnopqrstuvwxyz", item.choices, quiz.labels):
+            lines.append(f"{'*' if choice.right else ''}{letter}) {label_text(label)}")
         lines.append("")
     lines += ["END_GROUP", ""]
     return "\n".join(lines)

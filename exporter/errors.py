@@ -12,6 +12,7 @@ class Diagnostic:
     line: int | None
     message: str
     level: str = "error"  # error | warning | note
+    format: str = ""  # the output format whose writer raised it ("" when it is about the course itself)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -41,8 +42,8 @@ class Report:
     def error(self, path: Path | str, line: int | None, message: str) -> None:
         self.errors.append(Diagnostic(str(path), line, message))
 
-    def warning(self, path: Path | str, line: int | None, message: str) -> None:
-        self.warnings.append(Diagnostic(str(path), line, message, "warning"))
+    def warning(self, path: Path | str, line: int | None, message: str, format: str = "") -> None:
+        self.warnings.append(Diagnostic(str(path), line, message, "warning", format))
 
     def note(self, path: Path | str, line: int | None, message: str) -> None:
         self.notes.append(Diagnostic(str(path), line, message, "note"))

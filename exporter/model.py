@@ -11,22 +11,48 @@ Text holds no character a package cannot carry (see `text`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import unescape
+from typing import Iterator, NamedTuple
 from pathlib import Path
 
 from exporter.links import LinkUse
 
-DEFAULT_LABELS = ("True", "False")
+DEFAULT_LABELS = ("True", "False")  # a quiz's labels when the author names none (in the course's language)
+
+TRUE_FALSE = "truefalse"  # a statement and the quiz's default labels, True and False
+CHOICE = "choice"  # exactly one right choice of several (a statement with the author's own two labels)
+KINDS = (TRUE_FALSE, CHOICE)
+
+
+@dataclass
+class Choice:
+    html: str  # what learners read (HTML; a label is text made HTML, `xhtml.text_html`)
+    right: bool
 
 
 @dataclass
 class Item:
     id: str
     statement_html: str
-    answer: bool  # True: the statement is true (the first label is right)
+    choices: list[Choice]  # in the author's order
     explanation_html: str
     source: str
     line: int
     title: str = ""  # how LMS question banks list it: the statement's start, or the item id (`quiz.item_title`)
+    kind: str = TRUE_FALSE
+
+    @property
+    def right_index(self) -> int:
+        """Where the one right choice stands (true/false and choice items have exactly one)."""
+        return next(n for n, c in enumerate(self.choices) if c.right)
+
+    @property
+    def right_choice(self) -> Choice:
+        return self.choices[self.right_index]
+
+    @property
+    def true_false(self) -> bool:
+        return self.kind == TRUE_FALSE
 
 
 @dataclass
@@ -34,15 +60,20 @@ class Quiz:
     id: str
     instruction_html: str
     stimulus_html: str
-    draw: int  # how many items one attempt draws from the bank
-    labels: tuple[str, str]
+    draw: int  # data-n: how many items one attempt draws from the bank, as the author wrote it
     items: list[Item]
     line: int
 
     @property
-    def true_false(self) -> bool:
-        """True when the labels are the default True/False."""
-        return tuple(self.labels) == DEFAULT_LABELS
+    def drawn(self) -> int:
+        """How many items one attempt draws: data-n, at most the whole bank."""
+        return min(self.draw, len(self.items))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The answer words its true/false items share, as learners read them (plain text; empty without
+        items)."""
+        return tuple(unescape(c.html) for c in self.items[0].choices) if self.items else ()
 
 
 @dataclass
@@ -86,6 +117,15 @@ class LocalFile:
                 yield chunk
 
 
+class Place(NamedTuple):
+    """Where a page stands in the course (`Course.places`)."""
+
+    page: Page
+    chapter: Chapter
+    previous: Page | None
+    next: Page | None
+
+
 @dataclass
 class Course:
     title: str
@@ -107,6 +147,14 @@ class Course:
         """The outline: a group for pages before the first chapter (titled after the course), then the chapters."""
         lead = [Chapter(self.title, None, list(self.preface))] if self.preface else []
         return lead + self.chapters
+
+    def places(self) -> Iterator[Place]:
+        """Each page in course order with its chapter (an outline group) and the pages before and after it."""
+        chapter_of = {id(p): g for g in self.groups for p in g.pages}
+        pages = self.pages
+        for n, page in enumerate(pages):
+            yield Place(page, chapter_of[id(page)], pages[n - 1] if n else None,
+                        pages[n + 1] if n + 1 < len(pages) else None)
 
     @property
     def quizzes(self) -> list[Quiz]:

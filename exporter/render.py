@@ -33,7 +33,7 @@ def environment() -> jinja2.Environment:
 
 def render_template(name: str, **context) -> str:
     """A page of a package. Given the `course`, the template also receives its learner-facing text in the course's
-    language (`tr`, `trn`, `quiz_labels`, `lang`, `text_dir`: see i18n)."""
+    language (`tr`, `trn`, `lang`, `text_dir`: see i18n)."""
     if "course" in context and "tr" not in context:
         context = {**messages_for(context["course"]).html().context(), **context}
     return environment().get_template(name).render(**context)

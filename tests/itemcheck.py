@@ -44,7 +44,7 @@ def expected_quizzes(course) -> list[ExpectedQuiz]:
         q = page.quiz
         if q is None:
             continue
-        items = Counter(item_key(text_of(i.statement_html), q.labels[0] if i.answer else q.labels[1],
+        items = Counter(item_key(text_of(i.statement_html), q.labels[i.right_index],
                                  text_of(i.explanation_html)) for i in q.items)
         out.append(ExpectedQuiz(page.title, q.draw, tuple(q.labels), text_of(q.stimulus_html), items))
     return out

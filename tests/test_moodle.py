@@ -150,7 +150,7 @@ def test_corpus_question_types(any_corpus_course, artifact):
     kinds = [{q.type for q in c.questions} for c in categories]
     assert kinds.count({"truefalse"}) == 23 and kinds.count({"multichoice"}) == 28
     by_type = Counter(q.type for c in categories for q in c.questions)
-    tf_items = sum(len(q.items) for q in corpus_course.quizzes if q.true_false)
+    tf_items = sum(len(q.items) for q in corpus_course.quizzes if q.items[0].true_false)
     assert by_type == {"truefalse": tf_items, "multichoice": len(corpus_course.items) - tf_items}
     labels = {tuple(text_of(t) for t, _, _ in q.answers) for c in categories for q in c.questions
               if q.type == "multichoice"}

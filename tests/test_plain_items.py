@@ -31,7 +31,7 @@ def bank(*lines: str, n: int = 1, opt: str = "", after: str = "After the quiz.\n
 def test_both_forms_mixed_in_one_list(tmp_path):
     p, _ = read_page(tmp_path, bank("- Water is wet /Y/ It is.", "- " + encode("Fire is cold", "N", "It is hot."),
                                     "- Ice floats/n/Always, in water.", n=3))
-    assert [(i.statement_html, i.answer, i.explanation_html) for i in p.quiz.items] == [
+    assert [(i.statement_html, (i.right_index == 0), i.explanation_html) for i in p.quiz.items] == [
         ("Water is wet", True, "It is."), ("Fire is cold", False, "It is hot."),
         ("Ice floats", False, "Always, in water.")]
     assert [i.line for i in p.quiz.items] == [11, 12, 13]
@@ -43,19 +43,19 @@ def test_both_forms_mixed_in_one_list(tmp_path):
 def test_answer_fields(tmp_path, field, answer, space):
     p, _ = read_page(tmp_path, bank(f"- A statement{space}{field}{space}An explanation."))
     [item] = p.quiz.items
-    assert (item.statement_html, item.answer, item.explanation_html) == ("A statement", answer, "An explanation.")
+    assert (item.statement_html, (item.right_index == 0), item.explanation_html) == ("A statement", answer, "An explanation.")
 
 
 def test_the_first_answer_field_splits_and_explanations_keep_slashes(tmp_path):
     p, _ = read_page(tmp_path, bank("- Cats purr /Y/ Yes and/or no /N/ see https://example.org/a/Y/b"))
     [item] = p.quiz.items
-    assert item.answer is True
+    assert (item.right_index == 0) is True
     assert item.explanation_html == "Yes and/or no /N/ see https://example.org/a/Y/b"
 
 
 def test_an_escaped_slash_is_not_an_answer_field(tmp_path):
     p, _ = read_page(tmp_path, bank(r"- Write Y\/N/T\/F/ by hand /N/ Use the buttons.", r"- A back\\slash /Y/ ok", n=2))
-    assert [(i.statement_html, i.answer) for i in p.quiz.items] == [("Write Y/N/T/F/ by hand", False),
+    assert [(i.statement_html, (i.right_index == 0)) for i in p.quiz.items] == [("Write Y/N/T/F/ by hand", False),
                                                                       ("A back\\slash", True)]
 
 

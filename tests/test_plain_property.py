@@ -183,7 +183,7 @@ def test_plain_items_come_out_of_every_format_as_written(tmp_path_factory, items
     course, _ = read_course(folder)
     course = with_hrefs(course)
     [quiz] = course.quizzes
-    shown = [item_key(text_of(i.statement_html), quiz.labels[0 if i.answer else 1], text_of(i.explanation_html))
+    shown = [item_key(text_of(i.statement_html), quiz.labels[i.right_index], text_of(i.explanation_html))
              for i in quiz.items]
     assert shown == [item_key(s, quiz.labels[0 if a else 1], e) for _, s, a, e in items]
     for fmt, check in CHECKS.items():

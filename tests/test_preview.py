@@ -96,7 +96,7 @@ def answer_all(frame, items: dict, wrong: bool = False) -> list[str]:
     frame.wait_for_selector("fieldset.item")
     ids = [i.removeprefix("item-") for i in frame.eval_on_selector_all("fieldset.item", "els => els.map(e => e.id)")]
     for n, ident in enumerate(ids):
-        value = items[ident].answer != (wrong and n == 0)
+        value = (items[ident].right_index == 0) != (wrong and n == 0)
         frame.check(f"fieldset.item >> nth={n} >> input[value={'t' if value else 'f'}]")
     frame.click("button.score")
     frame.wait_for_selector(".result:not([hidden])")

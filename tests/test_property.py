@@ -97,7 +97,7 @@ def test_well_formed_pages_always_read(tmp_path_factory, title, body, stimulus, 
     assert q.draw == draw and len(q.items) == len(items)
     assert q.labels == (tuple(labels.split(",")) if labels else ("True", "False"))
     for item, (s, a, e) in zip(q.items, items):
-        assert item.answer == a
+        assert (item.right_index == 0) == a
         assert html.unescape(item.statement_html).strip() == s.strip()
         assert html.unescape(item.explanation_html).strip() == e.strip()
 

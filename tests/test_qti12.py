@@ -254,7 +254,7 @@ def test_qti2latex_reads_a_quiz(which, request, artifact, tmp_path):
     course = request.getfixturevalue(which)
     files = unzip(artifact("qti12", course))
     # a quiz with a stimulus and custom labels where there is one, else the first
-    quiz = next((q for q in course.quizzes if q.stimulus_html and not q.true_false), course.quizzes[0])
+    quiz = next((q for q in course.quizzes if q.stimulus_html and not q.items[0].true_false), course.quizzes[0])
     exp = expected_quizzes(course)[course.quizzes.index(quiz)]
     one = tmp_path / "quiz.zip"
     with zipfile.ZipFile(one, "w") as zf:  # qti2latex reads every assessment it finds: give it this quiz only

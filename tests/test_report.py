@@ -70,6 +70,17 @@ def test_sample_report_and_every_format_drop(tmp_path):
     assert "draws 2 of 3 (Yes / No)" in b_row
 
 
+def test_every_format_row_says_what_its_writer_carries(tmp_path):
+    """The Carries and Drops cells are the writer's own declared facts, for every format (moodle-backup too)."""
+    from exporter.writers import WRITERS
+
+    doc = read_report(build_json(SAMPLE, "--out", tmp_path)["report"])
+    for name, writer in WRITERS.items():
+        assert writer.carries, f"{name} declares nothing it carries"
+        row = " ".join(doc.xpath(f"//tr[@data-format='{name}']")[0].text_content().split())
+        assert " ".join(writer.carries.split()) in row and " ".join(writer.drops.split()) in row, name
+
+
 def test_report_is_reproducible_and_only_formats_built_are_listed(tmp_path):
     one = build_json(SAMPLE, "--out", tmp_path / "a", "--format", "scorm12,qti12")
     two = build_json(SAMPLE, "--out", tmp_path / "b", "--format", "scorm12,qti12")

@@ -118,7 +118,7 @@ def answer(frame, items: dict, wrong: set[str] = frozenset()) -> list[str]:
     """Answer every drawn item, right except those in wrong; returns the drawn ids."""
     ids = drawn(frame)
     for n, ident in enumerate(ids):
-        right = items[ident].answer
+        right = (items[ident].right_index == 0)
         value = right if ident not in wrong else not right
         frame.check(f"fieldset.item >> nth={n} >> input[value={'t' if value else 'f'}]")
     return ids
@@ -222,7 +222,7 @@ def test_12_all_right_passes_with_one_correct_interaction_per_item(lms, site, ar
     got = interactions(cmi)
     assert [x["id"] for x in got] == ids
     for x in got:
-        want = "t" if items[x["id"]].answer else "f"
+        want = "t" if (items[x["id"]].right_index == 0) else "f"
         assert (x["type"], x["student_response"], x["result"]) == ("true-false", want, "correct")
         assert x["correct_responses"]["0"]["pattern"] == want
     calls = finish(page)
@@ -363,7 +363,7 @@ def test_2004_pass_fail_vocabulary_and_completion(lms, site, artifact, sample_co
     for x in got:
         assert x["type"] == "true-false"
         assert x["learner_response"] in ("true", "false")
-        assert x["correct_responses"]["0"]["pattern"] == ("true" if items[x["id"]].answer else "false")
+        assert x["correct_responses"]["0"]["pattern"] == ("true" if (items[x["id"]].right_index == 0) else "false")
     frame.click("button.retry")
     assert set(drawn(frame)) != set(first)
     answer(frame, items)
@@ -738,18 +738,18 @@ def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sa
     content = walk_to_first_quiz(shell, pages)
     ids = drawn(content)
     first = items[ids[0]]
-    content.check(f"fieldset.item >> nth=0 >> input[value={'t' if first.answer else 'f'}]")
+    content.check(f"fieldset.item >> nth=0 >> input[value={'t' if first.right_index == 0 else 'f'}]")
     shell.wait_for_function("id => { const r = ExporterCourse.record(id); return r && r[4][0] !== '-'; }",
                            arg=pages[index].id)
     record = shell.evaluate("id => ExporterCourse.record(id)", pages[index].id)
     bank = [i.id for i in quiz.items]
-    answers = "t" if first.answer else "f"
+    answers = "t" if (first.right_index == 0) else "f"
     assert record == [fingerprint(quiz), 0, 0, ",".join(str(bank.index(i)) for i in ids),
                       answers + "-" * (len(ids) - 1)]
     # the page reads what the shell holds with the same codec
     state = content.evaluate("r => QuizRecord.forQuiz(r, JSON.parse(document.getElementById('quiz-data')"
                              ".textContent))", record)
-    assert [bank[i] for i in state["drawn"]] == ids and state["answers"][0] == first.answer
+    assert [bank[i] for i in state["drawn"]] == ids and state["answers"][0] == (first.right_index == 0)
     cmi = data(page)
     assert json.loads(cmi["suspend_data"])["q"][str(index)] == record
     finish(page)
@@ -782,7 +782,7 @@ def test_12_saved_attempt_of_another_version_is_read_or_set_aside(lms, site, art
     ids = drawn(frame)
     if restored:
         assert ids == [quiz.items[0].id, quiz.items[2].id]
-        right = int(quiz.items[0].answer) + int(not quiz.items[2].answer)  # answered t, then f
+        right = int((quiz.items[0].right_index == 0)) + int(not (quiz.items[2].right_index == 0))  # answered t, then f
         assert right < 2, "the literal record must be a failed attempt"
         assert f"{right} of 2 right" in frame.inner_text(".result")
         assert frame.is_visible("button.retry")
@@ -837,8 +837,10 @@ def rtl(tmp_path_factory):
 
 
 def german_label(quiz, value: bool) -> str:
-    own = quiz.labels[0 if value else 1]
-    return {"True": "Wahr", "False": "Falsch"}[own] if quiz.true_false else own
+    """The label a German learner reads: the reader puts True/False items' labels in the course's language."""
+    if quiz.items[0].true_false:
+        assert quiz.labels == ("Wahr", "Falsch")
+    return quiz.labels[0 if value else 1]
 
 
 def test_12_german_quiz_hints_results_and_retry(lms, site, artifact, german_course):
@@ -847,7 +849,7 @@ def test_12_german_quiz_hints_results_and_retry(lms, site, artifact, german_cour
     items = {i.id: i for i in german_course.items}
     page_ = quiz_page(german_course)
     quiz, n = page_.quiz, page_.quiz.draw
-    assert quiz.true_false
+    assert quiz.items[0].true_false
     page, frame = lms.open_in_order("1.2", url, german_course, page_)
     first = drawn(frame)
     assert frame.get_attribute("html", "lang") == "de"
@@ -864,9 +866,9 @@ def test_12_german_quiz_hints_results_and_retry(lms, site, artifact, german_cour
                                            "noch einmal an und versuchen Sie es dann mit neuen Aussagen erneut.")
     wrong, right = items[first[0]], items[first[1]]
     assert frame.inner_text(f"#item-{first[0]} .verdict") == (
-        f"\u2717 Falsch: Sie haben „{german_label(quiz, not wrong.answer)}“ geantwortet; "
-        f"richtig ist „{german_label(quiz, wrong.answer)}“.")
-    assert frame.inner_text(f"#item-{first[1]} .verdict") == f"\u2713 Richtig: „{german_label(quiz, right.answer)}“."
+        f"\u2717 Falsch: Sie haben „{german_label(quiz, not (wrong.right_index == 0))}“ geantwortet; "
+        f"richtig ist „{german_label(quiz, (wrong.right_index == 0))}“.")
+    assert frame.inner_text(f"#item-{first[1]} .verdict") == f"\u2713 Richtig: „{german_label(quiz, (right.right_index == 0))}“."
     assert frame.inner_text("button.retry") == "Mit neuen Aussagen erneut versuchen"
     assert data(page)["core"]["lesson_status"] == "failed"
     assert axe_violations(frame) == []

@@ -220,7 +220,7 @@ def check_pages(fmt: str, course, data: bytes) -> None:
         quiz = page.quiz
         assert data["draw"] == quiz.draw and data["labels"] == list(quiz.labels)
         assert [(i["id"], i["s"], i["a"], i["e"]) for i in data["items"]] == \
-            [(i.id, i.statement_html, i.answer, i.explanation_html) for i in quiz.items]
+            [(i.id, i.statement_html, (i.right_index == 0), i.explanation_html) for i in quiz.items]
         for src in doc.xpath("//script/@src | //link/@href | //img/@src"):
             assert not re.match(r"^(https?:)?//", src), f"{page.href} loads {src} from the network"
             assert src.split("?")[0] in files, f"{page.href} needs {src}"

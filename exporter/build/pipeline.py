@@ -77,9 +77,9 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
                 raise OutputError(getattr(exc, "filename", None) or out, os_reason(exc)) from None
         for writer, (staged, artifact) in zip(writers, produced):
             for source, line, message in writer.uncarried(course):
-                report.warning(source, line, message)
+                report.warning(source, line, message, writer.name)
             for w in artifact.warnings:
-                report.warning(writer.filename(course), None, w)
+                report.warning(writer.filename(course), None, w, writer.name)
             result.artifacts.append(Built(writer.name, out / staged.name, staged.sha256, staged.bytes,
                                           artifact.pages, artifact.quizzes, artifact.items))
         result.report_path = out / REPORT_NAME

@@ -30,6 +30,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from exporter.xhtml import xml_chars
 from exporter.xmlchars import bad_char, message
 
 SOURCE = "en"  # the language of the msgids
@@ -154,11 +155,13 @@ class Messages:
             return self._fill(text, values)
         return self._isolated(self._fill(self.translations.npgettext(key, singular, plural, count), values))
 
-    def labels(self, quiz) -> tuple[str, str]:
-        """A quiz's two answer labels as learners read them: the author's, or True/False in this language."""
-        if not quiz.true_false:
-            return tuple(quiz.labels)
+    def labels(self) -> tuple[str, str]:
+        """The labels of a true/false item as learners read them: True and False in this language."""
         return self.tr("label.true", "True"), self.tr("label.false", "False")
+
+    def quiz_title(self, page_title: str) -> str:
+        """A course quiz's name in an LMS (its activity, assessment or module item), after its page."""
+        return self.tr("quiz.title", "Quiz: {page}", page=xml_chars(page_title).strip())
 
     def html(self) -> HtmlTexts:
         return HtmlTexts(self)
@@ -187,7 +190,7 @@ class HtmlTexts:
 
     def context(self) -> dict:
         """What every template receives: tr, trn, the page's language tag and direction."""
-        return {"tr": self.tr, "trn": self.trn, "quiz_labels": self.texts.labels, "lang": self.texts.language,
+        return {"tr": self.tr, "trn": self.trn, "lang": self.texts.language,
                 "text_dir": self.texts.direction}
 
 

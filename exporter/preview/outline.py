@@ -116,6 +116,5 @@ def course_pages(course: Course) -> list[dict]:
     from exporter.writers.scorm.common import fingerprint
 
     names = page_files(course)
-    chapter_of = {id(p): g.title for g in course.groups for p in g.pages}
-    return [{"id": p.id, "title": p.title, "href": names[p.id], "chapter": chapter_of.get(id(p), ""),
-             "quiz": fingerprint(p.quiz) if p.quiz else None} for p in course.pages]
+    return [{"id": p.id, "title": p.title, "href": names[p.id], "chapter": chapter.title,
+             "quiz": fingerprint(p.quiz) if p.quiz else None} for p, chapter, _, _ in course.places()]

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from exporter.errors import Diagnostic, Report
 from exporter.links import LinkUse, Target
-from exporter.model import Item, Page, Quiz
+from exporter.model import Choice, Item, Page, Quiz
 from exporter.source.resolve import Resolver
 
-CACHE_VERSION = 1  # the entry layout; code changes are caught by the code digest below
+CACHE_VERSION = 2  # the entry layout; code changes are caught by the code digest below
 DIR_NAME = ".exporter-cache"
 KEEP_BUILDS = 30  # disk entries not used by one of the last this many builds are dropped
 
@@ -93,8 +93,7 @@ def _page_data(page: Page) -> dict:
     data = _plain(page)
     if page.quiz is not None:
         quiz = _plain(page.quiz)
-        quiz["labels"] = list(quiz["labels"])
-        quiz["items"] = [_plain(i) for i in page.quiz.items]
+        quiz["items"] = [{**_plain(i), "choices": [_plain(c) for c in i.choices]} for i in page.quiz.items]
         data["quiz"] = quiz
     return data
 
@@ -102,7 +101,8 @@ def _page_data(page: Page) -> dict:
 def _page_from(data: dict) -> Page:
     quiz = data.get("quiz")
     if quiz is not None:
-        quiz = Quiz(**{**quiz, "labels": tuple(quiz["labels"]), "items": [Item(**i) for i in quiz["items"]]})
+        quiz = Quiz(**{**quiz, "items": [Item(**{**i, "choices": [Choice(**c) for c in i["choices"]]})
+                                         for i in quiz["items"]]})
     return Page(**{**data, "quiz": quiz})
 
 

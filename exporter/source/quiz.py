@@ -18,7 +18,7 @@ from lxml import etree
 
 from exporter import ids
 from exporter.errors import Report
-from exporter.model import DEFAULT_LABELS, Item, Quiz
+from exporter.model import CHOICE, DEFAULT_LABELS, TRUE_FALSE, Choice, Item, Quiz
 from exporter.source.itemforms import (
     Shown,
     base64_text,
@@ -33,7 +33,7 @@ from exporter.source.linefinder import LineFinder
 from exporter.source.markup import inner_html, outer_html
 from exporter.source.nesting import MAX_DEPTH, html_depth
 from exporter.source.sanitize import clean_blocks, clean_inline, visible_text
-from exporter.xhtml import shorten, to_text
+from exporter.xhtml import shorten, text_html, to_text
 from exporter.xmlchars import bad_char, message
 
 # resolve(elements, in_quiz, line, own_line): the reader's link resolution, applied to blocks in document order;
@@ -153,8 +153,9 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
             statement = resolve_html(item.statement_html, resolve, item_line)
             explanation = resolve_html(item.explanation_html, resolve, item_line)
             ident = ids.item_id(page_ident, item.key, taken)
-            items.append(Item(ident, statement, item.answer, explanation, shown, item_line or 0,
-                              item_title(statement, ident)))
+            items.append(Item(ident, statement, label_choices(labels, item.answer), explanation, shown,
+                              item_line or 0, item_title(statement, ident),
+                              TRUE_FALSE if labels == DEFAULT_LABELS else CHOICE))
     count = len(texts)
     if draw > count:
         report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
@@ -164,7 +165,6 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
         instruction_html=clean_inline(inner_html(para)),
         stimulus_html=clean_blocks(outer_html(blocks[start + 1:lists[0]])),
         draw=draw,
-        labels=labels,
         items=items,
         line=line or 0,
     )
@@ -184,6 +184,11 @@ def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
 
 
 TITLE_LIMIT = 80  # characters of the statement in an item's title (Moodle's own default names use 80)
+
+
+def label_choices(labels: tuple[str, str], answer: bool) -> list[Choice]:
+    """A statement's two choices: the first label is right when the statement's answer field says yes."""
+    return [Choice(text_html(labels[0]), answer), Choice(text_html(labels[1]), not answer)]
 
 
 def item_title(statement_html: str, ident: str) -> str:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from exporter import ids
 from exporter.errors import Report, UsageError
-from exporter.model import Chapter, Course, LocalFile, Page
+from exporter.i18n.messages import messages_for
+from exporter.model import DEFAULT_LABELS, Chapter, Course, LocalFile, Page
 from exporter.progress import QUIET
-from exporter.source import lineends as sourcetext
+from exporter.source import lineends
 from exporter.source import nesting
 from exporter.source.frontmatter import (
     MetaError,
@@ -20,7 +21,7 @@ from exporter.source.frontmatter import (
 )
 from exporter.source.markup import TooDeep, outer_html, render
 from exporter.source.paths import inside
-from exporter.source.quiz import cut_quiz, find_bank
+from exporter.source.quiz import cut_quiz, find_bank, label_choices
 from exporter.source.resolve import LineIndex, Resolver
 from exporter.source.settings import load_settings
 from exporter.xmlchars import bad_char, first_bad_line, message
@@ -63,7 +64,7 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
         if src is None:
             continue
         if src.kind == "index":
-            skipped.append(sourcetext.file_name_text(path.name))
+            skipped.append(lineends.file_name_text(path.name))
             report.note(src.shown, None, "skipped: an index page (class: index) is site navigation, not a course page")
             continue
         sources.append(src)
@@ -99,6 +100,7 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
                     for path in sorted(resolver.files)}
     course.links = resolver.uses
     _outline(course)
+    _true_false_in_language(course)
     report.raise_if_errors()
     return course, report
 
@@ -140,7 +142,7 @@ def _read_source(path: Path, report: Report) -> _Source | None:
         line = data[: exc.start].count(b"\n") + 1
         report.error(shown, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8")
         return None
-    text = sourcetext.normalize(text.removeprefix("\ufeff"))
+    text = lineends.normalize(text.removeprefix("\ufeff"))
     bad = first_bad_line(text.split("\n"), 1)
     if bad:
         report.error(shown, bad[0], message(bad[1], "this line"))
@@ -204,7 +206,7 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
     except TooDeep:
         report.error(src.shown, src.body_first_line + (deep or 0), nesting.MESSAGE)
         return Page(id=ids.page_id(course_id, src.serial), title=src.title, serial=src.serial, kind=src.kind,
-                    source=sourcetext.file_name_text(src.path.name), body_html="")
+                    source=lineends.file_name_text(src.path.name), body_html="")
     ident = ids.page_id(course_id, src.serial)
     index = LineIndex(lines, src.body_first_line)
 
@@ -214,8 +216,20 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
 
     cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve, bank)
     return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind,
-                source=sourcetext.file_name_text(src.path.name),
+                source=lineends.file_name_text(src.path.name),
                 body_html=outer_html(cut.before), after_html=outer_html(cut.after), quiz=cut.quiz)
+
+
+def _true_false_in_language(course: Course) -> None:
+    """True/False items' choices read as learners read them: True and False in the course's language (or the
+    author's `strings:` wording). Done after the per-page step, which the page cache keeps whatever the language."""
+    words = messages_for(course).labels()
+    if words == DEFAULT_LABELS:
+        return
+    for quiz in course.quizzes:
+        for item in quiz.items:
+            if item.true_false:
+                item.choices = label_choices(words, item.choices[0].right)
 
 
 def _outline(course: Course) -> None:

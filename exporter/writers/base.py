@@ -56,6 +56,8 @@ class Writer:
     name: str = ""  # the --format name
     extension: str = "zip"
     title: str = ""  # the README's formats table: what it is for
+    carries: str = ""  # the build report: what the package carries into the LMS (author-facing words)
+    drops: str = ""  # ... and what it cannot carry ("" when nothing)
     options: tuple[Option, ...] = ()  # the build options it takes
 
     pages: bool = False  # the package holds the course pages

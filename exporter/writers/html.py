@@ -10,24 +10,18 @@ from exporter.writers.packaging import zip_bytes
 STATIC = "_static/"
 
 
-def page_neighbours(course: Course):
-    """Each page with the chapter it belongs to and the pages before and after it."""
-    chapter_of = {id(p): g for g in course.groups for p in g.pages}
-    pages = course.pages
-    for n, page in enumerate(pages):
-        yield page, chapter_of[id(page)], pages[n - 1] if n else None, pages[n + 1] if n + 1 < len(pages) else None
-
-
 class HtmlWriter(Writer):
     name = "html"
     title = "Static HTML site (review copy, answers shown)"
+    carries = "every page and course file; quizzes shown with their answers"
+    drops = "no tracking or scoring: a review copy"
     pages = quiz_files = quiz_pages = True
 
     def build(self, course: Course, options: Options) -> Artifact:
         files: dict[str, bytes | str] = dict(course.files)
         files[STATIC + "course.css"] = static_file("static/course.css")
         files["index.html"] = render_template("html/index.html", course=course, static=STATIC)
-        for page, chapter, prev, nxt in page_neighbours(course):
+        for page, chapter, prev, nxt in course.places():
             files[page.href] = render_template("html/page.html", course=course, page=page, chapter=chapter,
                                                prev=prev, next=nxt, static=STATIC)
         return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))

@@ -13,4 +13,6 @@ from exporter.writers.cartridge.common import CC11, CartridgeWriter
 class Cc11Writer(CartridgeWriter):
     name = "cc11"
     title = "IMS Common Cartridge 1.1 (Moodle: modules, pages and quizzes in one import)"
+    carries = "pages as Moodle pages, quizzes, a question bank"
+    drops = "\"draw N\"; the order lock; images and files shown in quiz text"
     profile = CC11

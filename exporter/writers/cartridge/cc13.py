@@ -114,5 +114,7 @@ class CanvasCartridge(Cartridge):
 class Cc13Writer(CartridgeWriter):
     name = "cc13"
     title = "IMS Common Cartridge 1.3 with Canvas extensions (Canvas keeps draw N and quiz settings)"
+    carries = "pages, quizzes with Canvas's \"draw N\" and quiz settings, a question bank"
+    drops = "the order lock; images and files shown in quiz text"
     profile = CC13
     cartridge = CanvasCartridge

@@ -138,7 +138,7 @@ class Cartridge:
     def add_page(self, page: Page) -> Entry:
         """The page as a webcontent HTML file; it depends on the stylesheet and the files it shows."""
         html = render_template("cc/page.html", course=self.course, page=page, body=page.body_html,
-                               after=page.after_html, quiz_title=cc_qti.quiz_title(self.texts, page) if page.quiz else None,
+                               after=page.after_html, quiz_title=self.texts.quiz_title(page.title) if page.quiz else None,
                                static=FROM_PAGES + STATIC)
         depends = [self.shared[p] for p in dict.fromkeys([STYLESHEET, *self.used.get(page.id, ())])]
         self.resource(page.id, "webcontent", {PAGES + page.href: html}, href=PAGES + page.href, depends=depends)
@@ -157,7 +157,7 @@ class Cartridge:
         data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items, self.bank)
         self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
                       depends=self.quiz_companions(page, quiz, ident))
-        return Entry(f"{ident}_item", cc_qti.quiz_title(self.texts, page), ident, "quiz", quiz)
+        return Entry(f"{ident}_item", self.texts.quiz_title(page.title), ident, "quiz", quiz)
 
     def add_question_bank(self) -> None:
         """The bank the quizzes filled as they were built, when the course has items."""

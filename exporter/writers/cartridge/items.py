@@ -17,8 +17,7 @@ from contextlib import ExitStack
 from lxml import etree
 
 from exporter import xhtml
-from exporter.i18n.messages import Messages
-from exporter.model import Course, Page, Quiz
+from exporter.model import Course, Item, Page, Quiz
 from exporter.writers.qti.items12 import QTI, Flavour, ItemBuilder, mattext, metadata
 from exporter.writers.xmltree import serialize, sub
 
@@ -27,24 +26,19 @@ TRUE_FALSE = "cc.true_false.v0p1"
 MULTIPLE_CHOICE = "cc.multiple_choice.v0p1"
 
 
-def quiz_title(texts: Messages, page: Page) -> str:
-    """The title a course quiz has in a cartridge (organization item, assessment, module item)."""
-    return texts.tr("quiz.title", "Quiz: {page}", page=xhtml.xml_chars(page.title).strip())
+def profile(item: Item) -> str:
+    return TRUE_FALSE if item.true_false else MULTIPLE_CHOICE
 
 
-def profile(quiz: Quiz) -> str:
-    return TRUE_FALSE if quiz.true_false else MULTIPLE_CHOICE
-
-
-def answer_idents(quiz: Quiz) -> tuple[str, str]:
-    """The two answers' idents in label order: exactly `true`/`false` for True/False items (Moodle refuses
-    anything else), `choice1`/`choice2` for custom labels."""
-    return ("true", "false") if quiz.true_false else ("choice1", "choice2")
+def answer_idents(item: Item) -> tuple[str, ...]:
+    """The answers' idents in the choices' order: exactly `true`/`false` for True/False items (Moodle refuses
+    anything else), `choice1`, `choice2`, ... for choices."""
+    return ("true", "false") if item.true_false else tuple(f"choice{n}" for n in range(1, len(item.choices) + 1))
 
 
 # the CC profile's items: idents Moodle requires, labels as HTML, each answer with its own feedback
-FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(quiz),
-                  metadata=lambda quiz, item, texts: [("cc_profile", profile(quiz)), ("cc_weighting", "1")],
+FLAVOUR = Flavour(answer_idents=answer_idents,
+                  metadata=lambda quiz, item, texts: [("cc_profile", profile(item)), ("cc_weighting", "1")],
                   label_texttype="text/html", shuffle="No", general_title="General feedback",
                   feedback="answer")
 
@@ -54,7 +48,7 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: It
     """The quiz as a `cc.exam.v0p1` assessment: instruction as presentation material, one section, every item;
     each item also goes into the question bank, as it was built for the quiz."""
     root = _document()
-    title = quiz_title(items.texts, page)
+    title = items.texts.quiz_title(page.title)
     assessment = sub(root, QTI("assessment"), ident=ident, title=title)
     assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
     metadata(assessment, (
@@ -110,4 +104,4 @@ def _document() -> etree._Element:
 
 
 __all__ = ["ItemBuilder", "EXAM", "MULTIPLE_CHOICE", "QTI", "TRUE_FALSE", "FLAVOUR", "answer_idents", "assessment_xml",
-           "QuestionBank", "quiz_title"]
+           "QuestionBank"]

@@ -43,8 +43,7 @@ def plain_name(text: str) -> str:
 
 def draw_sentence(texts: Messages, quiz: Quiz) -> str:
     """The category's note on what the course draws, since Moodle XML cannot say "draw N"."""
-    n = len(quiz.items)
-    draw = min(quiz.draw, n)
+    n, draw = len(quiz.items), quiz.drawn
     if draw >= n:
         return texts.trn("moodle.draw-all", "Each attempt uses this question.",
                          "Each attempt uses all {total} of these questions.", n, total=n)
@@ -72,6 +71,8 @@ class MoodleXmlWriter(Writer):
     name = "moodle"
     extension = "xml"
     title = "Moodle XML question file (question bank import: a category per page, true/false or two-choice items)"
+    carries = "each quiz's items in a question category per page, with labels and explanations"
+    drops = "the pages; \"draw N\" (only described); images and files shown in quiz text"
 
     def build(self, course: Course, options: Options) -> Artifact:
         self.texts = messages_for(course)
@@ -95,7 +96,7 @@ class MoodleXmlWriter(Writer):
         sub(question, "idnumber", quiz.id)
 
     def add_question(self, root: etree._Element, course: Course, quiz: Quiz, item: Item) -> None:
-        kind = "truefalse" if quiz.true_false else "multichoice"
+        kind = "truefalse" if item.true_false else "multichoice"
         explanation = to_xhtml(item.explanation_html)
         question = sub(root, "question", type=kind)
         text_field(question, "name", f"{plain_name(item.title)} [{short_id(course, item)}]")
@@ -105,22 +106,19 @@ class MoodleXmlWriter(Writer):
         sub(question, "penalty", "0")  # practice: no penalty
         sub(question, "hidden", "0")
         sub(question, "idnumber", item.id)
-        verdicts = {right: verdict_html(self.texts, quiz, item, right) for right in (True, False)}
+        verdicts = {right: verdict_html(self.texts, item, right) for right in (True, False)}
         if kind == "truefalse":
-            answers = [("true", item.answer), ("false", not item.answer)]
-            for text, right in answers:
-                answer = sub(question, "answer", fraction="100" if right else "0", format="moodle_auto_format")
+            for text, choice in zip(("true", "false"), item.choices):
+                answer = sub(question, "answer", fraction="100" if choice.right else "0", format="moodle_auto_format")
                 sub(answer, "text", text)
-                html_field(answer, "feedback", verdicts[right])
+                html_field(answer, "feedback", verdicts[choice.right])
             return
         sub(question, "single", "true")
         sub(question, "shuffleanswers", "false")  # the author's order: the first label first
         sub(question, "answernumbering", "none")
-        for index, label in enumerate(quiz.labels):
-            right = item.answer if index == 0 else not item.answer
-            answer = html_field(question, "answer", text_html(label),
-                                fraction="100" if right else "0")
-            html_field(answer, "feedback", verdicts[right])
+        for choice in item.choices:
+            answer = html_field(question, "answer", choice.html, fraction="100" if choice.right else "0")
+            html_field(answer, "feedback", verdicts[choice.right])
 
 
 def short_id(course: Course, item: Item) -> str:

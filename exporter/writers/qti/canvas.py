@@ -34,20 +34,21 @@ def meta_ident(quiz: Quiz) -> str:
     return f"{quiz_ident(quiz)}_meta"
 
 
-def answer_idents(item: Item) -> tuple[str, str]:
-    """The two answers' idents, in label order (the first label is right when item.answer is True)."""
-    return f"{item.id}_a1", f"{item.id}_a2"
+def answer_idents(item: Item) -> tuple[str, ...]:
+    """The answers' idents, in the choices' order."""
+    return tuple(f"{item.id}_a{n}" for n in range(1, len(item.choices) + 1))
 
 
-def question_type(quiz: Quiz, texts: Messages) -> str:
+def question_type(item: Item) -> str:
     """Canvas keeps a true_false_question only when its answers read True and False; other labels, True and False
     in another language included, are two choices."""
-    return "true_false_question" if texts.labels(quiz) == DEFAULT_LABELS else "multiple_choice_question"
+    return "true_false_question" if item.true_false and item.choices and \
+        tuple(c.html for c in item.choices) == DEFAULT_LABELS else "multiple_choice_question"
 
 
 def points_possible(quiz: Quiz) -> int:
     """What one attempt is worth: the drawn items, not the bank."""
-    return quiz.draw * POINTS_PER_ITEM
+    return quiz.drawn * POINTS_PER_ITEM
 
 
 def settings(quiz: Quiz) -> list[tuple[str, str]]:
@@ -87,7 +88,7 @@ def description_html(quiz: Quiz) -> str:
 
 def _metadata(quiz: Quiz, item: Item, texts: Messages) -> list[tuple[str, str]]:
     return [
-        ("question_type", question_type(quiz, texts)),
+        ("question_type", question_type(item)),
         ("points_possible", str(POINTS_PER_ITEM)),
         ("original_answer_ids", ",".join(answer_idents(item))),
         ("assessment_question_identifierref", f"{item.id}_aq"),
@@ -96,7 +97,7 @@ def _metadata(quiz: Quiz, item: Item, texts: Messages) -> list[tuple[str, str]]:
 
 # Canvas's items: answers named after the item, labels as plain text, the explanation as general feedback, and the
 # verdict as Canvas's correct and incorrect comments
-FLAVOUR = Flavour(answer_idents=lambda quiz, item: answer_idents(item), metadata=_metadata,
+FLAVOUR = Flavour(answer_idents=answer_idents, metadata=_metadata,
                   label_texttype="text/plain", shuffle=None, general_title=None, feedback="verdict")
 
 

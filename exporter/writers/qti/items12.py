@@ -11,6 +11,7 @@ correct and incorrect feedback. Each item is built once per flavour; a cartridge
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import unescape
 from typing import Callable
 
 from lxml import etree
@@ -45,7 +46,7 @@ def mattext(parent: etree._Element, text: str, texttype: str = "text/html") -> N
 class Flavour:
     """What one family of readers needs of an item."""
 
-    answer_idents: Callable[[Quiz, Item], tuple[str, str]]  # the two answers' idents, in label order
+    answer_idents: Callable[[Item], tuple[str, ...]]  # the answers' idents, in the choices' order
     metadata: Callable[[Quiz, Item, Messages], list[tuple[str, str]]]  # itemmetadata fields
     label_texttype: str  # "text/plain": the label as it is; "text/html": escaped as HTML text
     shuffle: str | None  # render_choice's shuffle attribute (None: left out)
@@ -55,12 +56,12 @@ class Flavour:
     feedback: str
 
 
-def verdict_html(texts: Messages, quiz: Quiz, item: Item, right: bool) -> str:
-    """The feedback saying whether an answer was right, and which label was: HTML in the course's language."""
+def verdict_html(texts: Messages, item: Item, right: bool) -> str:
+    """The feedback saying whether an answer was right, and which choice was: HTML in the course's language."""
     if right:
         text = texts.tr("feedback.right", "Right.")
     else:
-        due = texts.labels(quiz)[0 if item.answer else 1]
+        due = unescape(item.right_choice.html)
         # Translators: {label} is the right answer's label, e.g. True, or the author's own label such as Yes
         text = texts.tr("feedback.wrong", "Not quite: the right answer is {label}.", label=due)
     return f"<p>{xhtml.text_html(text)}</p>"
@@ -81,16 +82,16 @@ class ItemBuilder:
 
 
 def build_item(f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> etree._Element:
-    answers = f.answer_idents(quiz, item)
-    right = answers[0] if item.answer else answers[1]
+    answers = f.answer_idents(item)
+    right = answers[item.right_index]
     el = etree.Element(QTI("item"), ident=item.id, title=item.title)
     metadata(sub(el, QTI("itemmetadata")), f.metadata(quiz, item, texts))
     presentation = sub(el, QTI("presentation"))
     mattext(presentation, xhtml.question_xhtml(quiz, item))
     lid = sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single")
     choices = sub(lid, QTI("render_choice"), shuffle=f.shuffle)
-    for ident, label in zip(answers, texts.labels(quiz)):
-        text = label if f.label_texttype == "text/plain" else xhtml.text_html(label)
+    for ident, choice in zip(answers, item.choices):
+        text = unescape(choice.html) if f.label_texttype == "text/plain" else choice.html
         mattext(sub(choices, QTI("response_label"), ident=ident), text, f.label_texttype)
     processing = sub(el, QTI("resprocessing"))
     sub(sub(processing, QTI("outcomes")), QTI("decvar"), varname="SCORE", vartype="Decimal", minvalue="0",
@@ -117,10 +118,10 @@ def build_item(f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> etree._El
         _feedback(el, GENERAL_FB, explanation)
     if per_answer:
         for ident in answers:
-            _feedback(el, f"{ident}_fb", verdict_html(texts, quiz, item, ident == right))
+            _feedback(el, f"{ident}_fb", verdict_html(texts, item, ident == right))
     else:
-        _feedback(el, CORRECT_FB, verdict_html(texts, quiz, item, True))
-        _feedback(el, INCORRECT_FB, verdict_html(texts, quiz, item, False))
+        _feedback(el, CORRECT_FB, verdict_html(texts, item, True))
+        _feedback(el, INCORRECT_FB, verdict_html(texts, item, False))
     return el
 
 

@@ -10,6 +10,7 @@ course files used by item HTML keep their own paths and are listed as webcontent
 from __future__ import annotations
 
 import re
+from html import unescape
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
@@ -106,7 +107,7 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
     root = d.root("assessmentItem", texts.language, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
     decl = d.sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="identifier")
-    d.sub(d.sub(decl, "correctResponse"), "value", CHOICES[0] if item.answer else CHOICES[1])
+    d.sub(d.sub(decl, "correctResponse"), "value", CHOICES[item.right_index])
     _outcome(d, root, "SCORE", "float", "0")
     _outcome(d, root, "MAXSCORE", "float", "1")
     _outcome(d, root, "FEEDBACK", "identifier")
@@ -118,8 +119,8 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
         d.html(body, quiz.stimulus_html, block=True)
     interaction = d.sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")
     d.html(d.sub(interaction, "prompt"), item.statement_html)
-    for ident, label in zip(CHOICES, texts.labels(quiz)):  # True/False in the course's language
-        d.sub(interaction, "simpleChoice", label, identifier=ident, fixed="true")
+    for ident, choice in zip(CHOICES, item.choices):
+        d.sub(interaction, "simpleChoice", unescape(choice.html), identifier=ident, fixed="true")
     processing = d.sub(root, "responseProcessing")
     condition = d.sub(processing, "responseCondition")
     right = d.sub(condition, "responseIf")
@@ -152,7 +153,7 @@ def build_test(d: Dialect, page: Page, quiz: Quiz, hrefs: dict[str, str]) -> etr
     part = d.sub(root, "testPart", identifier=f"{quiz.id}_part", navigationMode="linear",
                  submissionMode="individual")
     section = d.sub(part, "assessmentSection", identifier=f"{quiz.id}_section", title=page.title, visible="true")
-    d.sub(section, "selection", select=str(min(quiz.draw, len(quiz.items))))
+    d.sub(section, "selection", select=str(quiz.drawn))
     if quiz.instruction_html.strip():
         rubric = d.sub(section, "rubricBlock", view="candidate", use="instructions" if d.kebab else None)
         d.html(d.content(rubric), quiz.instruction_html, block=True)

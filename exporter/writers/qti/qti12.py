@@ -56,6 +56,8 @@ class CanvasQti12Writer(Writer):
     name = "qti12"
     extension = "zip"
     title = "Canvas QTI 1.2 zip (Canvas's QTI .zip import): one quiz per course quiz, drawing its items"
+    carries = "each quiz as a Canvas quiz drawing N of its items, with labels and explanations"
+    drops = "the pages; images and files shown in quiz text"
 
     def build(self, course: Course, options: Options) -> Artifact:
         files: dict[str, bytes | str] = {"imsmanifest.xml": manifest_xml(course)}

@@ -17,6 +17,8 @@ CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 class Qti21Writer(QtiWriter):
     name = "qti21"
     title = "QTI 2.1 content package (item banks and assessment platforms; draw N per quiz)"
+    carries = "each item, each quiz as a test selecting N; images in quiz text"
+    drops = "the pages"
     dialect = QTI21
     manifest_ns = CP
     manifest_location = f"{CP} http://www.imsglobal.org/xsd/imscp_v1p1.xsd"

@@ -16,6 +16,8 @@ CP = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
 class Qti30Writer(QtiWriter):
     name = "qti30"
     title = "QTI 3.0 content package (assessment platforms; shared stimuli, draw N per quiz)"
+    carries = "each item, each quiz as a test selecting N, its shared text one stimulus; images in quiz text"
+    drops = "the pages"
     dialect = QTI30
     manifest_ns = CP
     manifest_location = f"{CP} https://purl.imsglobal.org/spec/qti/v3p0/schema/xsd/imsqtiv3p0_imscpv1p2_v1p0.xsd"

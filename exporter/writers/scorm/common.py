@@ -19,7 +19,6 @@ from exporter.i18n.messages import Messages, messages_for
 from exporter.model import Course, Page, Quiz
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Option, Options, Writer
-from exporter.writers.html import page_neighbours
 from exporter.writers.packaging import zip_bytes
 from exporter.writers.scorm.runtime_messages import course_strings, page_strings
 from exporter.writers.xmltree import cp_resource, sub
@@ -80,7 +79,7 @@ def json_block(data) -> Markup:
 
 def fingerprint(quiz: Quiz) -> str:
     """Changes whenever the bank changes, so a saved attempt is never restored onto other items."""
-    return ids.digest("\n".join(f"{i.id}:{int(i.answer)}" for i in quiz.items), 6)
+    return ids.digest("\n".join(f"{i.id}:{int(i.right_index == 0)}" for i in quiz.items), 6)
 
 
 def quiz_data(texts: Messages, quiz: Quiz) -> dict:
@@ -89,9 +88,9 @@ def quiz_data(texts: Messages, quiz: Quiz) -> dict:
     return {
         "id": quiz.id,
         "fp": fingerprint(quiz),
-        "draw": min(quiz.draw, len(quiz.items)),
-        "labels": list(texts.labels(quiz)),
-        "items": [{"id": i.id, "s": i.statement_html, "a": bool(i.answer), "e": i.explanation_html}
+        "draw": quiz.drawn,
+        "labels": list(quiz.labels),
+        "items": [{"id": i.id, "s": i.statement_html, "a": i.right_index == 0, "e": i.explanation_html}
                   for i in quiz.items],
     }
 
@@ -107,7 +106,7 @@ def build_package(course: Course, options: Options, version: str) -> ScormPackag
     assets = [STATIC + n for n in runtime] + sorted(course.files)
     scos_by_page: dict[int, Sco] = {}
     previous: Sco | None = None
-    for page, chapter, prev, nxt in page_neighbours(course):
+    for page, chapter, prev, nxt in course.places():
         sco = Sco(page.id, page.title, page.href, [page.href], page, previous)
         config = {
             "scorm": version,

@@ -22,7 +22,7 @@ def page_strings(texts: Messages, quiz: Quiz | None) -> dict:
     }
     if quiz is None:
         return strings
-    n = min(quiz.draw, len(quiz.items))
+    n = quiz.drawn
     button = texts.tr("quiz.score", "Score")  # the Score button, as the hints name it
     strings.update({
         "numbers": [texts.tr("quiz.item-number", "{n}.", n=k) for k in range(1, n + 1)],

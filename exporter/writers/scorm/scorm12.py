@@ -26,6 +26,8 @@ MASTERY = "100"  # pass = every drawn item right (score.raw = 100 * right / draw
 class Scorm12Writer(ScormWriter):
     name = "scorm12"
     title = "SCORM 1.2 package (Moodle's best-supported SCORM; pages in order, scored quizzes)"
+    carries = "every page and course file; quizzes drawn at random and scored; pages in order (prerequisites)"
+    drops = ""
     version = "1.2"
 
     def manifest(self, course: Course, package: ScormPackage) -> bytes:

@@ -86,6 +86,8 @@ def _gates(scos: list[Sco]) -> set[str]:
 class Scorm2004Writer(ScormWriter):
     name = "scorm2004"
     title = "SCORM 2004 4th Edition package (sequenced pages in order, scored quizzes)"
+    carries = "every page and course file; quizzes drawn at random and scored; pages in order (sequencing)"
+    drops = "Moodle does not enforce 2004 sequencing (the pages keep the order themselves, per browser)"
     version = "2004"
 
     def manifest(self, course: Course, package: ScormPackage) -> bytes:

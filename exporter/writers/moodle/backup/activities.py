@@ -123,7 +123,7 @@ def quiz_xml(activity: Activity, plan: Plan) -> bytes:
     question set reference to the page's category of the bank (as `slot_random` stores them)."""
     quiz, category = activity.quiz, activity.category
     assert quiz is not None and category is not None
-    draw = min(quiz.draw, len(quiz.items))
+    draw = quiz.drawn
     root = activity_root(activity)
     review = {f"review{name}": REVIEW_ALWAYS for name in QUIZ_REVIEW}
     el = row(root, "quiz", {
@@ -228,7 +228,7 @@ def grades_xml(activity: Activity) -> bytes:
     items = etree.SubElement(root, "grade_items")
     quiz = activity.quiz
     if activity.modname == "quiz" and quiz is not None:
-        draw = min(quiz.draw, len(quiz.items))
+        draw = quiz.drawn
         item = row(items, "grade_item", {
             "categoryid": GRADE_CATEGORY,
             "itemname": activity.name,

@@ -29,7 +29,7 @@ from itertools import pairwise
 import lxml.html
 from markupsafe import Markup
 
-from exporter.i18n.messages import Messages, messages_for
+from exporter.i18n.messages import messages_for
 from exporter.ids import digest
 from exporter.model import Course, Item, LocalFile, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
@@ -104,7 +104,7 @@ class Planner:
                 section.activities.append(activity)
                 if page.quiz is not None:
                     moduleid, quizzes = moduleid + 1, quizzes + 1
-                    quiz = Activity("quiz", moduleid, quizzes, db_name(quiz_title(self.texts, page)), section,
+                    quiz = Activity("quiz", moduleid, quizzes, db_name(self.texts.quiz_title(page.title)), section,
                                     page=page, quiz=page.quiz)
                     section.activities.append(quiz)
         chapter_categories: dict[int, Category] = {}
@@ -147,7 +147,7 @@ class Planner:
         area = activity.area("content")
         parts = [self.linker.html(page.body_html, area, page.id)]
         if page.quiz is not None:
-            name = Markup("<strong>{}</strong>").format(quiz_title(self.texts, page))
+            name = Markup("<strong>{}</strong>").format(self.texts.quiz_title(page.title))
             note = self.texts.html().tr("backup.quiz-next", "The quiz for this page, {quiz}, follows it in this section.",
                                         quiz=name)
             parts.append(f'<p class="quiz-next">{note}</p>')
@@ -157,7 +157,7 @@ class Planner:
 
     def draw(self, quiz: Quiz | None) -> int:
         assert quiz is not None
-        return min(quiz.draw, len(quiz.items))
+        return quiz.drawn
 
     def rule(self, quiz: Quiz) -> str:
         """The quiz's rule in the learner's words: how many questions an attempt asks, and what passes."""
@@ -223,18 +223,14 @@ class Planner:
         general = self.linker.html(explanation, area("generalfeedback"), own)
         name = f"{item.title} [{short_id(self.course, item)}]"
         answers = []
-        for index in range(2):  # the author's order; each answer's feedback the verdict, as in Moodle XML
+        # the author's order; each answer's feedback the verdict, as in Moodle XML; Moodle's truefalse answers
+        # are the words True and False, which it shows in the learner's language
+        for label, choice in zip(("True", "False") if item.true_false else [c.html for c in item.choices],
+                                 item.choices):
             self.answers += 1
-            right = item.answer if index == 0 else not item.answer
-            label = ("True", "False")[index] if quiz.true_false else text_html(xml_chars(quiz.labels[index]))
-            answers.append(Answer(self.answers, label, right, verdict_html(self.texts, quiz, item, right)))
-        return Question(qid, db_name(name), text, general, "truefalse" if quiz.true_false else "multichoice",
+            answers.append(Answer(self.answers, label, choice.right, verdict_html(self.texts, item, choice.right)))
+        return Question(qid, db_name(name), text, general, "truefalse" if item.true_false else "multichoice",
                         answers, stamp(self.course, item.id), item.id[:100])
-
-
-def quiz_title(texts: Messages, page: Page) -> str:
-    """A quiz's name, as the cartridges name theirs."""
-    return texts.tr("quiz.title", "Quiz: {page}", page=xml_chars(page.title).strip())
 
 
 class MoodleBackupWriter(Writer):
@@ -242,6 +238,9 @@ class MoodleBackupWriter(Writer):
     extension = "mbz"
     title = ("Moodle course backup (Course reuse > Restore): sections, pages, quizzes drawing N from a question "
              "bank, completion and restrictions so the course opens in order")
+    carries = ("every page and course file in its section; quizzes drawing N from a question bank, with labels and "
+               "explanations; grade to pass; completion and the order lock")
+    drops = ""
 
     pages = quiz_files = quiz_pages = True  # Pages, question texts and quiz intros each carry their files and links
 
