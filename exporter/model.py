@@ -19,27 +19,59 @@ from exporter.links import LinkUse
 
 DEFAULT_LABELS = ("True", "False")  # a quiz's labels when the author names none (in the course's language)
 
-TRUE_FALSE = "truefalse"  # a statement and the quiz's default labels, True and False
-CHOICE = "choice"  # exactly one right choice of several (a statement with the author's own two labels)
-KINDS = (TRUE_FALSE, CHOICE)
+TRUE_FALSE = "truefalse"  # a statement, answered with the quiz's default labels True and False (`/Y/`, `/N/`)
+CHOICE = "choice"  # exactly one right choice of two or more (`a)` ... `*c)`; a statement with the author's labels)
+MULTIPLE = "multiple"  # at least one right choice; right = every right one ticked, no other (`[ ]` / `[*]`)
+SHORT = "short"  # a typed answer: any accepted one, case-insensitive, spaces collapsed (`* text`)
+NUMERIC = "numeric"  # a number from a range (`= 5`, `= 1.4142 +- 0.0001`, `= 3 +- 5%`, `= [1.2, 1.3]`)
+MATCHING = "matching"  # each left item matched to its right one, extra right ones as distractors (`~ l -> r`)
+ESSAY = "essay"  # free text that a person grades (`____`): never auto-graded, never right or wrong here
+KINDS = (TRUE_FALSE, CHOICE, MULTIPLE, SHORT, NUMERIC, MATCHING, ESSAY)
+CHOICE_KINDS = (TRUE_FALSE, CHOICE, MULTIPLE)  # the kinds whose answers are `Item.choices`
 
 
 @dataclass
 class Choice:
     html: str  # what learners read (HTML; a label is text made HTML, `xhtml.text_html`)
     right: bool
+    feedback_html: str = ""  # shown when this choice is picked (`...` right after it)
+
+
+@dataclass
+class Numeric:
+    """A numeric item's right answers: every number from `low` to `high`, both included. Numbers are decimal
+    strings computed exactly (no float), as `Decimal` would print them: "0.5", "-3", "1.41415"."""
+
+    low: str
+    high: str
+    value: str  # the number the author gave (a range's midpoint): the answer a learner is shown
+    margin: str  # how far from `value` is still right, absolute ("0" when exact; a percent margin made absolute)
+    range: bool = False  # written as a range `[low, high]` rather than a value and a margin
+
+
+@dataclass
+class Pair:
+    """A matching item's line: `left_html` is matched to `right_html`; a distractor has no left ("")."""
+
+    left_html: str
+    right_html: str
 
 
 @dataclass
 class Item:
     id: str
     statement_html: str
-    choices: list[Choice]  # in the author's order
-    explanation_html: str
+    choices: list[Choice]  # true/false, choice, multiple: in the author's order; [] for the other kinds
+    explanation_html: str  # general feedback, shown after any answer (`...` before the answers)
     source: str
     line: int
     title: str = ""  # how LMS question banks list it: the statement's start, or the item id (`quiz.item_title`)
     kind: str = TRUE_FALSE
+    answers: list[str] = field(default_factory=list)  # short: the accepted answers, plain text as written
+    numeric: Numeric | None = None  # numeric: the right range
+    pairs: list[Pair] = field(default_factory=list)  # matching: the pairs, then the distractors, as written
+    right_feedback_html: str = ""  # shown when the answer is right (`+`)
+    wrong_feedback_html: str = ""  # shown when it is not (`-`)
 
     @property
     def right_index(self) -> int:
@@ -54,6 +86,16 @@ class Item:
     def true_false(self) -> bool:
         return self.kind == TRUE_FALSE
 
+    @property
+    def graded(self) -> bool:
+        """Whether the answer is graded automatically (every kind but essay)."""
+        return self.kind != ESSAY
+
+    @property
+    def matches(self) -> list[Pair]:
+        """A matching item's pairs without its distractors."""
+        return [p for p in self.pairs if p.left_html]
+
 
 @dataclass
 class Quiz:
@@ -63,6 +105,7 @@ class Quiz:
     draw: int  # data-n: how many items one attempt draws from the bank, as the author wrote it
     items: list[Item]
     line: int
+    shuffle: bool = False  # data-shuffle="choices": each attempt shows choices (and matching options) shuffled
 
     @property
     def drawn(self) -> int:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from exporter.errors import Diagnostic, Report
 from exporter.links import LinkUse, Target
-from exporter.model import Choice, Item, Page, Quiz
+from exporter.model import Choice, Item, Numeric, Page, Pair, Quiz
 from exporter.source.resolve import Resolver
 
 CACHE_VERSION = 2  # the entry layout; code changes are caught by the code digest below
@@ -93,16 +93,26 @@ def _page_data(page: Page) -> dict:
     data = _plain(page)
     if page.quiz is not None:
         quiz = _plain(page.quiz)
-        quiz["items"] = [{**_plain(i), "choices": [_plain(c) for c in i.choices]} for i in page.quiz.items]
+        quiz["items"] = [_item_data(i) for i in page.quiz.items]
         data["quiz"] = quiz
     return data
+
+
+def _item_data(item: Item) -> dict:
+    return {**_plain(item), "choices": [_plain(c) for c in item.choices], "pairs": [_plain(p) for p in item.pairs],
+            "numeric": _plain(item.numeric) if item.numeric else None}
+
+
+def _item_from(data: dict) -> Item:
+    return Item(**{**data, "choices": [Choice(**c) for c in data["choices"]],
+                   "pairs": [Pair(**p) for p in data["pairs"]],
+                   "numeric": Numeric(**data["numeric"]) if data["numeric"] else None})
 
 
 def _page_from(data: dict) -> Page:
     quiz = data.get("quiz")
     if quiz is not None:
-        quiz = Quiz(**{**quiz, "items": [Item(**{**i, "choices": [Choice(**c) for c in i["choices"]]})
-                                         for i in quiz["items"]]})
+        quiz = Quiz(**{**quiz, "items": [_item_from(i) for i in quiz["items"]]})
     return Page(**{**data, "quiz": quiz})
 
 
