@@ -77,6 +77,7 @@ class Item:
     pairs: list[Pair] = field(default_factory=list)  # matching: the pairs, then the distractors, as written
     right_feedback_html: str = ""  # shown when the answer is right (`+`)
     wrong_feedback_html: str = ""  # shown when it is not (`-`)
+    labelled: bool = False  # a statement answered with the quiz's labels (`/Y/`, `/N/`): true/false or data-opt
 
     @property
     def right_index(self) -> int:
@@ -128,10 +129,15 @@ class Quiz:
         return min(self.draw, len(self.items))
 
     @property
+    def statements(self) -> bool:
+        """Whether every item is a statement answered with the quiz's labels (a true/false quiz)."""
+        return all(i.labelled for i in self.items)
+
+    @property
     def labels(self) -> tuple[str, ...]:
-        """The answer words its true/false items share, as learners read them (plain text; empty without
-        items)."""
-        return tuple(unescape(c.html) for c in self.items[0].choices) if self.items else ()
+        """The answer words its statements share, as learners read them (plain text; empty without any)."""
+        first = next((i for i in self.items if i.labelled), None)
+        return tuple(unescape(c.html) for c in first.choices) if first else ()
 
 
 @dataclass

@@ -162,6 +162,7 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
             if fields["kind"] == TRUE_FALSE:
                 fields["choices"] = label_choices(labels, fields.pop("answer"))
                 fields["kind"] = TRUE_FALSE if labels == DEFAULT_LABELS else CHOICE
+                fields["labelled"] = True
             ident = ids.item_id(page_ident, item.key, taken)
             made = Item(id=ident, source=shown, line=item_line or 0, **fields).map_html(
                 lambda html, at=item_line: resolve_html(html, resolve, at))
