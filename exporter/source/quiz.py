@@ -47,8 +47,9 @@ _IAL_N = re.compile(r"^\s*" + _IAL_TEXT.pattern)  # ... as a line of its own
 _ITEM_LINE = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>.*?)[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _QUIZ_IAL = re.compile(r"^ {0,3}\{:[^}]*\bdata-n\s*=\s*[\"']?\s*\+?0*[1-9]\d*\s*[\"'\s}]")  # data-n above 0
-_STAND_IN = "exporteritem{}x"
-_STAND_IN_TEXT = re.compile(r"exporteritem\d+x")
+# An item's stand-in: U+FFFF around its number. The reader refuses U+FFFF in a source (raw or as an entity:
+# no package can carry it), so no text an author writes can look like one.
+_STAND_IN = "\uffffitem{}\uffff"
 FORMS = ("write it as 'statement /Y/ explanation' (or /N/; T and F work too) or as the base64 of "
          "'statement/Y/explanation'")
 
@@ -365,7 +366,7 @@ class Bank:
 
 def find_bank(lines: list[str]) -> Bank | None:
     """The items of the list after the page's first quiz attribute list (data-n above 0), or None."""
-    if any(_STAND_IN_TEXT.search(text) for text in lines):
+    if any("\uffff" in text for text in lines):  # not a page the reader took (it refuses U+FFFF)
         return None
     at = next((n for n, text in enumerate(lines) if _QUIZ_IAL.match(text)), None)
     if at is None:
