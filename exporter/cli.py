@@ -210,6 +210,9 @@ def _authoring(args) -> int:
     try:
         with sigterm_interrupts():
             if args.command == "new":
+                if not args.folder.strip():
+                    raise UsageError("the folder name is empty: name the folder to create, e.g. exporter new "
+                                     "my-course")
                 created = new.create(Path(args.folder))
                 print(f"{args.folder}: a new course of {len(created)} files; build it with: exporter build "
                       f"{args.folder}")
