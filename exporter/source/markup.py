@@ -11,7 +11,9 @@ from lxml import etree
 
 from exporter.source.sanitize import HEART_MARK, hearts_in_tree, mark_hearts
 
-_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+# fenced_code: kramdown's ~~~ fences and GFM's ``` fences, with a language (`~~~ ruby`, ```` ```python ````,
+# `~~~ {.yaml}`) as the code's class: language-ruby
+_md = markdown.Markdown(extensions=["attr_list", "fenced_code"], output_format="html")
 _parser = lxml.html.HTMLParser()
 
 
@@ -23,7 +25,7 @@ _STAND_IN = re.compile("\uffffbank(\\d+)\uffff")
 
 
 def render(source: str) -> etree._Element:
-    """Markdown (kramdown flavour: IALs, inline HTML, entities) into a <div> holding the blocks."""
+    """Markdown (kramdown flavour: IALs, inline HTML, entities, fenced code) into a <div> holding the blocks."""
     folded, runs = _fold_banks(source)
     if runs:
         tree = _render(folded)
