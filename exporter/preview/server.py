@@ -44,6 +44,9 @@ class PreviewServer(ThreadingHTTPServer):
         except OSError as exc:
             raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc} "
                              "(choose another --port, or leave it out for a free one)") from None
+        port = self.server_address[1]
+        # the Host headers a browser sends for this server (port 80 may be left out)
+        self.hosts = (f"127.0.0.1:{port}", f"localhost:{port}") + (("127.0.0.1", "localhost") if port == 80 else ())
         self.session = session
         self.runtime = runtime
         self.defaults = {"format": fmt, "mode": mode}
@@ -74,6 +77,8 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        if not self._addressed_to_us():
+            return
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -95,6 +100,19 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
         except (BrokenPipeError, ConnectionResetError):
             pass  # the browser went away
+
+    def _addressed_to_us(self) -> bool:
+        """Answer only requests whose Host is this server's own address (127.0.0.1:PORT or localhost:PORT): a web
+        page that points its own name at 127.0.0.1 (DNS rebinding) sends its name, and must not read the course."""
+        host = self.headers.get("Host")
+        if host is not None and host.strip().lower() in self.server.hosts:
+            return True
+        why = (f"This is exporter's course preview: it answers only requests for {self.server.hosts[0]} or "
+               f"{self.server.hosts[1]}, and this one was for Host: {host or '(none)'}. Open {self.server.url}")
+        self.close_connection = True
+        self._send(HTTPStatus.MISDIRECTED_REQUEST if host else HTTPStatus.BAD_REQUEST, why.encode("utf-8", "replace"),
+                   "text/plain; charset=utf-8")
+        return False
 
     def _send(self, status: int, body: bytes, ctype: str) -> None:
         self.send_response(status)
