@@ -365,8 +365,9 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.xfail(strict=True, reason="cc11 links between pages: Moodle's CC import turns a link to another page "
-                   "into a file of the Page (@@PLUGINFILE@@/wiki_content/x.html) and then fails to migrate that file "
+@pytest.mark.xfail(strict=True, reason="cc11 links between pages (the build warns at each, docs/moodle.md says to "
+                   "use the .mbz): Moodle's CC import turns a link to another page into a file of the Page "
+                   "(@@PLUGINFILE@@/wiki_content/x.html) and then fails to migrate that file "
                    "('(moodle1) error migrating file course_files/wiki_content/...'), so the link is broken in Moodle")
 def test_cc11_links_between_pages_survive(sample_course, moodle, files):
     r = moodle.php(moodle.scripts / "cc_import.php", f"--file={files('cc11', sample_course)}", "--json")

@@ -30,7 +30,8 @@ CARRIES = {
     "moodle": ("each quiz's items in a question category per page, with labels and explanations",
                "the pages; \"draw N\" (only described); images and files shown in quiz text"),
     "cc11": ("pages as Moodle pages, quizzes, a question bank",
-             "\"draw N\"; the order lock; images and files shown in quiz text"),
+             "\"draw N\"; the order lock; images and files shown in quiz text; links between pages in Moodle's "
+             "import (use the .mbz)"),
     "cc13": ("pages, quizzes with Canvas's \"draw N\" and quiz settings, a question bank",
              "the order lock; images and files shown in quiz text"),
 }
