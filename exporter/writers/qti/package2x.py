@@ -22,6 +22,7 @@ from exporter.i18n.messages import Messages, messages_for
 from exporter.model import Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.packaging import zip_bytes
+from exporter.writers.qti.items12 import verdict_html
 from exporter.writers.xmltree import cp_resource, serialize, sub
 from exporter.xhtml import append_html
 
@@ -29,7 +30,9 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOOL = {"toolName": "exporter", "toolVersion": __version__}
 CHOICES = ("T", "F")  # the first label's choice (the statement is true), then the second's
-FEEDBACK = "EXPLANATION"  # the FEEDBACK outcome's value that shows the explanation
+# the FEEDBACK outcome's values: each shows its verdict ("Right." / "Not quite: the right answer is X.") and the
+# explanation
+RIGHT, WRONG = "RIGHT", "WRONG"
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -101,8 +104,8 @@ def stimulus_ident(quiz: Quiz) -> str:
 
 def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
                stimulus: tuple[str, str, str] | None) -> etree._Element:
-    """An assessmentItem: two fixed choices showing the quiz's labels, SCORE 1 when right, the explanation as
-    modal feedback shown whatever the answer. `stimulus` is (identifier, href, title) of a shared stimulus to
+    """An assessmentItem: two fixed choices showing the quiz's labels, SCORE 1 when right, and modal feedback for
+    each outcome: the verdict in the course's language, then the explanation. `stimulus` is (identifier, href, title) of a shared stimulus to
     reference (3.0); without it the quiz's stimulus leads the item body, so the item stands alone."""
     root = d.root("assessmentItem", texts.language, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
@@ -128,11 +131,16 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
     d.sub(match, "variable", identifier="RESPONSE")
     d.sub(match, "correct", identifier="RESPONSE")
     _set(d, right, "SCORE", "float", "1")
-    _set(d, d.sub(condition, "responseElse"), "SCORE", "float", "0")
-    if item.explanation_html.strip():
-        _set(d, processing, "FEEDBACK", "identifier", FEEDBACK)
-        feedback = d.sub(root, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier=FEEDBACK, showHide="show")
-        d.html(d.content(feedback), item.explanation_html, block=True)
+    _set(d, right, "FEEDBACK", "identifier", RIGHT)
+    wrong = d.sub(condition, "responseElse")
+    _set(d, wrong, "SCORE", "float", "0")
+    _set(d, wrong, "FEEDBACK", "identifier", WRONG)
+    for ident, is_right in ((RIGHT, True), (WRONG, False)):  # the verdict, as the other formats say it
+        feedback = d.content(d.sub(root, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier=ident,
+                                   showHide="show"))
+        d.html(feedback, verdict_html(texts, item, is_right), block=True)
+        if item.explanation_html.strip():
+            d.html(feedback, item.explanation_html, block=True)
     return root
 
 
