@@ -14,5 +14,8 @@ class Cc11Writer(CartridgeWriter):
     name = "cc11"
     title = "IMS Common Cartridge 1.1 (Moodle: modules, pages and quizzes in one import)"
     carries = "pages as Moodle pages, quizzes, a question bank"
-    drops = "\"draw N\"; the order lock; images and files shown in quiz text"
+    drops = ("\"draw N\"; the order lock; images and files shown in quiz text; numeric and matching questions "
+             "(not in CC 1.1)")
     profile = CC11
+    lenient_multiple = True
+    quiz_left_out = "; the Moodle XML and Moodle backup formats carry it"
