@@ -341,6 +341,15 @@ def test_cc_warns_at_the_item_line(fmt, kinds):
         else:
             assert key not in by_line, by_line.get(key)
     assert any("leaves the whole quiz out" in m for (_, line), m in by_line.items() if line == last.line)
+    star = Item("s", "Wildcards?", [], "", "x.md", 3, kind=SHORT, answers=["a*b"])
+    first.items.append(star)
+    try:
+        said = [m for s, line, m in WRITERS[fmt]().uncarried(kinds) if (s, line) == ("x.md", 3)]
+    finally:
+        first.items.remove(star)
+    assert said == (["Moodle reads * in a short answer as any text: from cc11, an accepted answer with * matches "
+                     "more than its own words; the Moodle XML and Moodle backup formats keep it literal"]
+                    if fmt == "cc11" else [])
     assert "numeric and matching" in WRITERS[fmt].drops
 
 

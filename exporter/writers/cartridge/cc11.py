@@ -17,5 +17,5 @@ class Cc11Writer(CartridgeWriter):
     drops = ("\"draw N\"; the order lock; images and files shown in quiz text; numeric and matching questions "
              "(not in CC 1.1)")
     profile = CC11
-    lenient_multiple = True
+    moodle_reader = True
     quiz_left_out = "; the Moodle XML and Moodle backup formats carry it"

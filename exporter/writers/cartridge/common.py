@@ -20,7 +20,7 @@ from lxml import etree
 
 from exporter import ids, xhtml
 from exporter.i18n.messages import messages_for
-from exporter.model import MATCHING, MULTIPLE, NUMERIC, Course, Page, Quiz
+from exporter.model import MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Page, Quiz
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.cartridge import items as cc_qti
@@ -210,7 +210,9 @@ class CartridgeWriter(Writer):
     # what the build report says where an item is left out of the CC quiz, and where a whole quiz is
     left_out = "; the Moodle XML and Moodle backup formats carry it"
     quiz_left_out = ""
-    lenient_multiple = False  # the cartridge's reader (Moodle) scores a multiple-answers item without penalty
+    # the cartridge's reader is Moodle: it scores a multiple-answers item without penalty and reads * in a short
+    # answer as a wildcard
+    moodle_reader = False
 
     def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
         """Besides links: each numeric and matching item (the CC QTI profile has neither), a quiz left with no
@@ -224,7 +226,11 @@ class CartridgeWriter(Writer):
                     found.append((item.source, item.line, f"a {KIND_WORDS[item.kind]} question is not in the Common "
                                   f"Cartridge QTI profile: {self.name} leaves it out of the quiz and the question "
                                   f"bank{self.left_out if kept else self.quiz_left_out}"))
-                elif item.kind == MULTIPLE and self.lenient_multiple:
+                elif item.kind == SHORT and self.moodle_reader and any("*" in a for a in item.answers):
+                    found.append((item.source, item.line, "Moodle reads * in a short answer as any text: from "
+                                  f"{self.name}, an accepted answer with * matches more than its own words; the "
+                                  "Moodle XML and Moodle backup formats keep it literal"))
+                elif item.kind == MULTIPLE and self.moodle_reader:
                     found.append((item.source, item.line, "Moodle's cartridge import gives each right choice of a "
                                   "multiple-answers question its share and a wrong one 0, so ticking every choice "
                                   f"scores full marks from {self.name}; the Moodle XML and Moodle backup formats "
