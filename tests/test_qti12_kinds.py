@@ -605,3 +605,109 @@ def test_cc11_kinds_in_moodle(kinds, moodle, tmp_path):
     assert k["k8"]["qtype"] == "essay" and k["k8"]["answers"] == []
     assert text_of(k["k8"]["generalfeedback"]) == "Arm out, look, then turn."
     print(f"\ncc11 kinds in Moodle: {[(q['name'], q['qtype']) for q in quizzes[0]['questions']]}")
+
+
+# ---- a course written in the typed-item syntax (coursekit.typed_course), built as an author builds it ----------
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    from coursekit import typed_course
+
+    folder = typed_course(tmp_path_factory.mktemp("typed") / "course")
+    return folder, packaged(folder)
+
+
+def test_typed_course_build_warns_at_each_line(typed, tmp_path):
+    """`exporter build`: the three artifacts, and each numeric and matching item's line in cc11's and cc13's
+    warnings (the report's drops), none in qti12's but the image the essay shows."""
+    from conftest import run_cli
+
+    folder, course = typed
+    r = run_cli("build", folder, "--out", tmp_path / "out", "--format", "qti12,cc11,cc13", "--json")
+    assert r.returncode == 0, r.stderr
+    warnings = json.loads(r.stdout)["warnings"]
+    for item in course.items:
+        at = f"{item.source}:{item.line}: warning: "
+        said = [w for w in warnings if w.startswith(at) and "Common Cartridge QTI profile" in w]
+        assert len(said) == (2 if item.kind in (NUMERIC, MATCHING) else 0), (item.kind, said)
+    assert sum("ticking every choice scores full marks" in w for w in warnings) == 1  # cc11's multiple item
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "numeric and matching questions (not in CC 1.1)" in report
+
+
+def test_typed_course_in_canvas_flavour(typed):
+    folder, course = typed
+    files = build("qti12", course)
+    quiz = course.pages[1].quiz
+    items = canvas_items(files, f"{quiz.id}/{quiz.id}.xml")
+    got = [read_canvas_item(items[i.id]) for i in quiz.items]
+    assert [g["type"] for g in got] == [CANVAS_TYPES[i.kind] for i in quiz.items]
+    choice, multiple, short, exact, rng, percent, matching, essay, tf = got
+    assert [text_of(t) for t in choice["labels"]] == [text_of(c.html) for c in quiz.items[0].choices]
+    assert [text_of(t) for t in choice["right"]] == ["Red & only red"]
+    assert multiple["right"] == ["Brakes", "Tyres"] and len(multiple["wrong"]) == 2
+    assert multiple["correct"] == "Right. Yes: brakes and tyres."
+    assert short["answers"] == ["brake", "brake lever"]
+    assert (exact["exact"], exact["margin"]) == (2, 0)
+    assert rng["range"] == (6, 8)
+    assert (percent["exact"], percent["margin"]) == (Decimal("4.5"), Decimal("0.225"))
+    assert matching["options"] == ["No vehicles", "Route to follow", "Warning & danger", "No stopping"]
+    assert matching["shares"] == 100
+    assert essay["answers"] == [] and essay["general"].startswith("Arm straight out")
+    assert tf["type"] == "true_false_question"
+    from test_qti12 import without_namespaces
+
+    dtd = etree.DTD(str(require(SCHEMAS / "qti12" / "ims_qtiasiv1p2p1.canvas-ext.dtd", "the QTI 1.2 DTD")))
+    for name in (n for n in files if n.endswith(".xml") and "assessment_meta" not in n and n != "imsmanifest.xml"):
+        assert dtd.validate(without_namespaces(etree.fromstring(files[name], PARSER))), name
+
+
+@pytest.mark.parametrize("fmt", ["cc11", "cc13"])
+def test_typed_course_cc_valid(fmt, typed):
+    folder, course = typed
+    files = build(fmt, course)
+    schema = xml_schema(CC_QTI_SCHEMA)
+    quiz = course.pages[1].quiz
+    doc = etree.fromstring(files[f"{quiz.id}/assessment_qti.xml"], PARSER)
+    assert_valid(schema, doc, fmt)
+    assert [fields(i)["cc_profile"] for i in doc.iter(f"{{{QTI}}}item")] == \
+        [CC_PROFILES[i.kind] for i in quiz.items if CC_PROFILES[i.kind]]
+
+
+def test_typed_course_through_canvas_converter(typed, tmp_path):
+    script = migration_tool()
+    folder, course = typed
+    package = tmp_path / "qti12"
+    with zipfile.ZipFile(io.BytesIO(WRITERS["qti12"]().write(course, Options()).data)) as zf:
+        zf.extractall(package)
+    converted = convert(script, package, tmp_path / "qti21")
+    assert set(converted) == {i.id for i in course.items}
+    for item in course.items:
+        assert canvas_question(converted[item.id]) == expected_question(item), item.id
+
+
+@pytest.mark.moodle
+def test_typed_course_cc11_in_moodle(typed, moodle, tmp_path):
+    folder, course = typed
+    path = tmp_path / "typed-cc11.imscc"
+    path.write_bytes(WRITERS["cc11"]().write(course, Options()).data)
+    r = moodle.php(moodle.scripts / "import_cartridge.php", path)
+    assert r.returncode in (0, 3), r.stdout[-2000:] + r.stderr[-2000:]
+    got = json.loads(r.stdout)
+    quiz = next(m for m in got["modules"] if m["modname"] == "quiz")
+    kept = [i for i in course.pages[1].quiz.items if CC_PROFILES[i.kind]]
+    qtypes = {CHOICE: "multichoice", MULTIPLE: "multichoice", SHORT: "shortanswer", ESSAY: "essay",
+              TRUE_FALSE: "truefalse"}
+    assert [q["qtype"] for q in quiz["questions"]] == [qtypes[i.kind] for i in kept]
+    for q, item in zip(quiz["questions"], kept):
+        fractions = [round(float(a["fraction"]), 5) for a in q["answers"]]
+        if item.kind == CHOICE:
+            assert fractions == [1.0 if c.right else 0.0 for c in item.choices]
+        elif item.kind == MULTIPLE:
+            share = round(1 / sum(c.right for c in item.choices), 5)
+            assert fractions == [share if c.right else 0.0 for c in item.choices]
+        elif item.kind == SHORT:
+            assert [text_of(a["answer"]) for a in q["answers"]] == item.answers and fractions == [1.0, 1.0]
+        elif item.kind == ESSAY:
+            assert q["answers"] == []
+    print(f"\ntyped cc11 in Moodle: {[q['qtype'] for q in quiz['questions']]}")

@@ -82,8 +82,9 @@ def number_text(value: str, texts: Messages) -> str:
 
 def answer_text(item: Item, texts: Messages) -> str:
     """The right answer as plain text, for the verdict's {label}."""
-    if item.kind in (TRUE_FALSE, CHOICE):
-        return unescape(item.right_choice.html)
+    if item.kind in (TRUE_FALSE, CHOICE):  # a label is text made HTML; a typed choice may hold markup
+        html = item.right_choice.html
+        return xhtml.to_text(html) if "<" in html else unescape(html)
     if item.kind == MULTIPLE:
         return ", ".join(xhtml.to_text(c.html) for c in item.choices if c.right)
     if item.kind == SHORT:
@@ -148,8 +149,13 @@ def _choices(presentation: etree._Element, f: Flavour, quiz: Quiz, item: Item, c
     shuffle = "Yes" if quiz.shuffle and f.shuffle is not None else f.shuffle
     choices = sub(lid, QTI("render_choice"), shuffle=shuffle)
     for ident, choice in zip(answers, item.choices):
-        text = unescape(choice.html) if f.label_texttype == "text/plain" else choice.html
-        mattext(sub(choices, QTI("response_label"), ident=ident), text, f.label_texttype)
+        label = sub(choices, QTI("response_label"), ident=ident)
+        if f.label_texttype != "text/plain":
+            mattext(label, choice.html, f.label_texttype)
+        elif "<" in choice.html:  # a choice with markup (a label is text made HTML): as HTML, as Canvas writes it
+            mattext(label, xhtml.to_xhtml(choice.html), "text/html")
+        else:
+            mattext(label, unescape(choice.html), "text/plain")
     return answers
 
 
