@@ -10,9 +10,9 @@ Text holds no character a package cannot carry (see `text`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 from pathlib import Path
 
 from exporter.links import LinkUse
@@ -27,6 +27,8 @@ NUMERIC = "numeric"  # a number from a range (`= 5`, `= 1.4142 +- 0.0001`, `= 3 
 MATCHING = "matching"  # each left item matched to its right one, extra right ones as distractors (`~ l -> r`)
 ESSAY = "essay"  # free text that a person grades (`____`): never auto-graded, never right or wrong here
 KINDS = (TRUE_FALSE, CHOICE, MULTIPLE, SHORT, NUMERIC, MATCHING, ESSAY)
+KIND_NAMES = {TRUE_FALSE: "true/false", CHOICE: "multiple choice", MULTIPLE: "multiple answer", SHORT: "short answer",
+              NUMERIC: "numeric", MATCHING: "matching", ESSAY: "essay"}  # what authors call them (messages)
 CHOICE_KINDS = (TRUE_FALSE, CHOICE, MULTIPLE)  # the kinds whose answers are `Item.choices`
 
 
@@ -55,6 +57,9 @@ class Pair:
 
     left_html: str
     right_html: str
+
+
+HTML_FIELDS = ("statement_html", "explanation_html", "right_feedback_html", "wrong_feedback_html")
 
 
 @dataclass
@@ -95,6 +100,16 @@ class Item:
     def matches(self) -> list[Pair]:
         """A matching item's pairs without its distractors."""
         return [p for p in self.pairs if p.left_html]
+
+    def map_html(self, change: Callable[[str], str]) -> Item:
+        """The item with `change` applied to every HTML part it shows (statement, feedback, choices, pairs);
+        itself when nothing changes."""
+        new = {k: change(getattr(self, k)) for k in HTML_FIELDS}
+        choices = [Choice(change(c.html), c.right, change(c.feedback_html)) for c in self.choices]
+        pairs = [Pair(change(p.left_html), change(p.right_html)) for p in self.pairs]
+        if all(new[k] is getattr(self, k) for k in HTML_FIELDS) and choices == self.choices and pairs == self.pairs:
+            return self
+        return replace(self, choices=choices, pairs=pairs, **new)
 
 
 @dataclass
