@@ -7,6 +7,7 @@ the manifest's first 1024 bytes and rejects a manifest its bundled schemas refus
 
 from __future__ import annotations
 
+from exporter.writers.cartridge import items as cc_qti
 from exporter.writers.cartridge.common import CC11, CartridgeWriter
 
 
@@ -17,5 +18,6 @@ class Cc11Writer(CartridgeWriter):
     drops = ("\"draw N\"; the order lock; images and files shown in quiz text; numeric and matching questions "
              "(not in CC 1.1)")
     profile = CC11
+    kinds = frozenset(cc_qti.CARRIED)  # the CC QTI profile's: no numeric, no matching
     moodle_reader = True
     quiz_left_out = "; the Moodle XML and Moodle backup formats carry it"
