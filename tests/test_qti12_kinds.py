@@ -145,7 +145,8 @@ def read_canvas_item(item: etree._Element) -> dict:
             out["right"] = [labels[test.findtext("q:varequal", namespaces=Q)]]
         out["choice_feedback"] = {labels[c.findtext("q:conditionvar/q:varequal", namespaces=Q)]: fb[link]
                                   for c in item.iterfind("q:resprocessing/q:respcondition", Q)
-                                  for link in [c.find("q:displayfeedback", Q).get("linkrefid")]
+                                  for shown in c.findall("q:displayfeedback", Q)
+                                  for link in [shown.get("linkrefid")]
                                   if link.endswith("_fb") and link[:-3] in labels}
     elif qtype in ("short_answer_question", "numerical_question", "essay_question"):
         box = presentation.find("q:response_str", Q)
