@@ -74,7 +74,8 @@ class MoodleXmlWriter(Writer):
     title = "Moodle XML question file (question bank import: a category per page, every question type)"
     carries = ("each quiz's items in a question category per page, every type as its Moodle question type, with "
                "labels, answers, grades and feedback")
-    drops = "the pages; \"draw N\" (only described); images and files shown in quiz text"
+    drops = ("the pages; \"draw N\" (only described); images and files shown in quiz text; an essay's right/wrong "
+             "feedback")
 
     def build(self, course: Course, options: Options) -> Artifact:
         self.texts = messages_for(course)

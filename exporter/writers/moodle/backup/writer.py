@@ -13,9 +13,10 @@ What a restore creates (Course reuse > Restore, into a new or an existing course
 - activity completion: a Page is complete when viewed, a Quiz when passed; each activity is restricted to the
   completion of the one before it, so the course opens in order;
 - the question bank: a category per chapter, inside it a category per quiz page holding every item of that
-  page's quiz: a True/False question when the labels are True/False, else a single-answer multiple choice with
-  the two labels in order; the explanation as general feedback, each answer's feedback the verdict ("Right." /
-  "Not quite: the right answer is ...", in the course's language), as in the Moodle XML format.
+  page's quiz, each as the Moodle question type of its kind with the grades and feedback of the Moodle XML format
+  (`moodle.questiontypes`): True/False, multiple choice (one or several answers), short answer, numerical,
+  matching, essay; the explanation as general feedback. A quiz that draws an essay is passed only once a teacher
+  has graded it (docs/moodle.md).
 
 The backup is written the way Moodle 5.1 writes its own (`backup/moodle2/`, each module's `backup/moodle2/`):
 `moodle_backup.xml`, `course/`, `sections/`, `activities/`, `questions.xml`, `files.xml` and the file pool,
@@ -328,7 +329,7 @@ class MoodleBackupWriter(Writer):
     carries = ("every page and course file in its section; quizzes drawing N from a question bank, every question type "
                "as its Moodle question type with answers, grades and feedback; grade to pass; completion and the order "
                "lock")
-    drops = ""
+    drops = "an essay's right/wrong feedback (a teacher grades essays)"
 
     pages = quiz_files = quiz_pages = True  # Pages, question texts and quiz intros each carry their files and links
 
