@@ -250,3 +250,46 @@ def test_what_moodle_cannot_carry_is_a_warning_at_the_item(kinds):
 
 def test_every_kind_is_covered(kinds):
     assert {i.kind for i in kinds.quizzes[0].items} == {"choice", MULTIPLE, SHORT, NUMERIC, MATCHING, ESSAY}
+
+
+# --- the source format's course with every kind (coursekit.typed_course, read by the reader) --------------------
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    from coursekit import typed_course
+
+    from exporter.source.reader import read_course
+
+    course, _ = read_course(typed_course(tmp_path_factory.mktemp("typed") / "course", shuffle=True))
+    return course
+
+
+def test_typed_course_every_kind_in_both_artifacts(typed):
+    root = etree.fromstring(WRITERS["moodle"]().write(typed).data, PARSER)
+    xml = {q.findtext("idnumber"): q for q in root if q.get("type") != "category"}
+    backup = {q.idnumber: q for c in read(WRITERS["moodle-backup"]().write(typed).data).categories
+              for q in c.questions}
+    qtypes = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "multichoice", "short": "shortanswer",
+              "numeric": "numerical", "matching": "match", "essay": "essay"}
+    seen = set()
+    for it in typed.items:
+        q, b = xml[it.id], backup[it.id[:100]]
+        assert b.qtype == qtypes[it.kind] and q.get("type") == {"match": "matching"}.get(b.qtype, b.qtype)
+        seen.add(it.kind)
+        fractions = [f for _, f, _ in xml_answers(q)]
+        assert fractions == pytest.approx([a.fraction for a in b.answers], abs=1e-7)
+        if it.kind == MULTIPLE:
+            check_multiple_grades(fractions, [c.right for c in it.choices])
+            assert q.findtext("shuffleanswers") == "true" and b.options["shuffleanswers"] == "1"
+        elif it.kind == NUMERIC:
+            right = q.find("answer")
+            mid, half = Decimal(right.findtext("text")), Decimal(right.findtext("tolerance"))
+            assert (mid - half, mid + half) == (Decimal(it.numeric.low), Decimal(it.numeric.high))
+        elif it.kind == SHORT:
+            assert [t for t, f, _ in xml_answers(q) if f == 1] == [a.strip().replace("*", "\\*") for a in it.answers]
+        elif it.kind == MATCHING:
+            assert [s.findtext("answer/text") for s in q.iterfind("subquestion")] == \
+                [etree.fromstring(f"<p>{p.right_html}</p>").xpath("string()").replace("&", "&amp;")
+                 for p in it.pairs]
+            assert (q.find("subquestion[last()]").findtext("text") or "") == ""  # the distractor
+    assert seen == set(qtypes)

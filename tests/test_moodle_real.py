@@ -383,7 +383,20 @@ MOODLE_QTYPE = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "
                 "short": "shortanswer", "numeric": "numerical", "matching": "match", "essay": "essay"}
 
 
-def test_moodle_xml_every_kind_imports_as_its_type(kinds, moodle, files):
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory):
+    """The source format's course with every kind (tests/coursekit.py typed_course), read by the reader."""
+    from coursekit import typed_course
+
+    from exporter.source.reader import read_course
+
+    course, _ = read_course(typed_course(tmp_path_factory.mktemp("typed") / "course"))
+    return course
+
+
+@pytest.mark.parametrize("which", ["kinds", "typed"])
+def test_moodle_xml_every_kind_imports_as_its_type(which, request, moodle, files):
+    kinds = request.getfixturevalue(which)
     from decimal import Decimal
 
     r = moodle.php(moodle.scripts / "import_questions.php", files("moodle", kinds), "--format=xml")
@@ -422,9 +435,11 @@ def test_moodle_xml_every_kind_imports_as_its_type(kinds, moodle, files):
     print(f"\nevery kind, Moodle XML: {Counter(q['qtype'] for q in got['questions'])}")
 
 
-def test_backup_every_kind_graded_by_moodle(kinds, moodle, files):
+@pytest.mark.parametrize("which", ["kinds", "typed"])
+def test_backup_every_kind_graded_by_moodle(which, request, moodle, files):
     """Restored, each question answered right scores full marks and answered wrong less, by Moodle's question
     engine (tests/moodle/grade_attempt.php); a quiz drawing an essay waits for a teacher before it passes."""
+    kinds = request.getfixturevalue(which)
     course_id = run_restore(moodle, files("moodle-backup", kinds), categoryid=1)
     r = moodle.php(moodle.scripts / "grade_attempt.php", str(course_id))
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
