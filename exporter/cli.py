@@ -10,7 +10,7 @@ from pathlib import Path
 from exporter import __version__
 from exporter.build.pipeline import build
 from exporter.build.staging import Interrupted, OutputError
-from exporter.commands import new, recode
+from exporter.commands import importer, new, recode
 from exporter.errors import ContentError, UsageError
 from exporter.progress import Progress
 from exporter.progress import wanted as progress_wanted
@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="only report what would change; exit 1 if anything would (writes nothing)")
     n = sub.add_parser("new", help="create a small working course to start from")
     n.add_argument("folder", help="the folder to create (it must not exist, or be empty)")
+    i = sub.add_parser("import", help="add the quizzes of a text2qti or GIFT file to a course, as new pages")
+    i.add_argument("file", help="the quiz file: text2qti (.md, .txt) or GIFT (.gift, .txt)")
+    i.add_argument("--into", required=True, help="the course folder to add the pages to (created if missing)")
+    i.add_argument("--from", dest="source", choices=tuple(importer.READERS),
+                   help="the file's format, when its name does not tell (.txt)")
+    i.add_argument("--check", action="store_true", help="only report what would be written (writes nothing)")
     return p
 
 
@@ -124,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         except UsageError as exc:
             print(f"exporter: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    if args.command in ("decode", "encode", "new"):
+    if args.command in ("decode", "encode", "new", "import"):
         return _authoring(args)
     cache = PageCache(default_folder()) if args.command == "build" and args.cache else None
     if args.command == "build" and args.watch:
@@ -206,6 +212,8 @@ def _authoring(args) -> int:
             created = new.create(Path(args.folder))
             print(f"{args.folder}: a new course of {len(created)} files; build it with: exporter build {args.folder}")
             return EXIT_OK
+        if args.command == "import":
+            return _import(args)
         return _rewrite(args)
     except (UsageError, ContentError) as exc:
         return _failed(exc)
@@ -213,6 +221,17 @@ def _authoring(args) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"exporter: error: {where}{exc.strerror or exc}: nothing was written", file=sys.stderr)
         return EXIT_CONTENT
+
+
+def _import(args) -> int:
+    done = importer.run(Path(args.file), Path(args.into), args.source, args.check)
+    for d in sorted(done.report.warnings, key=lambda d: d.line or 0):
+        print(d, file=sys.stderr)
+    verb = "would be written" if args.check else "written"
+    for name, page in done.pages:
+        print(f"{Path(args.into) / name}: {page.title}: {len(page.items)} items, drawing "
+              f"{page.draw or len(page.items)}{', ' + str(len(page.files)) + ' images' if page.files else ''} {verb}")
+    return EXIT_OK
 
 
 def _rewrite(args) -> int:

@@ -19,6 +19,7 @@ import gettext
 import re
 import string
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 from io import BytesIO
@@ -129,6 +130,10 @@ class Messages:
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.number_locale)
 
+    def decimal(self, text: str) -> str:
+        """An exact decimal (a numeric answer, `model.Numeric`) as this language writes it, every digit kept."""
+        return format_decimal(Decimal(text), locale=self.number_locale, decimal_quantization=False)
+
     def _fill(self, text: str, values: dict) -> str:
         """The placeholders given filled in (whole numbers in the language's format); the others stay, for the
         runtime's scripts to fill."""
@@ -190,7 +195,7 @@ class HtmlTexts:
 
     def context(self) -> dict:
         """What every template receives: tr, trn, the page's language tag and direction."""
-        return {"tr": self.tr, "trn": self.trn, "lang": self.texts.language,
+        return {"tr": self.tr, "trn": self.trn, "decimal": self.texts.decimal, "lang": self.texts.language,
                 "text_dir": self.texts.direction}
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from exporter import ids
 from exporter.errors import Report
-from exporter.model import CHOICE, DEFAULT_LABELS, TRUE_FALSE, Choice, Item, Pair, Quiz
+from exporter.model import CHOICE, DEFAULT_LABELS, TRUE_FALSE, Choice, Item, Quiz
 from exporter.source.itemforms import (
     Shown,
     base64_text,
@@ -158,13 +158,16 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     for item_line, text, more in sources:
         item = read_item(text, shown, item_line, report, plain=source is not None, more=more)
         if item:
-            fields = _resolved(item.fields, resolve, item_line)
+            fields = dict(item.fields)
             if fields["kind"] == TRUE_FALSE:
                 fields["choices"] = label_choices(labels, fields.pop("answer"))
                 fields["kind"] = TRUE_FALSE if labels == DEFAULT_LABELS else CHOICE
+                fields["labelled"] = True
             ident = ids.item_id(page_ident, item.key, taken)
-            items.append(Item(id=ident, source=shown, line=item_line or 0,
-                              title=item_title(fields["statement_html"], ident), **fields))
+            made = Item(id=ident, source=shown, line=item_line or 0, **fields).map_html(
+                lambda html, at=item_line: resolve_html(html, resolve, at))
+            made.title = item_title(made.statement_html, ident)
+            items.append(made)
     count = len(texts)
     if draw > count:
         report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
@@ -182,19 +185,6 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
 
 
 _URL_ATTR = re.compile(r"\b(?:href|src|srcset|poster|data)\s*=", re.IGNORECASE)
-
-
-def _resolved(fields: dict, resolve: Resolve, line: int | None) -> dict:
-    """An item's fields with the links in every HTML part resolved (its statement, feedback, choices, pairs)."""
-    out = {k: resolve_html(v, resolve, line) if k.endswith("_html") else v for k, v in fields.items()}
-    if "choices" in out:
-        out["choices"] = [Choice(resolve_html(c.html, resolve, line), c.right, resolve_html(c.feedback_html, resolve,
-                                                                                             line))
-                          for c in out["choices"]]
-    if "pairs" in out:
-        out["pairs"] = [Pair(resolve_html(p.left_html, resolve, line), resolve_html(p.right_html, resolve, line))
-                        for p in out["pairs"]]
-    return out
 
 
 def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
