@@ -15,7 +15,7 @@ from __future__ import annotations
 from lxml import etree
 
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import MULTIPLE, Course, Item, Page, Quiz
+from exporter.model import KINDS, MULTIPLE, Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.moodle import questiontypes as moodle_types
 from exporter.writers.xmltree import serialize, sub
@@ -70,6 +70,7 @@ def text_field(parent: etree._Element, tag: str, text: str) -> etree._Element:
 
 class MoodleXmlWriter(Writer):
     name = "moodle"
+    kinds = frozenset(KINDS)  # every question kind, as its Moodle question type (questiontypes)
     extension = "xml"
     title = "Moodle XML question file (question bank import: a category per page, every question type)"
     carries = ("each quiz's items in a question category per page, every type as its Moodle question type, with "

@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from exporter.i18n.messages import messages_for
 from exporter.ids import digest
-from exporter.model import CHOICE_KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, LocalFile, Page, Quiz
+from exporter.model import CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, LocalFile, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.layout import with_hrefs
 from exporter.writers.moodle.backup import (
@@ -323,6 +323,7 @@ class Planner:
 
 class MoodleBackupWriter(Writer):
     name = "moodle-backup"
+    kinds = frozenset(KINDS)  # every question kind, as its Moodle question type (questiontypes)
     extension = "mbz"
     title = ("Moodle course backup (Course reuse > Restore): sections, pages, quizzes drawing N from a question "
              "bank, completion and restrictions so the course opens in order")
