@@ -16,6 +16,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # test this checkout, whatever else is installed
+# The tests mirror the package (tests/source/, tests/writers/qti/, ...); their helpers are in tests/support/. Every
+# folder goes on the path, so a test module imports a helper, or another test module's reader, by its name.
+for _folder in sorted(p for p in (ROOT / "tests").rglob("*") if p.is_dir() and "__pycache__" not in p.parts):
+    if _folder.relative_to(ROOT / "tests").parts[0] not in ("data", "moodle"):  # test data, Moodle's PHP helpers
+        sys.path.insert(1, str(_folder))
 
 from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options

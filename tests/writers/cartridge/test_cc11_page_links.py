@@ -1,7 +1,7 @@
 """Links between pages in the CC 1.1 cartridge (finding 15 of issue 20). Moodle's cartridge import
 (backup/cc/entity11.resource.class.php) turns every relative link that names a file of the cartridge into a file
 of the Page ($@FILEPHP@$, then @@PLUGINFILE@@/wiki_content/x.html) and cannot migrate it, so the link is broken
-in Moodle, and no portable link form reaches the restored page (tests/test_moodle_real.py records the import).
+in Moodle, and no portable link form reaches the restored page (tests/writers/moodle/test_moodle_real.py records the import).
 The cartridge keeps its links (other platforms read them); the build says, at each link, that Moodle breaks it
 and to use the course backup, in the summary and the report, and only for cc11."""
 

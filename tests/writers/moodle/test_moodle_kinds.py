@@ -1,8 +1,8 @@
 """Every question kind in the Moodle XML file and in the course backup's questions.xml, read on their own with lxml
-(tests/mbzread.py for the backup) and checked against Moodle 5.1's rules as its code states them: the grade list
+(tests/support/mbzread.py for the backup) and checked against Moodle 5.1's rules as its code states them: the grade list
 an import accepts (question/engine/bank.php, match_grade_options within 1e-5), multi-answer grades adding up to
 100% (qtype_multichoice::save_question_options), the shortanswer wildcard, numerical tolerance, match
-subquestions. What Moodle itself stores and grades: tests/test_moodle_real.py (marker `moodle`).
+subquestions. What Moodle itself stores and grades: tests/writers/moodle/test_moodle_real.py (marker `moodle`).
 """
 
 from __future__ import annotations

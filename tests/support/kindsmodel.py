@@ -1,5 +1,5 @@
 """A course with every question kind, built in Python on the model (until the typed-item syntax is read by the
-source): the small course of tests/coursekit.py, its first quiz holding one item of each kind plus the awkward
+source): the small course of tests/support/coursekit.py, its first quiz holding one item of each kind plus the awkward
 cases Moodle's encodings have to handle (a `*` in a short answer, markup characters in a matching option, more
 right and wrong answers than share a grade evenly), its second quiz drawing 2 of a true/false, a choice and an
 essay.

@@ -29,7 +29,7 @@ COURSES = ["sample_course", "corpus_course"]
 
 @pytest.fixture(scope="module")
 def awkward(tmp_path_factory):
-    """Markup characters, ]]>, scripts other than Latin, emoji in names and texts (tests/coursekit.py)."""
+    """Markup characters, ]]>, scripts other than Latin, emoji in names and texts (tests/support/coursekit.py)."""
     from coursekit import awkward_course
 
     from exporter.source.reader import read_course
@@ -379,7 +379,7 @@ def test_cc11_links_between_pages_survive(sample_course, moodle, files):
 
 @pytest.fixture(scope="module")
 def kinds(tmp_path_factory):
-    """A course with every question kind (tests/kindsmodel.py): quiz 1 one of each, quiz 2 draws 2 of 3 with an
+    """A course with every question kind (tests/support/kindsmodel.py): quiz 1 one of each, quiz 2 draws 2 of 3 with an
     essay."""
     from kindsmodel import kinds_course
 
@@ -392,7 +392,7 @@ MOODLE_QTYPE = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "
 
 @pytest.fixture(scope="module")
 def typed(tmp_path_factory):
-    """The source format's course with every kind (tests/coursekit.py typed_course), read by the reader."""
+    """The source format's course with every kind (tests/support/coursekit.py typed_course), read by the reader."""
     from coursekit import typed_course
 
     from exporter.source.reader import read_course

@@ -120,7 +120,7 @@ def test_the_scaffold_ships_as_package_data():
     """pyproject ships templates/ (all of it, folders included) as exporter.templates."""
     import tomllib
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     project = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert project["package-dir"]["exporter.templates"] == "templates"
     assert project["package-data"]["exporter.templates"] == ["**/*"]

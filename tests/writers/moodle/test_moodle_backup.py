@@ -1,4 +1,4 @@
-"""The Moodle course backup (`moodle-backup`, `<id>-moodle.mbz`), read back on its own (tests/mbzread.py): archive,
+"""The Moodle course backup (`moodle-backup`, `<id>-moodle.mbz`), read back on its own (tests/support/mbzread.py): archive,
 XML, files, ids and references, then the course a restore would build: outline, random draws, grade to pass,
 completion, the order lock and every question. The real restore is in test_moodle_real.py (marker `moodle`)."""
 

@@ -90,7 +90,7 @@ def right_label(item: etree._Element) -> str:
     return words(choice)
 
 
-VERDICTS = {  # the other formats' verdicts (tests/test_moodle.py, tests/test_i18n.py), by course language
+VERDICTS = {  # the other formats' verdicts (tests/writers/moodle/test_moodle.py, tests/i18n/test_i18n.py), by course language
     "en": ("Right.", "Not quite: the right answer is {label}."),
     "de": ("Richtig.", "Nicht ganz: Die richtige Antwort ist „{label}“."),
 }
