@@ -5,12 +5,18 @@ The two versions hold the same structure under different names (`choiceInteracti
 2.1 spelling and a `Dialect` turns it into the version's own. A package lays out `items/`,
 `tests/` (one assessmentTest per quiz, drawing `quiz.draw` items) and, in 3.0, `stimuli/`;
 course files used by item HTML keep their own paths and are listed as webcontent resources.
+
+Each kind is its interaction: true/false, choice and multiple answers a `choiceInteraction` (maxChoices 1 or 0),
+a short answer a string `textEntryInteraction` whose mapping gives each accepted answer 1 (without case), a
+number a float `textEntryInteraction` right from the exact decimal `low` to `high` (`gte`/`lte`, so no player
+arithmetic moves a bound; `equal` when it is one value), matching a `matchInteraction` of directed pairs, an
+essay an `extendedTextInteraction` that a person scores. Every graded item's processing sets SCORE to 1 when
+right and 0 when not; its feedback (`item_feedback`) is modal feedback.
 """
 
 from __future__ import annotations
 
 import re
-from html import unescape
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
@@ -19,7 +25,8 @@ from lxml import etree
 
 from exporter import __version__, ids
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import Course, Item, Page, Quiz
+from exporter.model import (CHOICE, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Course, Item, Page,
+                             Quiz)
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.packaging import zip_bytes
 from exporter.writers.xmltree import cp_resource, serialize, sub
@@ -99,40 +106,212 @@ def stimulus_ident(quiz: Quiz) -> str:
     return f"{quiz.id}_stimulus"
 
 
+def choice_idents(item: Item) -> list[str]:
+    """The identifiers of an item's choices: T and F for two (the first choice, then the second: what true/false
+    items have always been written with), C1, C2, ... for more."""
+    return list(CHOICES) if len(item.choices) == 2 else [f"C{n}" for n in range(1, len(item.choices) + 1)]
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def short_answers(item: Item) -> list[str]:
+    """A short-answer item's accepted answers, spaces collapsed, each once however it is cased (the mapping
+    compares without case, and a mapping's keys must differ)."""
+    seen, found = set(), []
+    for answer in item.answers:
+        text = _spaced(answer)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            found.append(text)
+    return found
+
+
+def match_sets(item: Item) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """A matching item's left items, its right options (each text once, distractors included, as written) and
+    the right pairs as (left index, option index)."""
+    lefts = [p.left_html for p in item.matches]
+    options: list[str] = []
+    where: dict[str, int] = {}
+    for pair in item.pairs:
+        if pair.right_html not in where:
+            where[pair.right_html] = len(options)
+            options.append(pair.right_html)
+    return lefts, options, [(n, where[p.right_html]) for n, p in enumerate(item.matches)]
+
+
+@dataclass
+class ItemFeedback:
+    """What an item shows as modal feedback after an answer: `right` or `wrong` by the verdict, each picked
+    choice's own (by choice identifier), and the general explanation whatever the answer. Empty: not shown."""
+
+    right: str = ""
+    wrong: str = ""
+    choices: dict[str, str] = field(default_factory=dict)
+    general: str = ""
+
+
+def item_feedback(item: Item) -> ItemFeedback:
+    """The one place that decides an item's feedback. An essay has no verdict, so no right or wrong feedback
+    (`QtiWriter.uncarried` warns when its author wrote some)."""
+    shown = lambda html: html if html.strip() else ""  # noqa: E731
+    graded = item.graded
+    return ItemFeedback(
+        right=shown(item.right_feedback_html) if graded else "",
+        wrong=shown(item.wrong_feedback_html) if graded else "",
+        choices={ident: c.feedback_html for ident, c in zip(choice_idents(item), item.choices)
+                 if c.feedback_html.strip()},
+        general=shown(item.explanation_html))
+
+
+def _declare_response(d: Dialect, root: etree._Element, item: Item) -> None:
+    """RESPONSE as the kind answers it, with its correct response (none for an essay) and, for a short answer,
+    the mapping of every accepted answer to 1."""
+    kind = item.kind
+    if kind in (TRUE_FALSE, CHOICE, MULTIPLE):
+        idents = choice_idents(item)
+        right = [i for i, c in zip(idents, item.choices) if c.right]
+        cardinality, base, values = ("multiple" if kind == MULTIPLE else "single"), "identifier", right
+    elif kind == SHORT:
+        answers = short_answers(item)
+        cardinality, base, values = "single", "string", answers[:1]
+    elif kind == NUMERIC:
+        cardinality, base, values = "single", "float", [item.numeric.value]
+    elif kind == MATCHING:
+        _, _, pairs = match_sets(item)
+        cardinality, base, values = "multiple", "directedPair", [f"L{a + 1} R{b + 1}" for a, b in pairs]
+    else:  # ESSAY
+        cardinality, base, values = "single", "string", []
+    decl = d.sub(root, "responseDeclaration", identifier="RESPONSE", cardinality=cardinality, baseType=base)
+    if values:
+        correct = d.sub(decl, "correctResponse")
+        for value in values:
+            d.sub(correct, "value", value)
+    if kind == SHORT:
+        mapping = d.sub(decl, "mapping", defaultValue="0")
+        for answer in answers:
+            d.sub(mapping, "mapEntry", mapKey=answer, mappedValue="1", caseSensitive="false")
+
+
+def _interaction(d: Dialect, body: etree._Element, quiz: Quiz, item: Item) -> None:
+    """The item's interaction after the stimulus: the statement its prompt (or, before a text entry, which
+    takes none, a paragraph of its own)."""
+    kind = item.kind
+    shuffle = "true" if quiz.shuffle else "false"
+    fixed = "true" if kind == TRUE_FALSE or not quiz.shuffle else None  # true, then false, always
+    if kind in (TRUE_FALSE, CHOICE, MULTIPLE):
+        interaction = d.sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle=shuffle,
+                            maxChoices="0" if kind == MULTIPLE else "1")
+        d.html(d.sub(interaction, "prompt"), item.statement_html)
+        for ident, choice in zip(choice_idents(item), item.choices):
+            d.html(d.sub(interaction, "simpleChoice", identifier=ident, fixed=fixed), choice.html)
+    elif kind in (SHORT, NUMERIC):
+        d.html(body, item.statement_html, block=True)
+        d.sub(sub(body, f"{{{d.ns}}}p"), "textEntryInteraction", responseIdentifier="RESPONSE")
+    elif kind == MATCHING:
+        lefts, options, pairs = match_sets(item)
+        uses = [sum(1 for _, b in pairs if b == n) for n in range(len(options))]
+        interaction = d.sub(body, "matchInteraction", responseIdentifier="RESPONSE", shuffle=shuffle,
+                            maxAssociations=str(len(lefts)))
+        d.html(d.sub(interaction, "prompt"), item.statement_html)
+        left_set, right_set = d.sub(interaction, "simpleMatchSet"), d.sub(interaction, "simpleMatchSet")
+        for n, html in enumerate(lefts, 1):
+            d.html(d.sub(left_set, "simpleAssociableChoice", identifier=f"L{n}", matchMax="1", fixed=fixed), html)
+        for n, html in enumerate(options):
+            d.html(d.sub(right_set, "simpleAssociableChoice", identifier=f"R{n + 1}", matchMax=str(max(uses[n], 1)),
+                         fixed=fixed), html)
+    else:  # ESSAY
+        interaction = d.sub(body, "extendedTextInteraction", responseIdentifier="RESPONSE")
+        d.html(d.sub(interaction, "prompt"), item.statement_html)
+
+
+def _is_right(d: Dialect, parent: etree._Element, item: Item) -> None:
+    """The expression that is true when RESPONSE is right."""
+    kind = item.kind
+    if kind == SHORT:  # an accepted answer maps to 1, anything else to 0
+        test = d.sub(parent, "gt")
+        d.sub(test, "mapResponse", identifier="RESPONSE")
+        d.sub(test, "baseValue", "0", baseType="float")
+    elif kind == NUMERIC:
+        number = item.numeric
+        if number.low == number.high:
+            test = d.sub(parent, "equal", toleranceMode="exact")
+            d.sub(test, "variable", identifier="RESPONSE")
+            d.sub(test, "baseValue", number.value, baseType="float")
+        else:  # the exact decimal bounds: no arithmetic in the player, so a bound itself is right
+            both = d.sub(parent, "and")
+            for op, bound in (("gte", number.low), ("lte", number.high)):
+                test = d.sub(both, op)
+                d.sub(test, "variable", identifier="RESPONSE")
+                d.sub(test, "baseValue", bound, baseType="float")
+    else:  # the choices (a set for multiple answers) or pairs declared correct, no more, no fewer
+        test = d.sub(parent, "match")
+        d.sub(test, "variable", identifier="RESPONSE")
+        d.sub(test, "correct", identifier="RESPONSE")
+
+
 def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
                stimulus: tuple[str, str, str] | None) -> etree._Element:
-    """An assessmentItem: two fixed choices showing the quiz's labels, SCORE 1 when right, the explanation as
-    modal feedback shown whatever the answer. `stimulus` is (identifier, href, title) of a shared stimulus to
-    reference (3.0); without it the quiz's stimulus leads the item body, so the item stands alone."""
+    """An assessmentItem: the kind's interaction, SCORE 1 when right and 0 when not (an essay is scored by a
+    person), and its feedback (`item_feedback`) as modal feedback. `stimulus` is (identifier, href, title) of a
+    shared stimulus to reference (3.0); without it the quiz's stimulus leads the item body, so the item stands
+    alone."""
     root = d.root("assessmentItem", texts.language, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
-    decl = d.sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="identifier")
-    d.sub(d.sub(decl, "correctResponse"), "value", CHOICES[item.right_index])
-    _outcome(d, root, "SCORE", "float", "0")
+    feedback = item_feedback(item)
+    verdict = bool(feedback.right or feedback.wrong)
+    _declare_response(d, root, item)
+    if item.graded:
+        _outcome(d, root, "SCORE", "float", "0")
+    else:  # a person scores it
+        d.sub(root, "outcomeDeclaration", identifier="SCORE", cardinality="single", baseType="float",
+              externalScored="human" if d.kebab else None)
     _outcome(d, root, "MAXSCORE", "float", "1")
     _outcome(d, root, "FEEDBACK", "identifier")
+    if verdict:
+        _outcome(d, root, "VERDICT", "identifier")
+    if feedback.choices:
+        d.sub(root, "outcomeDeclaration", identifier="CHOICE_FEEDBACK", baseType="identifier",
+              cardinality="multiple" if item.kind == MULTIPLE else "single")
     if stimulus:
         ident, href, title = stimulus
         d.sub(root, "assessmentStimulusRef", identifier=ident, href=href, title=title)
     body = d.sub(root, "itemBody")
     if stimulus is None and quiz.stimulus_html:
         d.html(body, quiz.stimulus_html, block=True)
-    interaction = d.sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")
-    d.html(d.sub(interaction, "prompt"), item.statement_html)
-    for ident, choice in zip(CHOICES, item.choices):
-        d.sub(interaction, "simpleChoice", unescape(choice.html), identifier=ident, fixed="true")
-    processing = d.sub(root, "responseProcessing")
-    condition = d.sub(processing, "responseCondition")
-    right = d.sub(condition, "responseIf")
-    match = d.sub(right, "match")
-    d.sub(match, "variable", identifier="RESPONSE")
-    d.sub(match, "correct", identifier="RESPONSE")
-    _set(d, right, "SCORE", "float", "1")
-    _set(d, d.sub(condition, "responseElse"), "SCORE", "float", "0")
-    if item.explanation_html.strip():
-        _set(d, processing, "FEEDBACK", "identifier", FEEDBACK)
-        feedback = d.sub(root, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier=FEEDBACK, showHide="show")
-        d.html(d.content(feedback), item.explanation_html, block=True)
+    _interaction(d, body, quiz, item)
+    if item.graded or feedback.general:
+        processing = d.sub(root, "responseProcessing")
+        if item.graded:
+            condition = d.sub(processing, "responseCondition")
+            branches = []
+            if item.kind in (SHORT, NUMERIC):  # no answer is wrong before any arithmetic on it (players
+                # differ on NULL: one throws in mapResponse, one compares it as 0)
+                unanswered = d.sub(condition, "responseIf")
+                d.sub(d.sub(unanswered, "isNull"), "variable", identifier="RESPONSE")
+                branches.append((unanswered, False))
+                right = d.sub(condition, "responseElseIf")
+            else:
+                right = d.sub(condition, "responseIf")
+            _is_right(d, right, item)
+            branches += [(right, True), (d.sub(condition, "responseElse"), False)]
+            for branch, ok in branches:
+                _set(d, branch, "SCORE", "float", "1" if ok else "0")
+                if verdict:
+                    _set(d, branch, "VERDICT", "identifier", "RIGHT" if ok else "WRONG")
+        if feedback.choices:  # the picked choice (or choices) shows its own
+            d.sub(d.sub(processing, "setOutcomeValue", identifier="CHOICE_FEEDBACK"), "variable",
+                  identifier="RESPONSE")
+        if feedback.general:
+            _set(d, processing, "FEEDBACK", "identifier", FEEDBACK)
+    shown = [("VERDICT", "RIGHT", feedback.right), ("VERDICT", "WRONG", feedback.wrong)]
+    shown += [("CHOICE_FEEDBACK", ident, html) for ident, html in feedback.choices.items()]
+    shown.append(("FEEDBACK", FEEDBACK, feedback.general))
+    for outcome, ident, html in shown:
+        if html:
+            modal = d.sub(root, "modalFeedback", outcomeIdentifier=outcome, identifier=ident, showHide="show")
+            d.html(d.content(modal), html, block=True)
     return root
 
 
@@ -219,6 +398,15 @@ class QtiWriter(Writer):
     shared_stimulus = False
     quiz_files = True
     quiz_file_prefix = "../"  # items, tests and stimuli lie one folder down; course files keep their paths
+
+    def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
+        found = super().uncarried(course)
+        for item in course.items:
+            if not item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip()):
+                found.append((item.source, item.line, f"an essay is graded by a person, so {self.name} has no "
+                              "right or wrong answer to show its + and - feedback after (they are left out): "
+                              "write what every learner should read as the general feedback (...)"))
+        return found
 
     def build(self, course: Course, options: Options) -> Artifact:
         d = self.dialect
