@@ -334,50 +334,44 @@ def test_citolab_upgrade_of_our_21_matches_our_30(artifact, request, tmp_path, n
     assert [summary(t) for t in upgraded] == [summary(t) for t in ours]
 
 
-# --- every question kind (a course built from the model; the player's scoring is in test_qti_player) ---------
+# --- every question kind (coursekit's typed courses; the player's scoring is in test_qti_player) ---------------
 
 KIND_INTERACTION = {"truefalse": "choiceInteraction", "choice": "choiceInteraction", "multiple": "choiceInteraction",
                     "short": "textEntryInteraction", "numeric": "textEntryInteraction",
                     "matching": "matchInteraction", "essay": "extendedTextInteraction"}
+TYPED = ("typed", "edges", "edges-shuffled")
 
 
-def _kebab_name(spec: Spec, camel: str) -> str:
-    """An element's name in the spec's spelling (3.0: qti- and kebab-case), for names the table above lacks."""
-    if spec is QTI21:
-        return f"{{{spec.ns}}}{camel}"
-    return f"{{{spec.ns}}}qti-" + re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower()
-
-
-def _attr(spec: Spec, camel: str) -> str:
+def _spelled(spec: Spec, camel: str) -> str:
+    """A name in the spec's spelling (3.0: kebab-case; elements also `qti-`), for names the table above lacks."""
     return camel if spec is QTI21 else re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower()
 
 
-@pytest.mark.parametrize("shuffle", [False, True], ids=["ordered", "shuffled"])
-def test_every_kind_is_valid_against_its_schema(fmt, shuffle):
-    from kinds_model import kinds_course
-
+@pytest.mark.parametrize("name", TYPED)
+def test_every_kind_is_valid_against_its_schema(artifact, fmt, typed, name):
     spec = SPECS[fmt]
-    pkg = Package.from_zip(WRITERS[fmt]().write(kinds_course(shuffle)).data, spec)
+    pkg = package(artifact, fmt, typed[name])
     asi = xml_schema(spec.asi_schema)
-    for name in pkg.files:
-        if name.endswith(".xml") and name != "imsmanifest.xml":
-            assert_valid(asi, pkg.doc(name), name)
+    for file in pkg.files:
+        if file.endswith(".xml") and file != "imsmanifest.xml":
+            assert_valid(asi, pkg.doc(file), file)
     assert_valid(xml_schema(spec.cp_schema), pkg.manifest, "imsmanifest.xml")
 
 
-@pytest.mark.parametrize("shuffle", [False, True], ids=["ordered", "shuffled"])
-def test_every_kind_reads_back_as_its_interaction_and_answer(fmt, shuffle):
+@pytest.mark.parametrize("name", TYPED)
+def test_every_kind_reads_back_as_its_interaction_and_answer(artifact, fmt, typed, name):
     """Each item read back with lxml: the kind's interaction, the response it declares, and the right answer
     resolved to the texts a learner reads, against the model."""
-    from exporter.model import CHOICE_KINDS, ESSAY, MATCHING, NUMERIC, SHORT
+    from exporter.model import CHOICE_KINDS, ESSAY, MATCHING, MULTIPLE, NUMERIC, SHORT
     from itemcheck import text_of
-    from kinds_model import kinds_course
 
     spec = SPECS[fmt]
-    q = lambda camel: _kebab_name(spec, camel)  # noqa: E731
-    a = lambda camel: _attr(spec, camel)  # noqa: E731
-    course = kinds_course(shuffle)
-    pkg = Package.from_zip(WRITERS[fmt]().write(course).data, spec)
+    q = lambda camel: f"{{{spec.ns}}}" + ("" if spec is QTI21 else "qti-") + _spelled(spec, camel)  # noqa: E731
+    a = lambda camel: _spelled(spec, camel)  # noqa: E731
+    course = typed[name]
+    pkg = package(artifact, fmt, course)
+    assert {i.kind for i in course.items} >= {"choice", "multiple", "short", "numeric", "matching", "essay"}
+    shuffled = {i.id: q_.shuffle for q_ in course.quizzes for i in q_.items}
     for item in course.items:
         root = pkg.doc(f"items/{item.id}.xml")
         [interaction] = root.iter(q(KIND_INTERACTION[item.kind]))
@@ -390,9 +384,8 @@ def test_every_kind_reads_back_as_its_interaction_and_answer(fmt, shuffle):
             choices = {c.get("identifier"): text(c) for c in interaction.iter(q("simpleChoice"))}
             assert list(choices.values()) == [text_of(c.html) for c in item.choices]
             assert sorted(choices[v] for v in values) == sorted(text_of(c.html) for c in item.choices if c.right)
-            multiple = item.kind == "multiple"
             assert (decl.get("cardinality"), interaction.get(a("maxChoices"))) == (
-                ("multiple", "0") if multiple else ("single", "1"))
+                ("multiple", "0") if item.kind == MULTIPLE else ("single", "1"))
         elif item.kind == SHORT:
             entries = list(decl.iter(q("mapEntry")))
             keys = [e.get(a("mapKey")) for e in entries]
@@ -402,19 +395,17 @@ def test_every_kind_reads_back_as_its_interaction_and_answer(fmt, shuffle):
             assert decl.get(a("baseType")) == "string" and any(True for _ in processing.iter(q("mapResponse")))
         elif item.kind == NUMERIC:
             assert decl.get(a("baseType")) == "float" and values == [item.numeric.value]
-            bounds = {etree.QName(op).localname: op.find(q("baseValue")).text
-                      for op in processing.iter(q("gte"), q("lte"))}
+            bounds = [op.find(q("baseValue")).text for op in processing.iter(q("gte"), q("lte"))]
             if item.numeric.low == item.numeric.high:
                 [equal] = processing.iter(q("equal"))
                 assert equal.get(a("toleranceMode")) == "exact" and not bounds
                 assert equal.find(q("baseValue")).text == item.numeric.value
             else:
-                assert set(bounds.values()) == {item.numeric.low, item.numeric.high}
+                assert bounds == [item.numeric.low, item.numeric.high]
         elif item.kind == MATCHING:
-            sets = interaction.findall(q("simpleMatchSet"))
             left, right = ({c.get("identifier"): text(c) for c in s.iter(q("simpleAssociableChoice"))}
-                           for s in sets)
-            pairs = sorted(tuple(left_right.split()) for left_right in values)
+                           for s in interaction.findall(q("simpleMatchSet")))
+            pairs = [tuple(v.split()) for v in values]
             assert sorted((left[x], right[y]) for x, y in pairs) == sorted(
                 (text_of(p.left_html), text_of(p.right_html)) for p in item.matches)
             assert sorted(right.values()) == sorted({text_of(p.right_html) for p in item.pairs})
@@ -426,17 +417,18 @@ def test_every_kind_reads_back_as_its_interaction_and_answer(fmt, shuffle):
         if item.kind != ESSAY:
             assert sorted(sv.find(q("baseValue")).text for sv in scored) in (["0", "1"], ["0", "0", "1"])
         if interaction.get(a("shuffle")) is not None:
-            assert interaction.get(a("shuffle")) == ("true" if shuffle else "false")
+            assert interaction.get(a("shuffle")) == ("true" if shuffled[item.id] else "false")
+    assert any(shuffled.values()) == name.endswith("shuffled")
 
 
-def test_an_essays_right_and_wrong_feedback_is_a_warning_at_its_line(fmt):
-    from kinds_model import SOURCE, kinds_course
+def test_an_essays_right_and_wrong_feedback_is_a_warning_at_its_line(fmt, typed):
+    import copy
 
-    course = kinds_course()
+    course = copy.deepcopy(typed["edges"])
     [essay] = [i for i in course.items if i.kind == "essay"]
     assert WRITERS[fmt]().uncarried(course) == []
     essay.right_feedback_html = "<p>Good.</p>"
     [(source, line, message)] = WRITERS[fmt]().uncarried(course)
-    assert (source, line) == (SOURCE, essay.line) and "essay" in message and fmt in message
+    assert (source, line) == (essay.source, essay.line) and "essay" in message and fmt in message
     pkg = Package.from_zip(WRITERS[fmt]().write(course).data, SPECS[fmt])
     assert "Good." not in text(pkg.doc(f"items/{essay.id}.xml"))

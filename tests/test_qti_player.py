@@ -7,7 +7,8 @@ is not scored. The modal feedback the player opens is the one the model says (th
 choice's, the general explanation). QTI 2.1 packages are played after citolab-qti-convert (PyPI, written by
 others) upgrades them to 3.0, as a 3.0 platform would take them in.
 
-The answers come from the model (`kinds_model`), never from our XML.
+The courses are coursekit's typed courses as the reader reads them; the answers come from the model, never from
+our XML.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import pytest
 from exporter.model import CHOICE, ESSAY, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Item
 from exporter.writers import WRITERS
 from itemcheck import text_of
-from kinds_model import kinds_course
 from scorm_harness import NODE, Site
 
 PLAYER = NODE / "@citolab/qti-components/cdn/index.js"  # the package's own single-file ES module build
@@ -172,10 +172,10 @@ def play(page, url: str, item: Item, case: Case) -> dict:
     return page.evaluate(SCORE)
 
 
-def published(site: Site, fmt: str, shuffle: bool, tmp_path) -> str:
-    """The kinds course's package on the site, as 3.0 (a 2.1 package upgraded by citolab-qti-convert)."""
-    data = WRITERS[fmt]().write(kinds_course(shuffle)).data
-    name = f"{fmt}-{'shuffled' if shuffle else 'ordered'}"
+def published(site: Site, course, name: str, fmt: str, tmp_path) -> str:
+    """The course's package on the site, as 3.0 (a 2.1 package upgraded by citolab-qti-convert)."""
+    data = WRITERS[fmt]().write(course).data
+    name = f"{fmt}-{name}"
     if fmt == "qti30":
         return site.publish(name, data)
     tool = shutil.which("qti-convert")
@@ -189,13 +189,13 @@ def published(site: Site, fmt: str, shuffle: bool, tmp_path) -> str:
     return f"{site.base}/{name}/"
 
 
-@pytest.mark.parametrize("shuffle", [False, True], ids=["ordered", "shuffled"])
+@pytest.mark.parametrize("name", ["typed", "edges-shuffled"])
 @pytest.mark.parametrize("fmt", ["qti30", "qti21"])
-def test_every_kind_scores_right_and_wrong_in_the_player(player, fmt, shuffle, tmp_path):
+def test_every_kind_scores_right_and_wrong_in_the_player(player, typed, fmt, name, tmp_path):
     site, page, outside, errors = player
-    base = published(site, fmt, shuffle, tmp_path)
-    course = kinds_course(shuffle)
-    assert {i.kind for i in course.items} == {TRUE_FALSE, CHOICE, MULTIPLE, SHORT, NUMERIC, MATCHING, ESSAY}
+    course = typed[name]
+    base = published(site, course, name, fmt, tmp_path)
+    assert {i.kind for i in course.items} >= {CHOICE, MULTIPLE, SHORT, NUMERIC, MATCHING, ESSAY}
     failures = []
     attempt = 0
     for item in course.items:
@@ -211,12 +211,20 @@ def test_every_kind_scores_right_and_wrong_in_the_player(player, fmt, shuffle, t
     assert not errors, errors
 
 
-def test_true_false_choices_keep_their_order_when_the_quiz_shuffles(player, tmp_path):
-    """data-shuffle shuffles choices; True stays before False (fixed), whatever the player draws."""
+def test_the_player_shuffles_choices_and_keeps_true_before_false(player, typed, tmp_path):
+    """data-shuffle="choices": the player shows a choice item's choices in more than one order over a few loads;
+    a true/false item's stay True, False (fixed)."""
     site, page, _, _ = player
-    base = published(site, "qti30", True, tmp_path)
-    [item] = [i for i in kinds_course(True).items if i.kind == TRUE_FALSE]
-    for attempt in range(3):
-        page.evaluate(LOAD, f"{base}items/{item.id}.xml?order={attempt}")
-        page.wait_for_function(LOADED, arg=item.id, timeout=15000)
-        assert page.locator("qti-simple-choice").all_inner_texts() == ["True", "False"]
+    course = typed["typed-shuffled"]
+    base = published(site, course, "typed-shuffled", "qti30", tmp_path)
+    [quiz] = [q for q in course.quizzes if q.shuffle]
+    [multiple] = [i for i in quiz.items if i.kind == MULTIPLE]
+    [statement] = [i for i in quiz.items if i.kind == TRUE_FALSE]
+    orders = {i.id: set() for i in (multiple, statement)}
+    for attempt in range(6):
+        for item in (multiple, statement):
+            page.evaluate(LOAD, f"{base}items/{item.id}.xml?order={attempt}")
+            page.wait_for_function(LOADED, arg=item.id, timeout=15000)
+            orders[item.id].add(tuple(t.strip() for t in page.locator("qti-simple-choice").all_inner_texts()))
+    assert len(orders[multiple.id]) > 1, "six loads of four shuffled choices, all in one order"
+    assert orders[statement.id] == {tuple(text_of(c.html) for c in statement.choices)}
