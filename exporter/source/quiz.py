@@ -18,7 +18,7 @@ from lxml import etree
 
 from exporter import ids
 from exporter.errors import Report
-from exporter.model import CHOICE, DEFAULT_LABELS, TRUE_FALSE, Choice, Item, Pair, Quiz
+from exporter.model import CHOICE, DEFAULT_LABELS, TRUE_FALSE, Choice, Item, Quiz
 from exporter.source.itemforms import (
     Shown,
     base64_text,
@@ -50,8 +50,9 @@ _IAL_N = re.compile(r"^\s*" + _IAL_TEXT.pattern)  # ... as a line of its own
 _ITEM_LINE = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>.*?)[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _QUIZ_IAL = re.compile(r"^ {0,3}\{:[^}]*\bdata-n\s*=\s*[\"']?\s*\+?0*[1-9]\d*\s*[\"'\s}]")  # data-n above 0
-_STAND_IN = "exporteritem{}x"
-_STAND_IN_TEXT = re.compile(r"exporteritem\d+x")
+# An item's stand-in: U+FFFF around its number. The reader refuses U+FFFF in a source (raw or as an entity:
+# no package can carry it), so no text an author writes can look like one.
+_STAND_IN = "\uffffitem{}\uffff"
 FORMS = ("write it as 'statement /Y/ explanation' (or /N/; T and F work too) or as the base64 of "
          "'statement/Y/explanation'")
 
@@ -74,6 +75,7 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
     a quiz inside another block, or encoded items (answers included) outside the quiz's bank are errors at
     their line. `source`: the page's items as `find_bank` found them in its lines, when the tree was rendered
     from its `masked` text (each item a stand-in word)."""
+    lines = visible_lines(lines)  # what a fence or a comment holds is never the quiz: its lines are not searched
     blocks = list(tree)
     starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
     ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
@@ -158,13 +160,16 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     for item_line, text, more in sources:
         item = read_item(text, shown, item_line, report, plain=source is not None, more=more)
         if item:
-            fields = _resolved(item.fields, resolve, item_line)
+            fields = dict(item.fields)
             if fields["kind"] == TRUE_FALSE:
                 fields["choices"] = label_choices(labels, fields.pop("answer"))
                 fields["kind"] = TRUE_FALSE if labels == DEFAULT_LABELS else CHOICE
+                fields["labelled"] = True
             ident = ids.item_id(page_ident, item.key, taken)
-            items.append(Item(id=ident, source=shown, line=item_line or 0,
-                              title=item_title(fields["statement_html"], ident), **fields))
+            made = Item(id=ident, source=shown, line=item_line or 0, **fields).map_html(
+                lambda html, at=item_line: resolve_html(html, resolve, at))
+            made.title = item_title(made.statement_html, ident)
+            items.append(made)
     count = len(texts)
     if draw > count:
         report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
@@ -182,19 +187,6 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
 
 
 _URL_ATTR = re.compile(r"\b(?:href|src|srcset|poster|data)\s*=", re.IGNORECASE)
-
-
-def _resolved(fields: dict, resolve: Resolve, line: int | None) -> dict:
-    """An item's fields with the links in every HTML part resolved (its statement, feedback, choices, pairs)."""
-    out = {k: resolve_html(v, resolve, line) if k.endswith("_html") else v for k, v in fields.items()}
-    if "choices" in out:
-        out["choices"] = [Choice(resolve_html(c.html, resolve, line), c.right, resolve_html(c.feedback_html, resolve,
-                                                                                             line))
-                          for c in out["choices"]]
-    if "pairs" in out:
-        out["pairs"] = [Pair(resolve_html(p.left_html, resolve, line), resolve_html(p.right_html, resolve, line))
-                        for p in out["pairs"]]
-    return out
 
 
 def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
@@ -392,14 +384,46 @@ class Bank:
                    for k, li in enumerate(bank))
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT_OPEN, _COMMENT_CLOSE = "<!--", "-->"
+
+
+def visible_lines(lines: list[str]) -> list[str]:
+    """The lines with those of a fenced code block (its fence lines too) and of an HTML comment block made
+    blank: what they hold is shown as code or not shown at all, so it is neither a quiz nor its items. A comment
+    block starts a line (`<!--` after up to three spaces, as Markdown reads one) and ends with the line that
+    holds `-->`; a `<!--` inside a line is inline text or HTML, as Markdown takes it."""
+    out = list(lines)
+    fence = None  # the open fence's characters
+    comment = False
+    for n, text in enumerate(lines):
+        indent = len(text) - len(text.lstrip(" "))
+        if fence is not None:
+            stripped = text.strip()
+            if indent <= 3 and stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+        elif comment:
+            comment = _COMMENT_CLOSE not in text
+        elif indent <= 3 and text.lstrip(" ").startswith(_COMMENT_OPEN):
+            comment = _COMMENT_CLOSE not in text[indent + len(_COMMENT_OPEN):]
+        else:
+            m = _FENCE.match(text)
+            if not m or (m.group(1)[0] == "`" and "`" in text[m.end():]):  # ``` with a backtick after: no fence
+                continue
+            fence = m.group(1)
+        out[n] = ""
+    return out
+
+
 def find_bank(lines: list[str]) -> Bank | None:
     """The items of the list after the page's first quiz attribute list (data-n above 0), or None."""
-    if any(_STAND_IN_TEXT.search(text) for text in lines):
+    if any("\uffff" in text for text in lines):  # not a page the reader took (it refuses U+FFFF)
         return None
-    at = next((n for n, text in enumerate(lines) if _QUIZ_IAL.match(text)), None)
+    seen = visible_lines(lines)
+    at = next((n for n, text in enumerate(seen) if _QUIZ_IAL.match(text)), None)
     if at is None:
         return None
-    items = bank_items(lines, _first_list_line(lines, at + 1))
+    items = bank_items(seen, _first_list_line(seen, at + 1))
     if not items:
         return None
     masked = list(lines)
