@@ -114,13 +114,18 @@ def cases(item: Item) -> list[Case]:
 
 
 def expected_feedback(item: Item, case: Case) -> list[str]:
-    """The feedback texts the model says a learner reads after this answer, in the item's order."""
+    """The feedback texts the model says a learner reads after this answer, one per dialog in the item's order:
+    with right or wrong feedback, the verdict's then the explanation in one; each picked choice's; without right
+    or wrong feedback, the explanation on its own."""
+    explanation = text_of(item.explanation_html)
+    verdict = item.kind != ESSAY and bool(text_of(item.right_feedback_html) or text_of(item.wrong_feedback_html))
     shown = []
-    if item.kind != ESSAY:
-        verdict = item.right_feedback_html if case.score == "1" else item.wrong_feedback_html
-        shown.append(text_of(verdict))
+    if verdict:
+        said = text_of(item.right_feedback_html if case.score == "1" else item.wrong_feedback_html)
+        shown.append(" ".join(t for t in (said, explanation) if t))
     shown += case.picked_feedback
-    shown.append(text_of(item.explanation_html))
+    if not verdict:
+        shown.append(explanation)
     return [s for s in shown if s]
 
 

@@ -25,7 +25,7 @@ from lxml import etree
 
 from exporter import __version__, ids
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import (CHOICE, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Course, Item, Page,
+from exporter.model import (CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, Page,
                              Quiz)
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.packaging import zip_bytes
@@ -36,7 +36,8 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOOL = {"toolName": "exporter", "toolVersion": __version__}
 CHOICES = ("T", "F")  # the first label's choice (the statement is true), then the second's
-FEEDBACK = "EXPLANATION"  # the FEEDBACK outcome's value that shows the explanation
+FEEDBACK = "EXPLANATION"  # the FEEDBACK outcome's value that shows the explanation whatever the answer
+RIGHT, WRONG = "RIGHT", "WRONG"  # its values that the verdict sets (`item_feedback`)
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -107,9 +108,9 @@ def stimulus_ident(quiz: Quiz) -> str:
 
 
 def choice_idents(item: Item) -> list[str]:
-    """The identifiers of an item's choices: T and F for two (the first choice, then the second: what true/false
-    items have always been written with), C1, C2, ... for more."""
-    return list(CHOICES) if len(item.choices) == 2 else [f"C{n}" for n in range(1, len(item.choices) + 1)]
+    """The identifiers of an item's choices: a statement's labels are T and F (the first label, then the second),
+    a question's choices C1, C2, ... in the author's order."""
+    return list(CHOICES) if item.labelled else [f"C{n}" for n in range(1, len(item.choices) + 1)]
 
 
 def _spaced(text: str) -> str:
@@ -143,33 +144,38 @@ def match_sets(item: Item) -> tuple[list[str], list[str], list[tuple[int, int]]]
 
 @dataclass
 class ItemFeedback:
-    """What an item shows as modal feedback after an answer: `right` or `wrong` by the verdict, each picked
-    choice's own (by choice identifier), and the general explanation whatever the answer. Empty: not shown."""
+    """What an item shows as modal feedback after an answer. `by_outcome`: the FEEDBACK outcome's values, each with
+    the HTML fragments its feedback shows: RIGHT and WRONG are set by the verdict, EXPLANATION whatever the answer
+    (nothing shown: not there). `choices`: each choice's own feedback by its identifier, shown when picked."""
 
-    right: str = ""
-    wrong: str = ""
+    by_outcome: dict[str, list[str]] = field(default_factory=dict)
     choices: dict[str, str] = field(default_factory=dict)
-    general: str = ""
+
+    @property
+    def verdict(self) -> bool:
+        return RIGHT in self.by_outcome or WRONG in self.by_outcome
 
 
 def item_feedback(item: Item) -> ItemFeedback:
-    """The one place that decides an item's feedback. An essay has no verdict, so no right or wrong feedback
-    (`QtiWriter.uncarried` warns when its author wrote some)."""
-    shown = lambda html: html if html.strip() else ""  # noqa: E731
-    graded = item.graded
-    return ItemFeedback(
-        right=shown(item.right_feedback_html) if graded else "",
-        wrong=shown(item.wrong_feedback_html) if graded else "",
-        choices={ident: c.feedback_html for ident, c in zip(choice_idents(item), item.choices)
-                 if c.feedback_html.strip()},
-        general=shown(item.explanation_html))
+    """The one place that decides an item's feedback outcomes. With right or wrong feedback (+, -), the verdict
+    decides what is shown: that feedback, then the explanation; without, the explanation is shown whatever the
+    answer. An essay has no verdict (`QtiWriter.uncarried` warns of its + and -)."""
+    explanation = [item.explanation_html] if item.explanation_html.strip() else []
+    by_outcome = {FEEDBACK: explanation} if explanation else {}
+    if item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip()):
+        by_outcome = {}
+        for ident, html in ((RIGHT, item.right_feedback_html), (WRONG, item.wrong_feedback_html)):
+            if fragments := ([html] if html.strip() else []) + explanation:
+                by_outcome[ident] = fragments
+    return ItemFeedback(by_outcome, {ident: c.feedback_html for ident, c in zip(choice_idents(item), item.choices)
+                                     if c.feedback_html.strip()})
 
 
 def _declare_response(d: Dialect, root: etree._Element, item: Item) -> None:
     """RESPONSE as the kind answers it, with its correct response (none for an essay) and, for a short answer,
     the mapping of every accepted answer to 1."""
     kind = item.kind
-    if kind in (TRUE_FALSE, CHOICE, MULTIPLE):
+    if kind in CHOICE_KINDS:
         idents = choice_idents(item)
         right = [i for i, c in zip(idents, item.choices) if c.right]
         cardinality, base, values = ("multiple" if kind == MULTIPLE else "single"), "identifier", right
@@ -199,8 +205,8 @@ def _interaction(d: Dialect, body: etree._Element, quiz: Quiz, item: Item) -> No
     takes none, a paragraph of its own)."""
     kind = item.kind
     shuffle = "true" if quiz.shuffle else "false"
-    fixed = "true" if kind == TRUE_FALSE or not quiz.shuffle else None  # true, then false, always
-    if kind in (TRUE_FALSE, CHOICE, MULTIPLE):
+    fixed = "true" if item.labelled or not quiz.shuffle else None  # a statement's labels keep their order
+    if kind in CHOICE_KINDS:
         interaction = d.sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle=shuffle,
                             maxChoices="0" if kind == MULTIPLE else "1")
         d.html(d.sub(interaction, "prompt"), item.statement_html)
@@ -260,7 +266,6 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
     root = d.root("assessmentItem", texts.language, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
     feedback = item_feedback(item)
-    verdict = bool(feedback.right or feedback.wrong)
     _declare_response(d, root, item)
     if item.graded:
         _outcome(d, root, "SCORE", "float", "0")
@@ -269,8 +274,6 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
               externalScored="human" if d.kebab else None)
     _outcome(d, root, "MAXSCORE", "float", "1")
     _outcome(d, root, "FEEDBACK", "identifier")
-    if verdict:
-        _outcome(d, root, "VERDICT", "identifier")
     if feedback.choices:
         d.sub(root, "outcomeDeclaration", identifier="CHOICE_FEEDBACK", baseType="identifier",
               cardinality="multiple" if item.kind == MULTIPLE else "single")
@@ -281,7 +284,7 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
     if stimulus is None and quiz.stimulus_html:
         d.html(body, quiz.stimulus_html, block=True)
     _interaction(d, body, quiz, item)
-    if item.graded or feedback.general:
+    if item.graded or feedback.by_outcome:
         processing = d.sub(root, "responseProcessing")
         if item.graded:
             condition = d.sub(processing, "responseCondition")
@@ -298,20 +301,21 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
             branches += [(right, True), (d.sub(condition, "responseElse"), False)]
             for branch, ok in branches:
                 _set(d, branch, "SCORE", "float", "1" if ok else "0")
-                if verdict:
-                    _set(d, branch, "VERDICT", "identifier", "RIGHT" if ok else "WRONG")
+                if feedback.verdict:
+                    _set(d, branch, "FEEDBACK", "identifier", RIGHT if ok else WRONG)
         if feedback.choices:  # the picked choice (or choices) shows its own
             d.sub(d.sub(processing, "setOutcomeValue", identifier="CHOICE_FEEDBACK"), "variable",
                   identifier="RESPONSE")
-        if feedback.general:
+        if FEEDBACK in feedback.by_outcome:
             _set(d, processing, "FEEDBACK", "identifier", FEEDBACK)
-    shown = [("VERDICT", "RIGHT", feedback.right), ("VERDICT", "WRONG", feedback.wrong)]
-    shown += [("CHOICE_FEEDBACK", ident, html) for ident, html in feedback.choices.items()]
-    shown.append(("FEEDBACK", FEEDBACK, feedback.general))
-    for outcome, ident, html in shown:
-        if html:
-            modal = d.sub(root, "modalFeedback", outcomeIdentifier=outcome, identifier=ident, showHide="show")
-            d.html(d.content(modal), html, block=True)
+    shown = [("FEEDBACK", ident, fragments) for ident, fragments in feedback.by_outcome.items() if ident != FEEDBACK]
+    shown += [("CHOICE_FEEDBACK", ident, [html]) for ident, html in feedback.choices.items()]
+    shown += [("FEEDBACK", FEEDBACK, feedback.by_outcome[FEEDBACK])] if FEEDBACK in feedback.by_outcome else []
+    for outcome, ident, fragments in shown:
+        content = d.content(d.sub(root, "modalFeedback", outcomeIdentifier=outcome, identifier=ident,
+                                  showHide="show"))
+        for html in fragments:
+            d.html(content, html, block=True)
     return root
 
 
@@ -387,6 +391,7 @@ class QtiWriter(Writer):
     """A QTI 2.x/3.0 content package; subclasses give the dialect, the resource types and the manifest's
     namespace. With `shared_stimulus`, a quiz's stimulus is one stimulus file its items reference."""
 
+    kinds = frozenset(KINDS)
     dialect: Dialect
     manifest_ns = ""
     manifest_location = ""
