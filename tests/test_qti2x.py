@@ -63,6 +63,7 @@ QTI30 = Spec("http://www.imsglobal.org/xsd/imsqtiasi_v3p0", "http://www.imsgloba
               "responseProcessing": "qti-response-processing", "setOutcomeValue": "qti-set-outcome-value",
               "baseValue": "qti-base-value", "stimulusBody": "qti-stimulus-body", "responseIf": "qti-response-if",
               "match": "qti-match", "variable": "qti-variable", "correct": "qti-correct",
+              "responseElse": "qti-response-else", "contentBody": "qti-content-body",
               "outcomeIdentifier": "outcome-identifier", "showHide": "show-hide"})
 SPECS = {"qti21": QTI21, "qti30": QTI30}
 
@@ -140,15 +141,19 @@ class Package:
         assert rif.find(f"{s.q('match')}/{s.q('variable')}").get("identifier") == decl.get("identifier")
         assert rif.find(f"{s.q('match')}/{s.q('correct')}").get("identifier") == decl.get("identifier")
         assert float(rif.find(f"{s.q('setOutcomeValue')}/{s.q('baseValue')}").text) == 1.0
-        explanation = ""
-        for fb in root.findall(s.q("modalFeedback")):
-            # shown whatever the answer: the outcome it waits for is set at the top level of response processing
+        # one modal feedback per outcome, its value set in the right branch or the other (test_qti2x_verdict.py
+        # checks what each shows): the verdict's paragraph, then the explanation, the same after either answer
+        explanations = set()
+        for fb, branch in zip(root.findall(s.q("modalFeedback")), (rif, root.find(f".//{s.q('responseElse')}"))):
             outcome = fb.get(s.names["outcomeIdentifier"])
-            [processing] = root.findall(s.q("responseProcessing"))
-            values = [sv.find(s.q("baseValue")).text for sv in processing.findall(s.q("setOutcomeValue"))
+            values = [sv.find(s.q("baseValue")).text for sv in branch.findall(s.q("setOutcomeValue"))
                       if sv.get("identifier") == outcome]
             assert fb.get(s.names["showHide"]) == "show" and values == [fb.get("identifier")], path
-            explanation += text(fb)
+            content = fb.find(s.q("contentBody")) if fb.find(s.q("contentBody")) is not None else fb  # 3.0 wraps it
+            verdict, *rest = list(content)
+            assert text(verdict), path
+            explanations.add(_SPACE.sub(" ", " ".join(text(el) for el in rest)).strip())
+        [explanation] = explanations
         body = root.find(s.q("itemBody"))
         stimulus = _SPACE.sub(" ", " ".join(text(el) for el in body if el is not interaction)).strip()
         for ref in root.findall(s.q("assessmentStimulusRef")):

@@ -114,15 +114,21 @@ def cases(item: Item) -> list[Case]:
 
 
 def expected_feedback(item: Item, case: Case) -> list[str]:
-    """The feedback texts the model says a learner reads after this answer, one per dialog in the item's order:
-    with right or wrong feedback, the verdict's then the explanation in one; each picked choice's; without right
-    or wrong feedback, the explanation on its own."""
+    """The feedback texts the model says a learner reads after this answer, one per dialog in the item's order.
+    An item of one right choice says whether the answer was right and which choice was (in English here); with
+    that or the author's right or wrong feedback, the verdict's words, that feedback and the explanation are one;
+    then each picked choice's own; otherwise the explanation on its own."""
     explanation = text_of(item.explanation_html)
-    verdict = item.kind != ESSAY and bool(text_of(item.right_feedback_html) or text_of(item.wrong_feedback_html))
+    right = case.score == "1"
+    words = ""
+    if item.kind in (TRUE_FALSE, CHOICE):
+        words = "Right." if right else f"Not quite: the right answer is {text_of(item.right_choice.html)}."
+    said = text_of(item.right_feedback_html if right else item.wrong_feedback_html) if item.kind != ESSAY else ""
     shown = []
+    verdict = bool(words) or (item.kind != ESSAY and bool(text_of(item.right_feedback_html)
+                                                          or text_of(item.wrong_feedback_html)))
     if verdict:
-        said = text_of(item.right_feedback_html if case.score == "1" else item.wrong_feedback_html)
-        shown.append(" ".join(t for t in (said, explanation) if t))
+        shown.append(" ".join(t for t in (words, said, explanation) if t))
     shown += case.picked_feedback
     if not verdict:
         shown.append(explanation)

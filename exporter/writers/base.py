@@ -49,8 +49,8 @@ class Writer:
 
     A writer receives the finished model, with links written for it (`layout.write_links`): links to course pages and
     files written the way its package needs them (`page_link`, `file_link`). It never reads the source.
-    What it cannot carry (files shown in quizzes, links from quizzes to pages) is declared here, and the
-    build warns about it in one place, with file and line.
+    What it cannot carry (files shown in quizzes, links from quizzes to pages, links between pages that a
+    platform's import breaks) is declared here, and the build warns about it in one place, with file and line.
     """
 
     name: str = ""  # the --format name
@@ -67,6 +67,8 @@ class Writer:
     file_prefix: str = ""  # how a page of the package reaches a course file
     quiz_file_prefix: str = ""  # how its quiz text reaches a course file
     page_mark: str | None = None  # an attribute marking links to course pages (for a runtime)
+    # where the package keeps its links between pages but a platform importing it breaks them: said at each link
+    page_links_break: str = ""
 
     def write(self, course: Course, options: Options | None = None) -> Artifact:
         """The artifact for the course: the model with links written for this package, then built."""
@@ -106,6 +108,8 @@ class Writer:
                   "left out of it") for i in course.items if i.kind not in self.kinds]
         for use in course.links:
             if not use.in_quiz:
+                if use.target.kind == "page" and self.page_links_break:
+                    found.append((use.source, use.line, self.page_links_break))
                 continue
             if use.target.kind == "file" and not self.quiz_files:
                 found.append((use.source, use.line, f"the quiz shows {use.target.ref}, which {self.name} quizzes "

@@ -14,5 +14,12 @@ class Cc11Writer(CartridgeWriter):
     name = "cc11"
     title = "IMS Common Cartridge 1.1 (Moodle: modules, pages and quizzes in one import)"
     carries = "pages as Moodle pages, quizzes, a question bank"
-    drops = "\"draw N\"; the order lock; images and files shown in quiz text"
+    drops = ("\"draw N\"; the order lock; images and files shown in quiz text; links between pages in Moodle's "
+             "import (use the .mbz)")
     profile = CC11
+    # Moodle's import (backup/cc/entity11.resource.class.php) makes every relative link naming a file of the
+    # cartridge a file of the Page ($@FILEPHP@$) and fails to migrate it; no portable link form reaches the
+    # restored page. The cartridge keeps the link for other platforms; the author hears of it at each link.
+    page_links_break = ("Moodle's Common Cartridge import breaks this link to another course page (it makes the "
+                        "linked page a file of this one, and fails to copy it): for Moodle, use the course backup "
+                        "(moodle-backup, the .mbz), where links between pages work")

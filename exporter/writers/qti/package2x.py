@@ -17,7 +17,7 @@ right and 0 when not; its feedback (`item_feedback`) is modal feedback.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -25,19 +25,23 @@ from lxml import etree
 
 from exporter import __version__, ids
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import (CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, Page,
-                             Quiz)
+from exporter.model import (CHOICE, CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Course, Item,
+                             Page, Quiz)
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.packaging import zip_bytes
+from exporter.writers.qti.items12 import verdict_html
 from exporter.writers.xmltree import cp_resource, serialize, sub
-from exporter.xhtml import append_html
+from exporter.xhtml import append_html, text_html, to_text
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOOL = {"toolName": "exporter", "toolVersion": __version__}
 CHOICES = ("T", "F")  # the first label's choice (the statement is true), then the second's
-FEEDBACK = "EXPLANATION"  # the FEEDBACK outcome's value that shows the explanation whatever the answer
-RIGHT, WRONG = "RIGHT", "WRONG"  # its values that the verdict sets (`item_feedback`)
+# the FEEDBACK outcome's values: RIGHT and WRONG set by the verdict, each showing the verdict ("Right." / "Not
+# quite: the right answer is X." for a single right choice), the author's + or -, then the explanation;
+# EXPLANATION (an item without a verdict to show) the explanation whatever the answer
+FEEDBACK = "EXPLANATION"
+RIGHT, WRONG = "RIGHT", "WRONG"
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -156,16 +160,23 @@ class ItemFeedback:
         return RIGHT in self.by_outcome or WRONG in self.by_outcome
 
 
-def item_feedback(item: Item) -> ItemFeedback:
-    """The one place that decides an item's feedback outcomes. With right or wrong feedback (+, -), the verdict
-    decides what is shown: that feedback, then the explanation; without, the explanation is shown whatever the
-    answer. An essay has no verdict (`QtiWriter.uncarried` warns of its + and -)."""
+def item_feedback(item: Item, texts: Messages) -> ItemFeedback:
+    """The one place that decides an item's feedback outcomes. A statement or a question of one right choice says
+    whether the answer was right and which choice was, in the course's language (`verdict_html`, as the other
+    formats do); with that or with the author's right or wrong feedback (+, -), the verdict decides what is
+    shown: its words, that feedback, then the explanation. Otherwise (an essay, a question of another kind without
+    + or -) the explanation is shown whatever the answer. An essay has no verdict (`QtiWriter.uncarried` warns of
+    its + and -)."""
     explanation = [item.explanation_html] if item.explanation_html.strip() else []
     by_outcome = {FEEDBACK: explanation} if explanation else {}
-    if item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip()):
+    words = {}
+    if item.kind in (TRUE_FALSE, CHOICE):  # the right choice named as text, whatever markup it has
+        named = replace(item, choices=[replace(c, html=text_html(to_text(c.html))) for c in item.choices])
+        words = {RIGHT: verdict_html(texts, named, True), WRONG: verdict_html(texts, named, False)}
+    if words or (item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip())):
         by_outcome = {}
         for ident, html in ((RIGHT, item.right_feedback_html), (WRONG, item.wrong_feedback_html)):
-            if fragments := ([html] if html.strip() else []) + explanation:
+            if fragments := [h for h in (words.get(ident, ""), html) if h.strip()] + explanation:
                 by_outcome[ident] = fragments
     return ItemFeedback(by_outcome, {ident: c.feedback_html for ident, c in zip(choice_idents(item), item.choices)
                                      if c.feedback_html.strip()})
@@ -265,7 +276,7 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
     alone."""
     root = d.root("assessmentItem", texts.language, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
-    feedback = item_feedback(item)
+    feedback = item_feedback(item, texts)
     _declare_response(d, root, item)
     if item.graded:
         _outcome(d, root, "SCORE", "float", "0")
