@@ -170,7 +170,7 @@ def plain_shown(parts: Parts) -> Shown:
 
 # --- from one form to the other ----------------------------------------------------------------------------
 
-def _escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Decoded HTML text as Markdown that renders to it: Markdown's inline characters escaped outside tags."""
     out, at = [], 0
     for tag in _HTML_TAG.finditer(text):
@@ -199,12 +199,12 @@ def plain_form(decoded: str) -> str | None:
     parts = decoded_parts(decoded)
     if parts is None or "\n" in decoded or "\r" in decoded:
         return None
-    statement = _FIELD_SLASH.sub(r"\\/", _escape_markdown(parts.statement))
+    statement = _FIELD_SLASH.sub(r"\\/", escape_markdown(parts.statement))
     start = _BLOCK_START.match(statement)
     if start:  # `1.` -> `1\.`; `#`, `>`, `-`, `+` -> `\#` ...
         at = start.end() if statement[0].isdigit() else 0
         statement = statement[:at] + "\\" + statement[at:]
-    explanation = _escape_markdown(parts.explanation)
+    explanation = escape_markdown(parts.explanation)
     plain = f"{statement} /{parts.letter}/" + (f" {explanation}" if explanation else "")
     if plain != plain.strip() or plain_parts(plain) is None:
         return None

@@ -20,7 +20,7 @@ from lxml import etree
 
 from exporter import ids, xhtml
 from exporter.i18n.messages import messages_for
-from exporter.model import Course, Page, Quiz
+from exporter.model import MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Page, Quiz
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.cartridge import items as cc_qti
@@ -151,8 +151,11 @@ class Cartridge:
         """Resources a quiz's assessment depends on (none in a plain cartridge)."""
         return []
 
-    def add_quiz(self, page: Page, quiz: Quiz) -> Entry:
-        """The quiz as a CC QTI assessment: one file, no href."""
+    def add_quiz(self, page: Page, quiz: Quiz) -> Entry | None:
+        """The quiz as a CC QTI assessment: one file, no href. None when the CC profile holds none of its items
+        (numeric and matching only: the writer warns about each, and about the quiz)."""
+        if not any(cc_qti.carried(item) for item in quiz.items):
+            return None
         ident = self.quiz_ident(quiz)
         data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items, self.bank)
         self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
@@ -171,8 +174,9 @@ class Cartridge:
             module = Module(f"{self.course.identifier}_module{n}", group.title)
             for page in group.pages:
                 module.entries.append(self.add_page(page))
-                if page.quiz is not None:
-                    module.entries.append(self.add_quiz(page, page.quiz))
+                entry = self.add_quiz(page, page.quiz) if page.quiz is not None else None
+                if entry is not None:
+                    module.entries.append(entry)
             self.modules.append(module)
         self.add_question_bank()
         return self
@@ -202,6 +206,43 @@ class CartridgeWriter(Writer):
 
     def build(self, course: Course, options: Options) -> Artifact:
         return self.cartridge(course, self.profile).build().artifact()
+
+    # what the build report says where an item is left out of the CC quiz, and where a whole quiz is
+    left_out = "; the Moodle XML and Moodle backup formats carry it"
+    quiz_left_out = ""
+    # the cartridge's reader is Moodle: it scores a multiple-answers item without penalty and reads * in a short
+    # answer as a wildcard
+    moodle_reader = False
+
+    def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
+        """Besides links: each numeric and matching item (the CC QTI profile has neither), a quiz left with no
+        item, and, where the reader is Moodle, each multiple-answers item (its cartridge import scores a wrong tick
+        0, not less)."""
+        found = super().uncarried(course)
+        for quiz in course.quizzes:
+            kept = any(cc_qti.carried(item) for item in quiz.items)
+            for item in quiz.items:
+                if not cc_qti.carried(item) and item.kind in self.kinds:  # (else Writer.uncarried said it)
+                    found.append((item.source, item.line, f"a {KIND_WORDS[item.kind]} question is not in the Common "
+                                  f"Cartridge QTI profile: {self.name} leaves it out of the quiz and the question "
+                                  f"bank{self.left_out if kept else self.quiz_left_out}"))
+                elif item.kind == SHORT and self.moodle_reader and any("*" in a for a in item.answers):
+                    found.append((item.source, item.line, "Moodle reads * in a short answer as any text: from "
+                                  f"{self.name}, an accepted answer with * matches more than its own words; the "
+                                  "Moodle XML and Moodle backup formats keep it literal"))
+                elif item.kind == MULTIPLE and self.moodle_reader:
+                    found.append((item.source, item.line, "Moodle's cartridge import gives each right choice of a "
+                                  "multiple-answers question its share and a wrong one 0, so ticking every choice "
+                                  f"scores full marks from {self.name}; the Moodle XML and Moodle backup formats "
+                                  "take marks off for a wrong tick"))
+            if quiz.items and not kept:
+                found.append((quiz.items[0].source, quiz.line or None, "the quiz holds only numeric and matching "
+                              f"questions, which the Common Cartridge QTI profile has not: {self.name} leaves the "
+                              f"whole quiz out{self.quiz_left_out}"))
+        return found
+
+
+KIND_WORDS = {NUMERIC: "numeric", MATCHING: "matching"}
 
 
 __all__ = ["CC11", "CC13", "Cartridge", "CartridgeWriter", "Entry", "Module", "Profile"]

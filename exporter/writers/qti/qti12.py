@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.model import Course
+from exporter.model import KINDS, Course
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.packaging import zip_bytes
 from exporter.writers.qti.canvas import (
@@ -58,6 +58,7 @@ class CanvasQti12Writer(Writer):
     title = "Canvas QTI 1.2 zip (Canvas's QTI .zip import): one quiz per course quiz, drawing its items"
     carries = "each quiz as a Canvas quiz drawing N of its items, with labels and explanations"
     drops = "the pages; images and files shown in quiz text"
+    kinds = frozenset(KINDS)
 
     def build(self, course: Course, options: Options) -> Artifact:
         files: dict[str, bytes | str] = {"imsmanifest.xml": manifest_xml(course)}

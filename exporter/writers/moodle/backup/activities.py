@@ -151,7 +151,7 @@ def quiz_xml(activity: Activity, plan: Plan) -> bytes:
         "reviewoverallfeedback": REVIEW_AFTER,
         "questionsperpage": 0,  # every drawn question on one page
         "navmethod": "free",
-        "shuffleanswers": 0,  # the two labels in the author's order
+        "shuffleanswers": int(quiz.shuffle),  # lets questions shuffle their choices (data-shuffle="choices")
         "sumgrades": f"{draw}.00000",
         "grade": f"{draw}.00000",
         "timecreated": 0,
