@@ -167,7 +167,8 @@ def _namespaced(div: etree._Element, ns: str, allowed: dict[str, set[str]]) -> e
 
 def _copy_into(parent: etree._Element, el: etree._Element, ns: str, allowed: dict[str, set[str]]) -> None:
     tag = el.tag if isinstance(el.tag, str) else None  # comments and processing instructions are dropped
-    if tag is not None and tag.lower() in allowed:
+    # a link whose target the package cannot carry (no href left) is its text: QTI's `a` requires an href
+    if tag is not None and tag.lower() in allowed and not (tag.lower() == "a" and el.get("href") is None):
         new = etree.SubElement(parent, f"{{{ns}}}{tag.lower()}",
                                {k: v for k, v in el.attrib.items() if k in allowed[tag.lower()]})
         new.text = el.text

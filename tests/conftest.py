@@ -128,6 +128,18 @@ def sample_course():
 
 
 @pytest.fixture(scope="session")
+def typed(tmp_path_factory) -> dict:
+    """coursekit's course with every question kind in the author's order ("typed") and shuffled ("typed-shuffled"),
+    and its edges course in order ("edges") and shuffled ("edges-shuffled"), as the reader reads them."""
+    from coursekit import typed_course, typed_edges_course
+
+    return {"typed": packaged(typed_course(tmp_path_factory.mktemp("typed"))),
+            "typed-shuffled": packaged(typed_course(tmp_path_factory.mktemp("typed-shuffled"), shuffle=True)),
+            "edges": packaged(typed_edges_course(tmp_path_factory.mktemp("edges"))),
+            "edges-shuffled": packaged(typed_edges_course(tmp_path_factory.mktemp("shuffled"), shuffle=True))}
+
+
+@pytest.fixture(scope="session")
 def artifact():
     """artifact(fmt, course) -> bytes: each format written once per course per session."""
     cache: dict = {}
