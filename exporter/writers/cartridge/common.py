@@ -14,7 +14,9 @@ that quiz.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
@@ -24,7 +26,7 @@ from exporter.model import MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Page, Qui
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.cartridge import items as cc_qti
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
 from exporter.writers.xmltree import Namespace, cp_resource, serialize, sub
 
 MANIFEST = "imsmanifest.xml"
@@ -85,10 +87,10 @@ class Module:
 class Cartridge:
     """A cartridge being built: its files, the manifest's resources and the outline (written last)."""
 
-    def __init__(self, course: Course, profile: Profile):
+    def __init__(self, course: Course, profile: Profile, target: Path):
         self.course, self.profile = course, profile
         self.cp, self.lom = Namespace(profile.cp), Namespace(profile.lom)
-        self.files: dict[str, bytes | str] = {}
+        self.files = ZipPackage(target)  # the cartridge's files, each compressed into it as it is made
         self.modules: list[Module] = []
         cid = course.identifier
         self.root = etree.Element(self.cp("manifest"), nsmap={None: profile.cp, "lomimscc": profile.lom},
@@ -103,7 +105,8 @@ class Cartridge:
         self.texts = messages_for(course)
         self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts)  # each item built once, for its quiz and the bank
         self.bank_ident = f"{course.identifier}_question_bank"
-        self.bank = cc_qti.QuestionBank(self.bank_ident)
+        # the bank is written as the quizzes are built, into a scratch file beside the package
+        self.bank = cc_qti.QuestionBank(self.bank_ident, tempfile.TemporaryFile(dir=target.parent))
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:
@@ -124,7 +127,8 @@ class Cartridge:
     def resource(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
                  depends: tuple[str, ...] | list[str] = ()) -> etree._Element:
         """A manifest resource listing `files` (added to the cartridge) and its dependencies."""
-        self.files.update(files)
+        for name, data in files.items():
+            self.files.add(name, data)
         return cp_resource(self.resources, self.profile.cp, ident, kind, files, href=href, depends=depends)
 
     def add_shared_files(self) -> None:
@@ -165,7 +169,8 @@ class Cartridge:
     def add_question_bank(self) -> None:
         """The bank the quizzes filled as they were built, when the course has items."""
         if self.bank.count:
-            self.resource(self.bank_ident, self.profile.question_bank, {QUESTION_BANK: self.bank.xml()})
+            with self.bank.finish() as document:
+                self.resource(self.bank_ident, self.profile.question_bank, {QUESTION_BANK: document})
 
     def build(self) -> Cartridge:
         """Every part of the course: shared files, then each module's pages and quizzes, then the question bank."""
@@ -189,10 +194,10 @@ class Cartridge:
             for entry in module.entries:
                 item = sub(parent, self.cp("item"), identifier=entry.ident, identifierref=entry.resource)
                 sub(item, self.cp("title"), xhtml.xml_chars(entry.title))
-        files = dict(self.files)
-        files[MANIFEST] = serialize(self.root)
+        self.files.add(MANIFEST, serialize(self.root))
+        self.files.close()
         course = self.course
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+        return Artifact(self.files.path, len(course.pages), len(course.quizzes), len(course.items))
 
 
 class CartridgeWriter(Writer):
@@ -205,7 +210,7 @@ class CartridgeWriter(Writer):
     file_prefix = FROM_PAGES  # pages in wiki_content/ reach the course files in web_resources/
 
     def build(self, course: Course, options: Options) -> Artifact:
-        return self.cartridge(course, self.profile).build().artifact()
+        return self.cartridge(course, self.profile, self.target).build().artifact()
 
     # what the build report says where an item is left out of the CC quiz, and where a whole quiz is
     left_out = "; the Moodle XML and Moodle backup formats carry it"

@@ -96,11 +96,11 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: It
 class QuestionBank:
     """The cartridge's question bank (an objectbank with every item of every quiz, in course order), written as
     the quizzes are built: each item is serialized into it from its quiz's document, so it is built once and no
-    item waits in memory for the bank (lxml's incremental writer)."""
+    item waits in memory for the bank (lxml's incremental writer), into `out` (a scratch file) or memory."""
 
-    def __init__(self, ident: str):
+    def __init__(self, ident: str, out=None):
         self.count = 0
-        self._out = io.BytesIO()
+        self._out = out if out is not None else io.BytesIO()
         self._open = ExitStack()
         self._xf = self._open.enter_context(etree.xmlfile(self._out, encoding="UTF-8"))
         self._xf.write_declaration()
@@ -113,11 +113,16 @@ class QuestionBank:
             self._xf.write(el, pretty_print=True)
             self.count += 1
 
-    def xml(self) -> bytes:
-        """The finished document."""
+    def finish(self):
+        """The finished document's file, at its start."""
         self._xf.write("\n")
         self._open.close()
-        return self._out.getvalue()
+        self._out.seek(0)
+        return self._out
+
+    def xml(self) -> bytes:
+        """The finished document."""
+        return self.finish().read()
 
 
 def _document() -> etree._Element:

@@ -18,7 +18,7 @@ from exporter.i18n.messages import Messages, messages_for
 from exporter.model import KINDS, MULTIPLE, Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.moodle import questiontypes as moodle_types
-from exporter.writers.xmltree import serialize, sub
+from exporter.writers.xmltree import DECLARATION, ChildStream, sub
 from exporter.xhtml import question_xhtml, text_html, to_xhtml
 
 
@@ -81,13 +81,17 @@ class MoodleXmlWriter(Writer):
     def build(self, course: Course, options: Options) -> Artifact:
         self.texts = messages_for(course)
         root = etree.Element("quiz")
-        for group in course.groups:
-            for page in group.pages:
-                if page.quiz is not None:
-                    self.add_category(root, course, group.title, page)
-                    for item in page.quiz.items:
-                        self.add_question(root, course, page.quiz, item)
-        return Artifact(serialize(root), 0, len(course.quizzes), len(course.items))
+        with open(self.target, "wb") as fh:  # each page's category and questions written once made
+            out = ChildStream(fh, root, DECLARATION)
+            for group in course.groups:
+                for page in group.pages:
+                    if page.quiz is not None:
+                        self.add_category(root, course, group.title, page)
+                        for item in page.quiz.items:
+                            self.add_question(root, course, page.quiz, item)
+                        out.flush()
+            out.close()
+        return Artifact(self.target, 0, len(course.quizzes), len(course.items))
 
     def add_category(self, root: etree._Element, course: Course, chapter: str, page: Page) -> None:
         quiz = page.quiz

@@ -28,7 +28,7 @@ from exporter.i18n.messages import Messages, messages_for
 from exporter.model import (CHOICE, CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Course, Item,
                              Page, Quiz)
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
 from exporter.writers.qti.items12 import verdict_html
 from exporter.writers.xmltree import cp_resource, serialize, sub
 from exporter.xhtml import append_html, text_html, to_text
@@ -427,14 +427,14 @@ class QtiWriter(Writer):
     def build(self, course: Course, options: Options) -> Artifact:
         d = self.dialect
         texts = messages_for(course)
-        files: dict[str, bytes] = {}
+        files = ZipPackage(self.target)  # each file compressed into it as it is made
         resources: list[Resource] = []
         used: set[str] = set()
 
         def add(path: str, root: etree._Element, type_: str, ident: str, deps: list[str]) -> None:
             linked = files_used(root, d.ns, course, self.quiz_file_prefix)
             used.update(linked)
-            files[path] = serialize(root)
+            files.add(path, serialize(root))
             resources.append(Resource(ident, type_, path, [path], deps + [file_resource(f).ident for f in linked]))
 
         for page in course.pages:
@@ -456,9 +456,10 @@ class QtiWriter(Writer):
             add(f"tests/{quiz.id}.xml", build_test(d, page, quiz, hrefs), self.test_type, quiz.id,
                 [i.id for i in quiz.items])
         for path in sorted(used):
-            files[path] = course.files[path]
+            files.add(path, course.files[path])
             resources.append(file_resource(path))
-        files["imsmanifest.xml"] = build_manifest(
+        files.add("imsmanifest.xml", build_manifest(
             self.manifest_ns, self.manifest_location, f"{course.identifier}_{self.name}", self.manifest_schema,
-            self.manifest_version, resources)
-        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))
+            self.manifest_version, resources))
+        files.close()
+        return Artifact(self.target, 0, len(course.quizzes), len(course.items))

@@ -12,7 +12,7 @@ from lxml import etree
 
 from exporter.model import KINDS, Course
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
 from exporter.writers.qti.canvas import (
     assessment_meta_xml,
     assessment_xml,
@@ -61,10 +61,12 @@ class CanvasQti12Writer(Writer):
     kinds = frozenset(KINDS)
 
     def build(self, course: Course, options: Options) -> Artifact:
-        files: dict[str, bytes | str] = {"imsmanifest.xml": manifest_xml(course)}
+        files = ZipPackage(self.target)  # each file compressed into it as it is made
+        files.add("imsmanifest.xml", manifest_xml(course))
         for page in course.pages:
             if page.quiz is not None:
                 qti_path, meta_path = quiz_files(page.quiz)
-                files[qti_path] = assessment_xml(course, page, page.quiz)
-                files[meta_path] = assessment_meta_xml(course, page, page.quiz)
-        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))
+                files.add(qti_path, assessment_xml(course, page, page.quiz))
+                files.add(meta_path, assessment_meta_xml(course, page, page.quiz))
+        files.close()
+        return Artifact(self.target, 0, len(course.quizzes), len(course.items))

@@ -34,7 +34,6 @@ from exporter.writers.moodle.backup.xmldoc import (
     refs,
     row,
 )
-from exporter.writers.packaging import size_of
 from exporter.xhtml import text_html, xml_chars
 
 BACKUP_VERSION = 2025100600  # backup::VERSION in Moodle 5.1
@@ -276,11 +275,12 @@ def gradebook_xml() -> bytes:
     return document(root)
 
 
-def archive_index(files: dict[str, bytes | LocalFile]) -> bytes:
-    """`.ARCHIVE_INDEX`: the count, then one line per file (path, f, size, time), as `tgz_packer` writes it."""
-    names = sorted(files)
+def archive_index(sizes: dict[str, int]) -> bytes:
+    """`.ARCHIVE_INDEX`: the count, then one line per file (path, f, size, time), as `tgz_packer` writes it;
+    `sizes`: each file's size in bytes by its path."""
+    names = sorted(sizes)
     lines = [f"Moodle archive file index. Count: {len(names)}"]
-    lines += [f"{name}\tf\t{size_of(files[name])}\t0" for name in names]
+    lines += [f"{name}\tf\t{sizes[name]}\t0" for name in names]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -14,7 +14,9 @@ from lxml import etree
 
 from exporter.writers.moodle.backup.activities import FORMAT_HTML
 from exporter.writers.moodle.backup.plan import Answer, Category, Plan, Question
-from exporter.writers.moodle.backup.xmldoc import document, nest, row
+from exporter.writers.moodle.backup.xmldoc import DECLARATION, nest, row
+from exporter.writers.packaging import Package
+from exporter.writers.xmltree import ChildStream
 
 CONTEXT_MODULE = 70
 SOME_USER = 2  # createdby / modifiedby / ownerid: replaced by the restoring user on any other site
@@ -22,11 +24,15 @@ FORMAT_PLAIN = 0  # how Moodle stores plain answers (truefalse's "True"/"False",
 ANSWERED = ("truefalse", "multichoice", "shortanswer", "numerical")  # the qtypes with question_answers
 
 
-def write(plan: Plan) -> dict[str, bytes]:
+def write(plan: Plan, files: Package) -> None:
+    """`questions.xml` into the package, a category at a time (a course's bank is the largest file here)."""
     root = etree.Element("question_categories")
-    for category in plan.categories:
-        category_element(root, category, plan)
-    return {"questions.xml": document(root)}
+    with files.open("questions.xml") as stream:
+        out = ChildStream(stream, root, DECLARATION)
+        for category in plan.categories:
+            category_element(root, category, plan)
+            out.flush()
+        out.close()
 
 
 def category_element(root: etree._Element, category: Category, plan: Plan) -> None:

@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from exporter.i18n.messages import messages_for
 from exporter.ids import digest
-from exporter.model import CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, LocalFile, Page, Quiz
+from exporter.model import CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.layout import with_hrefs
 from exporter.writers.moodle.backup import (
@@ -57,7 +57,7 @@ from exporter.writers.moodle.backup.plan import (
 from exporter.writers.moodle.backup.xmldoc import db_name
 from exporter.writers.moodle.moodlexml import short_id
 from exporter.writers.moodle.questiontypes import NONE, ONE
-from exporter.writers.packaging import tgz_bytes
+from exporter.writers.packaging import TgzPackage
 from exporter.writers.moodle import questiontypes as moodle_types
 from exporter.writers.moodle.backup.activities import FORMAT_HTML
 from exporter.xhtml import (
@@ -348,11 +348,12 @@ class MoodleBackupWriter(Writer):
     def build(self, course: Course, options: Options) -> Artifact:
         planner = Planner(course)
         plan = planner.plan()
-        files: dict[str, bytes | LocalFile] = {}
-        files.update(mbz_activities.write(course, plan))
-        files.update(mbz_questions.write(plan))
-        files.update(mbz_course.write(course, plan, planner.files, self.filename(course)))
-        index = mbz_course.archive_index(files)
-        files[mbz_course.INDEX] = index
-        return Artifact(tgz_bytes(files, first=(mbz_course.INDEX,)), len(course.pages), len(course.quizzes),
-                        len(course.items))
+        files = TgzPackage(self.target, first=(mbz_course.INDEX,))  # each file added as it is made
+        for name, data in mbz_activities.write(course, plan).items():
+            files.add(name, data)
+        mbz_questions.write(plan, files)
+        for name, data in mbz_course.write(course, plan, planner.files, self.filename(course)).items():
+            files.add(name, data)
+        files.add(mbz_course.INDEX, mbz_course.archive_index(files.sizes))
+        files.close()
+        return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))
