@@ -82,7 +82,7 @@ def lms(browser, site):
 
         def remember_done(self, course, *pages) -> None:
             """This browser's record that the learner finished pages (what a page writes to localStorage
-            once done: quiz.js storeKey/markDone; scorm-again's learner id is empty)."""
+            once done: order.js storeKey/markDone; scorm-again's learner id is empty)."""
             page = context.new_page()
             page.goto(site.host)
             page.evaluate("([key, ids]) => localStorage.setItem(key, JSON.stringify(ids))",
@@ -120,7 +120,7 @@ def answer(frame, items: dict, wrong: set[str] = frozenset()) -> list[str]:
     for n, ident in enumerate(ids):
         right = (items[ident].right_index == 0)
         value = right if ident not in wrong else not right
-        frame.check(f"fieldset.item >> nth={n} >> input[value={'t' if value else 'f'}]")
+        frame.check(f"fieldset.item >> nth={n} >> input[value='{0 if value else 1}']")
     return ids
 
 
@@ -595,8 +595,8 @@ def test_accessibility_section_chapter_and_scored_pages(lms, site, artifact, sam
 # ---------- order, failures, the call log, the saved record ----------
 
 def problems(frame) -> list[dict]:
-    """What the page's link logged as problems (window.ScormLink.log entries that are not ok)."""
-    return frame.evaluate("ScormLink.problems()")
+    """What the page's link logged as problems (window.LmsLink.log entries that are not ok)."""
+    return frame.evaluate("LmsLink.problems()")
 
 
 def test_12_page_opened_out_of_order_stays_locked_until_the_one_before_is_done(lms, site, artifact, sample_course):
@@ -688,7 +688,7 @@ def test_lms_errors_on_set_and_commit_are_logged(lms, site, artifact, sample_cou
     commits = [e for e in logged if e["method"] == "LMSCommit"]
     assert commits and all((e["result"], e["code"]) == ("false", "101") for e in commits)
     # the whole log is there for a preview tool: every call, with its result and error code
-    log = frame.evaluate("ScormLink.log")
+    log = frame.evaluate("LmsLink.log")
     assert {"method", "args", "result", "code", "text", "ok"} <= set(log[0])
     assert sum(1 for e in log if e["method"] == "LMSSetValue") == page.evaluate("callsTo('LMSSetValue')")
     assert any("LMSSetValue(cmi.core.score.raw, 100)" in w and "405" in w for w in lms.warnings)
@@ -700,7 +700,7 @@ def test_12_suspend_data_over_the_limit_is_logged_not_sent(lms, site, artifact, 
     big = kit_course.pages[2]
     page, frame = lms.open_in_order("1.2", url, kit_course, big)
     assert len(drawn(frame)) == 1000
-    frame.wait_for_function("ScormLink.problems().length > 0")
+    frame.wait_for_function("LmsLink.problems().length > 0")
     [entry] = problems(frame)
     assert (entry["method"], entry["args"][0], entry["result"], entry["code"]) == (
         "LMSSetValue", "cmi.suspend_data", "not sent", "limit")
@@ -738,7 +738,7 @@ def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sa
     content = walk_to_first_quiz(shell, pages)
     ids = drawn(content)
     first = items[ids[0]]
-    content.check(f"fieldset.item >> nth=0 >> input[value={'t' if first.right_index == 0 else 'f'}]")
+    content.check(f"fieldset.item >> nth=0 >> input[value='{first.right_index}']")
     shell.wait_for_function("id => { const r = ExporterCourse.record(id); return r && r[4][0] !== '-'; }",
                            arg=pages[index].id)
     record = shell.evaluate("id => ExporterCourse.record(id)", pages[index].id)
@@ -749,7 +749,7 @@ def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sa
     # the page reads what the shell holds with the same codec
     state = content.evaluate("r => QuizRecord.forQuiz(r, JSON.parse(document.getElementById('quiz-data')"
                              ".textContent))", record)
-    assert [bank[i] for i in state["drawn"]] == ids and state["answers"][0] == (first.right_index == 0)
+    assert [bank[i] for i in state["drawn"]] == ids and state["answers"][0] == first.right_index
     cmi = data(page)
     assert json.loads(cmi["suspend_data"])["q"][str(index)] == record
     finish(page)
@@ -759,7 +759,7 @@ def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sa
     content2.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
                                arg=pages[index].title)
     assert drawn(content2) == ids
-    assert content2.is_checked(f"fieldset.item >> nth=0 >> input[value={answers}]")
+    assert content2.is_checked(f"fieldset.item >> nth=0 >> input[value='{first.right_index}']")
     assert content2.locator("fieldset.item input:checked").count() == 1
     finish(page2)
 
@@ -815,13 +815,36 @@ def test_pages_finish_once_on_pagehide_and_never_listen_for_unload(lms, site, ar
     assert page.evaluate("callsTo('Terminate')") == 1
 
 
+RUNTIME_SCRIPTS = sorted((ROOT / "templates" / "static").glob("*.js"))
+
+
+def script_code(path) -> str:
+    """A script without its comments (they may name anything)."""
+    return re.sub(r"/\*.*?\*/|//[^\n]*", "", path.read_text(encoding="utf-8"), flags=re.S)
+
+
 def test_page_and_shell_scripts_name_no_scorm_version():
-    """Everything version-specific lives in scorm.js's standard objects: the page and the shell ask the link."""
-    static = ROOT / "templates" / "static"
-    for name in ("quiz.js", "course.js", "record.js"):
-        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", (static / name).read_text(encoding="utf-8"), flags=re.S)
-        found = re.findall(r"[\"']2004[\"']|[\"']1\.2[\"']|v12|API_1484_11|\bcmi\.", code)
-        assert not found, (name, found)
+    """Everything version-specific lives in lms.js's standard entries: the other scripts ask the link."""
+    others = [p for p in RUNTIME_SCRIPTS if p.name != "lms.js"]
+    assert {p.name for p in others} >= {"page.js", "widget.js", "hosts.js", "course.js", "record.js"}
+    for path in others:
+        found = re.findall(r"[\"']2004[\"']|[\"']1\.2[\"']|v12|API_1484_11|\bcmi\.", script_code(path))
+        assert not found, (path.name, found)
+
+
+def test_each_runtime_script_does_one_job_and_is_loaded():
+    """One job per file: each script hands the others one object (window.Name), and no two scripts the same
+    one; the page's start-up (page.js) hands none. Every script is one the pages or the shell load."""
+    from exporter.writers.scorm.common import PAGE_SCRIPTS, SHELL_SCRIPTS
+
+    owners: dict[str, str] = {}
+    for path in RUNTIME_SCRIPTS:
+        exported = re.findall(r"\bwindow\.([A-Z]\w*)\s*=(?!=)", script_code(path))
+        assert len(exported) == (0 if path.name == "page.js" else 1), (path.name, exported)
+        for name in exported:
+            assert name not in owners, (name, owners.get(name), path.name)
+            owners[name] = path.name
+    assert {p.name for p in RUNTIME_SCRIPTS} == set(PAGE_SCRIPTS) | set(SHELL_SCRIPTS)
 
 
 # ---------- in the course's language ----------

@@ -5,7 +5,7 @@ Sequencing Process (Node, tests/seq_engine.mjs), fed the activity tree read back
 What a learner must not be able to do: get page N+1 delivered before page N is done (a quiz page: passed with
 every drawn item right), by Continue, by choosing it in the table of contents, or by leaving without
 answering; and what they must be able to do: move on once it is done, and go back to pages already done.
-The SCOs report what the pages report (templates/static/quiz.js): completion, success, score.scaled, and
+The SCOs report what the pages report (templates/static/hosts.js, page.js): completion, success, score.scaled, and
 `cmi.exit` "suspend" once the page is done, "normal" before (SCORM does not apply post-condition rules to a
 suspended activity).
 """
@@ -49,7 +49,7 @@ def tree_of(data: bytes) -> dict:
         return activity_tree(zf.read("imsmanifest.xml"))
 
 
-# what a page reports (templates/static/quiz.js), as cmi values
+# what a page reports (templates/static/hosts.js, page.js), as cmi values
 def viewed() -> dict:
     return {"cmi.completion_status": "completed", "cmi.success_status": "passed", "cmi.exit": "suspend"}
 
@@ -180,7 +180,7 @@ def test_no_jumping_ahead_from_the_start(sample_course, artifact):
 
 
 def test_delivered_page_sees_a_sequencing_lms(sample_course, artifact):
-    """What the page trusts (quiz.js orderAllows): an LMS that sequences answers request_valid.previous with
+    """What the page trusts (order.js allows): an LMS that sequences answers request_valid.previous with
     "true" on a page it delivered after the first; a plain runtime (Moodle, scorm-again without an activity
     tree) answers "unknown"."""
     tree = tree_of(artifact("scorm2004", sample_course))

@@ -6,21 +6,11 @@
 (function () {
   "use strict";
 
-  var Record = window.QuizRecord;
+  var Record = window.QuizRecord, fill = window.PageData.fill;
 
-  function readJson(id) {
-    try { return JSON.parse(document.getElementById(id).textContent); } catch (e) { return null; }
-  }
-
-  var config = readJson("course-config");
+  var config = window.PageData.json("course-config");
   /* What the shell says to learners, in the course's language, counts written out (S.pagesDone[n]). */
-  var S = readJson("strings") || {};
-
-  function fill(message, values) {
-    return String(message || "").replace(/\{(\w+)\}/g, function (all, name) {
-      return values[name] !== undefined ? values[name] : all;
-    });
-  }
+  var S = window.PageData.json("strings") || {};
   var pages = config.pages;
   var byId = {}, byHref = {};
   pages.forEach(function (p, i) { byId[p.id] = i; byHref[p.href.toLowerCase()] = i; });
@@ -167,7 +157,7 @@
     scored: function (pageId, record, results) {
       var i = byId[pageId];
       records[i] = record;
-      if (link) { results.forEach(function (r) { link.interaction(r.id, r.response, r.answer, r.text); }); }
+      if (link) { results.forEach(function (r) { link.interaction(r); }); }
       save();
       render();
       decorate(frame.contentWindow);
@@ -177,10 +167,10 @@
   /* ---------- start ---------- */
 
   function start() {
-    link = window.ScormLink.connect(config.scorm);
+    link = window.LmsLink.connect(config.scorm);
     var target = 0;
     if (link && link.status !== "open") {
-      // an LMS is there but did not start: say so; pages keep their quizzes closed (see quiz.js)
+      // an LMS is there but did not start: say so; pages keep their quizzes closed (see page.js)
       window.ExporterCourse.failed = true;
       document.querySelector(".lms-failed-note").hidden = false;
       link = null;
@@ -190,7 +180,7 @@
       var at = byHref[(lms.location || "").toLowerCase()];
       target = at !== undefined && allowed(at) ? at : frontier();
       if (lms.status === "unknown") { save(); }
-      window.ScormLink.finishOnExit(function () { save(); link.finish(); });
+      window.LmsLink.finishOnExit(function () { save(); link.finish(); });
     } else {
       document.querySelector(".lms-note").hidden = false;
     }

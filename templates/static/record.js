@@ -1,10 +1,12 @@
-/* The saved form of quiz attempts, read and written by the page (quiz.js) and the course shell
-   (course.js) alike: window.QuizRecord.
+/* The saved form of quiz attempts, read and written by the page's quiz (widget.js, through its host) and
+   the course shell (course.js) alike: window.QuizRecord.
 
    A quiz record is a short array, kept compact because SCORM 1.2's suspend_data holds 4096 characters
    for a whole course in course mode:
      [fingerprint, status, attempts, "drawn item indices, comma-separated", "answers"]
-   status 0 = answering, 1 = failed, 2 = passed; answers one character per drawn item: t, f or "-".
+   status 0 = answering, 1 = failed, 2 = passed; answers one character per drawn item: the index of the
+   choice taken, written t for the first choice (a true/false item's "true"), f for the second, "-" for none.
+   In the state the widget keeps, an answer is that choice index (0, 1) or null.
    A summary record keeps only that a quiz was passed: [fingerprint, 2, attempts, "", ""].
 
    suspend_data, version 1 (the only one so far):
@@ -18,7 +20,7 @@
   var ANSWERING = 0, FAILED = 1, PASSED = 2, VERSION = 1;
 
   function encode(fp, state) {
-    var answers = state.answers.map(function (a) { return a === null ? "-" : (a ? "t" : "f"); }).join("");
+    var answers = state.answers.map(function (a) { return a === null ? "-" : (a === 0 ? "t" : "f"); }).join("");
     return [fp, state.status, state.attempts, state.drawn.join(","), answers];
   }
 
@@ -30,7 +32,7 @@
       return null;
     }
     var drawn = String(raw[3]) === "" ? [] : String(raw[3]).split(",").map(Number);
-    var answers = String(raw[4]).split("").map(function (c) { return c === "-" ? null : c === "t"; });
+    var answers = String(raw[4]).split("").map(function (c) { return c === "-" ? null : c === "t" ? 0 : 1; });
     return { fp: raw[0], status: status, attempts: attempts, drawn: drawn, answers: answers };
   }
 

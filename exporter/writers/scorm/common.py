@@ -24,7 +24,13 @@ from exporter.writers.scorm.runtime_messages import course_strings, page_strings
 from exporter.writers.xmltree import cp_resource, sub
 
 STATIC = "_static/"
-RUNTIME = ("course.css", "scorm.js", "record.js", "quiz.js")  # style, LMS link, saved-quiz format, page logic
+# The scripts a page loads, in the order they run (each needs those before it): the link to the LMS, what the
+# page embeds and the {name} filler, the saved-quiz format, the draw, the page's links, the quiz widget, where
+# its attempt goes, the order of pages, and the page's start-up. One job per file (templates/static/).
+PAGE_SCRIPTS = ("lms.js", "pagedata.js", "record.js", "draw.js", "links.js", "widget.js", "hosts.js", "order.js",
+                "page.js")
+SHELL_SCRIPTS = ("lms.js", "pagedata.js", "record.js", "course.js")  # course mode's shell: the table of contents
+RUNTIME = ("course.css", *PAGE_SCRIPTS)
 SHELL = ("course.js",)  # course mode only: the table of contents that hosts the pages
 LAUNCH = "index.html"  # the course-mode SCO
 MODES = ("pages", "course")
@@ -119,12 +125,13 @@ def build_package(course: Course, options: Options, version: str) -> ScormPackag
         }
         files[page.href] = render_template(
             "scorm/page.html", course=course, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC,
-            mode=mode, config=json_block(config), strings=json_block(page_strings(texts, page.quiz)),
+            mode=mode, scripts=PAGE_SCRIPTS, config=json_block(config),
+            strings=json_block(page_strings(texts, page.quiz)),
             quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None)
         scos_by_page[id(page)] = sco
         previous = sco
     if mode == "course":
-        files[LAUNCH] = render_template("scorm/course.html", course=course, static=STATIC,
+        files[LAUNCH] = render_template("scorm/course.html", course=course, static=STATIC, scripts=SHELL_SCRIPTS,
                                         config=json_block(course_config(course, version)),
                                         strings=json_block(course_strings(texts, course)))
         sco = Sco(f"{course.identifier}_sco", course.title, LAUNCH, [LAUNCH] + [p.href for p in course.pages])

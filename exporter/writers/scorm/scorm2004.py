@@ -14,7 +14,7 @@ Sequencing design (pages mode), chosen so that Moodle 5.1 can import the package
 No objective carries an `imsss:mapInfo` (no global objectives): Moodle 5.1's manifest parser assigns map
 infos to a misspelt variable (`$objectivesdata`, mod/scorm/datamodels/scormlib.php line 378) and PHP 8
 aborts the upload. Moodle stores this sequencing but does not run it, so in Moodle the pages enforce the
-order themselves (templates/static/quiz.js). Course mode is one SCO and needs no order rules.
+order themselves (templates/static/order.js). Course mode is one SCO and needs no order rules.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
-/* The link to the LMS. Everything that differs between SCORM versions lives in one object per
-   standard (STANDARDS below: the API's name and calls, element names, statuses, interaction
-   vocabulary, time formats, the suspend_data limit); the Link speaks to the LMS through it, so
-   the pages and the course shell never ask which version they run in.
+/* The link to the LMS: window.LmsLink. One entry per standard in STANDARDS below, each with the way it
+   connects; the SCORM ones ("1.2", "2004") share one Link that speaks to the LMS's JavaScript API through
+   the entry's facts (the API's name and calls, element names, statuses, interaction vocabulary, time
+   formats, the suspend_data limit), so the pages and the course shell never ask which standard they run
+   in. A standard that reaches its LMS another way (cmi5, over HTTP) is one more entry whose connect returns
+   an object with the Link's methods.
 
-   window.ScormLink.connect(standard) finds the LMS's API (walking window.parent up to the top,
+   window.LmsLink.connect(standard) finds the LMS's API (walking window.parent up to the top,
    then window.opener) and starts a session. It returns null when there is no LMS, or a Link whose
    `status` is "open", or "failed" when an API is there but did not start (it threw, or answered
-   "false"). Every call to the LMS is kept in window.ScormLink.log, one entry per call:
+   "false"). Every call to the LMS is kept in window.LmsLink.log, one entry per call:
    {method, args, result, code, text, ok}; code and text are the LMS's last error after the call
    (GetLastError / GetErrorString), "exception" with its message when the call threw, "limit" when
    the Link refused to send a value the standard does not allow. Problems are console.warn'ed too. */
@@ -53,8 +55,7 @@
 
   var STANDARDS = {
     "1.2": {
-      name: "SCORM 1.2",
-      api: "API",
+      name: "SCORM 1.2", connect: connectScorm, api: "API",
       calls: { start: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
         commit: "LMSCommit", lastError: "LMSGetLastError", errorText: "LMSGetErrorString" },
       suspendLimit: 4096, // CMIString4096: Moodle refuses more
@@ -76,8 +77,7 @@
       viewedSuccess: null // a page without a quiz is "completed"
     },
     "2004": {
-      name: "SCORM 2004",
-      api: "API_1484_11",
+      name: "SCORM 2004", connect: connectScorm, api: "API_1484_11",
       calls: { start: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue",
         commit: "Commit", lastError: "GetLastError", errorText: "GetErrorString" },
       suspendLimit: 64000,
@@ -238,17 +238,18 @@
     /* A page that stays closed (opened out of order): the LMS must not count it done. */
     holdOpen: function () { this.std.holdOpen(this.setter()); },
 
-    /* One answered true/false item. response and answer are booleans (true = the first label). */
-    interaction: function (id, response, answer, description) {
+    /* One answered item: {id, response, right, correct, text}, response and right being choice indexes of a
+       true/false item (0 = its first label, "true"); correct says whether the learner's answer was right. */
+    interaction: function (x) {
       var v = this.std.interaction, prefix = this.std.el.interactions;
       var n = parseInt(this.get(prefix + "_count"), 10) || 0;
       var p = prefix + n + ".";
-      this.set(p + "id", id);
+      this.set(p + "id", x.id);
       this.set(p + "type", "true-false");
-      if (v.description && description) { this.set(p + v.description, description.slice(0, 250)); }
-      this.set(p + "correct_responses.0.pattern", v.values[answer ? 0 : 1]);
-      this.set(p + v.response, v.values[response ? 0 : 1]);
-      this.set(p + "result", v.results[response === answer ? 0 : 1]);
+      if (v.description && x.text) { this.set(p + v.description, x.text.slice(0, 250)); }
+      this.set(p + "correct_responses.0.pattern", v.values[x.right]);
+      this.set(p + v.response, v.values[x.response]);
+      this.set(p + "result", v.results[x.correct ? 0 : 1]);
       this.set(p + "weighting", "1");
       this.set(p + v.time, v.clock(new Date()));
     },
@@ -283,12 +284,17 @@
   };
 
   function connect(standard) {
-    var std = STANDARDS[standard];
+    var std = Object.prototype.hasOwnProperty.call(STANDARDS, standard) ? STANDARDS[standard] : null;
     if (!std) {
       record({ method: "connect", args: [String(standard)], result: "", code: "standard",
-        text: "no such SCORM standard in this runtime", ok: false });
+        text: "no such standard in this runtime", ok: false });
       return null;
     }
+    return std.connect(std);
+  }
+
+  /* A SCORM standard: its API in a window above this one (or its opener), a session started on it. */
+  function connectScorm(std) {
     var api = findApi(std.api);
     if (!api) {
       record({ method: "connect", args: [std.api], result: "not found", code: "0", text: "", ok: true });
@@ -313,7 +319,7 @@
 
   function problems() { return log.filter(function (e) { return !e.ok; }); }
 
-  window.ScormLink = {
+  window.LmsLink = {
     connect: connect, finishOnExit: finishOnExit, log: log, problems: problems, standards: STANDARDS,
     timespan12: timespan12, duration2004: duration2004
   };
