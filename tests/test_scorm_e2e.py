@@ -356,7 +356,8 @@ def test_2004_pass_fail_vocabulary_and_completion(lms, site, artifact, sample_co
     answer(frame, items, wrong={first[0]})
     score(frame)
     cmi = data(page)
-    assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "failed")
+    # not complete while failed (issue 20, 18): Moodle reads a 2004 SCO's status from completion_status alone
+    assert (cmi["completion_status"], cmi["success_status"]) == ("incomplete", "failed")
     assert float(cmi["score"]["scaled"]) == pytest.approx((len(first) - 1) / len(first), abs=1e-4)
     got = interactions(cmi)
     assert {x["result"] for x in got} == {"correct", "incorrect"}
@@ -369,7 +370,7 @@ def test_2004_pass_fail_vocabulary_and_completion(lms, site, artifact, sample_co
     answer(frame, items)
     score(frame)
     cmi = data(page)
-    assert (cmi["success_status"], cmi["score"]["scaled"]) == ("passed", "1")
+    assert (cmi["completion_status"], cmi["success_status"], cmi["score"]["scaled"]) == ("completed", "passed", "1")
     assert problems(frame) == [], "a clean run logs no problem"
     calls = finish(page)
     assert DURATION_2004.match(last(calls, "cmi.session_time"))
@@ -393,15 +394,16 @@ def test_2004_pages_enforce_order_where_the_lms_does_not(lms, site, artifact, sa
     before = sample_course.pages[sample_course.pages.index(page_) - 1]
     page, frame = lms.open("2004", url + page_.href)  # its predecessor is not done yet either
     frame.wait_for_selector(".locked-note:not([hidden])")
-    assert last(finish(page), "cmi.exit") == "normal"
+    assert last(finish(page), "cmi.exit") == "suspend"
     page, _ = lms.open("2004", url + before.href)
     page.wait_for_function("lmsData().completion_status === 'completed'")
     assert last(finish(page), "cmi.exit") == "suspend", "a page without a quiz is done once viewed"
     page, frame = lms.open("2004", url + page_.href)
     answer(frame, items, wrong={drawn(frame)[0]})
     score(frame)
-    # not done: the attempt ends normally, so an LMS that sequences applies the page's retry rule
-    assert last(finish(page), "cmi.exit") == "normal"
+    # not done, in an LMS that does not sequence (Moodle): suspended, so the next launch gets the attempt back
+    # (issue 20, 19); an LMS that sequences ends it normally (test_2004_page_trusts_an_lms_that_sequences)
+    assert last(finish(page), "cmi.exit") == "suspend"
     page, frame = lms.open("2004", url + later.href)
     frame.wait_for_selector(".locked-note:not([hidden])")
     finish(page)
@@ -427,7 +429,9 @@ def test_2004_page_trusts_an_lms_that_sequences(lms, site, artifact, sample_cour
     finish(page)
     page, frame = lms.open("2004", url + later.href, nav_valid="false")  # the first page of a course, say
     frame.wait_for_selector(".locked-note:not([hidden])")
-    finish(page)
+    # not done: the attempt ends normally, so an LMS that sequences applies the page's "retry until done" rule
+    # (SCORM applies no post-condition rule to a suspended activity)
+    assert last(finish(page), "cmi.exit") == "normal"
 
 
 def walk_to_first_quiz(shell, pages):
@@ -953,3 +957,116 @@ def test_right_to_left_page_mirrors_and_passes_axe(lms, site, artifact, rtl):
     shell.wait_for_selector(".outline li.current")
     assert shell.get_attribute("html", "dir") == "rtl"
     assert axe_violations(shell.main_frame) == []
+
+
+# ---------- SCORM 2004 as Moodle 5.1's player plays it (issue 20, findings 17-20) ----------
+
+def seed_2004(cmi: dict) -> dict:
+    """What Moodle 5.1 hands a 2004 SCO back on its next launch when its last exit was "suspend"
+    (mod/scorm/datamodels/scorm_13lib.php: every element it stored, entry "resume"); after any other exit
+    it hands back nothing."""
+    seed = {"cmi.entry": "resume", "cmi.completion_status": cmi["completion_status"],
+            "cmi.suspend_data": cmi["suspend_data"], "cmi.location": cmi.get("location", "")}
+    if cmi.get("success_status") not in (None, "", "unknown"):
+        seed["cmi.success_status"] = cmi["success_status"]
+    if cmi.get("score", {}).get("scaled") not in (None, ""):
+        seed["cmi.score.scaled"] = cmi["score"]["scaled"]
+    return seed
+
+
+def test_2004_failed_page_is_not_complete_and_comes_back_as_it_was(lms, site, artifact, sample_course):
+    """18: a failed page stores completion "incomplete" (Moodle counts a 2004 SCO by completion alone), so the
+    learner is sent back to it; 19: it exits "suspend", so Moodle hands its attempt back on the next launch."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    lms.remember_done(sample_course, sample_course.pages[sample_course.pages.index(page_) - 1])
+    page, frame = lms.open("2004", url + page_.href)
+    first = drawn(frame)
+    answer(frame, items, wrong={first[0]})
+    score(frame)
+    cmi = data(page)
+    assert (cmi["completion_status"], cmi["success_status"]) == ("incomplete", "failed")
+    calls = finish(page)
+    assert "completed" not in [v for k, v in calls if k == "cmi.completion_status"]
+    assert last(calls, "cmi.exit") == "suspend"
+    page2, frame2 = lms.open("2004", url + page_.href, seed_2004(cmi))
+    assert drawn(frame2) == first
+    assert frame2.locator("fieldset.item.wrong").count() == 1 and frame2.locator(".explanation").count() >= 0
+    assert frame2.is_visible("button.retry")
+    frame2.click("button.retry")
+    answer(frame2, items)
+    score(frame2)
+    cmi2 = data(page2)
+    assert (cmi2["completion_status"], cmi2["success_status"]) == ("completed", "passed")
+    assert last(finish(page2), "cmi.exit") == "suspend"
+
+
+def test_2004_second_page_in_one_player_load_tells_the_learner_what_works(lms, site, artifact, sample_course):
+    """17: Moodle 5.1's 2004 player serves one SCO per load; the next page's Initialize answers "false" with
+    error 104 (terminated). The page says exactly what to do, and keeps its quiz closed."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004")
+    page_ = quiz_page(sample_course)
+    page, frame = lms.open("2004", url + page_.href, faults={"start": "false", "startCode": "104"})
+    frame.wait_for_selector(".lms-failed-note:not([hidden])")
+    assert frame.inner_text(".lms-failed-note").strip() == (
+        "This learning platform opens one page of the course per visit, so this page cannot record anything now. "
+        "What you did on the pages before is saved. Leave the activity and enter it again: it opens at the first "
+        "page you have not finished.")
+    assert not frame.is_visible("#quiz") and not frame.is_visible(".lms-note")
+    assert axe_violations(frame) == []
+    page.evaluate("closeSco()")
+
+
+def test_2004_course_mode_keeps_the_learners_record(lms, site, artifact, sample_course):
+    """20: the bookmark never depends on the save made while leaving (cmi.exit "suspend" committed right after
+    Initialize), saves stay small (no interaction descriptions: Moodle sends every interaction on every
+    save), and a visit the LMS hands no record to never writes a fresh state over the one it kept."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004c", mode="course")
+    items = {i.id: i for i in sample_course.items}
+    page, shell = lms.open("2004", url + "index.html")
+    content = walk_to_first_quiz(shell, sample_course.pages)
+    writes = [c[:3] for c in page.evaluate("apiCalls") if c[0] in ("SetValue", "Commit")]
+    assert writes[:2] == [["SetValue", "cmi.exit", "suspend"], ["Commit", "", "true"]], writes[:4]
+    answer(content, items)
+    score(content)
+    cmi = data(page)
+    assert len(interactions(cmi)) and not any(x.get("description") for x in interactions(cmi))
+    assert not [k for k, _ in page.evaluate("calls") if k.endswith(".description")]
+    kept = cmi["suspend_data"]
+    finish(page)
+
+    # the next visit: the LMS hands back nothing (Moodle, when the exit of the last visit never arrived)
+    page2, shell2 = lms.open("2004", url + "index.html")
+    shell2.wait_for_selector(".lms-failed-note:not([hidden])")
+    assert "did not hand back" in shell2.inner_text(".lms-failed-note")
+    calls = finish(page2)
+    written = {k for k, _ in calls}
+    assert not written & {"cmi.suspend_data", "cmi.location", "cmi.score.scaled", "cmi.completion_status",
+                          "cmi.success_status"}, written
+    assert last(calls, "cmi.exit") == "suspend"  # so the next visit gets the record back
+    # with the record handed back, the visit goes on where it was
+    page3, shell3 = lms.open("2004", url + "index.html", {"cmi.entry": "resume", "cmi.suspend_data": kept,
+                                                         "cmi.completion_status": "incomplete"})
+    shell3.wait_for_selector(".outline li.current")
+    assert not shell3.is_visible(".lms-failed-note")
+    assert "1 of" in shell3.inner_text(".progress")
+    finish(page3)
+
+
+@pytest.mark.parametrize("width, folded", [(740, False), (480, True)])
+def test_course_table_of_contents_folds_only_on_a_phone(lms, site, artifact, sample_course, width, folded):
+    """20: Moodle's player frame is under 768 px wide at a 1400 px window: the table of contents stays open
+    beside the page there, and folds above it only on a phone-sized frame."""
+    url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    shell = lms.context.new_page()
+    shell.set_viewport_size({"width": width, "height": 800})
+    shell.goto(url + "index.html")
+    shell.wait_for_selector(".outline li.current", state="attached")
+    assert shell.eval_on_selector(".toc-panel", "d => d.open") is (not folded)
+    toc = shell.eval_on_selector(".shell-toc", "e => e.getBoundingClientRect().toJSON()")
+    frame = shell.eval_on_selector("iframe[name=content]", "e => e.getBoundingClientRect().toJSON()")
+    if folded:
+        assert toc["bottom"] <= frame["top"] + 1
+    else:
+        assert toc["right"] <= frame["left"] + 1 and frame["width"] >= 400, (toc, frame)

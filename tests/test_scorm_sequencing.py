@@ -5,9 +5,10 @@ Sequencing Process (Node, tests/seq_engine.mjs), fed the activity tree read back
 What a learner must not be able to do: get page N+1 delivered before page N is done (a quiz page: passed with
 every drawn item right), by Continue, by choosing it in the table of contents, or by leaving without
 answering; and what they must be able to do: move on once it is done, and go back to pages already done.
-The SCOs report what the pages report (templates/static/hosts.js, page.js): completion, success, score.scaled, and
-`cmi.exit` "suspend" once the page is done, "normal" before (SCORM does not apply post-condition rules to a
-suspended activity).
+The SCOs report what the pages report (templates/static/hosts.js, page.js, lms.js) in an LMS that sequences:
+completion (complete only once passed), success, score.scaled, and `cmi.exit` "suspend" once the page is done,
+"normal" before (SCORM does not apply post-condition rules to a suspended activity; in an LMS that does not
+sequence, such as Moodle, an unfinished page exits "suspend" so that it gets its attempt back).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def opened_quiz() -> dict:
 
 
 def failed(draw: int) -> dict:
-    return {"cmi.completion_status": "completed", "cmi.success_status": "failed",
+    return {"cmi.completion_status": "incomplete", "cmi.success_status": "failed",
             "cmi.score.scaled": str(round((draw - 1) / draw, 4)), "cmi.exit": "normal"}
 
 

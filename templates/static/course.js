@@ -157,7 +157,11 @@
     scored: function (pageId, record, results) {
       var i = byId[pageId];
       records[i] = record;
-      if (link) { results.forEach(function (r) { link.interaction(r); }); }
+      // without their descriptions: an LMS may send every interaction of the course on every save (Moodle's
+      // 2004 player does), and the description is most of each
+      if (link) {
+        results.forEach(function (r) { link.interaction({ id: r.id, response: r.response, right: r.right, correct: r.correct }); });
+      }
       save();
       render();
       decorate(frame.contentWindow);
@@ -166,21 +170,54 @@
 
   /* ---------- start ---------- */
 
+  /* This browser's memory that the learner's record is in the LMS: an LMS hands a SCO no record at all after
+     an exit that never arrived (Moodle 2004: only after "suspend"), and a fresh state saved then would replace
+     the real one. */
+  function savedKey(learner) { return "exporter-progress:" + config.course + ":" + (learner || "") + ":saved"; }
+
+  function remember(learner) {
+    try { window.localStorage.setItem(savedKey(learner), "1"); } catch (e) { /* storage blocked */ }
+  }
+
+  function savedBefore(learner) {
+    try { return window.localStorage.getItem(savedKey(learner)) === "1"; } catch (e) { return false; }
+  }
+
+  function say(text) {
+    var box = document.querySelector(".lms-failed-note");
+    if (text) { box.querySelector("p").textContent = text; }
+    box.hidden = false;
+  }
+
+  /* The table of contents sits above the page (a phone): it folds away once a page is chosen. */
+  function stacked() {
+    return window.getComputedStyle(document.querySelector(".shell")).flexDirection === "column";
+  }
+
   function start() {
     link = window.LmsLink.connect(config.scorm);
     var target = 0;
     if (link && link.status !== "open") {
       // an LMS is there but did not start: say so; pages keep their quizzes closed (see page.js)
       window.ExporterCourse.failed = true;
-      document.querySelector(".lms-failed-note").hidden = false;
+      say(null);
       link = null;
     } else if (link) {
-      var lms = link.state();
-      restore(lms.suspend);
-      var at = byHref[(lms.location || "").toLowerCase()];
-      target = at !== undefined && allowed(at) ? at : frontier();
-      if (lms.status === "unknown") { save(); }
-      window.LmsLink.finishOnExit(function () { save(); link.finish(); });
+      var session = link;
+      session.suspendNow(); // the bookmark never depends on the save made while leaving
+      var lms = session.state();
+      if (!lms.suspend && savedBefore(lms.learner)) {
+        say(S.withheld); // nothing is written over the record the LMS kept: this visit records nothing
+        link = null;
+        window.LmsLink.finishOnExit(function () { session.finish(); });
+      } else {
+        restore(lms.suspend);
+        var at = byHref[(lms.location || "").toLowerCase()];
+        target = at !== undefined && allowed(at) ? at : frontier();
+        if (lms.status === "unknown") { save(); }
+        remember(lms.learner);
+        window.LmsLink.finishOnExit(function () { save(); session.finish(); });
+      }
     } else {
       document.querySelector(".lms-note").hidden = false;
     }
@@ -188,13 +225,11 @@
     render();
     go(target);
     var toc = document.querySelector(".toc-panel");
-    if (window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) { toc.open = false; }
+    if (stacked()) { toc.open = false; }
     document.querySelector(".outline").addEventListener("click", function (ev) {
       var a = ev.target.closest ? ev.target.closest("a") : null;
       if (a && !a.getAttribute("href")) { ev.preventDefault(); }
-      if (a && a.getAttribute("href") && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) {
-        toc.open = false;
-      }
+      if (a && a.getAttribute("href") && stacked()) { toc.open = false; }
     });
   }
 

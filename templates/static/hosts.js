@@ -36,7 +36,9 @@
       this.progress(record);
       results.forEach(function (r) { link.interaction(r); });
       var passed = right === total;
-      link.report({ completion: "completed", success: passed ? "passed" : "failed", score: right / total });
+      // complete only when passed: Moodle reads a 2004 SCO's status from its completion alone
+      link.report({ completion: passed ? "completed" : "incomplete", success: passed ? "passed" : "failed",
+        score: right / total });
       link.commit();
       if (passed) { this.lms.status = "passed"; this.onPassed(); }
     }

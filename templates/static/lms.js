@@ -60,12 +60,13 @@
         commit: "LMSCommit", lastError: "LMSGetLastError", errorText: "LMSGetErrorString" },
       suspendLimit: 4096, // CMIString4096: Moodle refuses more
       unsetCodes: [], // what a read of an element never set answers besides "0"
+      endedCodes: [], // what a start refused because this API's session has ended answers
       el: {
         suspend: "cmi.suspend_data", location: "cmi.core.lesson_location", learner: "cmi.core.student_id",
         sessionTime: "cmi.core.session_time", exit: "cmi.core.exit", score: "cmi.core.score.",
         scaled: null, progress: null, interactions: "cmi.interactions.", previousValid: null
       },
-      exitUnfinished: "suspend", // no sequencing rules to apply: an unfinished page resumes as it was
+      exitUnfinished: function () { return "suspend"; }, // no sequencing: an unfinished page resumes as it was
       sessionTime: timespan12,
       interaction: { response: "student_response", time: "time", clock: clock12, description: null,
         values: ["t", "f"], results: ["correct", "wrong"] },
@@ -82,13 +83,19 @@
         commit: "Commit", lastError: "GetLastError", errorText: "GetErrorString" },
       suspendLimit: 64000,
       unsetCodes: ["403"], // "Data Model Element Value Not Initialized"
+      /* "Content Instance Terminated": Moodle 5.1's player serves one SCO per load (its API never starts
+         again once a SCO terminated), so every page opened after the first one in a visit gets this */
+      endedCodes: ["104"],
       el: {
         suspend: "cmi.suspend_data", location: "cmi.location", learner: "cmi.learner_id",
         sessionTime: "cmi.session_time", exit: "cmi.exit", score: "cmi.score.",
         scaled: "cmi.score.scaled", progress: "cmi.progress_measure", interactions: "cmi.interactions.",
         previousValid: "adl.nav.request_valid.previous"
       },
-      exitUnfinished: "normal", // lets an LMS that sequences apply the page's "retry until done" rule
+      /* An LMS that sequences (it answers adl.nav.request_valid.*) applies the page's "retry until done" rule
+         only to an attempt that ended ("normal"; SCORM applies no post-condition rule to a suspended one); one
+         that does not (Moodle) hands a SCO its data back only after "suspend" */
+      exitUnfinished: function (sequenced) { return sequenced ? "normal" : "suspend"; },
       sessionTime: duration2004,
       interaction: { response: "learner_response", time: "timestamp", clock: stamp2004, description: "description",
         values: ["true", "false"], results: ["correct", "incorrect"] },
@@ -187,6 +194,7 @@
       entry.ok = kind === "get" ? entry.code === "0" || this.std.unsetCodes.indexOf(entry.code) >= 0 :
         entry.code === "0" && entry.result === "true";
       record(entry);
+      this.last = entry;
       return entry.result;
     },
     get: function (key) { return this.call("get", [key]); },
@@ -194,6 +202,8 @@
     commit: function () { return this.status === "open" && this.call("commit", [""]) === "true"; },
     start: function () {
       this.status = this.call("start", [""]) === "true" ? "open" : "failed";
+      // failed because this API has served its SCO already: a page opened after another one in one visit
+      this.ended = this.status === "failed" && this.std.endedCodes.indexOf(this.last.code) >= 0;
       return this.status === "open";
     },
     setter: function () { var self = this; return function (k, v) { return self.set(k, v); }; },
@@ -214,6 +224,21 @@
     deliveredInSequence: function () {
       var el = this.std.el.previousValid;
       return !!el && this.get(el) === "true";
+    },
+
+    /* Whether the LMS sequences at all: it answers a navigation request's validity ("true" or "false"). */
+    sequenced: function () {
+      var el = this.std.el.previousValid;
+      if (!el) { return false; }
+      var answer = this.get(el);
+      return answer === "true" || answer === "false";
+    },
+
+    /* Says now that the attempt is suspended, and commits: the next launch resumes it even when the save made
+       while leaving never reaches the LMS (a browser refuses a large last request while the page unloads). */
+    suspendNow: function () {
+      this.set(this.std.el.exit, "suspend");
+      this.commit();
     },
 
     /* report({completion: "completed"|"incomplete", success: "passed"|"failed"|null,
@@ -271,12 +296,12 @@
     location: function (where) { this.set(this.std.el.location, where); },
 
     /* Session time, exit, commit, finish. The exit is "suspend" (the next launch resumes this attempt), except
-       for a page not done yet (done false) where the standard says otherwise (2004: "normal", so that an LMS
-       that sequences applies the page's "retry until done" rule, which SCORM skips for a suspended activity). */
+       for a page not done yet (done false) where the standard says otherwise (2004 in an LMS that sequences:
+       "normal", so that it applies the page's "retry until done" rule). */
     finish: function (done) {
       if (this.status !== "open") { return; }
       this.set(this.std.el.sessionTime, this.std.sessionTime(Date.now() - this.started));
-      this.set(this.std.el.exit, done === false ? this.std.exitUnfinished : "suspend");
+      this.set(this.std.el.exit, done === false ? this.std.exitUnfinished(this.sequenced()) : "suspend");
       this.commit();
       this.call("finish", [""]);
       this.status = "finished";

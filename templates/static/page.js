@@ -32,9 +32,12 @@
   }
 
   /* An LMS is there but did not start a session: say so, and keep the quiz closed (nothing it
-     scored would count). The pager stays hidden: the LMS's own navigation moves between pages. */
-  function platformFailed() {
-    show(document.querySelector(".lms-failed-note"), true);
+     scored would count). The pager stays hidden: the LMS's own navigation moves between pages. A platform
+     that served another page in this visit already (Moodle's 2004 player) gets the words for what works there. */
+  function platformFailed(link) {
+    var note = document.querySelector(".lms-failed-note");
+    if (link && link.ended && S.oneVisit && note) { note.querySelector("p").textContent = S.oneVisit; }
+    show(note, true);
     show(document.getElementById("quiz"), false);
   }
 
@@ -63,7 +66,7 @@
       startQuiz(new Hosts.LocalHost());
       return;
     }
-    if (link.status !== "open") { platformFailed(); return; }
+    if (link.status !== "open") { platformFailed(link); return; }
     var lms = link.state();
     var locked = !Order.allows(config, link, lms);
     // done: viewed (a page without a quiz) or passed; lms.status follows a pass made now (LmsHost.scored)

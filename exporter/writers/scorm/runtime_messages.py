@@ -19,6 +19,13 @@ def page_strings(texts: Messages, quiz: Quiz | None) -> dict:
         "lockedFallback": texts.tr("page.locked-fallback", "the page before"),
         "referenceCopy": texts.tr("page.reference", "A reference copy: progress on this page is recorded only when "
                                   "you open it from the course outline."),
+        # Translators: shown where the platform plays one page (SCO) per visit of the activity (Moodle's SCORM
+        # 2004 player): the learner leaves the activity and enters it again, and the platform opens the first
+        # page not finished
+        "oneVisit": texts.tr("page.one-visit", "This learning platform opens one page of the course per visit, so "
+                             "this page cannot record anything now. What you did on the pages before is saved. "
+                             "Leave the activity and enter it again: it opens at the first page you have not "
+                             "finished."),
     }
     if quiz is None:
         return strings
@@ -61,6 +68,9 @@ def course_strings(texts: Messages, course: Course) -> dict:
         # Translators: the two parts above, e.g. "3 of 8 pages done, 2 of 6 quizzes passed"
         "progress": texts.tr("toc.progress", "{pages}, {quizzes}"),
         "nextLocked": texts.tr("shell.next-locked", "Pass this page's quiz to continue"),
+        "withheld": texts.tr("shell.withheld", "The learning platform did not hand back the progress you saved "
+                             "before. To keep it safe, this visit records nothing: leave the activity and enter it "
+                             "again to continue where you were."),
         "opensAfterQuiz": texts.tr("shell.opens-after-quiz", "\u201c{page}\u201d opens after \u201c{previous}\u201d "
                                    "is passed."),
         "opensAfterPage": texts.tr("shell.opens-after-page", "\u201c{page}\u201d opens after \u201c{previous}\u201d "
