@@ -9,8 +9,8 @@ from pathlib import Path
 
 from exporter import __version__
 from exporter.build.pipeline import build
-from exporter.build.staging import Interrupted, OutputError
-from exporter.commands import new, recode
+from exporter.build.staging import Interrupted, OutputError, sigterm_interrupts
+from exporter.commands import importer, new, recode
 from exporter.errors import ContentError, UsageError
 from exporter.progress import Progress
 from exporter.progress import wanted as progress_wanted
@@ -60,9 +60,16 @@ def _parser() -> argparse.ArgumentParser:
         r = sub.add_parser(name, help=f"rewrite {what}, in place")
         r.add_argument("content", nargs="?", default="content", help="the course folder (default: content/)")
         r.add_argument("--check", action="store_true",
-                       help="only report what would change; exit 1 if anything would (writes nothing)")
+                       help="only report what would change (writes nothing); exit 0 if nothing would, 1 if "
+                            "something would, 2 if it cannot tell (errors in the course)")
     n = sub.add_parser("new", help="create a small working course to start from")
     n.add_argument("folder", help="the folder to create (it must not exist, or be empty)")
+    i = sub.add_parser("import", help="add the quizzes of a text2qti or GIFT file to a course, as new pages")
+    i.add_argument("file", help="the quiz file: text2qti (.md, .txt) or GIFT (.gift, .txt)")
+    i.add_argument("--into", required=True, help="the course folder to add the pages to (created if missing)")
+    i.add_argument("--from", dest="source", choices=tuple(importer.READERS),
+                   help="the file's format, when its name does not tell (.txt)")
+    i.add_argument("--check", action="store_true", help="only report what would be written (writes nothing)")
     return p
 
 
@@ -124,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         except UsageError as exc:
             print(f"exporter: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    if args.command in ("decode", "encode", "new"):
+        except KeyboardInterrupt:  # before it served (the first build): nothing was written anywhere
+            print("exporter: interrupted before the preview started", file=sys.stderr)
+            return 130
+    if args.command in ("decode", "encode", "new", "import"):
         return _authoring(args)
     cache = PageCache(default_folder()) if args.command == "build" and args.cache else None
     if args.command == "build" and args.watch:
@@ -200,36 +210,89 @@ def _failed(exc: UsageError | ContentError) -> int:
 
 
 def _authoring(args) -> int:
-    """`decode`, `encode` and `new`: the exit code; nothing written on an error."""
+    """`decode`, `encode` and `new`: the exit code; nothing written on an error. SIGTERM and Ctrl-C stop them
+    as they stop a build: no traceback, 143 or 130, no temporary file left."""
+    rewrite: list = []  # decode's or encode's plan, once made: what it wrote, if stopped while writing
     try:
-        if args.command == "new":
-            created = new.create(Path(args.folder))
-            print(f"{args.folder}: a new course of {len(created)} files; build it with: exporter build {args.folder}")
-            return EXIT_OK
-        return _rewrite(args)
+        with sigterm_interrupts():
+            if args.command == "new":
+                if not args.folder.strip():
+                    raise UsageError("the folder name is empty: name the folder to create, e.g. exporter new "
+                                     "my-course")
+                created = new.create(Path(args.folder))
+                print(f"{args.folder}: a new course of {len(created)} files; build it with: exporter build "
+                      f"{args.folder}")
+                return EXIT_OK
+            if args.command == "import":
+                return _import(args)
+            return _rewrite(args, rewrite)
     except (UsageError, ContentError) as exc:
-        return _failed(exc)
+        code = _failed(exc)
+        return EXIT_USAGE if getattr(args, "check", False) else code  # --check: 2, "could not tell"
+    except recode.WriteError as exc:
+        print(f"exporter: error: {exc.path}: {exc.reason}: nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"exporter: error: {where}{exc.strerror or exc}: nothing was written", file=sys.stderr)
         return EXIT_CONTENT
+    except (Interrupted, KeyboardInterrupt) as exc:
+        how = f"stopped by {exc}" if isinstance(exc, Interrupted) else "interrupted"
+        written = rewrite[0].written if rewrite else []
+        if written:
+            print(f"exporter: {how}: {len(written)} file{'s' if len(written) != 1 else ''} written before it "
+                  f"stopped ({', '.join(map(str, written))}), no temporary file left", file=sys.stderr)
+        else:
+            print(f"exporter: {how}: nothing was written, no temporary file left", file=sys.stderr)
+        return 128 + exc.signum if isinstance(exc, Interrupted) else 130
 
 
-def _rewrite(args) -> int:
+def _import(args) -> int:
+    done = importer.run(Path(args.file), Path(args.into), args.source, args.check)
+    for d in sorted(done.report.warnings, key=lambda d: d.line or 0):
+        print(d, file=sys.stderr)
+    verb = "would be written" if args.check else "written"
+    for name, page in done.pages:
+        print(f"{Path(args.into) / name}: {page.title}: {len(page.items)} items, drawing "
+              f"{page.draw or len(page.items)}{', ' + str(len(page.files)) + ' images' if page.files else ''} {verb}")
+    return EXIT_OK
+
+
+def _rewrite(args, holder: list) -> int:
     to = recode.PLAIN if args.command == "decode" else recode.BASE64
     form = "plain text" if to == recode.PLAIN else "base64"
     rewrite = recode.plan(Path(args.content), to)
+    holder.append(rewrite)
     for note in rewrite.notes:
         print(note, file=sys.stderr)
-    verb = "would be written" if args.check else "written"
-    for path, count in rewrite.counts.items():
-        print(f"{path}: {count} item{'s' if count != 1 else ''} {verb} as {form}")
     if not rewrite.items:
         print(f"exporter {args.command}: nothing to change: no item needs writing as {form}")
         return EXIT_OK
     if args.check:
+        _counts(rewrite, rewrite.counts, f"would be written as {form}")
         print(f"exporter {args.command} --check: {rewrite.items} items in {len(rewrite.counts)} files would change")
         return EXIT_CONTENT
-    recode.apply(rewrite)
+    try:
+        recode.apply(rewrite)
+    except recode.NotWritten as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        _counts(rewrite, exc.written, f"written as {form}")
+        n = len(exc.diagnostics)
+        left = f"{n} file{' was' if n == 1 else 's were'} not written"
+        if exc.written:
+            items = sum(rewrite.counts[p] for p in exc.written)
+            print(f"exporter {args.command}: {items} items in {len(exc.written)} files written as {form}; {left}",
+                  file=sys.stderr)
+        else:
+            print(f"exporter {args.command}: {left}: nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    _counts(rewrite, rewrite.written, f"written as {form}")
     print(f"exporter {args.command}: {rewrite.items} items in {len(rewrite.counts)} files written as {form}")
     return EXIT_OK
+
+
+def _counts(rewrite, paths, what: str) -> None:
+    for path in paths:
+        count = rewrite.counts[path]
+        print(f"{path}: {count} item{'s' if count != 1 else ''} {what}")

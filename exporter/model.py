@@ -10,9 +10,9 @@ Text holds no character a package cannot carry (see `text`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 from pathlib import Path
 
 from exporter.links import LinkUse
@@ -27,6 +27,8 @@ NUMERIC = "numeric"  # a number from a range (`= 5`, `= 1.4142 +- 0.0001`, `= 3 
 MATCHING = "matching"  # each left item matched to its right one, extra right ones as distractors (`~ l -> r`)
 ESSAY = "essay"  # free text that a person grades (`____`): never auto-graded, never right or wrong here
 KINDS = (TRUE_FALSE, CHOICE, MULTIPLE, SHORT, NUMERIC, MATCHING, ESSAY)
+KIND_NAMES = {TRUE_FALSE: "true/false", CHOICE: "multiple choice", MULTIPLE: "multiple answer", SHORT: "short answer",
+              NUMERIC: "numeric", MATCHING: "matching", ESSAY: "essay"}  # what authors call them (messages)
 CHOICE_KINDS = (TRUE_FALSE, CHOICE, MULTIPLE)  # the kinds whose answers are `Item.choices`
 
 
@@ -57,6 +59,9 @@ class Pair:
     right_html: str
 
 
+HTML_FIELDS = ("statement_html", "explanation_html", "right_feedback_html", "wrong_feedback_html")
+
+
 @dataclass
 class Item:
     id: str
@@ -72,6 +77,7 @@ class Item:
     pairs: list[Pair] = field(default_factory=list)  # matching: the pairs, then the distractors, as written
     right_feedback_html: str = ""  # shown when the answer is right (`+`)
     wrong_feedback_html: str = ""  # shown when it is not (`-`)
+    labelled: bool = False  # a statement answered with the quiz's labels (`/Y/`, `/N/`): true/false or data-opt
 
     @property
     def right_index(self) -> int:
@@ -96,6 +102,16 @@ class Item:
         """A matching item's pairs without its distractors."""
         return [p for p in self.pairs if p.left_html]
 
+    def map_html(self, change: Callable[[str], str]) -> Item:
+        """The item with `change` applied to every HTML part it shows (statement, feedback, choices, pairs);
+        itself when nothing changes."""
+        new = {k: change(getattr(self, k)) for k in HTML_FIELDS}
+        choices = [Choice(change(c.html), c.right, change(c.feedback_html)) for c in self.choices]
+        pairs = [Pair(change(p.left_html), change(p.right_html)) for p in self.pairs]
+        if all(new[k] is getattr(self, k) for k in HTML_FIELDS) and choices == self.choices and pairs == self.pairs:
+            return self
+        return replace(self, choices=choices, pairs=pairs, **new)
+
 
 @dataclass
 class Quiz:
@@ -113,10 +129,15 @@ class Quiz:
         return min(self.draw, len(self.items))
 
     @property
+    def statements(self) -> bool:
+        """Whether every item is a statement answered with the quiz's labels (a true/false quiz)."""
+        return all(i.labelled for i in self.items)
+
+    @property
     def labels(self) -> tuple[str, ...]:
-        """The answer words its true/false items share, as learners read them (plain text; empty without
-        items)."""
-        return tuple(unescape(c.html) for c in self.items[0].choices) if self.items else ()
+        """The answer words its statements share, as learners read them (plain text; empty without any)."""
+        first = next((i for i in self.items if i.labelled), None)
+        return tuple(unescape(c.html) for c in first.choices) if first else ()
 
 
 @dataclass

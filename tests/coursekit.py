@@ -135,3 +135,60 @@ def snapshot(folder: Path) -> dict[str, str]:
     """Every file under the folder with its digest: what a failed build must leave as it was."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# Every question kind of the source format once, with each kind of feedback, a link to a page and an image, and
+# awkward text in choices, answers and pairs. Our own text.
+TYPED_BANK = """\
+- Which light goes at the *back* of a bike?
+  ... White at the front, red at the back: see [the lights page](a.md).
+  a) White
+  *b) Red & only red
+  c) Green <3
+  ... Green is for the right side of boats, not bikes.
+- What do you check before every ride?
+  + Yes: brakes and tyres.
+  - Not quite: the saddle's colour does not matter.
+  [*] Brakes
+  [*] Tyres
+  [ ] The colour of the saddle
+  [ ] The bell's "tune"
+- What do you squeeze to stop?
+  ... The brake lever.
+  * brake
+  * brake lever
+- How many wheels does a tandem have?
+  = 2
+- Tyre pressure of a road bike, in bar?
+  = [6, 8]
+- A rear reflector's width in cm (give or take 5 percent)?
+  = 4.5 +- 5%
+- Match each sign to its meaning.
+  ~ Red ring -> No vehicles
+  ~ Blue disc -> Route to follow
+  ~ Red triangle -> Warning & danger
+  ~ -> No stopping
+- Describe how you signal a right turn. ![A hand signal](img/signal.png)
+  ... Arm straight out to the right, then look over your shoulder.
+  ____
+- Both brakes should be checked before every ride. /Y/ A quick squeeze of each lever.
+"""
+
+TYPED_KINDS = ["choice", "multiple", "short", "numeric", "numeric", "numeric", "matching", "essay", "truefalse"]
+
+
+def typed_course(folder: Path, draw: int | None = None, shuffle: bool = False) -> Path:
+    """A course whose quiz holds every question kind (TYPED_BANK; `draw`: data-n, default all), beside a
+    true/false quiz and a page the feedback links to."""
+    n = draw or len(TYPED_KINDS)
+    attrs = f'data-n="{n}"' + (' data-shuffle="choices"' if shuffle else "")
+    write_course(folder, {
+        "a.md": page("Lights and signs", 0, "Lights matter.\n", kind="chapter"),
+        "b.md": page("Every kind of question", 1, f"Answer each question.\n{{: {attrs}}}\n\n{TYPED_BANK}"),
+        "c.md": page("True or false", 2, "Text.\n\n" + quiz(2, ITEMS, form=plain)),
+    })
+    (folder / "img").mkdir(exist_ok=True)
+    (folder / "img" / "signal.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4"
+                                                b"\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND"
+                                                b"\xaeB`\x82")
+    return folder

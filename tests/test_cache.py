@@ -163,3 +163,51 @@ def test_a_file_name_differing_in_case_from_another_pages_is_still_an_error(tmp_
     with pytest.raises(ContentError) as err:
         build(course, tmp_path / "o", "html", cache=cache)
     assert any("differ only in case" in str(d) and "b.md" in str(d) for d in err.value.diagnostics)
+
+
+def _rewrite_entries(disk: Path, change, sealed: bool = True) -> int:
+    """Each stored entry's JSON passed through `change` (to a value of any shape) and written back: sealed with
+    a digest as the cache seals what it stores, or (`sealed=False`) under the digest it had, as an edit by
+    hand would leave it. How many there were."""
+    import json
+    import sqlite3
+    import zlib
+
+    [db_path] = disk.glob("pages-v*.sqlite3")
+    db = sqlite3.connect(db_path, isolation_level=None)
+    rows = db.execute("SELECT key, data FROM entry").fetchall()
+    for key, data in rows:
+        value = change(json.loads(zlib.decompress(data[32:]).decode("utf-8")))
+        new = (cache_mod.seal(key, value) if sealed else
+               data[:32] + zlib.compress(json.dumps(value).encode("utf-8")))
+        db.execute("UPDATE entry SET data = ? WHERE key = ?", (new, key))
+    db.close()
+    return len(rows)
+
+
+def _edit_body(entry):
+    entry["page"]["body_html"] = "<p>edited in the cache</p>"
+    return entry
+
+
+@pytest.mark.parametrize("change", [
+    lambda entry: [],  # a list, not an object
+    lambda entry: {**entry, "page": "text"},
+    lambda entry: {**entry, "files": None},
+    lambda entry: {**entry, "pages": [1, 2]},
+    lambda entry: {k: v for k, v in entry.items() if k != "uses"},
+    lambda entry: {**entry, "diagnostics": [["a", 1]]},
+    lambda entry: {**entry, "page": {**entry["page"], "nonsense": 1}},
+    _edit_body,  # well shaped, but not what was stored (under its old digest, below)
+], ids=["list", "page-text", "files-null", "pages-list", "no-uses", "short-diagnostic", "unknown-field", "edited"])
+def test_a_stored_entry_of_the_wrong_shape_or_edited_is_a_miss(tmp_path, renders, change):
+    course = small_course(tmp_path / "course")
+    clean = build(course, tmp_path / "clean", "qti12,scorm12", jobs=1)
+    disk = tmp_path / "cache"
+    build(course, tmp_path / "cold", "qti12,scorm12", jobs=1, cache=PageCache(disk))
+    assert _rewrite_entries(disk, change, sealed=change is not _edit_body) == 4
+    renders.clear()
+    warm = build(course, tmp_path / "warm", "qti12,scorm12", jobs=1, cache=PageCache(disk))
+    assert sorted(renders) == ["a.md", "b.md", "c.md", "d.md"], "every altered entry is rendered again"
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+    assert [a.sha256 for a in warm.artifacts] == [a.sha256 for a in clean.artifacts]

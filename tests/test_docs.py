@@ -13,7 +13,8 @@ given some, unless the example shows command output; settings shown alone are gi
 - blocks marked `course fix` replace the files of the same name (`replaces=OLD`: the file it renames): the
   course must then check clean.
 
-Every message the reader can give (each `report.error` and `report.warning` in exporter/) is in the guide.
+Every message the reader and the importer can give (each `report.error` and `report.warning` in exporter/) is in
+the guides (format.md, import.md).
 """
 
 from __future__ import annotations
@@ -210,7 +211,7 @@ def literal_pieces(node: ast.AST) -> list[str]:
 
 
 def test_every_message_is_in_the_guide():
-    guide = " ".join((DOCS / "format.md").read_text(encoding="utf-8").split())
+    guide = " ".join(" ".join((DOCS / name).read_text(encoding="utf-8") for name in ("format.md", "import.md")).split())
     found = messages()
     assert len(found) >= 30
     missing = [f"{f}:{n}: {piece!r}" for f, n, piece in found if " ".join(piece.split()).strip() not in guide]

@@ -297,8 +297,10 @@ def test_unknown_language_warns_once_and_falls_back_to_english(tmp_path):
     assert len(warnings) == 1 and "course.yml:2: warning:" in warnings[0] and "English" in warnings[0]
     html = unzip((tmp_path / "out" / "course-scorm12.zip").read_bytes())["b.html"].decode()
     assert '<html lang="tlh">' in html and ">Score</button>" in html
-    result = run_cli("check", SAMPLE, "--language", "Deutsch")
-    assert result.returncode == 0 and "--language: warning: 'Deutsch' is not a language tag" in result.stderr
+    result = run_cli("check", SAMPLE, "--language", "qqa")  # a well-formed tag (private use) no one knows
+    assert result.returncode == 0 and "--language: warning: 'qqa' is not a language tag this tool" in result.stderr
+    result = run_cli("check", SAMPLE, "--language", "Deutsch")  # no tag at all
+    assert result.returncode == 2 and "--language 'Deutsch' is not a language tag (BCP 47" in result.stderr
 
 
 @pytest.fixture(scope="session")

@@ -268,3 +268,16 @@ def test_page_links_resolve_by_name_and_site_path(tmp_path):
         ("page", two, ""), ("page", two, "x"), ("page", two, ""), ("page", two, "")]
     assert 'href="#top"' in course.pages[0].body_html
     assert report.warnings == []
+
+
+@pytest.mark.parametrize("link", ["[x](/nope/<x>)", "[x](/a<b)", "[x](/p/&lt;x&gt;)", "[x](<a b.png>)"])
+def test_a_link_with_angle_brackets_is_reported_at_its_line(tmp_path, link):
+    folder = write_course(tmp_path / "c", {"a.md": page("A", 0, f"Intro.\n\nMore text.\n\nSee {link} here.\n")})
+    (folder / "a b.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    course, report = read_course(folder) if "png" in link else (None, None)
+    if report is None:
+        course, report = read_course(folder)
+        [w] = report.warnings
+        assert w.line == 10 and "site-absolute link" in w.message, w
+    else:
+        assert not report.warnings and course.files

@@ -138,16 +138,13 @@ def test_data_n_zero_keeps_its_list(tmp_path):
     assert p.quiz is None and "<li>a /Y/ b</li>" in p.body_html
 
 
-def test_without_its_source_lines_only_base64_items_read(tmp_path):
-    """A page that holds the reader's stand-in word is rendered as it is: base64 items still read from the
-    list; a plain item, whose Markdown the list no longer holds, is an error at its line."""
+def test_a_word_like_the_old_stand_in_is_prose(tmp_path):
+    """The reader's stand-ins hold U+FFFF, which no source may: the word the reader once used is prose, and the
+    page's items, plain and base64, read from their lines."""
     words = "The word exporteritem0x is odd.\n\n"
-    p, _ = read_page(tmp_path, words + bank("- " + encode(*ITEMS[0]), n=1))
-    assert p.quiz.items[0].statement_html == ITEMS[0][0]
-    with pytest.raises(ContentError) as err:
-        read_page(tmp_path / "b", words + bank("- plain /Y/ item"))
-    [d] = err.value.diagnostics
-    assert d.line == 13 and "could not be matched to its line" in d.message
+    p, _ = read_page(tmp_path, words + bank("- " + encode(*ITEMS[0]), "- plain /Y/ item", n=1))
+    assert [i.statement_html for i in p.quiz.items] == [ITEMS[0][0], "plain"]
+    assert "exporteritem0x" in p.body_html
 
 
 @pytest.mark.parametrize("line, message", [

@@ -120,3 +120,11 @@ def test_the_scaffold_ships_as_package_data():
     assert project["package-dir"]["exporter.templates"] == "templates"
     assert project["package-data"]["exporter.templates"] == ["**/*"]
     assert (root / "templates" / "scaffold" / "images" / "pages-to-packages.svg").is_file()
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_folder_name_is_a_usage_error(tmp_path, name):
+    r = run_cli("new", name, cwd=tmp_path)
+    assert r.returncode == 2
+    assert "exporter: error: the folder name is empty: name the folder to create" in r.stderr
+    assert "not empty" not in r.stderr and list(tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import Diagnostic
+from exporter.model import KIND_NAMES, KINDS
 from exporter.render import render_template
 from exporter.writers import WRITERS
 from exporter.writers.layout import page_files
@@ -29,7 +30,10 @@ def _quiz_text(page) -> str:
     q = page.quiz
     if q is None:
         return ""
-    return f"draws {q.drawn} of {len(q.items)} ({q.labels[0]} / {q.labels[1]})"
+    if q.statements:
+        return f"draws {q.drawn} of {len(q.items)} ({q.labels[0]} / {q.labels[1]})"
+    kinds = [KIND_NAMES[k] for k in KINDS if any(i.kind == k for i in q.items)]
+    return f"draws {q.drawn} of {len(q.items)} ({', '.join(kinds)})"
 
 
 def report_html(result) -> str:

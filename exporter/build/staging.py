@@ -89,7 +89,7 @@ class Staging:
             target = self.out / s.name
             if target.is_dir() and not target.is_symlink():
                 raise OutputError(target, "a folder has the artifact's name: move or rename that folder")
-        with _signals_blocked():
+        with signals_blocked():
             done: list[tuple[Path, Path | None]] = []
             try:
                 for n, s in enumerate(staged):
@@ -132,7 +132,7 @@ def _sync_folder(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _signals_blocked():
+def signals_blocked():
     """SIGTERM and SIGINT wait while artifacts are moved into place (a handful of renames)."""
     blockable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
     if blockable:
@@ -146,6 +146,19 @@ def _signals_blocked():
 
 def _raise_interrupted(signum, frame):
     raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def sigterm_interrupts():
+    """While inside, SIGTERM raises Interrupted (in the main thread), so `finally` blocks clean up as they do
+    for Ctrl-C; the earlier handler is put back on leaving."""
+    main = threading.current_thread() is threading.main_thread()
+    old_handler = signal.signal(signal.SIGTERM, _raise_interrupted) if main else None
+    try:
+        yield
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, old_handler)
 
 
 @contextlib.contextmanager

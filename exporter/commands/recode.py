@@ -5,18 +5,29 @@ decode writes each base64 item as a plain item (`itemforms.plain_form`); encode 
 (`itemforms.decoded_form`). A decoded item encodes back to the very word it came from, so decode then encode
 gives back the original files. Nothing is written for a course with errors, nor when the rewritten course would
 not read back as the same course (same pages, quizzes, items and identifiers): that is checked on a copy first.
+
+What is written is never older than what the author saved (`apply`): each file's new text is staged in a
+temporary file beside it, and just before it replaces the file, the file is compared with what was read (its
+bytes, size, modification time and inode); a file that changed in between is left as it is and named. A page
+that is a symbolic link keeps its link: the file it points at is rewritten. A page with other hard links, or
+a read-only one, is refused before anything is written (replacing it would split its links, or override the
+author's protection). Each rewritten file keeps its permission bits. SIGTERM and Ctrl-C wait while the
+files are moved into place, and no temporary file is left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exporter.build.staging import signals_blocked
 from exporter.errors import ContentError, Diagnostic, Report, UsageError
 from exporter.model import Course
 from exporter.source.itemforms import (
@@ -29,10 +40,12 @@ from exporter.source.itemforms import (
 )
 from exporter.source.lineends import normalize
 from exporter.source.quiz import bank_items
-from exporter.source.reader import read_course
+from exporter.source.reader import PAGE_SUFFIXES, read_course
 from exporter.source.settings import SETTINGS_FILES
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # a line and its end, as the reader splits them
+
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")  # what lineends.normalize makes spaces of
 
 PLAIN, BASE64 = "plain", "base64"
 
@@ -45,10 +58,34 @@ class Rewrite:
     files: dict[Path, bytes] = field(default_factory=dict)
     counts: dict[Path, int] = field(default_factory=dict)  # items rewritten, per file
     notes: list[Diagnostic] = field(default_factory=list)
+    read: dict[Path, tuple[bytes, tuple]] = field(default_factory=dict)  # each file as read: bytes, signature
+    written: list[Path] = field(default_factory=list)  # the files `apply` replaced, in order
 
     @property
     def items(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def command(self) -> str:
+        return "decode" if self.to == PLAIN else "encode"
+
+
+class NotWritten(Exception):
+    """Files `apply` did not write: each a Diagnostic naming it and why; `written`: the files it did write."""
+
+    def __init__(self, diagnostics: list[Diagnostic], written: list[Path]):
+        self.diagnostics = diagnostics
+        self.written = written
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+
+class WriteError(Exception):
+    """An OS error while the new files were staged (a full disk, say): nothing was written. Names the file."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 def plan(folder: Path | str, to: str) -> Rewrite:
@@ -65,26 +102,113 @@ def plan(folder: Path | str, to: str) -> Rewrite:
 
 
 def apply(rewrite: Rewrite) -> None:
-    """Write each changed file atomically (a temporary file beside it, renamed over it), keeping its mode."""
+    """Write each changed file: refuse them all (NotWritten) when one is hard-linked or read-only; stage every
+    new text in a temporary file beside its file (WriteError on an OS error: nothing written); then, signals
+    held, replace each file that is still as it was read, and leave each one that changed since (NotWritten,
+    naming those, after the others are written). `rewrite.written` lists the files replaced."""
+    targets = {path: Path(os.path.realpath(path)) for path in rewrite.files}  # a link's own file
+    refused = [d for path, target in targets.items() for d in _refusal(path, target, rewrite.command)]
+    if refused:
+        raise NotWritten(refused, [])
     staged: list[tuple[str, Path]] = []
+    changed: list[Diagnostic] = []
     try:
         for path, data in rewrite.files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        for tmp, path in staged:
-            os.replace(tmp, path)
+            target = targets[path]
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                staged.append((tmp, path))
+                try:
+                    _write_all(fd, data)
+                    os.fsync(fd)
+                    _same_owner_and_mode(fd, target.stat())
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                raise WriteError(path, exc.strerror or str(exc)) from None
+        with signals_blocked():
+            for tmp, path in staged:
+                if _changed_since_read(path, rewrite.read.get(path)):
+                    changed.append(Diagnostic(str(path), None, f"this file changed after {rewrite.command} read "
+                                              "it (saved by an editor or another program while it ran): it was not "
+                                              f"written; run exporter {rewrite.command} again"))
+                    continue
+                try:
+                    os.replace(tmp, targets[path])
+                except OSError as exc:
+                    if rewrite.written:
+                        changed.append(Diagnostic(str(path), None, f"this file could not be replaced "
+                                                  f"({exc.strerror or exc}): it was not written"))
+                        continue
+                    raise WriteError(path, exc.strerror or str(exc)) from None
+                rewrite.written.append(path)
+            for folder in {targets[p].parent for p in rewrite.written}:
+                _sync_folder(folder)
     finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+        with signals_blocked():
+            for tmp, _ in staged:
+                Path(tmp).unlink(missing_ok=True)
+    if changed:
+        raise NotWritten(changed, list(rewrite.written))
+
+
+def _refusal(path: Path, target: Path, command: str) -> list[Diagnostic]:
+    """Why a file cannot be replaced without losing something of the author's (its links, its protection)."""
+    try:
+        st = target.stat()
+    except OSError as exc:
+        return [Diagnostic(str(path), None, f"this file cannot be read again ({exc.strerror or exc})")]
+    if st.st_nlink > 1:
+        return [Diagnostic(str(path), None, f"this file has {st.st_nlink} names (hard links): replacing it would "
+                           "split them, its other names keeping the old text; give it a file of its own (copy it "
+                           f"and move the copy over it), or rewrite its items by hand")]
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        return [Diagnostic(str(path), None, f"this file is read-only: exporter {command} does not override that; "
+                           "make it writable (chmod u+w) to have its items rewritten")]
+    return []
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _same_owner_and_mode(fd: int, st: os.stat_result) -> None:
+    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "fchown") and (os.fstat(fd).st_uid, os.fstat(fd).st_gid) != (st.st_uid, st.st_gid):
+        with contextlib.suppress(OSError):  # only the superuser may give a file away
+            os.fchown(fd, st.st_uid, st.st_gid)
+
+
+def _signature(st: os.stat_result) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _changed_since_read(path: Path, seen: tuple[bytes, tuple] | None) -> bool:
+    if seen is None:
+        return True
+    try:
+        if _signature(path.stat()) != seen[1]:
+            return True
+        return path.read_bytes() != seen[0]
+    except OSError:
+        return True
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _page(path: Path, items: list, rewrite: Rewrite) -> None:
+    before = _signature(path.stat())
     data = path.read_bytes()
+    seen = (data, before)
     text = data.decode("utf-8")
     lines = _LINE.findall(text)  # the reader numbers lines the same way
     bare = [normalize(line.rstrip("\r\n")) for line in lines]
@@ -107,6 +231,7 @@ def _page(path: Path, items: list, rewrite: Rewrite) -> None:
     if count:
         rewrite.files[path] = "".join(lines).encode("utf-8")
         rewrite.counts[path] = count
+        rewrite.read[path] = seen
 
 
 def _to_plain(span, shown: str, rewrite: Rewrite) -> str | None:
@@ -119,6 +244,9 @@ def _to_plain(span, shown: str, rewrite: Rewrite) -> str | None:
         why = "its base64 is not in the standard form, so encode could not give it back byte for byte"
     elif "\n" in decoded or "\r" in decoded:
         why = "its text holds a line break, and a plain item is one Markdown line"
+    elif _SEPARATORS.search(decoded):
+        why = ("its text holds a line or paragraph separator (NEL, U+2028 or U+2029), which the reader turns into "
+               "a space on a Markdown line")
     elif decoded != decoded.strip():
         why = "its text starts or ends with white space, which a Markdown line does not keep"
     plain = None if why else plain_form(decoded)
@@ -149,7 +277,7 @@ def _check_reads_the_same(folder: Path, course: Course, rewrite: Rewrite) -> Non
         copy = Path(tmp) / folder.resolve().name
         copy.mkdir()
         for path in folder.iterdir():
-            if path.is_file() and (path.suffix == ".md" or path.name in SETTINGS_FILES):
+            if path.is_file() and (path.suffix.lower() in PAGE_SUFFIXES or path.name in SETTINGS_FILES):
                 target = copy / path.name
                 if path in rewrite.files:
                     target.write_bytes(rewrite.files[path])

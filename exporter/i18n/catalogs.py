@@ -8,7 +8,7 @@
 
 Messages are found where code calls `tr(key, msgid, ...)` or `trn(key, singular, plural, n, ...)`: Python
 under exporter/ and Jinja templates under templates/ (the runtime's strings are built in Python, see
-writers/runtime_text.py). The template carries no source locations, so it changes only when a message does.
+writers/scorm/runtime_messages.py). The template carries no source locations, so it changes only when a message does.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import gettext
 import re
 import string
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 from io import BytesIO
@@ -97,8 +98,12 @@ def placeholders(text: str) -> set[str]:
     for _, name, spec, conversion in string.Formatter().parse(text):
         if name is None:
             continue
-        if not re.fullmatch(r"[a-z_]+", name) or spec or conversion:
-            raise ValueError(f"{{{name}}} is not a placeholder such as {{total}}")
+        if re.fullmatch(r"[a-z_]+", name) and (spec or conversion):
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"{written} gives the placeholder a format, which a message does not take: "
+                             f"write {{{name}}}")
+        if not re.fullmatch(r"[a-z_]+", name):
+            raise ValueError(f"{{{name}}} is not a placeholder such as {{total}} (write a brace as {{{{ or }}}})")
         names.add(name)
     return names
 
@@ -128,6 +133,10 @@ class Messages:
 
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.number_locale)
+
+    def decimal(self, text: str) -> str:
+        """An exact decimal (a numeric answer, `model.Numeric`) as this language writes it, every digit kept."""
+        return format_decimal(Decimal(text), locale=self.number_locale, decimal_quantization=False)
 
     def _fill(self, text: str, values: dict) -> str:
         """The placeholders given filled in (whole numbers in the language's format); the others stay, for the
@@ -190,7 +199,7 @@ class HtmlTexts:
 
     def context(self) -> dict:
         """What every template receives: tr, trn, the page's language tag and direction."""
-        return {"tr": self.tr, "trn": self.trn, "lang": self.texts.language,
+        return {"tr": self.tr, "trn": self.trn, "decimal": self.texts.decimal, "lang": self.texts.language,
                 "text_dir": self.texts.direction}
 
 
@@ -235,7 +244,7 @@ def strings_problems(strings: dict) -> list[tuple[str, str, str]]:
         try:
             used = placeholders(text)
         except ValueError as exc:
-            found.append((key, "error", f"strings: {key!r}: {exc} (write a brace as {{{{ or }}}})"))
+            found.append((key, "error", f"strings: {key!r}: {exc}"))
             continue
         extra = sorted(used - allowed)
         if extra:
@@ -266,6 +275,25 @@ def read_strings(value, path: Path | str, text: str, report) -> dict[str, str]:
     for key, level, problem in strings_problems(strings):
         getattr(report, level)(path, _nested_line(text, key), problem)
     return strings
+
+
+LABEL_KEYS = (("label.true", "True"), ("label.false", "False"))
+
+
+def check_labels(language: str, strings: dict[str, str], path: Path | str, text: str, report) -> None:
+    """The rule data-opt="Yes,Yes" follows: the True/False labels, as `strings:` leaves them in this language,
+    must differ; an error at the line of the override that makes them the same."""
+    overridden = [k for pair in LABEL_KEYS for k in pair if k in strings]
+    if not overridden:
+        return
+    texts = Messages(language, dict(strings))
+    true, false = (texts.tr(key, msgid).strip("\u2068\u2069").strip() for key, msgid in LABEL_KEYS)
+    if true.casefold() != false.casefold():
+        return
+    lines = [n for n in (_nested_line(text, k) for k in overridden) if n is not None]
+    report.error(path, max(lines) if lines else _top_line(text, "strings"),
+                 f"strings: the True/False labels are both {true!r}: a quiz would name the same label twice, and "
+                 "learners could not tell the answers apart; write two different labels (label.true, label.false)")
 
 
 def _nested_line(text: str, key: str) -> int | None:

@@ -71,7 +71,14 @@ class Preview:
 def serve(content: Path, port: int, fmt: str, mode: str, overrides: dict, reader: Callable | None = None) -> int:
     """Run until Ctrl-C; prints the URL on stdout."""
     preview = Preview(content, port, fmt, mode, overrides, reader=reader)
-    preview.start()
+    try:
+        preview.start()
+    except KeyboardInterrupt:  # Ctrl-C during the first build: let the port go; the command line exits 130
+        if preview.server.thread is None:
+            preview.server.server_close()
+        else:
+            preview.stop()
+        raise
     runtime = preview.runtime
     used = f"scorm-again {runtime.version}".strip() if runtime.name == "scorm-again" else \
         "the preview's own recording API (scorm-again not found)"

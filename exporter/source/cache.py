@@ -13,6 +13,8 @@ Pages whose step reported an error are never kept.
 Entries live in memory (`exporter preview`, `build --watch`: a rebuild renders only the pages a save
 touched) and, for repeated builds, on disk in `.exporter-cache/` (SQLite, git-ignored, safe to delete).
 What a hit returns is rebuilt from the stored data, so a cached build is byte-identical to a clean one.
+A stored entry carries a digest of its key and content (`seal`): one edited, truncated or written by anything
+else is a miss, and so is one whose shape is not an entry's (`_entry_from`), never an error.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from exporter.links import LinkUse, Target
 from exporter.model import Choice, Item, Numeric, Page, Pair, Quiz
 from exporter.source.resolve import Resolver
 
-CACHE_VERSION = 2  # the entry layout; code changes are caught by the code digest below
+CACHE_VERSION = 2  # the entry layout (2: each stored entry sealed with a digest); code changes are caught by the code digest below
 DIR_NAME = ".exporter-cache"
 KEEP_BUILDS = 30  # disk entries not used by one of the last this many builds are dropped
 
@@ -130,6 +132,48 @@ def _diag_data(d: Diagnostic) -> list:
     return [d.path, d.line, d.message, d.level]
 
 
+_ENTRY_KEYS = {"page", "pages", "files", "uses", "diagnostics"}
+
+
+def _entry_from(data) -> dict | None:
+    """A stored entry, checked to have an entry's shape throughout (every part rebuilds into the model), or
+    None: a miss."""
+    try:
+        if not isinstance(data, dict) or set(data) != _ENTRY_KEYS:
+            return None
+        pages, files, uses, diagnostics = data["pages"], data["files"], data["uses"], data["diagnostics"]
+        if not (isinstance(pages, dict) and all(isinstance(v, (str, type(None))) for v in pages.values())
+                and isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
+                and isinstance(uses, list) and all(isinstance(u, dict) and isinstance(u.get("target"), dict)
+                                                   for u in uses)
+                and isinstance(diagnostics, list)
+                and all(isinstance(d, list) and len(d) == 4 and isinstance(d[0], str) and isinstance(d[2], str)
+                        and isinstance(d[1], (int, type(None))) and d[3] in ("warning", "note")
+                        for d in diagnostics)
+                and isinstance(data["page"], dict)):
+            return None
+        for u in uses:
+            _use_from(u)
+        _page_from(data["page"])
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+    return data
+
+
+def seal(key: str, entry) -> bytes:
+    """An entry as stored: a digest of its key and compressed content, then the content."""
+    payload = zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogatepass"), 1)
+    return hashlib.sha256(key.encode("ascii") + b"\0" + payload).digest() + payload
+
+
+def unseal(key: str, data: bytes):
+    """The stored value, or None when its digest does not match (edited, cut short, not written by `seal`)."""
+    digest, payload = bytes(data[:32]), bytes(data[32:])
+    if len(digest) != 32 or hashlib.sha256(key.encode("ascii") + b"\0" + payload).digest() != digest:
+        return None
+    return json.loads(zlib.decompress(payload).decode("utf-8", "surrogatepass"))
+
+
 class PageCache:
     """Wraps the reader's per-page step; one instance per process (memory), optionally backed by a folder."""
 
@@ -169,7 +213,7 @@ class PageCache:
             return None
         try:
             row = self.db.execute("SELECT data FROM entry WHERE key = ?", (key,)).fetchone()
-            return json.loads(zlib.decompress(row[0]).decode("utf-8", "surrogatepass")) if row else None
+            return _entry_from(unseal(key, row[0])) if row and isinstance(row[0], bytes) else None
         except (sqlite3.Error, zlib.error, ValueError):
             return None
 
@@ -300,7 +344,7 @@ class PageCache:
                  "diagnostics": [_diag_data(d) for d in diagnostics if d.level != "error"]}
         self.memory[key] = entry
         if self.db is not None:
-            self._pending.append((key, zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogatepass"), 1)))
+            self._pending.append((key, seal(key, entry)))
         return page
 
 

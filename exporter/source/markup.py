@@ -11,18 +11,21 @@ from lxml import etree
 
 from exporter.source.sanitize import HEART_MARK, hearts_in_tree, mark_hearts
 
-_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+# fenced_code: kramdown's ~~~ fences and GFM's ``` fences, with a language (`~~~ ruby`, ```` ```python ````,
+# `~~~ {.yaml}`) as the code's class: language-ruby
+_md = markdown.Markdown(extensions=["attr_list", "fenced_code"], output_format="html")
 _parser = lxml.html.HTMLParser()
 
 
 # A list line whose content is one base64 word: a quiz item. Markdown's inline pass leaves such a word as it is,
 # at a cost (every inline pattern tried on every item), so a run of them goes through Markdown as one stand-in item.
 _B64_LINE = re.compile(r"^[-*+] +[A-Za-z0-9+/]{8,}={0,2}[ \t]*$")
-_STAND_IN = re.compile(r"exporterbank(\d+)x")
+# A run's stand-in: U+FFFF around its number (the reader refuses U+FFFF in a source: no author text is one).
+_STAND_IN = re.compile("\uffffbank(\\d+)\uffff")
 
 
 def render(source: str) -> etree._Element:
-    """Markdown (kramdown flavour: IALs, inline HTML, entities) into a <div> holding the blocks."""
+    """Markdown (kramdown flavour: IALs, inline HTML, entities, fenced code) into a <div> holding the blocks."""
     folded, runs = _fold_banks(source)
     if runs:
         tree = _render(folded)
@@ -48,7 +51,7 @@ def _render(source: str) -> etree._Element:
 
 def _fold_banks(source: str) -> tuple[str, list[list[str]]]:
     """Each run of base64 list lines, standing alone between blank lines, replaced by one stand-in list line."""
-    if _STAND_IN.search(source):
+    if "\uffff" in source:  # not a page the reader took (it refuses U+FFFF)
         return source, []
     lines = source.split("\n")
     out: list[str] = []
@@ -59,7 +62,7 @@ def _fold_banks(source: str) -> tuple[str, list[list[str]]]:
         while end < len(lines) and _B64_LINE.match(lines[end]):
             end += 1
         if end > n and (n == 0 or not lines[n - 1].strip()) and (end == len(lines) or not lines[end].strip()):
-            out.append(f"{lines[n][0]} exporterbank{len(runs)}x")
+            out.append(f"{lines[n][0]} \uffffbank{len(runs)}\uffff")
             runs.append([line.split(None, 1)[1].strip() for line in lines[n:end]])
             n = end
         else:

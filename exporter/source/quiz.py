@@ -10,7 +10,7 @@ import base64
 import binascii
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 import lxml.html
@@ -26,9 +26,12 @@ from exporter.source.itemforms import (
     decoded_form,
     decoded_parts,
     decoded_shown,
+    plain_html,
     plain_parts,
     plain_shown,
 )
+from exporter.source import itemtypes
+from exporter.source.itemtypes import FEEDBACK_LINE, answer_kind, is_typed
 from exporter.source.linefinder import LineFinder
 from exporter.source.markup import inner_html, outer_html
 from exporter.source.nesting import MAX_DEPTH, html_depth
@@ -47,8 +50,9 @@ _IAL_N = re.compile(r"^\s*" + _IAL_TEXT.pattern)  # ... as a line of its own
 _ITEM_LINE = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>.*?)[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _QUIZ_IAL = re.compile(r"^ {0,3}\{:[^}]*\bdata-n\s*=\s*[\"']?\s*\+?0*[1-9]\d*\s*[\"'\s}]")  # data-n above 0
-_STAND_IN = "exporteritem{}x"
-_STAND_IN_TEXT = re.compile(r"exporteritem\d+x")
+# An item's stand-in: U+FFFF around its number. The reader refuses U+FFFF in a source (raw or as an entity:
+# no package can carry it), so no text an author writes can look like one.
+_STAND_IN = "\uffffitem{}\uffff"
 FORMS = ("write it as 'statement /Y/ explanation' (or /N/; T and F work too) or as the base64 of "
          "'statement/Y/explanation'")
 
@@ -71,6 +75,7 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
     a quiz inside another block, or encoded items (answers included) outside the quiz's bank are errors at
     their line. `source`: the page's items as `find_bank` found them in its lines, when the tree was rendered
     from its `masked` text (each item a stand-in word)."""
+    lines = visible_lines(lines)  # what a fence or a comment holds is never the quiz: its lines are not searched
     blocks = list(tree)
     starts = [i for i, b in enumerate(blocks) if b.get("data-n") is not None]
     ial_lines = [first_line + n for n, text in enumerate(lines) if _IAL_N.match(text)]
@@ -101,7 +106,8 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     refused = Cut(blocks, [], None, blocks[lists[0]] if lists else None)
     raw_n = para.get("data-n", "").strip()
     raw_opt = para.get("data-opt")
-    for attr in ("data-n", "data-opt"):
+    raw_shuffle = para.get("data-shuffle")
+    for attr in ("data-n", "data-opt", "data-shuffle"):
         para.attrib.pop(attr, None)
     if not re.fullmatch(r"[+-]?\d+", raw_n):
         report.error(shown, line, f'data-n="{raw_n}" is not a whole number: write how many items one attempt draws, '
@@ -116,6 +122,10 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     if draw == 0:
         resolve(blocks, False, None, False)
         return Cut(blocks, [], None)  # data-n="0": the paragraph is ordinary text, the page has no quiz
+    shuffle = raw_shuffle is not None and raw_shuffle.strip() == "choices"
+    if raw_shuffle is not None and not shuffle:
+        report.error(shown, line, f'data-shuffle="{raw_shuffle}" is not an option: write data-shuffle="choices" to '
+                     "show each attempt's choices in a new order, or leave it out to keep the order you wrote")
     labels = DEFAULT_LABELS
     if raw_opt is not None:
         parts = [p.strip() for p in raw_opt.split(",")]
@@ -141,21 +151,25 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     bank = blocks[lists[0]]
     texts = ["".join(li.itertext()).strip() for li in bank.findall("li")]
     if source is not None:  # each item's own text, from its lines
-        sources = [(first_line + it.index, it.text) for it in source.items]
+        sources = [(first_line + it.index, it.text, it.more) for it in source.items]
     else:  # rendered without stand-ins: base64 items read from the list's text, lines matched by it
         item_lines = _item_lines(lines, first_line, (line or first_line) - first_line, texts)
-        sources = [(item_lines[k] or line, text) for k, text in enumerate(texts)]
+        sources = [(item_lines[k] or line, text, []) for k, text in enumerate(texts)]
     items: list[Item] = []
     taken: dict[str, int] = {}
-    for item_line, text in sources:
-        item = read_item(text, shown, item_line, report, plain=source is not None)
+    for item_line, text, more in sources:
+        item = read_item(text, shown, item_line, report, plain=source is not None, more=more)
         if item:
-            statement = resolve_html(item.statement_html, resolve, item_line)
-            explanation = resolve_html(item.explanation_html, resolve, item_line)
+            fields = dict(item.fields)
+            if fields["kind"] == TRUE_FALSE:
+                fields["choices"] = label_choices(labels, fields.pop("answer"))
+                fields["kind"] = TRUE_FALSE if labels == DEFAULT_LABELS else CHOICE
+                fields["labelled"] = True
             ident = ids.item_id(page_ident, item.key, taken)
-            items.append(Item(ident, statement, label_choices(labels, item.answer), explanation, shown,
-                              item_line or 0, item_title(statement, ident),
-                              TRUE_FALSE if labels == DEFAULT_LABELS else CHOICE))
+            made = Item(id=ident, source=shown, line=item_line or 0, **fields).map_html(
+                lambda html, at=item_line: resolve_html(html, resolve, at))
+            made.title = item_title(made.statement_html, ident)
+            items.append(made)
     count = len(texts)
     if draw > count:
         report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
@@ -167,6 +181,7 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
         draw=draw,
         items=items,
         line=line or 0,
+        shuffle=shuffle,
     )
     return Cut(blocks[:start], blocks[lists[0] + 1:], quiz, bank)
 
@@ -345,6 +360,7 @@ class SourceItem:
     end: int  # the body line after its last line
     lead: str  # indentation, list marker and the white space after it, as written
     text: str  # what follows the marker; continuation lines joined with "\n"
+    more: list[str] = field(default_factory=list)  # the lines after its first, as written (a typed item's answers)
 
 
 @dataclass
@@ -368,14 +384,46 @@ class Bank:
                    for k, li in enumerate(bank))
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT_OPEN, _COMMENT_CLOSE = "<!--", "-->"
+
+
+def visible_lines(lines: list[str]) -> list[str]:
+    """The lines with those of a fenced code block (its fence lines too) and of an HTML comment block made
+    blank: what they hold is shown as code or not shown at all, so it is neither a quiz nor its items. A comment
+    block starts a line (`<!--` after up to three spaces, as Markdown reads one) and ends with the line that
+    holds `-->`; a `<!--` inside a line is inline text or HTML, as Markdown takes it."""
+    out = list(lines)
+    fence = None  # the open fence's characters
+    comment = False
+    for n, text in enumerate(lines):
+        indent = len(text) - len(text.lstrip(" "))
+        if fence is not None:
+            stripped = text.strip()
+            if indent <= 3 and stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+        elif comment:
+            comment = _COMMENT_CLOSE not in text
+        elif indent <= 3 and text.lstrip(" ").startswith(_COMMENT_OPEN):
+            comment = _COMMENT_CLOSE not in text[indent + len(_COMMENT_OPEN):]
+        else:
+            m = _FENCE.match(text)
+            if not m or (m.group(1)[0] == "`" and "`" in text[m.end():]):  # ``` with a backtick after: no fence
+                continue
+            fence = m.group(1)
+        out[n] = ""
+    return out
+
+
 def find_bank(lines: list[str]) -> Bank | None:
     """The items of the list after the page's first quiz attribute list (data-n above 0), or None."""
-    if any(_STAND_IN_TEXT.search(text) for text in lines):
+    if any("\uffff" in text for text in lines):  # not a page the reader took (it refuses U+FFFF)
         return None
-    at = next((n for n, text in enumerate(lines) if _QUIZ_IAL.match(text)), None)
+    seen = visible_lines(lines)
+    at = next((n for n, text in enumerate(seen) if _QUIZ_IAL.match(text)), None)
     if at is None:
         return None
-    items = bank_items(lines, _first_list_line(lines, at + 1))
+    items = bank_items(seen, _first_list_line(seen, at + 1))
     if not items:
         return None
     masked = list(lines)
@@ -392,6 +440,15 @@ def _first_list_line(lines: list[str], start: int) -> int:
                  and not lines[n - 1].strip()), len(lines))
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _is_marker(line: str) -> bool:
+    """An answer or feedback line of a typed item (`itemtypes`)."""
+    return answer_kind(line) is not None or bool(FEEDBACK_LINE.match(line.strip()))
+
+
 def bank_items(lines: list[str], start: int) -> list[SourceItem]:
     """The list items from line `start` on: each a marker line, then lines that continue it (unindented lines
     straight after it, indented ones after a blank line), until a line that is neither."""
@@ -402,17 +459,21 @@ def bank_items(lines: list[str], start: int) -> list[SourceItem]:
         if not m:
             break
         texts, end = [m.group("text")], n + 1
+        indent = len(m.group("lead")) - len(m.group("lead").lstrip(" "))
         while end < len(lines):
             nxt = end
             while nxt < len(lines) and not lines[nxt].strip():
                 nxt += 1
-            if nxt == len(lines) or _ITEM_LINE.match(lines[nxt]):
+            if nxt == len(lines):
                 break
-            if nxt > end and not _INDENTED.match(lines[nxt]):
+            under = _indent(lines[nxt]) >= indent + 2  # indented under the item's marker
+            if _ITEM_LINE.match(lines[nxt]) and not under:
+                break
+            if nxt > end and not (_INDENTED.match(lines[nxt]) or (under and _is_marker(lines[nxt]))):
                 break  # after a blank line, an unindented line ends the list
             texts.extend([""] * (nxt - end) + [lines[nxt].strip()])
             end = nxt + 1
-        items.append(SourceItem(n, end, m.group("lead"), "\n".join(texts).strip()))
+        items.append(SourceItem(n, end, m.group("lead"), "\n".join(texts).strip(), lines[n + 1:end]))
         n = end
         while n < len(lines) and not lines[n].strip():
             n += 1
@@ -422,15 +483,23 @@ def bank_items(lines: list[str], start: int) -> list[SourceItem]:
 # --- one item, in either written form ----------------------------------------------------------------------
 
 class ItemText(NamedTuple):
-    statement_html: str
-    answer: bool
-    explanation_html: str
+    fields: dict  # the model Item's fields it sets (statement_html, kind, ...); a statement's also `answer`
     key: str  # the item's base64 form, whichever form it is written in: its identifier derives from it
 
+    @property
+    def statement_html(self) -> str:
+        return self.fields["statement_html"]
 
-def read_item(text: str, shown: str, line: int | None, report: Report, plain: bool = True) -> ItemText | None:
-    """A list item's text, base64 or plain Markdown, as sanitized statement, answer and explanation.
-    `plain=False`: the text is Markdown's rendering, not the source, so only a base64 item can be read."""
+
+def read_item(text: str, shown: str, line: int | None, report: Report, plain: bool = True,
+              more: list[str] | None = None) -> ItemText | None:
+    """A list item's text, base64 or plain Markdown, as sanitized HTML parts: a true/false statement with its
+    answer and explanation, or a typed item (`itemtypes`) when the lines after its first hold answers.
+    `more`: the item's lines after its first, as written. `plain=False`: the text is Markdown's rendering, not
+    the source, so only a base64 item can be read."""
+    if more and is_typed([text.split("\n", 1)[0]] + more):
+        raw = "\n".join([text.split("\n", 1)[0]] + more)
+        return _typed(raw, base64_word(raw), shown, line, report, own_lines=True)
     text = text.strip()
     if not text:
         report.error(shown, line, f"this quiz item is empty: {FORMS}")
@@ -450,6 +519,8 @@ def read_item(text: str, shown: str, line: int | None, report: Report, plain: bo
                 return None
             if _too_deep(decoded, shown, line, report):
                 return None
+            if "\n" in decoded and is_typed(decoded.split("\n")):
+                return _typed(decoded, text, shown, line, report, own_lines=False)
             parts = decoded_parts(decoded)
             if parts:
                 return _checked(decoded_shown(parts), text, shown, line, report, "statement/Y/explanation")
@@ -482,4 +553,22 @@ def _checked(item: Shown, key: str, shown: str, line: int | None, report: Report
         report.error(shown, line, f"this quiz item has an empty statement (nothing a learner would see): write "
                      f"'{form}'")
         return None
-    return ItemText(item.statement_html, item.answer, item.explanation_html, key)
+    return ItemText({"kind": TRUE_FALSE, "statement_html": item.statement_html, "answer": item.answer,
+                     "explanation_html": item.explanation_html}, key)
+
+
+def _typed(raw: str, key: str, shown: str, line: int | None, report: Report, own_lines: bool) -> ItemText | None:
+    """A typed item from its text (first line, then its other lines as written). `own_lines`: its lines are the
+    file's, so an error names the line it stands on; a base64 item's errors name the item's line."""
+    if _too_deep(raw, shown, line, report):
+        return None
+    try:
+        typed = itemtypes.parse(raw.split("\n"))
+    except itemtypes.ItemError as exc:
+        report.error(shown, (line + exc.offset) if line and own_lines else line, exc.message)
+        return None
+    fields = itemtypes.rendered(typed, plain_html)
+    if not visible_text(fields["statement_html"]):
+        report.error(shown, line, "this quiz item has an empty question (nothing a learner would see)")
+        return None
+    return ItemText(fields, key)

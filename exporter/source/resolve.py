@@ -47,7 +47,8 @@ class LineIndex:
     """File lines of the URLs a page's source holds, found in one pass: each URL gives its lines in order."""
 
     _PATTERNS = (
-        re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)"),  # [text](url) and ![alt](url), balanced ()
+        # [text](url) and ![alt](url): <url>, or a URL with balanced () that may hold < and >
+        re.compile(r"\]\(\s*(<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))+)"),
         re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"),  # [ref]: url
         re.compile(r"\b(?:href|src|srcset|poster|data)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE),
         re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]+)>"),  # <https://...>
@@ -63,7 +64,10 @@ class LineIndex:
                 continue
             for pattern in self._PATTERNS:
                 for m in pattern.finditer(text):
-                    value = unescape(m.group(1).strip("\"'"))
+                    raw = m.group(1)
+                    if raw.startswith("<") and raw.endswith(">"):
+                        raw = raw[1:-1]
+                    value = unescape(raw.strip("\"'"))
                     unescaped = _MD_ESCAPE.sub(r"\1", value)  # what Markdown makes of `\\` and `\(`
                     for url in dict.fromkeys(_urls_in(value) + ([unescaped] if unescaped != value else [])):
                         self.lines.setdefault(url, []).append(first_line + n)

@@ -63,12 +63,40 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
             raise UsageError(problem)
         report.error(found[0] if found else folder, None, problem)
         settings.site_url = ""
-    settings.language = (settings.language or "en").replace("_", "-")
     in_file = found and not overrides.get("language")
-    i18n.check_language(settings.language, found[0] if in_file else "--language",
-                        _key_line(text, "language") if in_file else None, report)
+    written = settings.language or "en"
+    tag = language_tag(written)
+    if tag is None:
+        problem = (f"{written!r} is not a language tag (BCP 47: a language code, then optionally a script and a "
+                   "region, joined by '-', such as en, de-CH, pt-BR or zh-Hant-TW; no encoding or '@' part)")
+        if not in_file:
+            raise UsageError(f"--language {problem}")
+        report.error(found[0], _key_line(text, "language"), f"language {problem}")
+        settings.language = "en"
+    else:
+        settings.language = tag
+        i18n.check_language(tag, found[0] if in_file else "--language",
+                            _key_line(text, "language") if in_file else None, report)
+        i18n.check_labels(tag, wording, found[0] if found else folder, text, report)
     settings.version = settings.version or "1.0"
     return settings
+
+
+# A BCP 47 language tag (RFC 5646): language (with up to three extended subtags), script, region, variants,
+# extensions, private use. `_` is taken for `-` (de_DE, as locales write it).
+_TAG = re.compile(r"(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3})(?:-(?P<script>[a-z]{4}))?"
+                  r"(?:-(?P<region>[a-z]{2}|\d{3}))?(?P<rest>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"
+                  r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?)", re.IGNORECASE)
+
+
+def language_tag(text: str) -> str | None:
+    """`text` as a BCP 47 tag in its usual case (de-DE, zh-Hant-TW), or None when it is not one."""
+    m = _TAG.fullmatch(text.strip().replace("_", "-"))
+    if m is None:
+        return None
+    script, region = m.group("script"), m.group("region")
+    return (m.group("language").lower() + (f"-{script.title()}" if script else "")
+            + (f"-{region.upper()}" if region else "") + m.group("rest").lower())
 
 
 def _key_line(text: str, key: str) -> int | None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from exporter import links
-from exporter.model import Course
-from exporter.writers.layout import write_links, page_files
+from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course
+from exporter.writers.layout import page_files, with_pages, write_links
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Writer:
     drops: str = ""  # ... and what it cannot carry ("" when nothing)
     options: tuple[Option, ...] = ()  # the build options it takes
 
+    kinds: frozenset[str] = frozenset({TRUE_FALSE, CHOICE})  # the question kinds it carries (model.KINDS)
     pages: bool = False  # the package holds the course pages
     quiz_files: bool = False  # its quizzes show the course files they refer to (carried with them)
     quiz_pages: bool = False  # its quizzes can link to course pages
@@ -71,7 +72,7 @@ class Writer:
         """The artifact for the course: the model with links written for this package, then built."""
         opts = Options({o.name: o.default for o in self.options})
         opts.update({k: v for k, v in (options or {}).items() if k in opts})
-        return self.build(self.write_links(course), opts)
+        return self.build(self.write_links(self.carried(course)), opts)
 
     def build(self, course: Course, options: Options) -> Artifact:  # pragma: no cover - interface
         raise NotImplementedError
@@ -91,9 +92,18 @@ class Writer:
 
         return write_links(course, page_link, file_link, self.page_mark)
 
+    def carried(self, course: Course) -> Course:
+        """The course with only the items whose kind this format carries (the others: `uncarried`)."""
+        if all(i.kind in self.kinds for i in course.items):
+            return course
+        pages = [replace(p, quiz=replace(p.quiz, items=[i for i in p.quiz.items if i.kind in self.kinds]))
+                 if p.quiz else p for p in course.pages]
+        return with_pages(course, pages)
+
     def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
-        """(file, line, message) for each link in the course this format cannot carry."""
-        found = []
+        """(file, line, message) for each item and link in the course this format cannot carry."""
+        found = [(i.source, i.line, f"{KIND_NAMES[i.kind]} questions are not carried by {self.name}: this one is "
+                  "left out of it") for i in course.items if i.kind not in self.kinds]
         for use in course.links:
             if not use.in_quiz:
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exporter.model import Course
+from exporter.model import KINDS, Course
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.packaging import zip_bytes
@@ -15,6 +15,7 @@ class HtmlWriter(Writer):
     title = "Static HTML site (review copy, answers shown)"
     carries = "every page and course file; quizzes shown with their answers"
     drops = "no tracking or scoring: a review copy"
+    kinds = frozenset(KINDS)  # the review page shows every kind's answer
     pages = quiz_files = quiz_pages = True
 
     def build(self, course: Course, options: Options) -> Artifact:

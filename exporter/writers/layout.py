@@ -47,7 +47,11 @@ def with_hrefs(course: Course) -> Course:
 
 def _copy(course: Course, make: Callable[[Page, str], Page]) -> Course:
     names = page_files(course)
-    pages = [make(p, names[p.id]) for p in course.pages]
+    return with_pages(course, [make(p, names[p.id]) for p in course.pages])
+
+
+def with_pages(course: Course, pages: list[Page]) -> Course:
+    """The course with its pages replaced, one for one (same order), in its chapters too."""
     by_id = {id(old): new for old, new in zip(course.pages, pages)}
     out = replace(course, pages=pages, chapters=[], preface=[])
     for chapter in course.chapters:
@@ -67,10 +71,7 @@ def _page(page: Page, href: str, body: Callable[[str], str], quiz_text: Callable
 
 
 def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
-    statement, explanation = quiz_text(item.statement_html), quiz_text(item.explanation_html)
-    if statement is item.statement_html and explanation is item.explanation_html:
-        return item
-    return replace(item, statement_html=statement, explanation_html=explanation)
+    return item.map_html(quiz_text)
 
 
 RESERVED = {"index"}  # a package's own table of contents
@@ -91,4 +92,4 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "write_links", "page_files", "with_hrefs"]
+__all__ = ["RESERVED", "page_files", "with_hrefs", "with_pages", "write_links"]
