@@ -50,7 +50,7 @@
     var p = app.state.pages[i];
     if (p.quiz) {
       var q = saved.q[String(i)];
-      return !!(q && q[0] === p.quiz && q[1] === 2);
+      return !!(q && q[0] === p.quiz && (q[1] === 2 || q[1] === 3)); // passed, or submitted (record.js)
     }
     return String(saved.s || "").charAt(i) === "1";
   }

@@ -28,7 +28,8 @@
 
   function passedAt(i) { return !!pages[i].quiz && Record.passed(records[i], pages[i].quiz); }
 
-  function doneAt(i) { return pages[i].quiz ? passedAt(i) : seen[i]; }
+  /* a quiz page is done once passed, or submitted (every graded answer right, an essay for a person to grade) */
+  function doneAt(i) { return pages[i].quiz ? Record.done(records[i], pages[i].quiz) : seen[i]; }
 
   function frontier() { // the first page not done yet: it and every page before it are open
     for (var i = 0; i < pages.length; i++) { if (!doneAt(i)) { return i; } }
@@ -71,7 +72,7 @@
     var complete = done === pages.length;
     link.report({
       completion: complete ? "completed" : "incomplete",
-      success: complete ? "passed" : null,
+      success: complete ? (passed === quizzes ? "passed" : "unknown") : null, // no pass claimed over an essay
       score: quizzes ? passed / quizzes : null,
       progress: done / pages.length
     });
@@ -149,7 +150,7 @@
       return true;
     },
     record: function (pageId) { return records[byId[pageId]] || null; },
-    passed: function (pageId) { return passedAt(byId[pageId]); },
+    done: function (pageId) { return doneAt(byId[pageId]); },
     progress: function (pageId, record) {
       records[byId[pageId]] = record;
       if (link) { suspend(); }
@@ -160,7 +161,9 @@
       // without their descriptions: an LMS may send every interaction of the course on every save (Moodle's
       // 2004 player does), and the description is most of each
       if (link) {
-        results.forEach(function (r) { link.interaction({ id: r.id, response: r.response, right: r.right, correct: r.correct }); });
+        results.forEach(function (r) {
+          link.interaction({ id: r.id, type: r.type, response: r.response, right: r.right, correct: r.correct });
+        });
       }
       save();
       render();

@@ -49,6 +49,45 @@
 
   function fraction(x) { return String(Math.round(x * 10000) / 10000); }
 
+  /* ---------- interactions: an answered item in each standard's terms ----------
+     x (widget.js results): {type, response, right} with true-false: choice indexes; choice: arrays of choice
+     indexes; fill-in: the text, and the accepted answers; numeric: the number as a plain decimal, and
+     {low, high, value}; matching: [left, option] index pairs; essay: the text. Each writer gives the type the
+     standard has, the correct_responses patterns it allows and the response. */
+
+  var CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"; // 1.2: a choice or a matching target is one character
+  var LEFT = "123456789abcdefghijklmnopqrstuvwxyz";
+
+  function interaction12(x) {
+    var letter = function (i) { return CHARS.charAt(i); };
+    switch (x.type) {
+      case "true-false": return { type: "true-false", patterns: [["t", "f"][x.right]], response: ["t", "f"][x.response] };
+      case "choice": return { type: "choice", patterns: [x.right.map(letter).join(",")], response: x.response.map(letter).join(",") };
+      case "fill-in": return { type: "fill-in", patterns: x.right.map(function (t) { return t.slice(0, 255); }),
+        response: x.response.slice(0, 255) };
+      case "numeric": return { type: "numeric", patterns: [x.right.value], response: x.response }; // 1.2 holds one value
+      case "matching": return { type: "matching",
+        patterns: [x.right.map(function (p) { return LEFT.charAt(p[0]) + "." + letter(p[1]); }).join(",")],
+        response: x.response.map(function (p) { return LEFT.charAt(p[0]) + "." + letter(p[1]); }).join(",") };
+      default: return { type: "fill-in", patterns: [], response: String(x.response).slice(0, 255) }; // essay: no long-fill-in
+    }
+  }
+
+  function interaction2004(x) {
+    var choice = function (i) { return "c" + (i + 1); };
+    var pair = function (p) { return "p" + (p[0] + 1) + "[.]o" + (p[1] + 1); };
+    switch (x.type) {
+      case "true-false": return { type: "true-false", patterns: [["true", "false"][x.right]],
+        response: ["true", "false"][x.response] };
+      case "choice": return { type: "choice", patterns: [x.right.map(choice).join("[,]")], response: x.response.map(choice).join("[,]") };
+      case "fill-in": return { type: "fill-in", patterns: x.right.map(function (t) { return "{case_matters=false}" + t.slice(0, 250); }),
+        response: x.response.slice(0, 250) };
+      case "numeric": return { type: "numeric", patterns: [x.right.low + "[:]" + x.right.high], response: x.response };
+      case "matching": return { type: "matching", patterns: [x.right.map(pair).join("[,]")], response: x.response.map(pair).join("[,]") };
+      default: return { type: "long-fill-in", patterns: [], response: String(x.response).slice(0, 4000) };
+    }
+  }
+
   /* ---------- the standards ---------- */
 
   var STATUSES = ["passed", "failed", "completed", "incomplete"]; // what state() reports; anything else is "unknown"
@@ -69,9 +108,11 @@
       exitUnfinished: function () { return "suspend"; }, // no sequencing: an unfinished page resumes as it was
       sessionTime: timespan12,
       interaction: { response: "student_response", time: "time", clock: clock12, description: null,
-        values: ["t", "f"], results: ["correct", "wrong"] },
+        results: ["correct", "wrong", "neutral"], write: interaction12 },
       status: function (get) { return get("cmi.core.lesson_status"); },
-      writeStatus: function (set, completion, success) { set("cmi.core.lesson_status", success || completion); },
+      writeStatus: function (set, completion, success) {
+        set("cmi.core.lesson_status", success && success !== "unknown" ? success : completion);
+      },
       /* The LMS sets "completed" at LMSFinish on a SCO that set no status (SCORM 1.2 RTE 3.4.4; Moodle
          does): a page that stays closed must say it is not done. */
       holdOpen: function (set) { set("cmi.core.lesson_status", "incomplete"); },
@@ -98,7 +139,7 @@
       exitUnfinished: function (sequenced) { return sequenced ? "normal" : "suspend"; },
       sessionTime: duration2004,
       interaction: { response: "learner_response", time: "timestamp", clock: stamp2004, description: "description",
-        values: ["true", "false"], results: ["correct", "incorrect"] },
+        results: ["correct", "incorrect", "neutral"], write: interaction2004 },
       status: function (get) {
         var success = get("cmi.success_status");
         return success === "passed" || success === "failed" ? success : get("cmi.completion_status");
@@ -263,19 +304,20 @@
     /* A page that stays closed (opened out of order): the LMS must not count it done. */
     holdOpen: function () { this.std.holdOpen(this.setter()); },
 
-    /* One answered item: {id, response, right, correct, text}, response and right being choice indexes of a
-       true/false item (0 = its first label, "true"); correct says whether the learner's answer was right. */
+    /* One answered item: {id, type, response, right, correct, text} (widget.js results; correct null for an
+       essay, which a person grades: recorded neutral, weighing nothing). The description (2004) only where
+       text is given. */
     interaction: function (x) {
-      var v = this.std.interaction, prefix = this.std.el.interactions;
+      var v = this.std.interaction, prefix = this.std.el.interactions, self = this;
       var n = parseInt(this.get(prefix + "_count"), 10) || 0;
-      var p = prefix + n + ".";
+      var p = prefix + n + ".", w = v.write(x);
       this.set(p + "id", x.id);
-      this.set(p + "type", "true-false");
+      this.set(p + "type", w.type);
       if (v.description && x.text) { this.set(p + v.description, x.text.slice(0, 250)); }
-      this.set(p + "correct_responses.0.pattern", v.values[x.right]);
-      this.set(p + v.response, v.values[x.response]);
-      this.set(p + "result", v.results[x.correct ? 0 : 1]);
-      this.set(p + "weighting", "1");
+      w.patterns.forEach(function (pattern, i) { self.set(p + "correct_responses." + i + ".pattern", pattern); });
+      this.set(p + v.response, w.response);
+      this.set(p + "result", v.results[x.correct === null ? 2 : x.correct ? 0 : 1]);
+      this.set(p + "weighting", x.correct === null ? "0" : "1");
       this.set(p + v.time, v.clock(new Date()));
     },
 

@@ -69,8 +69,10 @@
     if (link.status !== "open") { platformFailed(link); return; }
     var lms = link.state();
     var locked = !Order.allows(config, link, lms);
-    // done: viewed (a page without a quiz) or passed; lms.status follows a pass made now (LmsHost.scored)
-    window.LmsLink.finishOnExit(function () { link.finish(!locked && (!config.quiz || lms.status === "passed")); });
+    // done: viewed (a page without a quiz) or its quiz done; lms.status follows an outcome reached now (LmsHost.scored)
+    // a quiz page is done once passed, or submitted (completed without a pass: an essay for a person to grade)
+    var quizDone = function () { return lms.status === "passed" || lms.status === "completed"; };
+    window.LmsLink.finishOnExit(function () { link.finish(!locked && (!config.quiz || quizDone())); });
     if (locked) {
       Order.lock(config, S);
       link.holdOpen();
@@ -80,7 +82,7 @@
     var done = function () { Order.markDone(config, lms.learner); };
     if (config.quiz) {
       if (lms.status === "unknown") { link.report({ completion: "incomplete", success: null, score: null }); }
-      if (lms.status === "passed") { done(); }
+      if (quizDone()) { done(); }
       startQuiz(new Hosts.LmsHost(link, lms, done));
     } else {
       link.viewed();

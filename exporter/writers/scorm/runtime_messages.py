@@ -10,7 +10,7 @@ the page can reach (a list indexed by the count), so the scripts never build a p
 from __future__ import annotations
 
 from exporter.i18n.messages import Messages
-from exporter.model import Course, Quiz
+from exporter.model import MATCHING, Course, Quiz
 
 
 def page_strings(texts: Messages, quiz: Quiz | None) -> dict:
@@ -50,6 +50,47 @@ def page_strings(texts: Messages, quiz: Quiz | None) -> dict:
                                  "review the page, then try again with a new set of statements."),
         "redrawn": texts.tr("quiz.redrawn", "New statements drawn: answer them, then press {button}.", button=button),
     })
+    if any(not i.labelled for i in quiz.items):
+        strings.update(typed_strings(texts, quiz))
+    return strings
+
+
+def typed_strings(texts: Messages, quiz: Quiz) -> dict:
+    """The words of the kinds beyond true/false (only on a page whose quiz has such items, so that a true/false
+    quiz's page stays as it was): the answers' hints and labels, verdicts, and the essay's part in the result.
+    `decimal` is the language's decimal separator: a learner types numbers with it (or with a point)."""
+    from babel.numbers import get_decimal_symbol
+
+    example = texts.decimal("2.5")
+    pairs = sorted({len(i.matches) for i in quiz.items if i.kind == MATCHING})
+    strings = {
+        "decimal": get_decimal_symbol(texts.number_locale),
+        "selectAll": texts.tr("quiz.select-all", "Select all that apply."),
+        "yourAnswer": texts.tr("quiz.your-answer", "Your answer"),
+        # Translators: {example} is a number as this language writes it, such as 2,5
+        "numberHint": texts.tr("quiz.number-hint", "A number, such as {example}", example=example),
+        "notNumber": texts.tr("quiz.not-a-number", "Write a number, such as {example}.", example=example),
+        "choose": texts.tr("quiz.choose", "Choose\u2026"),
+        # Translators: under a matching question, how many of its left items have a match chosen
+        "matched": {str(total): [texts.trn("quiz.pairs-matched", "{matched} of {total} pair matched",
+                                           "{matched} of {total} pairs matched", total, matched=m, total=total)
+                                 for m in range(total + 1)] for total in pairs},
+        "rightPlain": texts.tr("quiz.right-plain", "Right."),
+        "wrongPlain": texts.tr("quiz.wrong-plain", "Not right."),
+        # Translators: {due} is the right answer (a choice, several choices, a word, a number, or pairs)
+        "due": texts.tr("quiz.due", "The right answer: {due}"),
+        # Translators: a numeric question's right answers, {low} and {high} written as this language writes numbers
+        "range": texts.tr("quiz.range", "any number from {low} to {high}"),
+        "essay": texts.tr("quiz.essay", "A person grades this answer: it is neither right nor wrong here."),
+        "submitted": texts.tr("quiz.submitted", "Submitted."),
+        "submittedAll": texts.tr("quiz.submitted-all", "Every answer that can be checked here is right. Your "
+                                 "written answers go to a person for grading."),
+    }
+    if any(not i.graded for i in quiz.items):  # a drawn essay is not counted: "{right} of {n}" counts the others
+        n = quiz.drawn
+        strings["failedOf"] = {str(t): [texts.trn("quiz.failed", "Not passed yet: {right} of {n} right.",
+                                                  "Not passed yet: {right} of {n} right.", t, right=r, n=t)
+                                        for r in range(t)] for t in range(1, n)}
     return strings
 
 
