@@ -201,11 +201,27 @@
     return null;
   }
 
-  /* Feedback/response patterns depend on the interaction's type (true-false is what our pages use). */
-  function responseOk(version, type, value) {
-    if (type === "true-false") {
-      return version === "1.2" ? /^[01tf]$/.test(value) : /^(true|false)$/.test(value);
+  /* Feedback/response patterns depend on the interaction's type, held to what Moodle stores: 1.2's single
+     characters for choices and matching and one number; 2004's identifiers (Moodle: [\w.]{1,250}), numbers
+     with at most 5 integer digits (a numeric pattern is a range, either end open), fill-in blanks of 250. */
+  var ID_2004 = "[\\w.]{1,250}", NUM = "-?\\d{1,5}(\\.\\d+)?";
+  var RESPONSES = {
+    "1.2": {
+      "true-false": /^[01tf]$/, choice: /^[0-9a-z](,[0-9a-z])*$/, matching: /^[0-9a-z]\.[0-9a-z](,[0-9a-z]\.[0-9a-z])*$/,
+      numeric: /^-?\d+(\.\d+)?$/
+    },
+    "2004": {
+      "true-false": /^(true|false)$/,
+      choice: new RegExp("^" + ID_2004 + "(\\[,\\]" + ID_2004 + ")*$"),
+      matching: new RegExp("^" + ID_2004 + "\\[\\.\\]" + ID_2004 + "(\\[,\\]" + ID_2004 + "\\[\\.\\]" + ID_2004 + ")*$"),
+      numeric: new RegExp("^(" + NUM + "|(" + NUM + ")?\\[:\\](" + NUM + ")?)$")
     }
+  };
+
+  function responseOk(version, type, value) {
+    var re = (RESPONSES[version] || {})[type];
+    if (re) { return re.test(value); }
+    if (version === "2004" && type === "fill-in") { return value.replace(/^\{[^}]*\}/, "").length <= 250; }
     return value.length <= (version === "1.2" ? 255 : 4000);
   }
 

@@ -62,8 +62,18 @@ def typed_strings(texts: Messages, quiz: Quiz) -> dict:
     from babel.numbers import get_decimal_symbol
 
     example = texts.decimal("2.5")
+    n = quiz.drawn
+    button = texts.tr("quiz.score", "Score")
     pairs = sorted({len(i.matches) for i in quiz.items if i.kind == MATCHING})
     strings = {
+        # the statements' words, said of questions
+        "hintLeft": [""] + [texts.trn("quiz.hint-left-questions", "Answer every question to enable {button} ({left} "
+                                      "left).", "Answer every question to enable {button} ({left} left).", left,
+                                      left=left, button=button) for left in range(1, n + 1)],
+        "redrawn": texts.tr("quiz.redrawn-questions", "New questions drawn: answer them, then press {button}.",
+                            button=button),
+        "failedAdvice": texts.tr("quiz.failed-advice-questions", "To pass, every answer must be right. Read the "
+                                 "explanations, review the page, then try again with a new set of questions."),
         "decimal": get_decimal_symbol(texts.number_locale),
         "selectAll": texts.tr("quiz.select-all", "Select all that apply."),
         "yourAnswer": texts.tr("quiz.your-answer", "Your answer"),
@@ -87,7 +97,6 @@ def typed_strings(texts: Messages, quiz: Quiz) -> dict:
                                  "written answers go to a person for grading."),
     }
     if any(not i.graded for i in quiz.items):  # a drawn essay is not counted: "{right} of {n}" counts the others
-        n = quiz.drawn
         strings["failedOf"] = {str(t): [texts.trn("quiz.failed", "Not passed yet: {right} of {n} right.",
                                                   "Not passed yet: {right} of {n} right.", t, right=r, n=t)
                                         for r in range(t)] for t in range(1, n)}
