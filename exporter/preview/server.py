@@ -34,7 +34,13 @@ from exporter.preview.words import WORDS
 from exporter.render import render_template, static_file
 from exporter.writers.scorm.common import json_block
 
-ASSETS = {"preview.js": "text/javascript", "preview.css": "text/css", "recording-api.js": "text/javascript"}
+# the page's scripts in the order they run: the course pages' reader of embedded data and {name} filler
+# (templates/static/), then the preview's own (templates/preview/), one job each
+SCRIPTS = ("pagedata.js", "preview-ui.js", "preview-record.js", "preview-progress.js", "preview-outline.js",
+           "preview-log.js", "preview-session.js", "preview.js")
+ASSETS = {name: (f"{'static' if name == 'pagedata.js' else 'preview'}/{name}", "text/javascript")
+          for name in (*SCRIPTS, "recording-api.js")}  # what /_preview/<name> serves
+ASSETS["preview.css"] = ("preview/preview.css", "text/css")
 KEEPALIVE = 15.0  # seconds between SSE comments on a quiet connection
 IDLE_TIMEOUT = 60.0  # seconds a connection may wait for its next request (or stall a download) before it is closed
 CHUNK = 1 << 20  # a course file is sent this much at a time
@@ -154,13 +160,15 @@ class Handler(BaseHTTPRequestHandler):
         config = {"defaults": srv.defaults, "formats": list(FORMATS), "modes": list(MODES),
                   "runtime": srv.runtime.describe(), "words": WORDS}
         html = render_template("preview/index.html", words=WORDS, config=json_block(config),
-                               formats=FORMATS, modes=MODES, defaults=srv.defaults, runtime=srv.runtime.name)
+                               formats=FORMATS, modes=MODES, defaults=srv.defaults, runtime=srv.runtime.name,
+                               scripts=SCRIPTS)
         self._send(HTTPStatus.OK, html.encode("utf-8"), TYPES[".html"])
 
     def _asset(self, name: str) -> None:
         if name not in ASSETS:
             return self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
-        self._send(HTTPStatus.OK, static_file(f"preview/{name}"), ASSETS[name] + "; charset=utf-8")
+        path, ctype = ASSETS[name]
+        self._send(HTTPStatus.OK, static_file(path), ctype + "; charset=utf-8")
 
     def _runtime(self, name: str) -> None:
         script = self.server.runtime.script(name.removesuffix(".js"))

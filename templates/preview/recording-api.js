@@ -201,11 +201,27 @@
     return null;
   }
 
-  /* Feedback/response patterns depend on the interaction's type (true-false is what our pages use). */
-  function responseOk(version, type, value) {
-    if (type === "true-false") {
-      return version === "1.2" ? /^[01tf]$/.test(value) : /^(true|false)$/.test(value);
+  /* Feedback/response patterns depend on the interaction's type, held to what Moodle stores: 1.2's single
+     characters for choices and matching and one number; 2004's identifiers (Moodle: [\w.]{1,250}), numbers
+     with at most 5 integer digits (a numeric pattern is a range, either end open), fill-in blanks of 250. */
+  var ID_2004 = "[\\w.]{1,250}", NUM = "-?\\d{1,5}(\\.\\d+)?";
+  var RESPONSES = {
+    "1.2": {
+      "true-false": /^[01tf]$/, choice: /^[0-9a-z](,[0-9a-z])*$/, matching: /^[0-9a-z]\.[0-9a-z](,[0-9a-z]\.[0-9a-z])*$/,
+      numeric: /^-?\d+(\.\d+)?$/
+    },
+    "2004": {
+      "true-false": /^(true|false)$/,
+      choice: new RegExp("^" + ID_2004 + "(\\[,\\]" + ID_2004 + ")*$"),
+      matching: new RegExp("^" + ID_2004 + "\\[\\.\\]" + ID_2004 + "(\\[,\\]" + ID_2004 + "\\[\\.\\]" + ID_2004 + ")*$"),
+      numeric: new RegExp("^(" + NUM + "|(" + NUM + ")?\\[:\\](" + NUM + ")?)$")
     }
+  };
+
+  function responseOk(version, type, value) {
+    var re = (RESPONSES[version] || {})[type];
+    if (re) { return re.test(value); }
+    if (version === "2004" && type === "fill-in") { return value.replace(/^\{[^}]*\}/, "").length <= 250; }
     return value.length <= (version === "1.2" ? 255 : 4000);
   }
 
@@ -268,22 +284,24 @@
       return this.ok("true");
     },
 
-    terminate: function (arg) {
+    /* Terminate and Commit: their argument must be "", and the session running (2004's code tells whether it
+       has not started, before, or has ended, after); the error's answer, or null when the call may go on. */
+    refused: function (arg, before, after) {
       if (arg !== "") { return this.fail("201", "the argument must be the empty string"); }
       if (this.state !== "running") {
-        return this.fail(this.version === "1.2" ? "301" : this.state === "new" ? "112" : "113", "not running");
+        return this.fail(this.version === "1.2" ? "301" : this.state === "new" ? before : after, "not running");
       }
+      return null;
+    },
+
+    terminate: function (arg) {
+      var refused = this.refused(arg, "112", "113");
+      if (refused !== null) { return refused; }
       this.state = "done";
       return this.ok("true");
     },
 
-    commit: function (arg) {
-      if (arg !== "") { return this.fail("201", "the argument must be the empty string"); }
-      if (this.state !== "running") {
-        return this.fail(this.version === "1.2" ? "301" : this.state === "new" ? "142" : "143", "not running");
-      }
-      return this.ok("true");
-    },
+    commit: function (arg) { var refused = this.refused(arg, "142", "143"); return refused !== null ? refused : this.ok("true"); },
 
     getValue: function (element) {
       var v12 = this.version === "1.2";
@@ -373,33 +391,31 @@
     isTerminated: function () { return this.state === "done"; }
   };
 
-  function Scorm12(seed) { this.r = new Recording("1.2", seed); this.runtime = "builtin"; }
-  Scorm12.prototype = {
-    LMSInitialize: function (a) { return this.r.initialize(a === undefined ? "" : String(a)); },
-    LMSFinish: function (a) { return this.r.terminate(a === undefined ? "" : String(a)); },
-    LMSGetValue: function (e) { return this.r.getValue(e); },
-    LMSSetValue: function (e, v) { return this.r.setValue(e, v); },
-    LMSCommit: function (a) { return this.r.commit(a === undefined ? "" : String(a)); },
-    LMSGetLastError: function () { return this.r.getLastError(); },
-    LMSGetErrorString: function (c) { return this.r.getErrorString(c); },
-    LMSGetDiagnostic: function (c) { return this.r.getDiagnostic(c); },
-    snapshot: function () { return this.r.snapshot(); },
-    isTerminated: function () { return this.r.isTerminated(); }
+  /* The API object a SCO finds, in each version's names: each call goes to the Recording's role of that rank. */
+  var ROLES = ["initialize", "terminate", "getValue", "setValue", "commit", "getLastError", "getErrorString",
+    "getDiagnostic"];
+  var SESSION_CALLS = ["initialize", "terminate", "commit"]; // their one argument is "" (an empty string)
+  var NAMES = {
+    "1.2": ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError",
+      "LMSGetErrorString", "LMSGetDiagnostic"],
+    "2004": ["Initialize", "Terminate", "GetValue", "SetValue", "Commit", "GetLastError", "GetErrorString",
+      "GetDiagnostic"]
   };
 
-  function Scorm2004(seed) { this.r = new Recording("2004", seed); this.runtime = "builtin"; }
-  Scorm2004.prototype = {
-    Initialize: function (a) { return this.r.initialize(a === undefined ? "" : String(a)); },
-    Terminate: function (a) { return this.r.terminate(a === undefined ? "" : String(a)); },
-    GetValue: function (e) { return this.r.getValue(e); },
-    SetValue: function (e, v) { return this.r.setValue(e, v); },
-    Commit: function (a) { return this.r.commit(a === undefined ? "" : String(a)); },
-    GetLastError: function () { return this.r.getLastError(); },
-    GetErrorString: function (c) { return this.r.getErrorString(c); },
-    GetDiagnostic: function (c) { return this.r.getDiagnostic(c); },
-    snapshot: function () { return this.r.snapshot(); },
-    isTerminated: function () { return this.r.isTerminated(); }
-  };
+  function api(version) {
+    function Api(seed) { this.r = new Recording(version, seed); this.runtime = "builtin"; }
+    NAMES[version].forEach(function (name, i) {
+      var role = ROLES[i];
+      Api.prototype[name] = SESSION_CALLS.indexOf(role) >= 0 ?
+        function (a) { return this.r[role](a === undefined ? "" : String(a)); } :
+        function (a, b) { return this.r[role](a, b); };
+    });
+    Api.prototype.snapshot = function () { return this.r.snapshot(); };
+    Api.prototype.isTerminated = function () { return this.r.isTerminated(); };
+    return Api;
+  }
+
+  var Scorm12 = api("1.2"), Scorm2004 = api("2004");
 
   window.RecordingScorm12API = Scorm12;
   window.RecordingScorm2004API = Scorm2004;

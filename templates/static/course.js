@@ -6,21 +6,11 @@
 (function () {
   "use strict";
 
-  var Record = window.QuizRecord;
+  var Record = window.QuizRecord, fill = window.PageData.fill;
 
-  function readJson(id) {
-    try { return JSON.parse(document.getElementById(id).textContent); } catch (e) { return null; }
-  }
-
-  var config = readJson("course-config");
+  var config = window.PageData.json("course-config");
   /* What the shell says to learners, in the course's language, counts written out (S.pagesDone[n]). */
-  var S = readJson("strings") || {};
-
-  function fill(message, values) {
-    return String(message || "").replace(/\{(\w+)\}/g, function (all, name) {
-      return values[name] !== undefined ? values[name] : all;
-    });
-  }
+  var S = window.PageData.json("strings") || {};
   var pages = config.pages;
   var byId = {}, byHref = {};
   pages.forEach(function (p, i) { byId[p.id] = i; byHref[p.href.toLowerCase()] = i; });
@@ -38,7 +28,8 @@
 
   function passedAt(i) { return !!pages[i].quiz && Record.passed(records[i], pages[i].quiz); }
 
-  function doneAt(i) { return pages[i].quiz ? passedAt(i) : seen[i]; }
+  /* a quiz page is done once passed, or submitted (every graded answer right, an essay for a person to grade) */
+  function doneAt(i) { return pages[i].quiz ? Record.done(records[i], pages[i].quiz) : seen[i]; }
 
   function frontier() { // the first page not done yet: it and every page before it are open
     for (var i = 0; i < pages.length; i++) { if (!doneAt(i)) { return i; } }
@@ -81,7 +72,7 @@
     var complete = done === pages.length;
     link.report({
       completion: complete ? "completed" : "incomplete",
-      success: complete ? "passed" : null,
+      success: complete ? (passed === quizzes ? "passed" : "unknown") : null, // no pass claimed over an essay
       score: quizzes ? passed / quizzes : null,
       progress: done / pages.length
     });
@@ -159,7 +150,7 @@
       return true;
     },
     record: function (pageId) { return records[byId[pageId]] || null; },
-    passed: function (pageId) { return passedAt(byId[pageId]); },
+    done: function (pageId) { return doneAt(byId[pageId]); },
     progress: function (pageId, record) {
       records[byId[pageId]] = record;
       if (link) { suspend(); }
@@ -167,7 +158,13 @@
     scored: function (pageId, record, results) {
       var i = byId[pageId];
       records[i] = record;
-      if (link) { results.forEach(function (r) { link.interaction(r.id, r.response, r.answer, r.text); }); }
+      // without their descriptions: an LMS may send every interaction of the course on every save (Moodle's
+      // 2004 player does), and the description is most of each
+      if (link) {
+        results.forEach(function (r) {
+          link.interaction({ id: r.id, type: r.type, response: r.response, right: r.right, correct: r.correct });
+        });
+      }
       save();
       render();
       decorate(frame.contentWindow);
@@ -176,21 +173,54 @@
 
   /* ---------- start ---------- */
 
+  /* This browser's memory that the learner's record is in the LMS: an LMS hands a SCO no record at all after
+     an exit that never arrived (Moodle 2004: only after "suspend"), and a fresh state saved then would replace
+     the real one. */
+  function savedKey(learner) { return "exporter-progress:" + config.course + ":" + (learner || "") + ":saved"; }
+
+  function remember(learner) {
+    try { window.localStorage.setItem(savedKey(learner), "1"); } catch (e) { /* storage blocked */ }
+  }
+
+  function savedBefore(learner) {
+    try { return window.localStorage.getItem(savedKey(learner)) === "1"; } catch (e) { return false; }
+  }
+
+  function say(text) {
+    var box = document.querySelector(".lms-failed-note");
+    if (text) { box.querySelector("p").textContent = text; }
+    box.hidden = false;
+  }
+
+  /* The table of contents sits above the page (a phone): it folds away once a page is chosen. */
+  function stacked() {
+    return window.getComputedStyle(document.querySelector(".shell")).flexDirection === "column";
+  }
+
   function start() {
-    link = window.ScormLink.connect(config.scorm);
+    link = window.LmsLink.connect(config.scorm);
     var target = 0;
     if (link && link.status !== "open") {
-      // an LMS is there but did not start: say so; pages keep their quizzes closed (see quiz.js)
+      // an LMS is there but did not start: say so; pages keep their quizzes closed (see page.js)
       window.ExporterCourse.failed = true;
-      document.querySelector(".lms-failed-note").hidden = false;
+      say(null);
       link = null;
     } else if (link) {
-      var lms = link.state();
-      restore(lms.suspend);
-      var at = byHref[(lms.location || "").toLowerCase()];
-      target = at !== undefined && allowed(at) ? at : frontier();
-      if (lms.status === "unknown") { save(); }
-      window.ScormLink.finishOnExit(function () { save(); link.finish(); });
+      var session = link;
+      session.suspendNow(); // the bookmark never depends on the save made while leaving
+      var lms = session.state();
+      if (!lms.suspend && savedBefore(lms.learner)) {
+        say(S.withheld); // nothing is written over the record the LMS kept: this visit records nothing
+        link = null;
+        window.LmsLink.finishOnExit(function () { session.finish(); });
+      } else {
+        restore(lms.suspend);
+        var at = byHref[(lms.location || "").toLowerCase()];
+        target = at !== undefined && allowed(at) ? at : frontier();
+        if (lms.status === "unknown") { save(); }
+        remember(lms.learner);
+        window.LmsLink.finishOnExit(function () { save(); session.finish(); });
+      }
     } else {
       document.querySelector(".lms-note").hidden = false;
     }
@@ -198,13 +228,11 @@
     render();
     go(target);
     var toc = document.querySelector(".toc-panel");
-    if (window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) { toc.open = false; }
+    if (stacked()) { toc.open = false; }
     document.querySelector(".outline").addEventListener("click", function (ev) {
       var a = ev.target.closest ? ev.target.closest("a") : null;
       if (a && !a.getAttribute("href")) { ev.preventDefault(); }
-      if (a && a.getAttribute("href") && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) {
-        toc.open = false;
-      }
+      if (a && a.getAttribute("href") && stacked()) { toc.open = false; }
     });
   }
 

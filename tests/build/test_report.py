@@ -81,6 +81,14 @@ def test_every_format_row_says_what_its_writer_carries(tmp_path):
         assert " ".join(writer.carries.split()) in row and " ".join(writer.drops.split()) in row, name
 
 
+def test_scorm2004_row_says_what_a_moodle_learner_meets(tmp_path):
+    """Issue 20, 17: Moodle 5.1's 2004 player records one page per visit; the report says so and what to use."""
+    doc = read_report(build_json(SAMPLE, "--format", "scorm2004", "--out", tmp_path)["report"])
+    row = " ".join(doc.xpath("//tr[@data-format='scorm2004']")[0].text_content().split())
+    assert "Moodle 5.1's player, pages mode records one page per visit" in row
+    assert "for Moodle use scorm12 or moodle-backup" in row
+
+
 def test_report_is_reproducible_and_only_formats_built_are_listed(tmp_path):
     one = build_json(SAMPLE, "--out", tmp_path / "a", "--format", "scorm12,qti12")
     two = build_json(SAMPLE, "--out", tmp_path / "b", "--format", "scorm12,qti12")

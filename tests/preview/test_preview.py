@@ -97,7 +97,7 @@ def answer_all(frame, items: dict, wrong: bool = False) -> list[str]:
     ids = [i.removeprefix("item-") for i in frame.eval_on_selector_all("fieldset.item", "els => els.map(e => e.id)")]
     for n, ident in enumerate(ids):
         value = (items[ident].right_index == 0) != (wrong and n == 0)
-        frame.check(f"fieldset.item >> nth={n} >> input[value={'t' if value else 'f'}]")
+        frame.check(f"fieldset.item >> nth={n} >> input[value='{0 if value else 1}']")
     frame.click("button.score")
     frame.wait_for_selector(".result:not([hidden])")
     return ids
@@ -343,7 +343,7 @@ def test_server_binds_loopback_and_serves_the_package_files(course):
         assert preview.server.server_address[0] == "127.0.0.1"
         model = packaged(course)
         with zipfile.ZipFile(io.BytesIO(WRITERS["scorm12"]().write(model, Options()).data)) as zf:
-            for name in ("imsmanifest.xml", model.pages[1].href, "_static/quiz.js"):
+            for name in ("imsmanifest.xml", model.pages[1].href, "_static/widget.js"):
                 with urllib.request.urlopen(preview.url + f"course/scorm12/pages/{name}", timeout=10) as r:
                     assert r.read() == zf.read(name), name
         with urllib.request.urlopen(preview.url + "_preview/state?format=scorm2004&mode=course", timeout=10) as r:

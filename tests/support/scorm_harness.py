@@ -44,7 +44,9 @@ var METHODS = {
                    "GetDiagnostic"], errors: ["GetLastError", "GetErrorString", "GetDiagnostic"]}
 };
 /* The API the SCO sees: scorm-again behind a wrapper that records every call and can misbehave as
-   LMSs do. faults: {start: "throw" | "false", set: {element: error code}, commit: error code}. */
+   LMSs do. faults: {start: "throw" | "false", startCode: the error code of that "false" (102 by default;
+   104 is Moodle's 2004 player asked to start a second SCO in one load), set: {element: error code},
+   commit: error code}. */
 function wrap(real, m, faults) {
   var api = {}, injected = null;
   m.calls.forEach(function (name) {
@@ -59,7 +61,7 @@ function wrap(real, m, faults) {
           throw new TypeError("Cannot read properties of undefined (reading 'scoid')");
         }
         if (name === m.start && faults.start === "false") {
-          injected = "102";
+          injected = faults.startCode || "102";
           result = "false";
         } else if (name === m.set && faults.set && faults.set[args[0]]) {
           injected = faults.set[args[0]];

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from exporter import ids
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import Course, LocalFile, Page, Quiz
+from exporter.model import CHOICE_KINDS, KINDS, MATCHING, NUMERIC, SHORT, Course, Item, LocalFile, Page, Quiz
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Option, Options, Writer
 from exporter.writers.packaging import ZipPackage
@@ -25,7 +25,14 @@ from exporter.writers.scorm.runtime_messages import course_strings, page_strings
 from exporter.writers.xmltree import cp_resource, sub
 
 STATIC = "_static/"
-RUNTIME = ("course.css", "scorm.js", "record.js", "quiz.js")  # style, LMS link, saved-quiz format, page logic
+# The scripts a page loads, in the order they run (each needs those before it): the link to the LMS, what the
+# page embeds and the {name} filler, the saved-quiz format, the draw, the page's links, the question kinds, the
+# quiz widget, where
+# its attempt goes, the order of pages, and the page's start-up. One job per file (templates/static/).
+PAGE_SCRIPTS = ("lms.js", "pagedata.js", "record.js", "draw.js", "links.js", "kinds.js", "widget.js", "hosts.js",
+                "order.js", "page.js")
+SHELL_SCRIPTS = ("lms.js", "pagedata.js", "record.js", "course.js")  # course mode's shell: the table of contents
+RUNTIME = ("course.css", *PAGE_SCRIPTS)
 SHELL = ("course.js",)  # course mode only: the table of contents that hosts the pages
 LAUNCH = "index.html"  # the course-mode SCO
 MODES = ("pages", "course")
@@ -78,22 +85,66 @@ def json_block(data) -> Markup:
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
+def _answer_key(item: Item) -> str:
+    """What a saved attempt depends on in an item: its right answer (a statement's: the first label or not)."""
+    if item.labelled:
+        return str(int(item.right_index == 0))
+    return json.dumps(_typed(item), ensure_ascii=False, sort_keys=True)
+
+
 def fingerprint(quiz: Quiz) -> str:
     """Changes whenever the bank changes, so a saved attempt is never restored onto other items."""
-    return ids.digest("\n".join(f"{i.id}:{int(i.right_index == 0)}" for i in quiz.items), 6)
+    return ids.digest("\n".join(f"{i.id}:{_answer_key(i)}" for i in quiz.items), 6)
+
+
+def _feedback(item: Item) -> dict:
+    out = {"e": item.explanation_html}
+    if item.right_feedback_html:
+        out["+"] = item.right_feedback_html
+    if item.wrong_feedback_html:
+        out["-"] = item.wrong_feedback_html
+    return out
+
+
+def _typed(item: Item) -> dict:
+    """A typed item's answer data (kind k): choices c [{h: html, r: right, f: feedback}], accepted answers t,
+    the numeric range n {low, high, value, range}, matching pairs p [{l: left html ("" for a distractor), r}]."""
+    data: dict = {"k": item.kind}
+    if item.kind in CHOICE_KINDS:
+        data["c"] = [{"h": c.html, "r": c.right, **({"f": c.feedback_html} if c.feedback_html else {})}
+                     for c in item.choices]
+    elif item.kind == SHORT:
+        data["t"] = list(item.answers)
+    elif item.kind == NUMERIC and item.numeric is not None:
+        n = item.numeric
+        data["n"] = {"low": n.low, "high": n.high, "value": n.value, "range": n.range}
+    elif item.kind == MATCHING:
+        data["p"] = [{"l": p.left_html, "r": p.right_html} for p in item.pairs]
+    return data
+
+
+def item_data(item: Item) -> dict:
+    """One item as the page's quiz runtime reads it. A statement answered with the quiz's labels (true/false,
+    data-opt) keeps its form: {id, s, a: the first label is right, e}; every other kind says its kind and
+    answers (see _typed), with its feedback."""
+    if item.labelled:
+        return {"id": item.id, "s": item.statement_html, "a": item.right_index == 0, "e": item.explanation_html}
+    return {"id": item.id, "s": item.statement_html, **_typed(item), **_feedback(item)}
 
 
 def quiz_data(texts: Messages, quiz: Quiz) -> dict:
     """Everything the page's quiz runtime needs, embedded in the page (no network); True/False labels in the
-    course's language."""
-    return {
+    course's language. shuffle (only when set): each attempt shows choices and matching options shuffled."""
+    data = {
         "id": quiz.id,
         "fp": fingerprint(quiz),
         "draw": quiz.drawn,
         "labels": list(quiz.labels),
-        "items": [{"id": i.id, "s": i.statement_html, "a": i.right_index == 0, "e": i.explanation_html}
-                  for i in quiz.items],
+        "items": [item_data(i) for i in quiz.items],
     }
+    if quiz.shuffle:
+        data["shuffle"] = True
+    return data
 
 
 def build_package(course: Course, options: Options, version: str,
@@ -126,12 +177,13 @@ def build_package(course: Course, options: Options, version: str,
         }
         put(page.href, render_template(
             "scorm/page.html", course=course, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC,
-            mode=mode, config=json_block(config), strings=json_block(page_strings(texts, page.quiz)),
+            mode=mode, scripts=PAGE_SCRIPTS, config=json_block(config),
+            strings=json_block(page_strings(texts, page.quiz)),
             quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None))
         scos_by_page[id(page)] = sco
         previous = sco
     if mode == "course":
-        put(LAUNCH, render_template("scorm/course.html", course=course, static=STATIC,
+        put(LAUNCH, render_template("scorm/course.html", course=course, static=STATIC, scripts=SHELL_SCRIPTS,
                                     config=json_block(course_config(course, version)),
                                     strings=json_block(course_strings(texts, course))))
         sco = Sco(f"{course.identifier}_sco", course.title, LAUNCH, [LAUNCH] + [p.href for p in course.pages])
@@ -193,6 +245,7 @@ class ScormWriter(Writer):
     options = (Option("scorm_mode", "pages", MODES, "SCORM: one SCO per page (pages), so the LMS lists and "
                       "tracks every page, or the whole course as one SCO (course)"),)
     pages = quiz_files = quiz_pages = True
+    kinds = frozenset(KINDS)  # the quiz widget answers every kind (templates/static/widget.js)
     page_mark = "data-page-link"  # the runtime opens these as other pages of the course
 
     def manifest(self, course: Course, package: ScormPackage) -> bytes:  # pragma: no cover - interface

@@ -26,8 +26,11 @@ MASTERY = "100"  # pass = every drawn item right (score.raw = 100 * right / draw
 class Scorm12Writer(ScormWriter):
     name = "scorm12"
     title = "SCORM 1.2 package (Moodle's best-supported SCORM; pages in order, scored quizzes)"
-    carries = "every page and course file; quizzes drawn at random and scored; pages in order (prerequisites)"
-    drops = ""
+    carries = ("every page and course file; quizzes of every kind drawn at random and scored in the page, each answer "
+               "recorded as an interaction; pages in order (prerequisites)")
+    drops = ("an essay is not graded: recorded neutral (as fill-in, its first 255 characters: 1.2 has no long-fill-in), "
+             "and a quiz with an essay drawn is reported completed, never passed; a numeric answer's range is graded in "
+             "the page, the interaction records its one value")
     version = "1.2"
 
     def manifest(self, course: Course, package: ScormPackage) -> bytes:

@@ -14,7 +14,7 @@ Sequencing design (pages mode), chosen so that Moodle 5.1 can import the package
 No objective carries an `imsss:mapInfo` (no global objectives): Moodle 5.1's manifest parser assigns map
 infos to a misspelt variable (`$objectivesdata`, mod/scorm/datamodels/scormlib.php line 378) and PHP 8
 aborts the upload. Moodle stores this sequencing but does not run it, so in Moodle the pages enforce the
-order themselves (templates/static/quiz.js). Course mode is one SCO and needs no order rules.
+order themselves (templates/static/order.js). Course mode is one SCO and needs no order rules.
 """
 
 from __future__ import annotations
@@ -86,8 +86,13 @@ def _gates(scos: list[Sco]) -> set[str]:
 class Scorm2004Writer(ScormWriter):
     name = "scorm2004"
     title = "SCORM 2004 4th Edition package (sequenced pages in order, scored quizzes)"
-    carries = "every page and course file; quizzes drawn at random and scored; pages in order (sequencing)"
-    drops = "Moodle does not enforce 2004 sequencing (the pages keep the order themselves, per browser)"
+    carries = ("every page and course file; quizzes of every kind drawn at random and scored in the page, each answer "
+               "recorded as an interaction; pages in order (sequencing)")
+    drops = ("an essay is not graded: recorded neutral (long-fill-in), and a quiz with an essay drawn is reported "
+             "completed with success unknown, never passed; ""in Moodle 5.1's player, pages mode records one page per visit (its 2004 runtime starts only the first "
+             "SCO it loads: the learner leaves and enters again for each page, and the page says so), and Moodle does "
+             "not enforce 2004 sequencing (the pages keep the order themselves, per browser): for Moodle use scorm12 "
+             "or moodle-backup")
     version = "2004"
 
     def manifest(self, course: Course, package: ScormPackage) -> bytes:

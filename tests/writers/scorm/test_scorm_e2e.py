@@ -82,7 +82,7 @@ def lms(browser, site):
 
         def remember_done(self, course, *pages) -> None:
             """This browser's record that the learner finished pages (what a page writes to localStorage
-            once done: quiz.js storeKey/markDone; scorm-again's learner id is empty)."""
+            once done: order.js storeKey/markDone; scorm-again's learner id is empty)."""
             page = context.new_page()
             page.goto(site.host)
             page.evaluate("([key, ids]) => localStorage.setItem(key, JSON.stringify(ids))",
@@ -120,7 +120,7 @@ def answer(frame, items: dict, wrong: set[str] = frozenset()) -> list[str]:
     for n, ident in enumerate(ids):
         right = (items[ident].right_index == 0)
         value = right if ident not in wrong else not right
-        frame.check(f"fieldset.item >> nth={n} >> input[value={'t' if value else 'f'}]")
+        frame.check(f"fieldset.item >> nth={n} >> input[value='{0 if value else 1}']")
     return ids
 
 
@@ -356,7 +356,8 @@ def test_2004_pass_fail_vocabulary_and_completion(lms, site, artifact, sample_co
     answer(frame, items, wrong={first[0]})
     score(frame)
     cmi = data(page)
-    assert (cmi["completion_status"], cmi["success_status"]) == ("completed", "failed")
+    # not complete while failed (issue 20, 18): Moodle reads a 2004 SCO's status from completion_status alone
+    assert (cmi["completion_status"], cmi["success_status"]) == ("incomplete", "failed")
     assert float(cmi["score"]["scaled"]) == pytest.approx((len(first) - 1) / len(first), abs=1e-4)
     got = interactions(cmi)
     assert {x["result"] for x in got} == {"correct", "incorrect"}
@@ -369,7 +370,7 @@ def test_2004_pass_fail_vocabulary_and_completion(lms, site, artifact, sample_co
     answer(frame, items)
     score(frame)
     cmi = data(page)
-    assert (cmi["success_status"], cmi["score"]["scaled"]) == ("passed", "1")
+    assert (cmi["completion_status"], cmi["success_status"], cmi["score"]["scaled"]) == ("completed", "passed", "1")
     assert problems(frame) == [], "a clean run logs no problem"
     calls = finish(page)
     assert DURATION_2004.match(last(calls, "cmi.session_time"))
@@ -393,15 +394,16 @@ def test_2004_pages_enforce_order_where_the_lms_does_not(lms, site, artifact, sa
     before = sample_course.pages[sample_course.pages.index(page_) - 1]
     page, frame = lms.open("2004", url + page_.href)  # its predecessor is not done yet either
     frame.wait_for_selector(".locked-note:not([hidden])")
-    assert last(finish(page), "cmi.exit") == "normal"
+    assert last(finish(page), "cmi.exit") == "suspend"
     page, _ = lms.open("2004", url + before.href)
     page.wait_for_function("lmsData().completion_status === 'completed'")
     assert last(finish(page), "cmi.exit") == "suspend", "a page without a quiz is done once viewed"
     page, frame = lms.open("2004", url + page_.href)
     answer(frame, items, wrong={drawn(frame)[0]})
     score(frame)
-    # not done: the attempt ends normally, so an LMS that sequences applies the page's retry rule
-    assert last(finish(page), "cmi.exit") == "normal"
+    # not done, in an LMS that does not sequence (Moodle): suspended, so the next launch gets the attempt back
+    # (issue 20, 19); an LMS that sequences ends it normally (test_2004_page_trusts_an_lms_that_sequences)
+    assert last(finish(page), "cmi.exit") == "suspend"
     page, frame = lms.open("2004", url + later.href)
     frame.wait_for_selector(".locked-note:not([hidden])")
     finish(page)
@@ -427,7 +429,9 @@ def test_2004_page_trusts_an_lms_that_sequences(lms, site, artifact, sample_cour
     finish(page)
     page, frame = lms.open("2004", url + later.href, nav_valid="false")  # the first page of a course, say
     frame.wait_for_selector(".locked-note:not([hidden])")
-    finish(page)
+    # not done: the attempt ends normally, so an LMS that sequences applies the page's "retry until done" rule
+    # (SCORM applies no post-condition rule to a suspended activity)
+    assert last(finish(page), "cmi.exit") == "normal"
 
 
 def walk_to_first_quiz(shell, pages):
@@ -595,8 +599,8 @@ def test_accessibility_section_chapter_and_scored_pages(lms, site, artifact, sam
 # ---------- order, failures, the call log, the saved record ----------
 
 def problems(frame) -> list[dict]:
-    """What the page's link logged as problems (window.ScormLink.log entries that are not ok)."""
-    return frame.evaluate("ScormLink.problems()")
+    """What the page's link logged as problems (window.LmsLink.log entries that are not ok)."""
+    return frame.evaluate("LmsLink.problems()")
 
 
 def test_12_page_opened_out_of_order_stays_locked_until_the_one_before_is_done(lms, site, artifact, sample_course):
@@ -688,7 +692,7 @@ def test_lms_errors_on_set_and_commit_are_logged(lms, site, artifact, sample_cou
     commits = [e for e in logged if e["method"] == "LMSCommit"]
     assert commits and all((e["result"], e["code"]) == ("false", "101") for e in commits)
     # the whole log is there for a preview tool: every call, with its result and error code
-    log = frame.evaluate("ScormLink.log")
+    log = frame.evaluate("LmsLink.log")
     assert {"method", "args", "result", "code", "text", "ok"} <= set(log[0])
     assert sum(1 for e in log if e["method"] == "LMSSetValue") == page.evaluate("callsTo('LMSSetValue')")
     assert any("LMSSetValue(cmi.core.score.raw, 100)" in w and "405" in w for w in lms.warnings)
@@ -700,7 +704,7 @@ def test_12_suspend_data_over_the_limit_is_logged_not_sent(lms, site, artifact, 
     big = kit_course.pages[2]
     page, frame = lms.open_in_order("1.2", url, kit_course, big)
     assert len(drawn(frame)) == 1000
-    frame.wait_for_function("ScormLink.problems().length > 0")
+    frame.wait_for_function("LmsLink.problems().length > 0")
     [entry] = problems(frame)
     assert (entry["method"], entry["args"][0], entry["result"], entry["code"]) == (
         "LMSSetValue", "cmi.suspend_data", "not sent", "limit")
@@ -738,7 +742,7 @@ def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sa
     content = walk_to_first_quiz(shell, pages)
     ids = drawn(content)
     first = items[ids[0]]
-    content.check(f"fieldset.item >> nth=0 >> input[value={'t' if first.right_index == 0 else 'f'}]")
+    content.check(f"fieldset.item >> nth=0 >> input[value='{first.right_index}']")
     shell.wait_for_function("id => { const r = ExporterCourse.record(id); return r && r[4][0] !== '-'; }",
                            arg=pages[index].id)
     record = shell.evaluate("id => ExporterCourse.record(id)", pages[index].id)
@@ -749,7 +753,7 @@ def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sa
     # the page reads what the shell holds with the same codec
     state = content.evaluate("r => QuizRecord.forQuiz(r, JSON.parse(document.getElementById('quiz-data')"
                              ".textContent))", record)
-    assert [bank[i] for i in state["drawn"]] == ids and state["answers"][0] == (first.right_index == 0)
+    assert [bank[i] for i in state["drawn"]] == ids and state["answers"][0] == first.right_index
     cmi = data(page)
     assert json.loads(cmi["suspend_data"])["q"][str(index)] == record
     finish(page)
@@ -759,7 +763,7 @@ def test_saved_record_round_trips_between_page_and_shell(lms, site, artifact, sa
     content2.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
                                arg=pages[index].title)
     assert drawn(content2) == ids
-    assert content2.is_checked(f"fieldset.item >> nth=0 >> input[value={answers}]")
+    assert content2.is_checked(f"fieldset.item >> nth=0 >> input[value='{first.right_index}']")
     assert content2.locator("fieldset.item input:checked").count() == 1
     finish(page2)
 
@@ -815,13 +819,36 @@ def test_pages_finish_once_on_pagehide_and_never_listen_for_unload(lms, site, ar
     assert page.evaluate("callsTo('Terminate')") == 1
 
 
+RUNTIME_SCRIPTS = sorted((ROOT / "templates" / "static").glob("*.js"))
+
+
+def script_code(path) -> str:
+    """A script without its comments (they may name anything)."""
+    return re.sub(r"/\*.*?\*/|//[^\n]*", "", path.read_text(encoding="utf-8"), flags=re.S)
+
+
 def test_page_and_shell_scripts_name_no_scorm_version():
-    """Everything version-specific lives in scorm.js's standard objects: the page and the shell ask the link."""
-    static = ROOT / "templates" / "static"
-    for name in ("quiz.js", "course.js", "record.js"):
-        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", (static / name).read_text(encoding="utf-8"), flags=re.S)
-        found = re.findall(r"[\"']2004[\"']|[\"']1\.2[\"']|v12|API_1484_11|\bcmi\.", code)
-        assert not found, (name, found)
+    """Everything version-specific lives in lms.js's standard entries: the other scripts ask the link."""
+    others = [p for p in RUNTIME_SCRIPTS if p.name != "lms.js"]
+    assert {p.name for p in others} >= {"page.js", "widget.js", "hosts.js", "course.js", "record.js"}
+    for path in others:
+        found = re.findall(r"[\"']2004[\"']|[\"']1\.2[\"']|v12|API_1484_11|\bcmi\.", script_code(path))
+        assert not found, (path.name, found)
+
+
+def test_each_runtime_script_does_one_job_and_is_loaded():
+    """One job per file: each script hands the others one object (window.Name), and no two scripts the same
+    one; the page's start-up (page.js) hands none. Every script is one the pages or the shell load."""
+    from exporter.writers.scorm.common import PAGE_SCRIPTS, SHELL_SCRIPTS
+
+    owners: dict[str, str] = {}
+    for path in RUNTIME_SCRIPTS:
+        exported = re.findall(r"\bwindow\.([A-Z]\w*)\s*=(?!=)", script_code(path))
+        assert len(exported) == (0 if path.name == "page.js" else 1), (path.name, exported)
+        for name in exported:
+            assert name not in owners, (name, owners.get(name), path.name)
+            owners[name] = path.name
+    assert {p.name for p in RUNTIME_SCRIPTS} == set(PAGE_SCRIPTS) | set(SHELL_SCRIPTS)
 
 
 # ---------- in the course's language ----------
@@ -930,3 +957,116 @@ def test_right_to_left_page_mirrors_and_passes_axe(lms, site, artifact, rtl):
     shell.wait_for_selector(".outline li.current")
     assert shell.get_attribute("html", "dir") == "rtl"
     assert axe_violations(shell.main_frame) == []
+
+
+# ---------- SCORM 2004 as Moodle 5.1's player plays it (issue 20, findings 17-20) ----------
+
+def seed_2004(cmi: dict) -> dict:
+    """What Moodle 5.1 hands a 2004 SCO back on its next launch when its last exit was "suspend"
+    (mod/scorm/datamodels/scorm_13lib.php: every element it stored, entry "resume"); after any other exit
+    it hands back nothing."""
+    seed = {"cmi.entry": "resume", "cmi.completion_status": cmi["completion_status"],
+            "cmi.suspend_data": cmi["suspend_data"], "cmi.location": cmi.get("location", "")}
+    if cmi.get("success_status") not in (None, "", "unknown"):
+        seed["cmi.success_status"] = cmi["success_status"]
+    if cmi.get("score", {}).get("scaled") not in (None, ""):
+        seed["cmi.score.scaled"] = cmi["score"]["scaled"]
+    return seed
+
+
+def test_2004_failed_page_is_not_complete_and_comes_back_as_it_was(lms, site, artifact, sample_course):
+    """18: a failed page stores completion "incomplete" (Moodle counts a 2004 SCO by completion alone), so the
+    learner is sent back to it; 19: it exits "suspend", so Moodle hands its attempt back on the next launch."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004")
+    items = {i.id: i for i in sample_course.items}
+    page_ = quiz_page(sample_course)
+    lms.remember_done(sample_course, sample_course.pages[sample_course.pages.index(page_) - 1])
+    page, frame = lms.open("2004", url + page_.href)
+    first = drawn(frame)
+    answer(frame, items, wrong={first[0]})
+    score(frame)
+    cmi = data(page)
+    assert (cmi["completion_status"], cmi["success_status"]) == ("incomplete", "failed")
+    calls = finish(page)
+    assert "completed" not in [v for k, v in calls if k == "cmi.completion_status"]
+    assert last(calls, "cmi.exit") == "suspend"
+    page2, frame2 = lms.open("2004", url + page_.href, seed_2004(cmi))
+    assert drawn(frame2) == first
+    assert frame2.locator("fieldset.item.wrong").count() == 1 and frame2.locator(".explanation").count() >= 0
+    assert frame2.is_visible("button.retry")
+    frame2.click("button.retry")
+    answer(frame2, items)
+    score(frame2)
+    cmi2 = data(page2)
+    assert (cmi2["completion_status"], cmi2["success_status"]) == ("completed", "passed")
+    assert last(finish(page2), "cmi.exit") == "suspend"
+
+
+def test_2004_second_page_in_one_player_load_tells_the_learner_what_works(lms, site, artifact, sample_course):
+    """17: Moodle 5.1's 2004 player serves one SCO per load; the next page's Initialize answers "false" with
+    error 104 (terminated). The page says exactly what to do, and keeps its quiz closed."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004")
+    page_ = quiz_page(sample_course)
+    page, frame = lms.open("2004", url + page_.href, faults={"start": "false", "startCode": "104"})
+    frame.wait_for_selector(".lms-failed-note:not([hidden])")
+    assert frame.inner_text(".lms-failed-note").strip() == (
+        "This learning platform opens one page of the course per visit, so this page cannot record anything now. "
+        "What you did on the pages before is saved. Leave the activity and enter it again: it opens at the first "
+        "page you have not finished.")
+    assert not frame.is_visible("#quiz") and not frame.is_visible(".lms-note")
+    assert axe_violations(frame) == []
+    page.evaluate("closeSco()")
+
+
+def test_2004_course_mode_keeps_the_learners_record(lms, site, artifact, sample_course):
+    """20: the bookmark never depends on the save made while leaving (cmi.exit "suspend" committed right after
+    Initialize), saves stay small (no interaction descriptions: Moodle sends every interaction on every
+    save), and a visit the LMS hands no record to never writes a fresh state over the one it kept."""
+    url = pkg(site, artifact, "scorm2004", sample_course, "s2004c", mode="course")
+    items = {i.id: i for i in sample_course.items}
+    page, shell = lms.open("2004", url + "index.html")
+    content = walk_to_first_quiz(shell, sample_course.pages)
+    writes = [c[:3] for c in page.evaluate("apiCalls") if c[0] in ("SetValue", "Commit")]
+    assert writes[:2] == [["SetValue", "cmi.exit", "suspend"], ["Commit", "", "true"]], writes[:4]
+    answer(content, items)
+    score(content)
+    cmi = data(page)
+    assert len(interactions(cmi)) and not any(x.get("description") for x in interactions(cmi))
+    assert not [k for k, _ in page.evaluate("calls") if k.endswith(".description")]
+    kept = cmi["suspend_data"]
+    finish(page)
+
+    # the next visit: the LMS hands back nothing (Moodle, when the exit of the last visit never arrived)
+    page2, shell2 = lms.open("2004", url + "index.html")
+    shell2.wait_for_selector(".lms-failed-note:not([hidden])")
+    assert "did not hand back" in shell2.inner_text(".lms-failed-note")
+    calls = finish(page2)
+    written = {k for k, _ in calls}
+    assert not written & {"cmi.suspend_data", "cmi.location", "cmi.score.scaled", "cmi.completion_status",
+                          "cmi.success_status"}, written
+    assert last(calls, "cmi.exit") == "suspend"  # so the next visit gets the record back
+    # with the record handed back, the visit goes on where it was
+    page3, shell3 = lms.open("2004", url + "index.html", {"cmi.entry": "resume", "cmi.suspend_data": kept,
+                                                         "cmi.completion_status": "incomplete"})
+    shell3.wait_for_selector(".outline li.current")
+    assert not shell3.is_visible(".lms-failed-note")
+    assert "1 of" in shell3.inner_text(".progress")
+    finish(page3)
+
+
+@pytest.mark.parametrize("width, folded", [(740, False), (480, True)])
+def test_course_table_of_contents_folds_only_on_a_phone(lms, site, artifact, sample_course, width, folded):
+    """20: Moodle's player frame is under 768 px wide at a 1400 px window: the table of contents stays open
+    beside the page there, and folds above it only on a phone-sized frame."""
+    url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
+    shell = lms.context.new_page()
+    shell.set_viewport_size({"width": width, "height": 800})
+    shell.goto(url + "index.html")
+    shell.wait_for_selector(".outline li.current", state="attached")
+    assert shell.eval_on_selector(".toc-panel", "d => d.open") is (not folded)
+    toc = shell.eval_on_selector(".shell-toc", "e => e.getBoundingClientRect().toJSON()")
+    frame = shell.eval_on_selector("iframe[name=content]", "e => e.getBoundingClientRect().toJSON()")
+    if folded:
+        assert toc["bottom"] <= frame["top"] + 1
+    else:
+        assert toc["right"] <= frame["left"] + 1 and frame["width"] >= 400, (toc, frame)

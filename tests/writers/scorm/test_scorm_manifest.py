@@ -75,7 +75,7 @@ def test_manifest_valid_and_self_consistent(fmt, mode, course, artifact):
     assets = [r for r in resources.values() if r.get(attr) == "asset"]
     assert len(assets) == 1
     shared = {f.get("href") for f in assets[0].xpath("cp:file", namespaces=ns)}
-    assert {"_static/course.css", "_static/scorm.js", "_static/quiz.js"} <= shared
+    assert {"_static/course.css", "_static/lms.js", "_static/widget.js", "_static/page.js"} <= shared
     for item in scos(root, fmt):
         res = resources[item.get("identifierref")]
         assert res.get(attr) == "sco"

@@ -5,9 +5,10 @@ Sequencing Process (Node, tests/support/seq_engine.mjs), fed the activity tree r
 What a learner must not be able to do: get page N+1 delivered before page N is done (a quiz page: passed with
 every drawn item right), by Continue, by choosing it in the table of contents, or by leaving without
 answering; and what they must be able to do: move on once it is done, and go back to pages already done.
-The SCOs report what the pages report (templates/static/quiz.js): completion, success, score.scaled, and
-`cmi.exit` "suspend" once the page is done, "normal" before (SCORM does not apply post-condition rules to a
-suspended activity).
+The SCOs report what the pages report (templates/static/hosts.js, page.js, lms.js) in an LMS that sequences:
+completion (complete only once passed), success, score.scaled, and `cmi.exit` "suspend" once the page is done,
+"normal" before (SCORM does not apply post-condition rules to a suspended activity; in an LMS that does not
+sequence, such as Moodle, an unfinished page exits "suspend" so that it gets its attempt back).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def tree_of(data: bytes) -> dict:
         return activity_tree(zf.read("imsmanifest.xml"))
 
 
-# what a page reports (templates/static/quiz.js), as cmi values
+# what a page reports (templates/static/hosts.js, page.js), as cmi values
 def viewed() -> dict:
     return {"cmi.completion_status": "completed", "cmi.success_status": "passed", "cmi.exit": "suspend"}
 
@@ -59,7 +60,7 @@ def opened_quiz() -> dict:
 
 
 def failed(draw: int) -> dict:
-    return {"cmi.completion_status": "completed", "cmi.success_status": "failed",
+    return {"cmi.completion_status": "incomplete", "cmi.success_status": "failed",
             "cmi.score.scaled": str(round((draw - 1) / draw, 4)), "cmi.exit": "normal"}
 
 
@@ -180,7 +181,7 @@ def test_no_jumping_ahead_from_the_start(sample_course, artifact):
 
 
 def test_delivered_page_sees_a_sequencing_lms(sample_course, artifact):
-    """What the page trusts (quiz.js orderAllows): an LMS that sequences answers request_valid.previous with
+    """What the page trusts (order.js allows): an LMS that sequences answers request_valid.previous with
     "true" on a page it delivered after the first; a plain runtime (Moodle, scorm-again without an activity
     tree) answers "unknown"."""
     tree = tree_of(artifact("scorm2004", sample_course))

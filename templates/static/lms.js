@@ -1,12 +1,14 @@
-/* The link to the LMS. Everything that differs between SCORM versions lives in one object per
-   standard (STANDARDS below: the API's name and calls, element names, statuses, interaction
-   vocabulary, time formats, the suspend_data limit); the Link speaks to the LMS through it, so
-   the pages and the course shell never ask which version they run in.
+/* The link to the LMS: window.LmsLink. One entry per standard in STANDARDS below, each with the way it
+   connects; the SCORM ones ("1.2", "2004") share one Link that speaks to the LMS's JavaScript API through
+   the entry's facts (the API's name and calls, element names, statuses, interaction vocabulary, time
+   formats, the suspend_data limit), so the pages and the course shell never ask which standard they run
+   in. A standard that reaches its LMS another way (cmi5, over HTTP) is one more entry whose connect returns
+   an object with the Link's methods.
 
-   window.ScormLink.connect(standard) finds the LMS's API (walking window.parent up to the top,
+   window.LmsLink.connect(standard) finds the LMS's API (walking window.parent up to the top,
    then window.opener) and starts a session. It returns null when there is no LMS, or a Link whose
    `status` is "open", or "failed" when an API is there but did not start (it threw, or answered
-   "false"). Every call to the LMS is kept in window.ScormLink.log, one entry per call:
+   "false"). Every call to the LMS is kept in window.LmsLink.log, one entry per call:
    {method, args, result, code, text, ok}; code and text are the LMS's last error after the call
    (GetLastError / GetErrorString), "exception" with its message when the call threw, "limit" when
    the Link refused to send a value the standard does not allow. Problems are console.warn'ed too. */
@@ -47,51 +49,97 @@
 
   function fraction(x) { return String(Math.round(x * 10000) / 10000); }
 
+  /* ---------- interactions: an answered item in each standard's terms ----------
+     x (widget.js results): {type, response, right} with true-false: choice indexes; choice: arrays of choice
+     indexes; fill-in: the text, and the accepted answers; numeric: the number as a plain decimal, and
+     {low, high, value}; matching: [left, option] index pairs; essay: the text. Each writer gives the type the
+     standard has, the correct_responses patterns it allows and the response. */
+
+  var CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"; // 1.2: a choice or a matching target is one character
+  var LEFT = "123456789abcdefghijklmnopqrstuvwxyz";
+
+  function interaction12(x) {
+    var letter = function (i) { return CHARS.charAt(i); };
+    switch (x.type) {
+      case "true-false": return { type: "true-false", patterns: [["t", "f"][x.right]], response: ["t", "f"][x.response] };
+      case "choice": return { type: "choice", patterns: [x.right.map(letter).join(",")], response: x.response.map(letter).join(",") };
+      case "fill-in": return { type: "fill-in", patterns: x.right.map(function (t) { return t.slice(0, 255); }),
+        response: x.response.slice(0, 255) };
+      case "numeric": return { type: "numeric", patterns: [x.right.value], response: x.response }; // 1.2 holds one value
+      case "matching": return { type: "matching",
+        patterns: [x.right.map(function (p) { return LEFT.charAt(p[0]) + "." + letter(p[1]); }).join(",")],
+        response: x.response.map(function (p) { return LEFT.charAt(p[0]) + "." + letter(p[1]); }).join(",") };
+      default: return { type: "fill-in", patterns: [], response: String(x.response).slice(0, 255) }; // essay: no long-fill-in
+    }
+  }
+
+  function interaction2004(x) {
+    var choice = function (i) { return "c" + (i + 1); };
+    var pair = function (p) { return "p" + (p[0] + 1) + "[.]o" + (p[1] + 1); };
+    switch (x.type) {
+      case "true-false": return { type: "true-false", patterns: [["true", "false"][x.right]],
+        response: ["true", "false"][x.response] };
+      case "choice": return { type: "choice", patterns: [x.right.map(choice).join("[,]")], response: x.response.map(choice).join("[,]") };
+      case "fill-in": return { type: "fill-in", patterns: x.right.map(function (t) { return "{case_matters=false}" + t.slice(0, 250); }),
+        response: x.response.slice(0, 250) };
+      case "numeric": return { type: "numeric", patterns: [x.right.low + "[:]" + x.right.high], response: x.response };
+      case "matching": return { type: "matching", patterns: [x.right.map(pair).join("[,]")], response: x.response.map(pair).join("[,]") };
+      default: return { type: "long-fill-in", patterns: [], response: String(x.response).slice(0, 4000) };
+    }
+  }
+
   /* ---------- the standards ---------- */
 
   var STATUSES = ["passed", "failed", "completed", "incomplete"]; // what state() reports; anything else is "unknown"
 
   var STANDARDS = {
     "1.2": {
-      name: "SCORM 1.2",
-      api: "API",
+      name: "SCORM 1.2", connect: connectScorm, api: "API",
       calls: { start: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
         commit: "LMSCommit", lastError: "LMSGetLastError", errorText: "LMSGetErrorString" },
       suspendLimit: 4096, // CMIString4096: Moodle refuses more
       unsetCodes: [], // what a read of an element never set answers besides "0"
+      endedCodes: [], // what a start refused because this API's session has ended answers
       el: {
         suspend: "cmi.suspend_data", location: "cmi.core.lesson_location", learner: "cmi.core.student_id",
         sessionTime: "cmi.core.session_time", exit: "cmi.core.exit", score: "cmi.core.score.",
         scaled: null, progress: null, interactions: "cmi.interactions.", previousValid: null
       },
-      exitUnfinished: "suspend", // no sequencing rules to apply: an unfinished page resumes as it was
+      exitUnfinished: function () { return "suspend"; }, // no sequencing: an unfinished page resumes as it was
       sessionTime: timespan12,
       interaction: { response: "student_response", time: "time", clock: clock12, description: null,
-        values: ["t", "f"], results: ["correct", "wrong"] },
+        results: ["correct", "wrong", "neutral"], write: interaction12 },
       status: function (get) { return get("cmi.core.lesson_status"); },
-      writeStatus: function (set, completion, success) { set("cmi.core.lesson_status", success || completion); },
+      writeStatus: function (set, completion, success) {
+        set("cmi.core.lesson_status", success && success !== "unknown" ? success : completion);
+      },
       /* The LMS sets "completed" at LMSFinish on a SCO that set no status (SCORM 1.2 RTE 3.4.4; Moodle
          does): a page that stays closed must say it is not done. */
       holdOpen: function (set) { set("cmi.core.lesson_status", "incomplete"); },
       viewedSuccess: null // a page without a quiz is "completed"
     },
     "2004": {
-      name: "SCORM 2004",
-      api: "API_1484_11",
+      name: "SCORM 2004", connect: connectScorm, api: "API_1484_11",
       calls: { start: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue",
         commit: "Commit", lastError: "GetLastError", errorText: "GetErrorString" },
       suspendLimit: 64000,
       unsetCodes: ["403"], // "Data Model Element Value Not Initialized"
+      /* "Content Instance Terminated": Moodle 5.1's player serves one SCO per load (its API never starts
+         again once a SCO terminated), so every page opened after the first one in a visit gets this */
+      endedCodes: ["104"],
       el: {
         suspend: "cmi.suspend_data", location: "cmi.location", learner: "cmi.learner_id",
         sessionTime: "cmi.session_time", exit: "cmi.exit", score: "cmi.score.",
         scaled: "cmi.score.scaled", progress: "cmi.progress_measure", interactions: "cmi.interactions.",
         previousValid: "adl.nav.request_valid.previous"
       },
-      exitUnfinished: "normal", // lets an LMS that sequences apply the page's "retry until done" rule
+      /* An LMS that sequences (it answers adl.nav.request_valid.*) applies the page's "retry until done" rule
+         only to an attempt that ended ("normal"; SCORM applies no post-condition rule to a suspended one); one
+         that does not (Moodle) hands a SCO its data back only after "suspend" */
+      exitUnfinished: function (sequenced) { return sequenced ? "normal" : "suspend"; },
       sessionTime: duration2004,
       interaction: { response: "learner_response", time: "timestamp", clock: stamp2004, description: "description",
-        values: ["true", "false"], results: ["correct", "incorrect"] },
+        results: ["correct", "incorrect", "neutral"], write: interaction2004 },
       status: function (get) {
         var success = get("cmi.success_status");
         return success === "passed" || success === "failed" ? success : get("cmi.completion_status");
@@ -187,6 +235,7 @@
       entry.ok = kind === "get" ? entry.code === "0" || this.std.unsetCodes.indexOf(entry.code) >= 0 :
         entry.code === "0" && entry.result === "true";
       record(entry);
+      this.last = entry;
       return entry.result;
     },
     get: function (key) { return this.call("get", [key]); },
@@ -194,6 +243,8 @@
     commit: function () { return this.status === "open" && this.call("commit", [""]) === "true"; },
     start: function () {
       this.status = this.call("start", [""]) === "true" ? "open" : "failed";
+      // failed because this API has served its SCO already: a page opened after another one in one visit
+      this.ended = this.status === "failed" && this.std.endedCodes.indexOf(this.last.code) >= 0;
       return this.status === "open";
     },
     setter: function () { var self = this; return function (k, v) { return self.set(k, v); }; },
@@ -214,6 +265,21 @@
     deliveredInSequence: function () {
       var el = this.std.el.previousValid;
       return !!el && this.get(el) === "true";
+    },
+
+    /* Whether the LMS sequences at all: it answers a navigation request's validity ("true" or "false"). */
+    sequenced: function () {
+      var el = this.std.el.previousValid;
+      if (!el) { return false; }
+      var answer = this.get(el);
+      return answer === "true" || answer === "false";
+    },
+
+    /* Says now that the attempt is suspended, and commits: the next launch resumes it even when the save made
+       while leaving never reaches the LMS (a browser refuses a large last request while the page unloads). */
+    suspendNow: function () {
+      this.set(this.std.el.exit, "suspend");
+      this.commit();
     },
 
     /* report({completion: "completed"|"incomplete", success: "passed"|"failed"|null,
@@ -238,18 +304,20 @@
     /* A page that stays closed (opened out of order): the LMS must not count it done. */
     holdOpen: function () { this.std.holdOpen(this.setter()); },
 
-    /* One answered true/false item. response and answer are booleans (true = the first label). */
-    interaction: function (id, response, answer, description) {
-      var v = this.std.interaction, prefix = this.std.el.interactions;
+    /* One answered item: {id, type, response, right, correct, text} (widget.js results; correct null for an
+       essay, which a person grades: recorded neutral, weighing nothing). The description (2004) only where
+       text is given. */
+    interaction: function (x) {
+      var v = this.std.interaction, prefix = this.std.el.interactions, self = this;
       var n = parseInt(this.get(prefix + "_count"), 10) || 0;
-      var p = prefix + n + ".";
-      this.set(p + "id", id);
-      this.set(p + "type", "true-false");
-      if (v.description && description) { this.set(p + v.description, description.slice(0, 250)); }
-      this.set(p + "correct_responses.0.pattern", v.values[answer ? 0 : 1]);
-      this.set(p + v.response, v.values[response ? 0 : 1]);
-      this.set(p + "result", v.results[response === answer ? 0 : 1]);
-      this.set(p + "weighting", "1");
+      var p = prefix + n + ".", w = v.write(x);
+      this.set(p + "id", x.id);
+      this.set(p + "type", w.type);
+      if (v.description && x.text) { this.set(p + v.description, x.text.slice(0, 250)); }
+      w.patterns.forEach(function (pattern, i) { self.set(p + "correct_responses." + i + ".pattern", pattern); });
+      this.set(p + v.response, w.response);
+      this.set(p + "result", v.results[x.correct === null ? 2 : x.correct ? 0 : 1]);
+      this.set(p + "weighting", x.correct === null ? "0" : "1");
       this.set(p + v.time, v.clock(new Date()));
     },
 
@@ -270,12 +338,12 @@
     location: function (where) { this.set(this.std.el.location, where); },
 
     /* Session time, exit, commit, finish. The exit is "suspend" (the next launch resumes this attempt), except
-       for a page not done yet (done false) where the standard says otherwise (2004: "normal", so that an LMS
-       that sequences applies the page's "retry until done" rule, which SCORM skips for a suspended activity). */
+       for a page not done yet (done false) where the standard says otherwise (2004 in an LMS that sequences:
+       "normal", so that it applies the page's "retry until done" rule). */
     finish: function (done) {
       if (this.status !== "open") { return; }
       this.set(this.std.el.sessionTime, this.std.sessionTime(Date.now() - this.started));
-      this.set(this.std.el.exit, done === false ? this.std.exitUnfinished : "suspend");
+      this.set(this.std.el.exit, done === false ? this.std.exitUnfinished(this.sequenced()) : "suspend");
       this.commit();
       this.call("finish", [""]);
       this.status = "finished";
@@ -283,12 +351,17 @@
   };
 
   function connect(standard) {
-    var std = STANDARDS[standard];
+    var std = Object.prototype.hasOwnProperty.call(STANDARDS, standard) ? STANDARDS[standard] : null;
     if (!std) {
       record({ method: "connect", args: [String(standard)], result: "", code: "standard",
-        text: "no such SCORM standard in this runtime", ok: false });
+        text: "no such standard in this runtime", ok: false });
       return null;
     }
+    return std.connect(std);
+  }
+
+  /* A SCORM standard: its API in a window above this one (or its opener), a session started on it. */
+  function connectScorm(std) {
     var api = findApi(std.api);
     if (!api) {
       record({ method: "connect", args: [std.api], result: "not found", code: "0", text: "", ok: true });
@@ -313,7 +386,7 @@
 
   function problems() { return log.filter(function (e) { return !e.ok; }); }
 
-  window.ScormLink = {
+  window.LmsLink = {
     connect: connect, finishOnExit: finishOnExit, log: log, problems: problems, standards: STANDARDS,
     timespan12: timespan12, duration2004: duration2004
   };
