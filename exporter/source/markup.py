@@ -9,9 +9,10 @@ import lxml.html
 import markdown
 from lxml import etree
 
+from exporter.source.math import MathExtension
 from exporter.source.sanitize import HEART_MARK, hearts_in_tree, mark_hearts
 
-_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+_md = markdown.Markdown(extensions=["attr_list", MathExtension()], output_format="html")
 _parser = lxml.html.HTMLParser()
 
 

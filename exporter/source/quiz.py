@@ -31,6 +31,7 @@ from exporter.source.itemforms import (
 )
 from exporter.source.linefinder import LineFinder
 from exporter.source.markup import inner_html, outer_html
+from exporter.source.math import at_line
 from exporter.source.nesting import MAX_DEPTH, html_depth
 from exporter.source.sanitize import clean_blocks, clean_inline, visible_text
 from exporter.xhtml import shorten, text_html, to_text
@@ -430,7 +431,13 @@ class ItemText(NamedTuple):
 
 def read_item(text: str, shown: str, line: int | None, report: Report, plain: bool = True) -> ItemText | None:
     """A list item's text, base64 or plain Markdown, as sanitized statement, answer and explanation.
-    `plain=False`: the text is Markdown's rendering, not the source, so only a base64 item can be read."""
+    `plain=False`: the text is Markdown's rendering, not the source, so only a base64 item can be read.
+    A formula in it that cannot be read is reported at the item's line (exporter.source.math)."""
+    with at_line(line):
+        return _read_item(text, shown, line, report, plain)
+
+
+def _read_item(text: str, shown: str, line: int | None, report: Report, plain: bool) -> ItemText | None:
     text = text.strip()
     if not text:
         report.error(shown, line, f"this quiz item is empty: {FORMS}")

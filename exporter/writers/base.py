@@ -6,7 +6,7 @@ import argparse
 from dataclasses import dataclass, field
 from typing import Any
 
-from exporter import links
+from exporter import links, mathml
 from exporter.model import Course
 from exporter.writers.layout import write_links, page_files
 
@@ -66,6 +66,7 @@ class Writer:
     file_prefix: str = ""  # how a page of the package reaches a course file
     quiz_file_prefix: str = ""  # how its quiz text reaches a course file
     page_mark: str | None = None  # an attribute marking links to course pages (for a runtime)
+    math: str = "mathml"  # how its formulas are written: "mathml" (kept), "tex" or "canvas" (exporter.mathml)
 
     def write(self, course: Course, options: Options | None = None) -> Artifact:
         """The artifact for the course: the model with links written for this package, then built."""
@@ -89,7 +90,7 @@ class Writer:
                 return None
             return links.file_url(self.quiz_file_prefix if in_quiz else self.file_prefix)(target)
 
-        return write_links(course, page_link, file_link, self.page_mark)
+        return write_links(course, page_link, file_link, self.page_mark, mathml.STEPS[self.math])
 
     def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
         """(file, line, message) for each link in the course this format cannot carry."""

@@ -15,16 +15,20 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable
 
-from exporter import ids, links
-from exporter.model import Course, Item, Page
+from exporter import ids, links, mathml
+from exporter.model import Choice, Course, Item, Page, Pair
 
 WriteLink = Callable[[links.Target, bool], "str | None"]  # a target (in quiz text?) as the package writes it
 
 
-def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark: str | None = None) -> Course:
+def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark: str | None = None,
+                math: Callable[[str], str] | None = None) -> Course:
     """The course with each page's file name set and every fragment's targets written by the callables
-    (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text."""
-    if not course.links:
+    (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text.
+    `math`: the writer's step over each fragment holding a formula (exporter.mathml.STEPS), None to keep MathML."""
+    if math is not None and not any(mathml.MARK in html for html in _fragments(course)):
+        math = None
+    if not course.links and math is None:
         return with_hrefs(course)
 
     def rewriter(in_quiz: bool) -> Callable[[str], str]:
@@ -34,10 +38,28 @@ def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark
         def file(t: links.Target) -> str | None:
             return file_link(t, in_quiz)
 
-        return lambda html: links.rewrite(html, page, file, mark) if links.MARK in html else html
+        def write(html: str) -> str:
+            if links.MARK in html:
+                html = links.rewrite(html, page, file, mark)
+            if math is not None and mathml.MARK in html:
+                html = math(html)
+            return html
+
+        return write
 
     body, quiz_text = rewriter(False), rewriter(True)
     return _copy(course, lambda p, href: _page(p, href, body, quiz_text))
+
+
+def write_math(course: Course, math: Callable[[str], str] | None) -> Course:
+    """The course with each page's file name set and each formula written by `math` (links left as they are)."""
+    if math is None or not any(mathml.MARK in html for html in _fragments(course)):
+        return with_hrefs(course)
+
+    def step(html: str) -> str:
+        return math(html) if mathml.MARK in html else html
+
+    return _copy(course, lambda p, href: _page(p, href, step, step))
 
 
 def with_hrefs(course: Course) -> Course:
@@ -67,10 +89,50 @@ def _page(page: Page, href: str, body: Callable[[str], str], quiz_text: Callable
 
 
 def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
-    statement, explanation = quiz_text(item.statement_html), quiz_text(item.explanation_html)
-    if statement is item.statement_html and explanation is item.explanation_html:
+    """Every fragment of the item, of every kind: statement, feedback, choices, matching pairs."""
+    new = replace(item, statement_html=quiz_text(item.statement_html), explanation_html=quiz_text(item.explanation_html),
+                  right_feedback_html=quiz_text(item.right_feedback_html),
+                  wrong_feedback_html=quiz_text(item.wrong_feedback_html),
+                  choices=[_choice(c, quiz_text) for c in item.choices],
+                  pairs=[_pair(p, quiz_text) for p in item.pairs])
+    same = all(getattr(new, f) is getattr(item, f) for f in
+               ("statement_html", "explanation_html", "right_feedback_html", "wrong_feedback_html"))
+    if same and all(a is b for a, b in zip(new.choices, item.choices)) and \
+            all(a is b for a, b in zip(new.pairs, item.pairs)):
         return item
-    return replace(item, statement_html=statement, explanation_html=explanation)
+    return new
+
+
+def _choice(choice: Choice, quiz_text: Callable[[str], str]) -> Choice:
+    html, feedback = quiz_text(choice.html), quiz_text(choice.feedback_html)
+    return choice if html is choice.html and feedback is choice.feedback_html else \
+        replace(choice, html=html, feedback_html=feedback)
+
+
+def _pair(pair: Pair, quiz_text: Callable[[str], str]) -> Pair:
+    left, right = quiz_text(pair.left_html), quiz_text(pair.right_html)
+    return pair if left is pair.left_html and right is pair.right_html else replace(pair, left_html=left,
+                                                                                      right_html=right)
+
+
+def _fragments(course: Course):
+    """Every HTML fragment of the course (pages, quiz text, every part of every item)."""
+    for page in course.pages:
+        yield page.body_html
+        yield page.after_html
+        if page.quiz is None:
+            continue
+        yield page.quiz.instruction_html
+        yield page.quiz.stimulus_html
+        for item in page.quiz.items:
+            yield from (item.statement_html, item.explanation_html, item.right_feedback_html,
+                        item.wrong_feedback_html)
+            for choice in item.choices:
+                yield choice.html
+                yield choice.feedback_html
+            for pair in item.pairs:
+                yield pair.left_html
+                yield pair.right_html
 
 
 RESERVED = {"index"}  # a package's own table of contents
@@ -91,4 +153,4 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "write_links", "page_files", "with_hrefs"]
+__all__ = ["RESERVED", "write_links", "write_math", "page_files", "with_hrefs"]

@@ -16,3 +16,4 @@ class Cc11Writer(CartridgeWriter):
     carries = "pages as Moodle pages, quizzes, a question bank"
     drops = "\"draw N\"; the order lock; images and files shown in quiz text"
     profile = CC11
+    math = "tex"  # Moodle imports CC 1.1; its MathJax filter typesets \( \) and $$ $$

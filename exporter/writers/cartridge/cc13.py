@@ -118,3 +118,4 @@ class Cc13Writer(CartridgeWriter):
     drops = "the order lock; images and files shown in quiz text"
     profile = CC13
     cartridge = CanvasCartridge
+    math = "canvas"  # Canvas's equation images (docs/canvas.md)

@@ -69,6 +69,7 @@ def text_field(parent: etree._Element, tag: str, text: str) -> etree._Element:
 
 class MoodleXmlWriter(Writer):
     name = "moodle"
+    math = "tex"  # Moodle's MathJax filter typesets \( \) and $$ $$
     extension = "xml"
     title = "Moodle XML question file (question bank import: a category per page, true/false or two-choice items)"
     carries = "each quiz's items in a question category per page, with labels and explanations"

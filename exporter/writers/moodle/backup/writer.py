@@ -30,10 +30,11 @@ import lxml.html
 from markupsafe import Markup
 
 from exporter.i18n.messages import messages_for
+from exporter import mathml
 from exporter.ids import digest
 from exporter.model import Course, Item, LocalFile, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.layout import with_hrefs
+from exporter.writers.layout import write_math
 from exporter.writers.moodle.backup import (
     activities as mbz_activities,
 )
@@ -242,14 +243,16 @@ class MoodleBackupWriter(Writer):
                "explanations; grade to pass; completion and the order lock")
     drops = ""
 
+    math = "tex"  # Moodle's MathJax filter typesets \( \) and $$ $$ (docs/format.md, Math)
     pages = quiz_files = quiz_pages = True  # Pages, question texts and quiz intros each carry their files and links
 
     def filename(self, course: Course) -> str:
         return f"{course.identifier}-moodle.mbz"
 
     def write_links(self, course: Course) -> Course:
-        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content)."""
-        return with_hrefs(course)
+        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content).
+        Formulas are TeX for Moodle's MathJax filter."""
+        return write_math(course, mathml.STEPS[self.math])
 
     def build(self, course: Course, options: Options) -> Artifact:
         planner = Planner(course)
