@@ -164,6 +164,9 @@ def message(bad: Bad) -> str:
 
 class _MathProcessor(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 - Markdown's name
+        ial = data.rfind("{:", 0, m.start())
+        if ial >= 0 and "}" not in data[ial:m.start()]:
+            return None, None, None  # inside an attribute list (`{: data-opt="..."}`): its text, not math
         display = m.group("display") is not None
         tex = m.group("display") if display else m.group("inline")
         html = mathml_or_none(tex.strip() if display else tex, display)
