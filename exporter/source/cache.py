@@ -47,7 +47,7 @@ def _code_digest() -> str:
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for lib in ("markdown", "nh3", "lxml", "python-frontmatter", "PyYAML"):
+    for lib in ("markdown", "nh3", "lxml", "python-frontmatter", "PyYAML", "latex2mathml"):
         try:
             h.update(f"{lib} {metadata.version(lib)}\n".encode())
         except metadata.PackageNotFoundError:

@@ -26,6 +26,7 @@ import markdown
 from markdown import util
 
 from exporter.source.markup import inner_html
+from exporter.source.math import MathExtension, html_math
 from exporter.source.sanitize import (
     HEART_MARK,
     clean_inline,
@@ -44,7 +45,7 @@ _BASE64_WORD = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _PLAIN_TOKEN = re.compile(r"\\.|/([YyNnTtFf])/", re.DOTALL)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 # Markdown's own backslash escapes (Python-Markdown's ESCAPED_CHARS), plus the plain form's `\/`
-_UNESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!/])")
+_UNESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!/$])")
 
 # what `plain_form` escapes: outside HTML tags, the characters Markdown's inline pass reads ...
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]]")
@@ -56,10 +57,10 @@ _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$)|\d{1,9}(?=[.)](?:\
 # ... and a slash that would start an answer field in the statement.
 _FIELD_SLASH = re.compile(r"/(?=[YyNnTtFf]/)")
 
-_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+_md = markdown.Markdown(extensions=["attr_list", MathExtension()], output_format="html")
 # Where Markdown's inline pass can start anything (escapes, code, emphasis, links, images, HTML, entities, line
-# breaks, attribute lists, its placeholders); text without these comes out of it as it went in.
-_INLINE_SYNTAX = re.compile("[\\\\`*_\\[\\]!<>&{}\n\r" + util.STX + util.ETX + "]")
+# breaks, attribute lists, its placeholders, formulas); text without these comes out of it as it went in.
+_INLINE_SYNTAX = re.compile("[\\\\`*_\\[\\]!<>&{}$\n\r" + util.STX + util.ETX + "]")
 _OPEN, _CLOSE = "<div>\n<p>", "</p>\n</div>"
 
 
@@ -110,7 +111,7 @@ def decoded_parts(text: str) -> Parts | None:
 
 
 def decoded_shown(parts: Parts) -> Shown:
-    return Shown(clean_inline(parts.statement), parts.answer, clean_inline(parts.explanation))
+    return Shown(clean_inline(html_math(parts.statement)), parts.answer, clean_inline(html_math(parts.explanation)))
 
 
 # --- plain form --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from exporter import links
+from exporter import links, mathml
 from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course
 from exporter.writers.layout import page_files, with_pages, write_links
 
@@ -91,6 +91,7 @@ class Writer:
     page_mark: str | None = None  # an attribute marking links to course pages (for a runtime)
     # where the package keeps its links between pages but a platform importing it breaks them: said at each link
     page_links_break: str = ""
+    math: str = "mathml"  # how its formulas are written: "mathml" (kept), "tex" or "canvas" (exporter.mathml)
 
     target: Path  # the file build() writes the package into (set by write())
 
@@ -135,7 +136,7 @@ class Writer:
                 return None
             return links.file_url(self.quiz_file_prefix if in_quiz else self.file_prefix)(target)
 
-        return write_links(course, page_link, file_link, self.page_mark)
+        return write_links(course, page_link, file_link, self.page_mark, mathml.STEPS[self.math])
 
     def carried(self, course: Course) -> Course:
         """The course with only the items whose kind this format carries (the others: `uncarried`)."""

@@ -27,3 +27,4 @@ class Cc11Writer(CartridgeWriter):
     page_links_break = ("Moodle's Common Cartridge import breaks this link to another course page (it makes the "
                         "linked page a file of this one, and fails to copy it): for Moodle, use the course backup "
                         "(moodle-backup, the .mbz), where links between pages work")
+    math = "tex"  # Moodle imports CC 1.1; its MathJax filter typesets \( \) and $$ $$

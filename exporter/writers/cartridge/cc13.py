@@ -123,3 +123,4 @@ class Cc13Writer(CartridgeWriter):
                 "keeps it")
     quiz_left_out = ", Canvas's copy too: the qti12 zip carries it to Canvas"
     cartridge = CanvasCartridge
+    math = "canvas"  # Canvas's equation images (docs/canvas.md)

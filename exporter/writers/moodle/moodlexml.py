@@ -71,6 +71,7 @@ def text_field(parent: etree._Element, tag: str, text: str) -> etree._Element:
 class MoodleXmlWriter(Writer):
     name = "moodle"
     kinds = frozenset(KINDS)  # every question kind, as its Moodle question type (questiontypes)
+    math = "tex"  # Moodle's MathJax filter typesets \( \) and $$ $$
     extension = "xml"
     title = "Moodle XML question file (question bank import: a category per page, every question type)"
     carries = ("each quiz's items in a question category per page, every type as its Moodle question type, with "

@@ -54,6 +54,7 @@ def manifest_xml(course: Course) -> bytes:
 
 class CanvasQti12Writer(Writer):
     name = "qti12"
+    math = "canvas"  # Canvas's equation images (docs/canvas.md)
     extension = "zip"
     title = "Canvas QTI 1.2 zip (Canvas's QTI .zip import): one quiz per course quiz, drawing its items"
     carries = "each quiz as a Canvas quiz drawing N of its items, with labels and explanations"

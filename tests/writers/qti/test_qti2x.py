@@ -6,6 +6,7 @@ Everything is read back here with lxml and the element names of each spec, never
 
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import re
@@ -69,7 +70,19 @@ SPECS = {"qti21": QTI21, "qti30": QTI30}
 
 
 def text(el: etree._Element | None) -> str:
-    return _SPACE.sub(" ", "".join(el.itertext())).strip() if el is not None else ""
+    """The text a reader sees, a formula (MathML) read as its TeX annotation."""
+    if el is None:
+        return ""
+    if next(el.iter(f"{{{MATHML}}}math"), None) is not None:
+        el = copy.deepcopy(el)
+        for math in list(el.iter(f"{{{MATHML}}}math")):
+            span = etree.Element("span")
+            span.text, span.tail = math.findtext(f".//{{{MATHML}}}annotation") or "", math.tail
+            math.getparent().replace(math, span)
+    return _SPACE.sub(" ", "".join(el.itertext())).strip()
+
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 # --- an independent reader of a QTI package -----------------------------------------------------------------

@@ -31,10 +31,11 @@ import lxml.html
 from markupsafe import Markup
 
 from exporter.i18n.messages import messages_for
+from exporter import mathml
 from exporter.ids import digest
 from exporter.model import CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.layout import with_hrefs
+from exporter.writers.layout import write_math
 from exporter.writers.moodle.backup import (
     activities as mbz_activities,
 )
@@ -332,6 +333,7 @@ class MoodleBackupWriter(Writer):
                "lock")
     drops = "an essay's right/wrong feedback (a teacher grades essays)"
 
+    math = "tex"  # Moodle's MathJax filter typesets \( \) and $$ $$ (docs/format.md, Math)
     pages = quiz_files = quiz_pages = True  # Pages, question texts and quiz intros each carry their files and links
 
     def filename(self, course: Course) -> str:
@@ -342,8 +344,9 @@ class MoodleBackupWriter(Writer):
                                             for message in moodle_types.uncarried(item)]
 
     def write_links(self, course: Course) -> Course:
-        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content)."""
-        return with_hrefs(course)
+        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content).
+        Formulas are TeX for Moodle's MathJax filter."""
+        return write_math(course, mathml.STEPS[self.math])
 
     def build(self, course: Course, options: Options) -> Artifact:
         planner = Planner(course)
