@@ -123,6 +123,8 @@ def test_the_scaffold_ships_as_package_data():
     root = Path(__file__).resolve().parents[2]
     project = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert project["package-dir"]["exporter.templates"] == "templates"
+    packages = {".".join(init.parent.relative_to(root).parts) for init in (root / "exporter").rglob("__init__.py")}
+    assert packages <= set(project["packages"]), "a package pip would leave out of an install"
     assert project["package-data"]["exporter.templates"] == ["**/*"]
     assert (root / "templates" / "scaffold" / "images" / "pages-to-packages.svg").is_file()
 
