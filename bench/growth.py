@@ -65,7 +65,7 @@ def make(shape: str, n: int, folder: Path) -> Path:
 READ = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from exporter.reader import read_course
+from exporter.source.reader import read_course
 t = time.perf_counter()
 course, _ = read_course({folder!r})
 dt = time.perf_counter() - t
@@ -98,7 +98,7 @@ print(json.dumps({{"seconds": dt, "code": r.returncode,
 PEAK = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from exporter.build import build
+from exporter.build.pipeline import build
 from exporter.writers import Options
 t = time.perf_counter()
 build({folder!r}, {out!r}, "all", {{}}, Options(), jobs={jobs})

@@ -14,6 +14,8 @@ from html import escape
 import lxml.html
 from lxml import etree
 
+from exporter import mathml
+
 # Characters XML 1.0 cannot hold at all (C0 controls other than tab, newline, return; U+FFFE/FFFF; lone surrogates).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
@@ -72,7 +74,16 @@ def parsed_xhtml(html: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def to_text(html: str) -> str:
     """What a reader sees of the fragment, as one line of plain text."""
-    text = xml_chars(html) if _plain(html) else parse_fragment(html).text_content()
+    if _plain(html):
+        text = xml_chars(html)
+    else:
+        div = parse_fragment(html)
+        for math in list(div.iter("math")):  # a formula reads as its TeX between dollars, as written
+            tex, display = mathml.tex_of(math)
+            span = etree.Element("span")
+            span.text, span.tail = (f"$${tex}$$" if display else f"${tex}$"), math.tail
+            math.getparent().replace(math, span)
+        text = div.text_content()
     return _SPACE.sub(" ", text).strip()
 
 
@@ -167,7 +178,13 @@ def _namespaced(div: etree._Element, ns: str, allowed: dict[str, set[str]]) -> e
 
 def _copy_into(parent: etree._Element, el: etree._Element, ns: str, allowed: dict[str, set[str]]) -> None:
     tag = el.tag if isinstance(el.tag, str) else None  # comments and processing instructions are dropped
-    if tag is not None and tag.lower() in allowed:
+    if tag == "math":  # a formula: MathML in its own namespace, as QTI 2.1 and 3.0 bodies embed it
+        new = mathml.namespaced(el)
+        new.tail = el.tail
+        parent.append(new)
+        return
+    # a link whose target the package cannot carry (no href left) is its text: QTI's `a` requires an href
+    if tag is not None and tag.lower() in allowed and not (tag.lower() == "a" and el.get("href") is None):
         new = etree.SubElement(parent, f"{{{ns}}}{tag.lower()}",
                                {k: v for k, v in el.attrib.items() if k in allowed[tag.lower()]})
         new.text = el.text

@@ -16,6 +16,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # test this checkout, whatever else is installed
+# The tests mirror the package (tests/source/, tests/writers/qti/, ...); their helpers are in tests/support/. Every
+# folder goes on the path, so a test module imports a helper, or another test module's reader, by its name.
+for _folder in sorted(p for p in (ROOT / "tests").rglob("*") if p.is_dir() and "__pycache__" not in p.parts):
+    if _folder.relative_to(ROOT / "tests").parts[0] not in ("data", "moodle"):  # test data, Moodle's PHP helpers
+        sys.path.insert(1, str(_folder))
 
 from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
@@ -120,6 +125,18 @@ def plain_awkward(awkward_forms):
 @pytest.fixture(scope="session")
 def sample_course():
     return packaged(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def typed(tmp_path_factory) -> dict:
+    """coursekit's course with every question kind in the author's order ("typed") and shuffled ("typed-shuffled"),
+    and its edges course in order ("edges") and shuffled ("edges-shuffled"), as the reader reads them."""
+    from coursekit import typed_course, typed_edges_course
+
+    return {"typed": packaged(typed_course(tmp_path_factory.mktemp("typed"))),
+            "typed-shuffled": packaged(typed_course(tmp_path_factory.mktemp("typed-shuffled"), shuffle=True)),
+            "edges": packaged(typed_edges_course(tmp_path_factory.mktemp("edges"))),
+            "edges-shuffled": packaged(typed_edges_course(tmp_path_factory.mktemp("shuffled"), shuffle=True))}
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
 
@@ -22,7 +23,7 @@ from exporter.model import Course
 from exporter.writers import Artifact, Options, Writer
 
 T = TypeVar("T")
-_job: tuple[list[Writer], Course, Options, Callable] | None = None  # what forked workers inherit
+_job: tuple[list[Writer], Course, Options, Callable, Callable | None] | None = None  # what forked workers inherit
 
 
 def default_jobs() -> int:
@@ -31,14 +32,16 @@ def default_jobs() -> int:
 
 def write_all(writers: list[Writer], course: Course, options: Options,
               finish: Callable[[Writer, Artifact], T], jobs: int | None = None,
-              done: Callable[[int], None] | None = None) -> list[T]:
+              done: Callable[[int], None] | None = None,
+              place: Callable[[Writer], Path] | None = None) -> list[T]:
     """`finish(writer, artifact)` for every writer, in the writers' order (run where the writer ran);
-    done(1) after each one (a progress bar).
+    done(1) after each one (a progress bar). `place(writer)`: the file the writer writes its package into
+    (without it, each artifact comes back as bytes).
     Raises ContentError naming each format whose writer failed (a bug in a writer, never a traceback)."""
     jobs = min(jobs or default_jobs(), len(writers))
     done = done or (lambda n: None)
     global _job
-    _job = (writers, course, options, finish)
+    _job = (writers, course, options, finish, place)
     try:
         if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             results = []
@@ -85,9 +88,9 @@ def _write_one(index: int):
     """finish(writer, its artifact), or what went wrong in the writer as one line. OS errors (a course file
     that vanished, a full disk) are not the writer's fault: they leave as they are."""
     assert _job is not None, "a worker runs only inside write_all"
-    writers, course, options, finish = _job
+    writers, course, options, finish, place = _job
     try:
-        artifact = writers[index].write(course, options)
+        artifact = writers[index].write(course, options, place(writers[index]) if place else None)
     except OSError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic naming the format

@@ -13,6 +13,7 @@ from exporter.progress import QUIET, Progress
 from exporter.source.reader import read_course
 from exporter.build.report import REPORT_NAME, report_html
 from exporter.writers import Artifact, Options, select
+from exporter.writers.packaging import SCRATCH_PREFIX
 
 
 @dataclass
@@ -53,6 +54,17 @@ class BuildResult:
         }
 
 
+def _shown(filename, staging: Path, out: Path):
+    """The path an OS error names: an artifact in the staging folder by its place in the output folder,
+    a package's scratch file as the output folder."""
+    if not filename:
+        return out
+    path = Path(filename)
+    if path.parent != staging:
+        return path
+    return out if path.name.startswith(SCRATCH_PREFIX) else out / path.name
+
+
 def build(content: Path, out: Path, formats: str = "all", overrides: dict | None = None,
           options: Options | None = None, jobs: int | None = None, progress: Progress = QUIET,
           cache=None) -> BuildResult:
@@ -66,15 +78,19 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
     options = options or Options()
     result = BuildResult(course, report)
     with transaction(out) as staging:
+        def place(writer) -> Path:  # each writer writes its package straight into its staging file
+            return staging.folder / writer.filename(course)
+
         def finish(writer, artifact) -> tuple[Staged, Artifact]:
-            staged = staging.write(writer.filename(course), artifact.data)
-            return staged, Artifact(b"", artifact.pages, artifact.quizzes, artifact.items, artifact.warnings)
+            staged = staging.seal(writer.filename(course))
+            return staged, Artifact(None, artifact.pages, artifact.quizzes, artifact.items, artifact.warnings)
 
         with progress.stage("writing", len(writers), "format") as tick:
             try:
-                produced = write_all(writers, course, options, finish, jobs, done=tick)
-            except OSError as exc:  # a writer's own OS error (the staging writes raise OutputError)
-                raise OutputError(getattr(exc, "filename", None) or out, os_reason(exc)) from None
+                produced = write_all(writers, course, options, finish, jobs, done=tick, place=place)
+            except OSError as exc:  # a writer's own OS error (a course file, or writing its staged package)
+                raise OutputError(_shown(getattr(exc, "filename", None), staging.folder, out), os_reason(exc)) \
+                    from None
         for writer, (staged, artifact) in zip(writers, produced):
             for source, line, message in writer.uncarried(course):
                 report.warning(source, line, message, writer.name)

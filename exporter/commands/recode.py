@@ -39,6 +39,7 @@ from exporter.source.itemforms import (
     plain_parts,
 )
 from exporter.source.lineends import normalize
+from exporter.source.itemtypes import is_typed
 from exporter.source.quiz import bank_items
 from exporter.source.reader import PAGE_SUFFIXES, read_course
 from exporter.source.settings import SETTINGS_FILES
@@ -226,12 +227,32 @@ def _page(path: Path, items: list, rewrite: Rewrite) -> None:
         ending = last[len(last.rstrip("\r\n")):]
         raw = last.rstrip("\r\n")
         trail = raw[len(raw.rstrip(" \t")):]
-        lines[span.index:span.end] = [span.lead + new + trail + ending]
+        if "\n" in new or _typed(span):  # a typed item: its lines, or one word holding them and their spaces
+            trail = ""
+        ending_of = ending or "\n"
+        written = (span.lead + new + trail).split("\n")
+        lines[span.index:span.end] = [line + ending_of for line in written[:-1]] + [written[-1] + ending]
         count += 1
     if count:
         rewrite.files[path] = "".join(lines).encode("utf-8")
         rewrite.counts[path] = count
         rewrite.read[path] = seen
+
+
+def _typed(span) -> bool:
+    """A typed item written in lines (`itemtypes`)."""
+    return bool(span.more) and is_typed([span.text.split("\n", 1)[0]] + span.more)
+
+
+def _typed_lines(decoded: str, span) -> str | None:
+    """A base64 typed item's text as the lines a plain one is written in, or why it cannot be (a reason)."""
+    lines = decoded.split("\n")
+    if decoded != decoded.rstrip() or lines[0] != lines[0].strip():
+        return "its text starts or ends with white space, which the item's lines do not keep"
+    found = bank_items([span.lead + lines[0]] + lines[1:], 0)
+    if len(found) != 1 or found[0].more != lines[1:] or found[0].text.split("\n", 1)[0] != lines[0]:
+        return "its lines would not read back as one item (a line starts a new list item, or ends the list)"
+    return None
 
 
 def _to_plain(span, shown: str, rewrite: Rewrite) -> str | None:
@@ -240,7 +261,12 @@ def _to_plain(span, shown: str, rewrite: Rewrite) -> str | None:
         return None  # already plain
     decoded = raw.decode("utf-8")  # the course read without errors: UTF-8 with an answer field
     why = None
-    if base64_word(decoded) != span.text:
+    if base64_word(decoded) == span.text and "\r" not in decoded and not _SEPARATORS.search(decoded) \
+            and "\n" in decoded and is_typed(decoded.split("\n")):
+        why = _typed_lines(decoded, span)
+        if why is None:
+            return decoded
+    elif base64_word(decoded) != span.text:
         why = "its base64 is not in the standard form, so encode could not give it back byte for byte"
     elif "\n" in decoded or "\r" in decoded:
         why = "its text holds a line break, and a plain item is one Markdown line"
@@ -258,10 +284,12 @@ def _to_plain(span, shown: str, rewrite: Rewrite) -> str | None:
 
 
 def _to_base64(span, shown: str, rewrite: Rewrite) -> str | None:
+    if _typed(span):  # the base64 of its lines as written: the word its identifier is made from
+        return base64_word("\n".join([span.text.split("\n", 1)[0]] + span.more))
     raw = base64_text(span.text)
     if raw is not None:
         try:
-            if decoded_parts(raw.decode("utf-8")):
+            if decoded_parts(raw.decode("utf-8")) or is_typed(raw.decode("utf-8").split("\n")):
                 return None  # already base64
         except UnicodeDecodeError:
             pass

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from exporter.build.watch import watch_in_thread
 from exporter.preview.runtime import find_runtime
-from exporter.preview.server import PreviewServer
+from exporter.preview.server import IDLE_TIMEOUT, PreviewServer
 from exporter.preview.session import Session
 from exporter.source.cache import PageCache
 from exporter.source.reader import read_course
@@ -23,7 +23,7 @@ class Preview:
 
     def __init__(self, content: Path, port: int = 0, fmt: str = "scorm12", mode: str = "pages",
                  overrides: dict | None = None, runtime: str = "auto", reader: Callable | None = None,
-                 say: Callable[[str], None] | None = None, watch: bool = True):
+                 say: Callable[[str], None] | None = None, watch: bool = True, idle_timeout: float = IDLE_TIMEOUT):
         self.content = Path(content)
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
         self.cache = PageCache()  # in memory: a save renders again only the pages it touched
@@ -31,7 +31,7 @@ class Preview:
                                reader or (lambda folder, over: read_course(folder, over, cache=self.cache)))
         checkout = Path(__file__).resolve().parent.parent.parent
         self.runtime = find_runtime(self.content, Path.cwd(), checkout, prefer=runtime)
-        self.server = PreviewServer(self.session, self.runtime, port, fmt, mode)
+        self.server = PreviewServer(self.session, self.runtime, port, fmt, mode, idle_timeout)
         self.watching = watch
         self._stop_watch: threading.Event | None = None
 
@@ -46,7 +46,13 @@ class Preview:
             _, self._stop_watch = watch_in_thread(self.content, self._changed)
 
     def _changed(self, paths: set[Path]) -> None:
-        self._report(self.session.rebuild())
+        """The watcher's call after a save: whatever happens, it returns, so the watcher keeps watching
+        (Session.rebuild turns every failure into the event's errors)."""
+        try:
+            self._report(self.session.rebuild())
+        except Exception as exc:  # noqa: BLE001 - reporting itself failed: say so, keep watching
+            self.say(f"exporter preview: rebuilding after a save failed: {type(exc).__name__}: {exc} "
+                     "(a bug in exporter: please report it)")
 
     def _report(self, event: dict, first: bool = False) -> None:
         if event["ok"]:

@@ -42,4 +42,9 @@ WORDS = {
     "error_code": "error {code}: {name}",
     "strict": "an LMS such as Moodle refuses this: {why}",
     "frame_title": "Course page as the learner sees it",
+    "error_page": "The preview cannot show {name}",
+    "file_gone": "The course file {path} was deleted or moved since the last good build. Put it back, or fix "
+                 "the links to it and save: the preview rebuilds by itself.",
+    "file_unreadable": "The course file {path} cannot be read: {reason}.",
+    "package_failed": "The package cannot be built from the last good build:",
 }

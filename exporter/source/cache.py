@@ -47,7 +47,7 @@ def _code_digest() -> str:
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for lib in ("markdown", "nh3", "lxml", "python-frontmatter", "PyYAML"):
+    for lib in ("markdown", "nh3", "lxml", "python-frontmatter", "PyYAML", "latex2mathml"):
         try:
             h.update(f"{lib} {metadata.version(lib)}\n".encode())
         except metadata.PackageNotFoundError:
@@ -56,6 +56,15 @@ def _code_digest() -> str:
 
 
 _CODE: str | None = None
+
+
+def _file_sha256(file: Path) -> str:
+    """A file's SHA-256, read a megabyte at a time (a 300 MB video is never held whole)."""
+    h = hashlib.sha256()
+    with open(file, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def code_digest() -> str:
@@ -284,7 +293,7 @@ class PageCache:
         """A carried file's bytes as a digest (None when it is no longer a file inside the course folder)."""
         if file not in self._file_digests:
             try:
-                self._file_digests[file] = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else None
+                self._file_digests[file] = _file_sha256(file) if file.is_file() else None
             except OSError:
                 self._file_digests[file] = None
         return self._file_digests[file]

@@ -6,10 +6,16 @@ the scalar's own text, so `title: yes` stays "yes" and `version: 1.10` stays "1.
 True and 1.1, and a list or mapping where text belongs is an error at its line. Aliases are refused (an
 alias bomb of a few hundred bytes would otherwise expand to billions of strings), and so is nesting deeper
 than a few levels.
+
+Texts are composed by libyaml (`yaml.CSafeLoader`, C) when it is installed and the text is one it reads as
+the strict loader does: plain `key: value` lines without anchors, aliases, tags, flow collections, tabs or
+characters YAML refuses, nested less deep than the limit. Any other text, and any text libyaml finds an error
+in, goes through the strict loader (pure Python), whose messages and line numbers are the ones reported.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -86,12 +92,46 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_FAST = getattr(yaml, "CSafeLoader", None)
+# what sends a text to the strict loader: anchors, aliases and tags (& * !), flow collections ([ {), tabs,
+# directives (%), and the characters YAML refuses (the strict reader's own set) or reads differently (BOM)
+_STRICT_ONLY = re.compile(r"[&*!\[{\t%\ufeff]|[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
+                          r"\U00010000-\U0010ffff]")
+# every level below the top needs one of these (flow collections go to the strict loader): an indented line,
+# or `- `, `? `, `: `, `-`/`:` at a line's end; fewer of them than the limit cannot nest too deep
+_NESTING = re.compile(r"^[ \t]|[-?:](?: |$)", re.MULTILINE)
+
+
+def _fast_root(text: str):
+    """The root node as libyaml composes it, or `_STRICT` when the strict loader must read the text."""
+    if _FAST is None or _STRICT_ONLY.search(text) or len(_NESTING.findall(text)) >= MAX_DEPTH - 2:
+        return _STRICT
+    loader = _FAST(text)
+    try:
+        return loader.get_single_node()
+    except Exception:  # noqa: BLE001 - whatever libyaml refuses, the strict loader reports in its words
+        return _STRICT
+    finally:
+        loader.dispose()
+
+
+_STRICT = object()
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def load_mapping(text: str, first_line: int = 1) -> dict[str, Entry]:
-    """Top-level `key: value` pairs of a YAML text that starts on file line `first_line`. Raises MetaError."""
+def load_mapping(text: str, first_line: int = 1, *, strict: bool = False) -> dict[str, Entry]:
+    """Top-level `key: value` pairs of a YAML text that starts on file line `first_line`. Raises MetaError.
+    `strict`: always through the pure-Python loader (the reference the libyaml path is tested against)."""
+    root = _STRICT if strict else _fast_root(text)
+    if root is _STRICT:
+        root = _strict_root(text, first_line)
+    return _entries(root, first_line)
+
+
+def _strict_root(text: str, first_line: int):
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses (C1 controls and the like)
@@ -110,6 +150,10 @@ def load_mapping(text: str, first_line: int = 1) -> dict[str, Entry]:
         raise MetaError((exc.line or 1) + first_line - 1, exc.message) from None
     finally:
         loader.dispose()
+    return root
+
+
+def _entries(root, first_line: int) -> dict[str, Entry]:
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
         return {}
     if not isinstance(root, yaml.MappingNode):

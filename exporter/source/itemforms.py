@@ -26,6 +26,7 @@ import markdown
 from markdown import util
 
 from exporter.source.markup import inner_html
+from exporter.source.math import MathExtension, html_math
 from exporter.source.sanitize import (
     HEART_MARK,
     clean_inline,
@@ -44,7 +45,7 @@ _BASE64_WORD = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _PLAIN_TOKEN = re.compile(r"\\.|/([YyNnTtFf])/", re.DOTALL)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 # Markdown's own backslash escapes (Python-Markdown's ESCAPED_CHARS), plus the plain form's `\/`
-_UNESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!/])")
+_UNESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!/$])")
 
 # what `plain_form` escapes: outside HTML tags, the characters Markdown's inline pass reads ...
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]]")
@@ -56,10 +57,10 @@ _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$)|\d{1,9}(?=[.)](?:\
 # ... and a slash that would start an answer field in the statement.
 _FIELD_SLASH = re.compile(r"/(?=[YyNnTtFf]/)")
 
-_md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+_md = markdown.Markdown(extensions=["attr_list", MathExtension()], output_format="html")
 # Where Markdown's inline pass can start anything (escapes, code, emphasis, links, images, HTML, entities, line
-# breaks, attribute lists, its placeholders); text without these comes out of it as it went in.
-_INLINE_SYNTAX = re.compile("[\\\\`*_\\[\\]!<>&{}\n\r" + util.STX + util.ETX + "]")
+# breaks, attribute lists, its placeholders, formulas); text without these comes out of it as it went in.
+_INLINE_SYNTAX = re.compile("[\\\\`*_\\[\\]!<>&{}$\n\r" + util.STX + util.ETX + "]")
 _OPEN, _CLOSE = "<div>\n<p>", "</p>\n</div>"
 
 
@@ -110,7 +111,7 @@ def decoded_parts(text: str) -> Parts | None:
 
 
 def decoded_shown(parts: Parts) -> Shown:
-    return Shown(clean_inline(parts.statement), parts.answer, clean_inline(parts.explanation))
+    return Shown(clean_inline(html_math(parts.statement)), parts.answer, clean_inline(html_math(parts.explanation)))
 
 
 # --- plain form --------------------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ def plain_shown(parts: Parts) -> Shown:
 
 # --- from one form to the other ----------------------------------------------------------------------------
 
-def _escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Decoded HTML text as Markdown that renders to it: Markdown's inline characters escaped outside tags."""
     out, at = [], 0
     for tag in _HTML_TAG.finditer(text):
@@ -199,12 +200,12 @@ def plain_form(decoded: str) -> str | None:
     parts = decoded_parts(decoded)
     if parts is None or "\n" in decoded or "\r" in decoded:
         return None
-    statement = _FIELD_SLASH.sub(r"\\/", _escape_markdown(parts.statement))
+    statement = _FIELD_SLASH.sub(r"\\/", escape_markdown(parts.statement))
     start = _BLOCK_START.match(statement)
     if start:  # `1.` -> `1\.`; `#`, `>`, `-`, `+` -> `\#` ...
         at = start.end() if statement[0].isdigit() else 0
         statement = statement[:at] + "\\" + statement[at:]
-    explanation = _escape_markdown(parts.explanation)
+    explanation = escape_markdown(parts.explanation)
     plain = f"{statement} /{parts.letter}/" + (f" {explanation}" if explanation else "")
     if plain != plain.strip() or plain_parts(plain) is None:
         return None

@@ -34,6 +34,7 @@ from exporter.source import itemtypes
 from exporter.source.itemtypes import FEEDBACK_LINE, answer_kind, is_typed
 from exporter.source.linefinder import LineFinder
 from exporter.source.markup import inner_html, outer_html
+from exporter.source.math import at_line
 from exporter.source.nesting import MAX_DEPTH, html_depth
 from exporter.source.sanitize import clean_blocks, clean_inline, visible_text
 from exporter.xhtml import shorten, text_html, to_text
@@ -490,16 +491,21 @@ class ItemText(NamedTuple):
     def statement_html(self) -> str:
         return self.fields["statement_html"]
 
-
 def read_item(text: str, shown: str, line: int | None, report: Report, plain: bool = True,
               more: list[str] | None = None) -> ItemText | None:
     """A list item's text, base64 or plain Markdown, as sanitized HTML parts: a true/false statement with its
     answer and explanation, or a typed item (`itemtypes`) when the lines after its first hold answers.
     `more`: the item's lines after its first, as written. `plain=False`: the text is Markdown's rendering, not
-    the source, so only a base64 item can be read."""
-    if more and is_typed([text.split("\n", 1)[0]] + more):
-        raw = "\n".join([text.split("\n", 1)[0]] + more)
-        return _typed(raw, base64_word(raw), shown, line, report, own_lines=True)
+    the source, so only a base64 item can be read. A formula in it that cannot be read is reported at the
+    item's line (exporter.source.math)."""
+    with at_line(line):
+        if more and is_typed([text.split("\n", 1)[0]] + more):
+            raw = "\n".join([text.split("\n", 1)[0]] + more)
+            return _typed(raw, base64_word(raw), shown, line, report, own_lines=True)
+        return _read_item(text, shown, line, report, plain)
+
+
+def _read_item(text: str, shown: str, line: int | None, report: Report, plain: bool) -> ItemText | None:
     text = text.strip()
     if not text:
         report.error(shown, line, f"this quiz item is empty: {FORMS}")

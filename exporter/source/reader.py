@@ -12,6 +12,7 @@ from exporter.i18n.messages import messages_for
 from exporter.model import DEFAULT_LABELS, Chapter, Course, LocalFile, Page
 from exporter.progress import QUIET
 from exporter.source import lineends
+from exporter.source import math
 from exporter.source import nesting
 from exporter.source.frontmatter import (
     MetaError,
@@ -19,6 +20,7 @@ from exporter.source.frontmatter import (
     split_front_matter,
     text_value,
 )
+from exporter.source.linefinder import LineFinder
 from exporter.source.markup import TooDeep, outer_html, render
 from exporter.source.paths import inside
 from exporter.source.quiz import cut_quiz, find_bank, label_choices
@@ -194,6 +196,21 @@ def _read_source(path: Path, report: Report) -> _Source | None:
 
 
 def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report) -> Page:
+    """One page read; a formula that cannot be read (in its text or its quiz) is an error at its line."""
+    with math.formulas() as bad:
+        page = _read_page(src, course_id, resolver, report)
+    if bad:
+        finder = LineFinder(src.body.split("\n"), src.body_first_line)
+        said = set()  # an item's text may be rendered more than once (its two written forms are compared)
+        for formula in bad:
+            line = formula.line or finder.find(formula.tex.strip().split("\n")[0]) or src.body_first_line
+            if (line, formula.written) not in said:
+                said.add((line, formula.written))
+                report.error(src.shown, line, math.message(formula))
+    return page
+
+
+def _read_page(src: _Source, course_id: str, resolver: Resolver, report: Report) -> Page:
     lines = src.body.split("\n")
     deep = nesting.too_deep(src.body)
     try:

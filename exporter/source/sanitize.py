@@ -14,11 +14,36 @@ HEART = "\u2764"
 # (CR becomes LF, NUL is dropped, a no-break space becomes &nbsp;). Most statements are such text.
 _PLAIN = re.compile("[^<>&\r\x00\u00a0]*")
 
+# Formulas (exporter.source.math): MathML presentation elements, the TeX annotation, and their layout attributes.
+# No annotation-xml (it can hold HTML), no maction, no link or style attribute.
+MATH_TAGS = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup",
+    "msubsup", "mfrac", "msqrt", "mroot", "mstyle", "merror", "mpadded", "mphantom", "menclose", "mfenced",
+    "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd", "mlabeledtr",
+}
+_MATH_LAYOUT = {"mathvariant", "mathsize", "displaystyle", "scriptlevel"}
+MATH_ATTRIBUTES = {
+    "math": {"display"} | _MATH_LAYOUT,
+    "annotation": {"encoding"},
+    "mo": {"accent", "fence", "form", "largeop", "lspace", "maxsize", "minsize", "movablelimits", "rspace",
+           "separator", "stretchy", "symmetric"} | _MATH_LAYOUT,
+    "mi": _MATH_LAYOUT, "mn": _MATH_LAYOUT, "mtext": _MATH_LAYOUT, "ms": _MATH_LAYOUT, "mrow": _MATH_LAYOUT,
+    "mstyle": _MATH_LAYOUT,
+    "mspace": {"width", "height", "depth", "linebreak"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "mfrac": {"linethickness"} | _MATH_LAYOUT,
+    "munder": {"accentunder"}, "mover": {"accent"}, "munderover": {"accent", "accentunder"},
+    "menclose": {"notation"},
+    "mtable": {"columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "frame"}
+    | _MATH_LAYOUT,
+    "mtr": {"columnalign", "rowalign"},
+    "mtd": {"columnalign", "rowalign", "columnspan", "rowspan"},
+}
 INLINE_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins",
     "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
     "img",  # a statement may show a picture (carried where a format's quizzes carry files)
-}
+} | MATH_TAGS
 BLOCK_TAGS = INLINE_TAGS | {
     "blockquote", "div", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "ul",
     "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td", "caption", "img", "figure", "figcaption",
@@ -32,6 +57,7 @@ ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
+    **MATH_ATTRIBUTES,
 }
 
 

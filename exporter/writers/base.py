@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import tempfile
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from exporter import links
+from exporter import links, mathml
 from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course
 from exporter.writers.layout import page_files, with_pages, write_links
 
@@ -37,11 +40,30 @@ class Options(dict):
 
 @dataclass
 class Artifact:
-    data: bytes
+    """What a writer made: the file it wrote (`path`), or, from `Writer.write` without a target, its bytes
+    (`content`: what tests and tools read as `data`)."""
+
+    path: Path | None
     pages: int
     quizzes: int
     items: int
     warnings: list[str] = field(default_factory=list)
+    content: bytes | None = None
+
+    @property
+    def data(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        assert self.path is not None, "an artifact is a file or bytes"
+        return self.path.read_bytes()
+
+    def save(self, dest: Path) -> None:
+        """Put the artifact at `dest` (a rename when it is a file already)."""
+        if self.content is not None:
+            Path(dest).write_bytes(self.content)
+        elif self.path is not None and Path(dest) != self.path:
+            self.path.replace(dest)
+            self.path = Path(dest)
 
 
 class Writer:
@@ -49,8 +71,8 @@ class Writer:
 
     A writer receives the finished model, with links written for it (`layout.write_links`): links to course pages and
     files written the way its package needs them (`page_link`, `file_link`). It never reads the source.
-    What it cannot carry (files shown in quizzes, links from quizzes to pages) is declared here, and the
-    build warns about it in one place, with file and line.
+    What it cannot carry (files shown in quizzes, links from quizzes to pages, links between pages that a
+    platform's import breaks) is declared here, and the build warns about it in one place, with file and line.
     """
 
     name: str = ""  # the --format name
@@ -67,14 +89,38 @@ class Writer:
     file_prefix: str = ""  # how a page of the package reaches a course file
     quiz_file_prefix: str = ""  # how its quiz text reaches a course file
     page_mark: str | None = None  # an attribute marking links to course pages (for a runtime)
+    # where the package keeps its links between pages but a platform importing it breaks them: said at each link
+    page_links_break: str = ""
+    math: str = "mathml"  # how its formulas are written: "mathml" (kept), "tex" or "canvas" (exporter.mathml)
 
-    def write(self, course: Course, options: Options | None = None) -> Artifact:
-        """The artifact for the course: the model with links written for this package, then built."""
+    target: Path  # the file build() writes the package into (set by write())
+
+    def write(self, course: Course, options: Options | None = None, target: Path | None = None) -> Artifact:
+        """The artifact for the course: the model with links written for this package, then built into the file
+        `target` (a build's staging file), its members added as they are made. Without a target it is built
+        in a temporary folder and returned as bytes (`Artifact.content`)."""
         opts = Options({o.name: o.default for o in self.options})
         opts.update({k: v for k, v in (options or {}).items() if k in opts})
-        return self.build(self.write_links(self.carried(course)), opts)
+        if target is not None:
+            return self._build_into(Path(target), course, opts)
+        with tempfile.TemporaryDirectory(prefix="exporter-") as folder:
+            artifact = self._build_into(Path(folder) / "artifact", course, opts)
+            artifact.content, artifact.path = artifact.data, None
+        return artifact
+
+    def _build_into(self, target: Path, course: Course, options: Options) -> Artifact:
+        """build() into `target`; if it fails, the half-written file is removed (a package's scratch file goes
+        with the folder it is in: the build's staging folder, or write()'s temporary one)."""
+        self.target = target
+        try:
+            return self.build(self.write_links(self.carried(course)), options)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
 
     def build(self, course: Course, options: Options) -> Artifact:  # pragma: no cover - interface
+        """Write the package into `self.target` and return Artifact(self.target, ...)."""
         raise NotImplementedError
 
     def write_links(self, course: Course) -> Course:
@@ -90,7 +136,7 @@ class Writer:
                 return None
             return links.file_url(self.quiz_file_prefix if in_quiz else self.file_prefix)(target)
 
-        return write_links(course, page_link, file_link, self.page_mark)
+        return write_links(course, page_link, file_link, self.page_mark, mathml.STEPS[self.math])
 
     def carried(self, course: Course) -> Course:
         """The course with only the items whose kind this format carries (the others: `uncarried`)."""
@@ -106,6 +152,8 @@ class Writer:
                   "left out of it") for i in course.items if i.kind not in self.kinds]
         for use in course.links:
             if not use.in_quiz:
+                if use.target.kind == "page" and self.page_links_break:
+                    found.append((use.source, use.line, self.page_links_break))
                 continue
             if use.target.kind == "file" and not self.quiz_files:
                 found.append((use.source, use.line, f"the quiz shows {use.target.ref}, which {self.name} quizzes "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from exporter.model import KINDS, Course
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
 
 STATIC = "_static/"
 
@@ -19,10 +19,13 @@ class HtmlWriter(Writer):
     pages = quiz_files = quiz_pages = True
 
     def build(self, course: Course, options: Options) -> Artifact:
-        files: dict[str, bytes | str] = dict(course.files)
-        files[STATIC + "course.css"] = static_file("static/course.css")
-        files["index.html"] = render_template("html/index.html", course=course, static=STATIC)
+        files = ZipPackage(self.target)  # each file compressed into it as it is made
+        for name, data in course.files.items():
+            files.add(name, data)
+        files.add(STATIC + "course.css", static_file("static/course.css"))
+        files.add("index.html", render_template("html/index.html", course=course, static=STATIC))
         for page, chapter, prev, nxt in course.places():
-            files[page.href] = render_template("html/page.html", course=course, page=page, chapter=chapter,
-                                               prev=prev, next=nxt, static=STATIC)
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+            files.add(page.href, render_template("html/page.html", course=course, page=page, chapter=chapter,
+                                                 prev=prev, next=nxt, static=STATIC))
+        files.close()
+        return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))

@@ -15,16 +15,20 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable
 
-from exporter import ids, links
+from exporter import ids, links, mathml
 from exporter.model import Course, Item, Page
 
 WriteLink = Callable[[links.Target, bool], "str | None"]  # a target (in quiz text?) as the package writes it
 
 
-def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark: str | None = None) -> Course:
+def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark: str | None = None,
+                math: Callable[[str], str] | None = None) -> Course:
     """The course with each page's file name set and every fragment's targets written by the callables
-    (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text."""
-    if not course.links:
+    (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text.
+    `math`: the writer's step over each fragment holding a formula (exporter.mathml.STEPS), None to keep MathML."""
+    if math is not None and not any(mathml.MARK in html for html in _fragments(course)):
+        math = None
+    if not course.links and math is None:
         return with_hrefs(course)
 
     def rewriter(in_quiz: bool) -> Callable[[str], str]:
@@ -34,10 +38,28 @@ def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark
         def file(t: links.Target) -> str | None:
             return file_link(t, in_quiz)
 
-        return lambda html: links.rewrite(html, page, file, mark) if links.MARK in html else html
+        def write(html: str) -> str:
+            if links.MARK in html:
+                html = links.rewrite(html, page, file, mark)
+            if math is not None and mathml.MARK in html:
+                html = math(html)
+            return html
+
+        return write
 
     body, quiz_text = rewriter(False), rewriter(True)
     return _copy(course, lambda p, href: _page(p, href, body, quiz_text))
+
+
+def write_math(course: Course, math: Callable[[str], str] | None) -> Course:
+    """The course with each page's file name set and each formula written by `math` (links left as they are)."""
+    if math is None or not any(mathml.MARK in html for html in _fragments(course)):
+        return with_hrefs(course)
+
+    def step(html: str) -> str:
+        return math(html) if mathml.MARK in html else html
+
+    return _copy(course, lambda p, href: _page(p, href, step, step))
 
 
 def with_hrefs(course: Course) -> Course:
@@ -74,6 +96,26 @@ def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
     return item.map_html(quiz_text)
 
 
+def _fragments(course: Course):
+    """Every HTML fragment of the course (pages, quiz text, every part of every item)."""
+    for page in course.pages:
+        yield page.body_html
+        yield page.after_html
+        if page.quiz is None:
+            continue
+        yield page.quiz.instruction_html
+        yield page.quiz.stimulus_html
+        for item in page.quiz.items:
+            yield from (item.statement_html, item.explanation_html, item.right_feedback_html,
+                        item.wrong_feedback_html)
+            for choice in item.choices:
+                yield choice.html
+                yield choice.feedback_html
+            for pair in item.pairs:
+                yield pair.left_html
+                yield pair.right_html
+
+
 RESERVED = {"index"}  # a package's own table of contents
 
 
@@ -92,4 +134,4 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "page_files", "with_hrefs", "with_pages", "write_links"]
+__all__ = ["RESERVED", "page_files", "with_hrefs", "with_pages", "write_links", "write_math"]

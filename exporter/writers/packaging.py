@@ -1,11 +1,20 @@
-"""Packaging core shared by every writer: deterministic zips and gzip'd tars (output.py writes them atomically)."""
+"""Packaging core shared by every writer: deterministic zips and gzip'd tars, written into a file as their
+members are made (`ZipPackage`, `TgzPackage`), or in memory from a dict of members (`zip_bytes`, `tgz_bytes`:
+the reference the packages are tested against)."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
+import os
 import tarfile
+import tempfile
 import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from exporter.model import LocalFile
 
@@ -13,6 +22,7 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock 
 
 
 CHUNK = 1 << 20
+SCRATCH_PREFIX = ".members-"  # a package's scratch file, beside it while it is written
 
 
 def zip_bytes(files: dict[str, bytes | str | LocalFile]) -> bytes:
@@ -72,3 +82,239 @@ def tgz_bytes(files: dict[str, bytes | str | LocalFile], first: tuple[str, ...] 
             else:
                 tar.addfile(info, io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data))
     return buf.getvalue()
+
+
+# ---- packages written as their members are made ------------------------------------------------------------
+
+class _Spill:
+    """A scratch file beside the package (a short name of its own: the package's name may be as long as the
+    file system allows): members go in as they are made, the archive is written from it in its own member
+    order at the end. Removed when the package is closed or discarded; if the writer fails, with the folder
+    it was written in (a build's staging folder, or `Writer.write`'s temporary one)."""
+
+    def __init__(self, path: Path):
+        fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, dir=path.parent)
+        self.path = Path(name)
+        self.fh = os.fdopen(fd, "w+b")
+
+    def remove(self) -> None:
+        self.fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+    def copy_to(self, dest, offset: int, size: int) -> None:
+        self.fh.seek(offset)
+        while size > 0:
+            chunk = self.fh.read(min(CHUNK, size))
+            if not chunk:
+                raise OSError(f"{self.path}: shorter than written")
+            dest.write(chunk)
+            size -= len(chunk)
+
+
+class Package:
+    """An archive being written at `path`: `add(name, data)` or `with open(name) as stream:` for each member as
+    it is made (a later member of the same name replaces the earlier one); `close()` writes the archive in its
+    member order (each package type has its own) and removes the scratch file. Nothing holds all members:
+    each is in the scratch file (compressed, for a zip) from the moment it is added. As a context manager, a
+    package removes both files on an exception."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._spill = _Spill(self.path)
+        self._open = False
+        self.sizes: dict[str, int] = {}  # each member's size in bytes, by name
+
+    def add(self, name: str, data: bytes | str | LocalFile | BinaryIO) -> None:
+        """One member: bytes, text (UTF-8), a course file, or an open binary file read from where it stands
+        to its end (a scratch file a writer wrote a document into)."""
+        if isinstance(data, LocalFile):
+            self._add_local(name, data)
+            return
+        with self.open(name) as stream:
+            if hasattr(data, "read"):
+                while chunk := data.read(CHUNK):
+                    stream.write(chunk)
+            else:
+                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+    def _add_local(self, name: str, data: LocalFile) -> None:
+        with self.open(name) as stream:
+            for chunk in data.chunks(CHUNK):
+                stream.write(chunk)
+
+    @contextlib.contextmanager
+    def open(self, name: str):
+        """A binary stream for one member (lxml's `etree.xmlfile` writes into it); one at a time."""
+        assert not self._open, "one member at a time"
+        self._open = True
+        try:
+            stream = self._stream(name)
+            yield stream
+            self._finish(name, stream)
+        finally:
+            self._open = False
+
+    def close(self) -> None:
+        try:
+            with open(self.path, "wb") as fh:
+                self._write(fh)
+        finally:
+            self._spill.remove()
+
+    def discard(self) -> None:
+        self._spill.remove()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+    def __enter__(self) -> "Package":
+        return self
+
+    def __exit__(self, kind, value, tb) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
+
+    # per package type
+    def _stream(self, name: str):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _finish(self, name: str, stream) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _write(self, fh) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class _Deflating:
+    """A zip member's stream: raw deflate at level 6 (what zipfile writes) into the scratch file, with CRC."""
+
+    def __init__(self, spill: _Spill):
+        self.spill = spill
+        spill.fh.seek(0, os.SEEK_END)
+        self.offset = spill.fh.tell()
+        self.compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        out = self.compressor.compress(data)
+        if out:
+            self.spill.fh.write(out)
+        return len(data)
+
+    def close(self) -> tuple[int, int]:
+        """(offset, compressed size) in the scratch file."""
+        self.spill.fh.write(self.compressor.flush())
+        return self.offset, self.spill.fh.tell() - self.offset
+
+
+@dataclass(frozen=True)
+class ZipMember:
+    """A member compressed and ready to place: where its deflate stream is, its CRC and sizes."""
+
+    offset: int
+    compressed: int
+    crc: int
+    size: int
+
+
+class ZipPackage(Package):
+    """A zip, byte-identical to `zip_bytes` of the same members: sorted names, fixed times and modes, deflate
+    at level 6. Each member is compressed as it is added; at close the compressed streams are copied into the
+    zip in name order."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(path)
+        self.members: dict[str, ZipMember] = {}
+
+    def _stream(self, name: str) -> _Deflating:
+        return _Deflating(self._spill)
+
+    def _finish(self, name: str, stream: _Deflating) -> None:
+        offset, compressed = stream.close()
+        self.members[name] = ZipMember(offset, compressed, stream.crc, stream.size)
+        self.sizes[name] = stream.size
+
+    def _write(self, fh) -> None:
+        with zipfile.ZipFile(fh, "w") as zf:
+            for name in sorted(self.members):
+                member = self.members[name]
+                info = _zip_info(name)
+                info.file_size, info.compress_size, info.CRC = member.size, member.compressed, member.crc
+                zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT  # as zipfile decides for a member it writes
+                info.header_offset = fh.tell()
+                fh.write(info.FileHeader(zip64))
+                self._spill.copy_to(fh, member.offset, member.compressed)
+                zf.filelist.append(info)
+                zf.NameToInfo[name] = info
+                zf.start_dir = fh.tell()  # where zipfile writes the central directory on close
+
+
+class _Spilling:
+    """A tar member's stream: its bytes as they are, into the scratch file."""
+
+    def __init__(self, spill: _Spill):
+        self.fh = spill.fh
+        self.fh.seek(0, os.SEEK_END)
+        self.offset = self.fh.tell()
+        self.size = 0
+
+    def write(self, data) -> int:
+        self.fh.write(data)
+        self.size += len(data)
+        return len(data)
+
+
+class TgzPackage(Package):
+    """A gzip'd ustar archive, byte-identical to `tgz_bytes` of the same members: the `first` names in that
+    order, then the rest sorted. Members wait in the scratch file as they are (course files stay where they
+    are) and go through one compressor at close."""
+
+    def __init__(self, path: Path | str, first: tuple[str, ...] = ()):
+        super().__init__(path)
+        self.first = first
+        self.members: dict[str, tuple[int, int] | LocalFile] = {}
+
+    def _add_local(self, name: str, data: LocalFile) -> None:
+        self.members[name] = data
+        self.sizes[name] = data.size
+
+    def _stream(self, name: str) -> _Spilling:
+        return _Spilling(self._spill)
+
+    def _finish(self, name: str, stream: _Spilling) -> None:
+        self.members[name] = (stream.offset, stream.size)
+        self.sizes[name] = stream.size
+
+    def _write(self, fh) -> None:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, compresslevel=6, mtime=0) as gz, \
+                tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+            for name in [*self.first, *sorted(n for n in self.members if n not in self.first)]:
+                data = self.members[name]
+                info = _tar_info(name, self.sizes[name])
+                if isinstance(data, LocalFile):
+                    with open(data.path, "rb") as member:
+                        tar.addfile(info, member)
+                else:
+                    self._spill.fh.seek(data[0])
+                    tar.addfile(info, self._spill.fh)
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # unix, so the mode below is read
+    info.external_attr = 0o100644 << 16
+    return info
+
+
+def _tar_info(name: str, size: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = size, 0, 0o644
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    return info

@@ -47,3 +47,44 @@ class Namespace:
 
     def __str__(self) -> str:
         return self.uri
+
+
+class ChildStream:
+    """A document of one root element whose children are written as they are made (lxml's incremental writer),
+    byte-identical to the whole tree serialized with its children indented by `space` (what `serialize` and
+    the backup's `document` write): build children into `root` as usual, call `flush()` to write the ones made
+    so far and drop them from the tree, and `close()` at the end. `declaration` opens the file."""
+
+    def __init__(self, stream, root: etree._Element, declaration: bytes, space: str = "  "):
+        self.stream, self.root, self.declaration, self.space = stream, root, declaration, space
+        self._file = self._writer = self._element = None
+
+    def flush(self) -> None:
+        children = list(self.root)
+        if not children:
+            return
+        if self._writer is None:
+            self.stream.write(self.declaration)
+            self._file = etree.xmlfile(self.stream, encoding="UTF-8")
+            self._writer = self._file.__enter__()
+            self._element = self._writer.element(self.root.tag, dict(self.root.attrib), nsmap=self.root.nsmap)
+            self._element.__enter__()
+        for child in children:
+            self.root.remove(child)
+            etree.indent(child, space=self.space, level=1)
+            child.tail = None
+            self._writer.write("\n" + self.space)
+            self._writer.write(child)
+
+    def close(self) -> None:
+        self.flush()
+        if self._writer is None:  # no children: the root alone, as the whole tree is written
+            self.stream.write(self.declaration + etree.tostring(self.root, encoding="UTF-8") + b"\n")
+            return
+        self._writer.write("\n")
+        self._element.__exit__(None, None, None)
+        self._file.__exit__(None, None, None)
+        self.stream.write(b"\n")
+
+
+DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"  # what `serialize` writes (lxml's own)

@@ -6,8 +6,8 @@
 // Prints, as JSON, every question the import stored:
 //   {"ok", "format", "course", "bank": {cmid, contextid}, "imported": N, "messages": "...",
 //    "questions": [{id, name, qtype, category: "top/…/page", questiontext, questiontextformat, generalfeedback,
-//                   defaultmark, penalty, answers: [{answer, answerformat, fraction, feedback}], options: {...},
-//                   hints: [...]}]}
+//                   defaultmark, penalty, answers: [{answer, answerformat, fraction, feedback[, tolerance]}],
+//                   options: {...}, hints: [...], subquestions: [{questiontext, answertext}]}]}
 // or {"ok": false, "rejected": "..."} when the form would refuse the file.
 //
 // usage: php import_questions.php FILE [--format=xml|gift] [--course=SHORTNAME]   (MOODLE_DIR, default /opt/moodle)
@@ -141,7 +141,8 @@ foreach ($qformat->questionids as $id) {
     $answers = [];
     foreach ($q->options->answers ?? [] as $a) {
         $answers[] = ['answer' => $a->answer, 'answerformat' => (int)$a->answerformat,
-            'fraction' => (float)$a->fraction, 'feedback' => $a->feedback];
+            'fraction' => (float)$a->fraction, 'feedback' => $a->feedback]
+            + (isset($a->tolerance) ? ['tolerance' => (float)$a->tolerance] : []);  // numerical
     }
     $options = [];
     foreach ((array)($q->options ?? []) as $key => $value) {
@@ -155,6 +156,8 @@ foreach ($qformat->questionids as $id) {
         'generalfeedback' => $q->generalfeedback, 'defaultmark' => (float)$q->defaultmark,
         'penalty' => (float)$q->penalty, 'answers' => $answers, 'options' => (object)$options,
         'hints' => array_values(array_map(fn($h) => $h->hint, $q->hints ?? [])),
+        'subquestions' => array_values(array_map(fn($s) => ['questiontext' => $s->questiontext,
+            'answertext' => $s->answertext], (array)($q->options->subquestions ?? []))),  // match
     ];
 }
 $ok = $failed === null && $questions;

@@ -23,12 +23,11 @@ from pathlib import Path
 
 from exporter.commands.importer.pages import NewItem, NewPage
 from exporter.errors import Report
+from exporter.source.itemforms import escape_markdown
 
 _ESCAPES = {":": "\x01", "#": "\x02", "=": "\x03", "{": "\x04", "}": "\x05", "~": "\x06", "n": "\x07"}
 _BACK = {v: k for k, v in _ESCAPES.items()} | {"\x07": "\n"}
 _WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]]")
-_TAG = re.compile(r"<[^<>]*>")
 _FIELD = re.compile(r"/(?=[YyNnTtFf]/)")
 _FORMAT = re.compile(r"^\[(html|markdown|plain|moodle)\]", re.IGNORECASE)
 
@@ -116,13 +115,7 @@ def _markdown(text: str) -> str:
         return " ".join(text.split())
     if kind == "plain":
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    out, at = [], 0
-    for tag in _TAG.finditer(text):
-        out.append(_MD_SPECIAL.sub(r"\\\g<0>", text[at:tag.start()]))
-        out.append(tag.group(0))
-        at = tag.end()
-    out.append(_MD_SPECIAL.sub(r"\\\g<0>", text[at:]))
-    return " ".join("".join(out).split())
+    return " ".join(escape_markdown(text).split())
 
 
 def _feedback(answer: str) -> tuple[str, str]:
@@ -222,17 +215,24 @@ def _matching(answers: str, lines: list[str], line: int, shown: str, report: Rep
     return NewItem(lines + out, line)
 
 
-def _short(answers: str, lines: list[str], line: int, shown: str, report: Report) -> NewItem:
-    out = []
-    for part in (p.strip() for p in answers.split("=")):
-        if not part:
-            continue
+def _full_credit(parts: list[str], what: str, line: int, shown: str, report: Report) -> list[tuple[str, str]]:
+    """The answers worth full marks, with their feedback: a partly right one is a warning and left out."""
+    full = []
+    for part in parts:
         text, fb = _feedback(part)
         weight, text = _weighted(text)
         if weight is not None and weight != 100:
-            report.warning(shown, line, f"a partly right short answer ('%{weight}%{_post(text)[:30]}'): here an "
+            report.warning(shown, line, f"a partly right {what} ('%{weight}%{_post(text)[:30]}'): here an "
                            "answer is right or wrong: left out")
             continue
+        full.append((text, fb))
+    return full
+
+
+def _short(answers: str, lines: list[str], line: int, shown: str, report: Report) -> NewItem:
+    out = []
+    for text, fb in _full_credit([p.strip() for p in answers.split("=") if p.strip()], "short answer", line, shown,
+                                 report):
         if fb:
             report.warning(shown, line, "feedback on one short answer ('#...'): a short answer here has feedback "
                            "for right and wrong only: left out")
@@ -250,15 +250,7 @@ def _numeric(answers: str, lines: list[str], line: int, shown: str, report: Repo
     elif parts and parts[0] == "0":
         report.warning(shown, line, "{#0}: Moodle's own GIFT reader drops this question (it takes '0' for no "
                        "answer); it is read here as the number 0: write {#=0} for both")
-    full = []
-    for part in parts:
-        text, fb = _feedback(part)
-        weight, text = _weighted(text)
-        if weight is not None and weight != 100:
-            report.warning(shown, line, f"a partly right number ('%{weight}%'): here a number is right or wrong: "
-                           "left out")
-            continue
-        full.append((text, fb))
+    full = _full_credit(parts, "number", line, shown, report)
     if not full:
         report.error(shown, line, "a numeric question ({#...}) with no fully right number")
         return None

@@ -7,6 +7,7 @@ the manifest's first 1024 bytes and rejects a manifest its bundled schemas refus
 
 from __future__ import annotations
 
+from exporter.writers.cartridge import items as cc_qti
 from exporter.writers.cartridge.common import CC11, CartridgeWriter
 
 
@@ -14,5 +15,16 @@ class Cc11Writer(CartridgeWriter):
     name = "cc11"
     title = "IMS Common Cartridge 1.1 (Moodle: modules, pages and quizzes in one import)"
     carries = "pages as Moodle pages, quizzes, a question bank"
-    drops = "\"draw N\"; the order lock; images and files shown in quiz text"
+    drops = ("\"draw N\"; the order lock; images and files shown in quiz text; numeric and matching questions "
+             "(not in CC 1.1); links between pages in Moodle's import (use the .mbz)")
     profile = CC11
+    kinds = frozenset(cc_qti.CARRIED)  # the CC QTI profile's: no numeric, no matching
+    moodle_reader = True
+    quiz_left_out = "; the Moodle XML and Moodle backup formats carry it"
+    # Moodle's import (backup/cc/entity11.resource.class.php) makes every relative link naming a file of the
+    # cartridge a file of the Page ($@FILEPHP@$) and fails to migrate it; no portable link form reaches the
+    # restored page. The cartridge keeps the link for other platforms; the author hears of it at each link.
+    page_links_break = ("Moodle's Common Cartridge import breaks this link to another course page (it makes the "
+                        "linked page a file of this one, and fails to copy it): for Moodle, use the course backup "
+                        "(moodle-backup, the .mbz), where links between pages work")
+    math = "tex"  # Moodle imports CC 1.1; its MathJax filter typesets \( \) and $$ $$

@@ -17,7 +17,7 @@ from __future__ import annotations
 from lxml import etree
 
 from exporter import xhtml
-from exporter.model import Page, Quiz
+from exporter.model import KINDS, Page, Quiz
 from exporter.writers.base import Artifact
 from exporter.writers.cartridge.common import CC13, Cartridge, CartridgeWriter
 from exporter.writers.qti import canvas as canvas_qti
@@ -115,6 +115,12 @@ class Cc13Writer(CartridgeWriter):
     name = "cc13"
     title = "IMS Common Cartridge 1.3 with Canvas extensions (Canvas keeps draw N and quiz settings)"
     carries = "pages, quizzes with Canvas's \"draw N\" and quiz settings, a question bank"
-    drops = "the order lock; images and files shown in quiz text"
+    drops = ("the order lock; images and files shown in quiz text; numeric and matching questions for LMSs other "
+             "than Canvas (not in the CC QTI profile: Canvas reads them from its own copy of each quiz)")
     profile = CC13
+    kinds = frozenset(KINDS)  # numeric and matching items in Canvas's copy of each quiz only
+    left_out = (", which LMSs other than Canvas read; Canvas reads the cartridge's Canvas copy of the quiz, which "
+                "keeps it")
+    quiz_left_out = ", Canvas's copy too: the qti12 zip carries it to Canvas"
     cartridge = CanvasCartridge
+    math = "canvas"  # Canvas's equation images (docs/canvas.md)

@@ -14,17 +14,19 @@ that quiz.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
 from exporter import ids, xhtml
 from exporter.i18n.messages import messages_for
-from exporter.model import Course, Page, Quiz
+from exporter.model import MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Page, Quiz
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.cartridge import items as cc_qti
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
 from exporter.writers.xmltree import Namespace, cp_resource, serialize, sub
 
 MANIFEST = "imsmanifest.xml"
@@ -85,10 +87,10 @@ class Module:
 class Cartridge:
     """A cartridge being built: its files, the manifest's resources and the outline (written last)."""
 
-    def __init__(self, course: Course, profile: Profile):
+    def __init__(self, course: Course, profile: Profile, target: Path):
         self.course, self.profile = course, profile
         self.cp, self.lom = Namespace(profile.cp), Namespace(profile.lom)
-        self.files: dict[str, bytes | str] = {}
+        self.files = ZipPackage(target)  # the cartridge's files, each compressed into it as it is made
         self.modules: list[Module] = []
         cid = course.identifier
         self.root = etree.Element(self.cp("manifest"), nsmap={None: profile.cp, "lomimscc": profile.lom},
@@ -103,7 +105,8 @@ class Cartridge:
         self.texts = messages_for(course)
         self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts)  # each item built once, for its quiz and the bank
         self.bank_ident = f"{course.identifier}_question_bank"
-        self.bank = cc_qti.QuestionBank(self.bank_ident)
+        # the bank is written as the quizzes are built, into a scratch file beside the package
+        self.bank = cc_qti.QuestionBank(self.bank_ident, tempfile.TemporaryFile(dir=target.parent))
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:
@@ -124,7 +127,8 @@ class Cartridge:
     def resource(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
                  depends: tuple[str, ...] | list[str] = ()) -> etree._Element:
         """A manifest resource listing `files` (added to the cartridge) and its dependencies."""
-        self.files.update(files)
+        for name, data in files.items():
+            self.files.add(name, data)
         return cp_resource(self.resources, self.profile.cp, ident, kind, files, href=href, depends=depends)
 
     def add_shared_files(self) -> None:
@@ -151,8 +155,11 @@ class Cartridge:
         """Resources a quiz's assessment depends on (none in a plain cartridge)."""
         return []
 
-    def add_quiz(self, page: Page, quiz: Quiz) -> Entry:
-        """The quiz as a CC QTI assessment: one file, no href."""
+    def add_quiz(self, page: Page, quiz: Quiz) -> Entry | None:
+        """The quiz as a CC QTI assessment: one file, no href. None when the CC profile holds none of its items
+        (numeric and matching only: the writer warns about each, and about the quiz)."""
+        if not any(cc_qti.carried(item) for item in quiz.items):
+            return None
         ident = self.quiz_ident(quiz)
         data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items, self.bank)
         self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
@@ -162,7 +169,8 @@ class Cartridge:
     def add_question_bank(self) -> None:
         """The bank the quizzes filled as they were built, when the course has items."""
         if self.bank.count:
-            self.resource(self.bank_ident, self.profile.question_bank, {QUESTION_BANK: self.bank.xml()})
+            with self.bank.finish() as document:
+                self.resource(self.bank_ident, self.profile.question_bank, {QUESTION_BANK: document})
 
     def build(self) -> Cartridge:
         """Every part of the course: shared files, then each module's pages and quizzes, then the question bank."""
@@ -171,8 +179,9 @@ class Cartridge:
             module = Module(f"{self.course.identifier}_module{n}", group.title)
             for page in group.pages:
                 module.entries.append(self.add_page(page))
-                if page.quiz is not None:
-                    module.entries.append(self.add_quiz(page, page.quiz))
+                entry = self.add_quiz(page, page.quiz) if page.quiz is not None else None
+                if entry is not None:
+                    module.entries.append(entry)
             self.modules.append(module)
         self.add_question_bank()
         return self
@@ -185,10 +194,10 @@ class Cartridge:
             for entry in module.entries:
                 item = sub(parent, self.cp("item"), identifier=entry.ident, identifierref=entry.resource)
                 sub(item, self.cp("title"), xhtml.xml_chars(entry.title))
-        files = dict(self.files)
-        files[MANIFEST] = serialize(self.root)
+        self.files.add(MANIFEST, serialize(self.root))
+        self.files.close()
         course = self.course
-        return Artifact(zip_bytes(files), len(course.pages), len(course.quizzes), len(course.items))
+        return Artifact(self.files.path, len(course.pages), len(course.quizzes), len(course.items))
 
 
 class CartridgeWriter(Writer):
@@ -201,7 +210,44 @@ class CartridgeWriter(Writer):
     file_prefix = FROM_PAGES  # pages in wiki_content/ reach the course files in web_resources/
 
     def build(self, course: Course, options: Options) -> Artifact:
-        return self.cartridge(course, self.profile).build().artifact()
+        return self.cartridge(course, self.profile, self.target).build().artifact()
+
+    # what the build report says where an item is left out of the CC quiz, and where a whole quiz is
+    left_out = "; the Moodle XML and Moodle backup formats carry it"
+    quiz_left_out = ""
+    # the cartridge's reader is Moodle: it scores a multiple-answers item without penalty and reads * in a short
+    # answer as a wildcard
+    moodle_reader = False
+
+    def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
+        """Besides links: each numeric and matching item (the CC QTI profile has neither), a quiz left with no
+        item, and, where the reader is Moodle, each multiple-answers item (its cartridge import scores a wrong tick
+        0, not less)."""
+        found = super().uncarried(course)
+        for quiz in course.quizzes:
+            kept = any(cc_qti.carried(item) for item in quiz.items)
+            for item in quiz.items:
+                if not cc_qti.carried(item) and item.kind in self.kinds:  # (else Writer.uncarried said it)
+                    found.append((item.source, item.line, f"a {KIND_WORDS[item.kind]} question is not in the Common "
+                                  f"Cartridge QTI profile: {self.name} leaves it out of the quiz and the question "
+                                  f"bank{self.left_out if kept else self.quiz_left_out}"))
+                elif item.kind == SHORT and self.moodle_reader and any("*" in a for a in item.answers):
+                    found.append((item.source, item.line, "Moodle reads * in a short answer as any text: from "
+                                  f"{self.name}, an accepted answer with * matches more than its own words; the "
+                                  "Moodle XML and Moodle backup formats keep it literal"))
+                elif item.kind == MULTIPLE and self.moodle_reader:
+                    found.append((item.source, item.line, "Moodle's cartridge import gives each right choice of a "
+                                  "multiple-answers question its share and a wrong one 0, so ticking every choice "
+                                  f"scores full marks from {self.name}; the Moodle XML and Moodle backup formats "
+                                  "take marks off for a wrong tick"))
+            if quiz.items and not kept:
+                found.append((quiz.items[0].source, quiz.line or None, "the quiz holds only numeric and matching "
+                              f"questions, which the Common Cartridge QTI profile has not: {self.name} leaves the "
+                              f"whole quiz out{self.quiz_left_out}"))
+        return found
+
+
+KIND_WORDS = {NUMERIC: "numeric", MATCHING: "matching"}
 
 
 __all__ = ["CC11", "CC13", "Cartridge", "CartridgeWriter", "Entry", "Module", "Profile"]

@@ -6,7 +6,10 @@ Read by Moodle's CC importer (`backup/cc/entity11.quiz.class.php`) and by any CC
 so "draw N" is not carried). True/False quizzes are `cc.true_false.v0p1` items with answers `true` and
 `false`; other labels make `cc.multiple_choice.v0p1` items with two choices. The right answer's condition
 sets SCORE 100; each answer has its own feedback (right, or which label was: in the course's language); the
-explanation is general feedback shown for any answer.
+explanation is general feedback shown for any answer. Choices are `cc.multiple_choice.v0p1`, multiple answers
+`cc.multiple_response.v0p1` (right labels' `varequal case="Yes"`, which Moodle counts), short answers `cc.fib.v0p1`,
+essays `cc.essay.v0p1` (not computer-scored). The profile has no numeric or matching item: `CARRIED` says which
+kinds a cartridge's CC quiz holds; the writers leave the others out, with a warning at the item's line.
 """
 
 from __future__ import annotations
@@ -17,17 +20,28 @@ from contextlib import ExitStack
 from lxml import etree
 
 from exporter import xhtml
-from exporter.model import Course, Item, Page, Quiz
+from exporter.model import CHOICE, ESSAY, MULTIPLE, SHORT, TRUE_FALSE as TRUE_FALSE_KIND, Course, Item, Page, Quiz
 from exporter.writers.qti.items12 import QTI, Flavour, ItemBuilder, mattext, metadata
 from exporter.writers.xmltree import serialize, sub
 
 EXAM = "cc.exam.v0p1"
 TRUE_FALSE = "cc.true_false.v0p1"
 MULTIPLE_CHOICE = "cc.multiple_choice.v0p1"
+MULTIPLE_RESPONSE = "cc.multiple_response.v0p1"
+FIB = "cc.fib.v0p1"
+ESSAY_PROFILE = "cc.essay.v0p1"
+PROFILES = {TRUE_FALSE_KIND: TRUE_FALSE, CHOICE: MULTIPLE_CHOICE, MULTIPLE: MULTIPLE_RESPONSE, SHORT: FIB,
+            ESSAY: ESSAY_PROFILE}
+CARRIED = tuple(PROFILES)  # the kinds the CC QTI profile has an item profile for (no numeric, no matching)
+
+
+def carried(item: Item) -> bool:
+    """Whether a cartridge's CC quiz and question bank can hold the item."""
+    return item.kind in PROFILES
 
 
 def profile(item: Item) -> str:
-    return TRUE_FALSE if item.true_false else MULTIPLE_CHOICE
+    return PROFILES[item.kind]
 
 
 def answer_idents(item: Item) -> tuple[str, ...]:
@@ -36,11 +50,17 @@ def answer_idents(item: Item) -> tuple[str, ...]:
     return ("true", "false") if item.true_false else tuple(f"choice{n}" for n in range(1, len(item.choices) + 1))
 
 
+def item_metadata(quiz: Quiz, item: Item, texts) -> list[tuple[str, str]]:
+    fields = [("cc_profile", profile(item)), ("cc_weighting", "1")]
+    if item.kind == ESSAY:
+        fields.append(("qmd_computerscored", "No"))  # as Canvas's CC export marks an essay
+    return fields
+
+
 # the CC profile's items: idents Moodle requires, labels as HTML, each answer with its own feedback
-FLAVOUR = Flavour(answer_idents=answer_idents,
-                  metadata=lambda quiz, item, texts: [("cc_profile", profile(item)), ("cc_weighting", "1")],
+FLAVOUR = Flavour(answer_idents=answer_idents, metadata=item_metadata,
                   label_texttype="text/html", shuffle="No", general_title="General feedback",
-                  feedback="answer")
+                  feedback="answer", case="Yes")
 
 
 def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: ItemBuilder,
@@ -65,7 +85,8 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: It
         mattext(sub(sub(assessment, QTI("presentation_material")), QTI("flow_mat")), f"<p>{instruction}</p>")
     section = sub(assessment, QTI("section"), ident=f"{ident}_section", title=title)
     for item in quiz.items:
-        items.place(section, quiz, item)
+        if carried(item):
+            items.place(section, quiz, item)
     data = serialize(root)
     if bank is not None:
         bank.add(section.iterchildren(QTI("item")))
@@ -75,11 +96,11 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: It
 class QuestionBank:
     """The cartridge's question bank (an objectbank with every item of every quiz, in course order), written as
     the quizzes are built: each item is serialized into it from its quiz's document, so it is built once and no
-    item waits in memory for the bank (lxml's incremental writer)."""
+    item waits in memory for the bank (lxml's incremental writer), into `out` (a scratch file) or memory."""
 
-    def __init__(self, ident: str):
+    def __init__(self, ident: str, out=None):
         self.count = 0
-        self._out = io.BytesIO()
+        self._out = out if out is not None else io.BytesIO()
         self._open = ExitStack()
         self._xf = self._open.enter_context(etree.xmlfile(self._out, encoding="UTF-8"))
         self._xf.write_declaration()
@@ -92,16 +113,21 @@ class QuestionBank:
             self._xf.write(el, pretty_print=True)
             self.count += 1
 
-    def xml(self) -> bytes:
-        """The finished document."""
+    def finish(self):
+        """The finished document's file, at its start."""
         self._xf.write("\n")
         self._open.close()
-        return self._out.getvalue()
+        self._out.seek(0)
+        return self._out
+
+    def xml(self) -> bytes:
+        """The finished document."""
+        return self.finish().read()
 
 
 def _document() -> etree._Element:
     return etree.Element(QTI("questestinterop"), nsmap={None: str(QTI)})
 
 
-__all__ = ["ItemBuilder", "EXAM", "MULTIPLE_CHOICE", "QTI", "TRUE_FALSE", "FLAVOUR", "answer_idents", "assessment_xml",
-           "QuestionBank"]
+__all__ = ["CARRIED", "ESSAY_PROFILE", "EXAM", "FIB", "FLAVOUR", "ItemBuilder", "MULTIPLE_CHOICE", "MULTIPLE_RESPONSE",
+           "QTI", "QuestionBank", "TRUE_FALSE", "answer_idents", "assessment_xml", "carried"]

@@ -3,10 +3,11 @@
 One `category` pseudo-question per quiz page (`$course$/<course>/<chapter>/<page>`; Moodle creates the
 chapter categories from the path), its `<info>` holding the quiz instruction and the draw count in words,
 since Moodle XML cannot carry "draw N" (authors add a random question with that count). Then one
-question per item: `truefalse` when the labels are True/False, otherwise a single-choice `multichoice`
-with the author's two labels in order. Each answer's feedback is the verdict in the course's language ("Right.",
-or which label was right), the explanation the general feedback; the question text is the stimulus, then the
-statement.
+question per item, of the Moodle type its kind becomes (`questiontypes`): `truefalse` when the labels are
+True/False, otherwise a single-choice `multichoice` with the author's two labels in order (each answer's feedback
+the verdict in the course's language: "Right.", or which label was right); `multichoice` for choice and multiple
+answers, `shortanswer`, `numerical`, `matching` and `essay`. The explanation is the general feedback; the question
+text is the stimulus, then the statement.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 from lxml import etree
 
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import Course, Item, Page, Quiz
+from exporter.model import KINDS, MULTIPLE, Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.qti.items12 import verdict_html
-from exporter.writers.xmltree import serialize, sub
+from exporter.writers.moodle import questiontypes as moodle_types
+from exporter.writers.xmltree import DECLARATION, ChildStream, sub
 from exporter.xhtml import question_xhtml, text_html, to_xhtml
 
 
@@ -69,21 +70,29 @@ def text_field(parent: etree._Element, tag: str, text: str) -> etree._Element:
 
 class MoodleXmlWriter(Writer):
     name = "moodle"
+    kinds = frozenset(KINDS)  # every question kind, as its Moodle question type (questiontypes)
+    math = "tex"  # Moodle's MathJax filter typesets \( \) and $$ $$
     extension = "xml"
-    title = "Moodle XML question file (question bank import: a category per page, true/false or two-choice items)"
-    carries = "each quiz's items in a question category per page, with labels and explanations"
-    drops = "the pages; \"draw N\" (only described); images and files shown in quiz text"
+    title = "Moodle XML question file (question bank import: a category per page, every question type)"
+    carries = ("each quiz's items in a question category per page, every type as its Moodle question type, with "
+               "labels, answers, grades and feedback")
+    drops = ("the pages; \"draw N\" (only described); images and files shown in quiz text; an essay's right/wrong "
+             "feedback")
 
     def build(self, course: Course, options: Options) -> Artifact:
         self.texts = messages_for(course)
         root = etree.Element("quiz")
-        for group in course.groups:
-            for page in group.pages:
-                if page.quiz is not None:
-                    self.add_category(root, course, group.title, page)
-                    for item in page.quiz.items:
-                        self.add_question(root, course, page.quiz, item)
-        return Artifact(serialize(root), 0, len(course.quizzes), len(course.items))
+        with open(self.target, "wb") as fh:  # each page's category and questions written once made
+            out = ChildStream(fh, root, DECLARATION)
+            for group in course.groups:
+                for page in group.pages:
+                    if page.quiz is not None:
+                        self.add_category(root, course, group.title, page)
+                        for item in page.quiz.items:
+                            self.add_question(root, course, page.quiz, item)
+                        out.flush()
+            out.close()
+        return Artifact(self.target, 0, len(course.quizzes), len(course.items))
 
     def add_category(self, root: etree._Element, course: Course, chapter: str, page: Page) -> None:
         quiz = page.quiz
@@ -95,10 +104,14 @@ class MoodleXmlWriter(Writer):
         html_field(question, "info", to_xhtml(info))
         sub(question, "idnumber", quiz.id)
 
+    def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
+        return super().uncarried(course) + [(item.source, item.line, message) for item in course.items
+                                            for message in moodle_types.uncarried(item)]
+
     def add_question(self, root: etree._Element, course: Course, quiz: Quiz, item: Item) -> None:
-        kind = "truefalse" if item.true_false else "multichoice"
+        kind = moodle_types.qtype(item)
         explanation = to_xhtml(item.explanation_html)
-        question = sub(root, "question", type=kind)
+        question = sub(root, "question", type="matching" if kind == "match" else kind)
         text_field(question, "name", f"{plain_name(item.title)} [{short_id(course, item)}]")
         html_field(question, "questiontext", question_xhtml(quiz, item))
         html_field(question, "generalfeedback", explanation)
@@ -106,19 +119,81 @@ class MoodleXmlWriter(Writer):
         sub(question, "penalty", "0")  # practice: no penalty
         sub(question, "hidden", "0")
         sub(question, "idnumber", item.id)
-        verdicts = {right: verdict_html(self.texts, item, right) for right in (True, False)}
-        if kind == "truefalse":
-            for text, choice in zip(("true", "false"), item.choices):
-                answer = sub(question, "answer", fraction="100" if choice.right else "0", format="moodle_auto_format")
-                sub(answer, "text", text)
-                html_field(answer, "feedback", verdicts[choice.right])
-            return
-        sub(question, "single", "true")
-        sub(question, "shuffleanswers", "false")  # the author's order: the first label first
+        {"truefalse": self.truefalse, "multichoice": self.multichoice, "shortanswer": self.shortanswer,
+         "numerical": self.numerical, "match": self.match, "essay": self.essay}[kind](question, quiz, item)
+
+    def truefalse(self, question: etree._Element, quiz: Quiz, item: Item) -> None:
+        for text, choice in zip(("true", "false"), item.choices):
+            answer = sub(question, "answer", fraction="100" if choice.right else "0", format="moodle_auto_format")
+            sub(answer, "text", text)
+            html_field(answer, "feedback", moodle_types.choice_feedback(self.texts, item, choice))
+
+    def multichoice(self, question: etree._Element, quiz: Quiz, item: Item) -> None:
+        multiple = item.kind == MULTIPLE
+        sub(question, "single", "false" if multiple else "true")
+        sub(question, "shuffleanswers", "true" if quiz.shuffle else "false")  # else the author's order
         sub(question, "answernumbering", "none")
-        for choice in item.choices:
-            answer = html_field(question, "answer", choice.html, fraction="100" if choice.right else "0")
-            html_field(answer, "feedback", verdicts[choice.right])
+        self.combined_feedback(question, item)
+        for choice, fraction in zip(item.choices, moodle_types.fractions(item)):
+            answer = html_field(question, "answer", to_xhtml(choice.html), fraction=moodle_types.percent(fraction))
+            html_field(answer, "feedback", moodle_types.choice_feedback(self.texts, item, choice))
+
+    def shortanswer(self, question: etree._Element, quiz: Quiz, item: Item) -> None:
+        sub(question, "usecase", "0")  # case-insensitive
+        for accepted in item.answers:
+            self.plain_answer(question, "100", moodle_types.short_pattern(accepted), item.right_feedback_html)
+        self.any_other_answer(question, item)
+
+    def numerical(self, question: etree._Element, quiz: Quiz, item: Item) -> None:
+        assert item.numeric is not None
+        value, tolerance = moodle_types.numeric_answer(item.numeric)
+        sub(self.plain_answer(question, "100", value, item.right_feedback_html), "tolerance", tolerance)
+        other = self.any_other_answer(question, item)
+        if other is not None:
+            sub(other, "tolerance", "0")
+        sub(question, "unitgradingtype", "0")
+        sub(question, "unitpenalty", "0.1000000")
+        sub(question, "showunits", "3")  # no units: the number alone
+        sub(question, "unitsleft", "0")
+
+    def match(self, question: etree._Element, quiz: Quiz, item: Item) -> None:
+        sub(question, "shuffleanswers", "true" if quiz.shuffle else "false")  # the pairs' order (Moodle always
+        self.combined_feedback(question, item)  # shuffles the options in the menus)
+        for pair in item.pairs:  # a distractor: an empty subquestion with its answer
+            subquestion = html_field(question, "subquestion", to_xhtml(pair.left_html))
+            text_field(subquestion, "answer", moodle_types.match_answer(pair.right_html))
+
+    def essay(self, question: etree._Element, quiz: Quiz, item: Item) -> None:
+        sub(question, "responseformat", "editor")
+        sub(question, "responserequired", "1")
+        sub(question, "responsefieldlines", "15")  # Moodle's default
+        sub(question, "attachments", "0")
+        sub(question, "attachmentsrequired", "0")
+        html_field(question, "graderinfo", "")
+        html_field(question, "responsetemplate", "")
+
+    # --- feedback ----------------------------------------------------------------------------------------
+
+    def combined_feedback(self, question: etree._Element, item: Item) -> None:
+        """Moodle's overall feedback of multichoice and match: right, or not (partially right is not right)."""
+        if not (item.right_feedback_html.strip() or item.wrong_feedback_html.strip()):
+            return
+        right, wrong = to_xhtml(item.right_feedback_html), to_xhtml(item.wrong_feedback_html)
+        for tag, text in (("correctfeedback", right), ("partiallycorrectfeedback", wrong),
+                          ("incorrectfeedback", wrong)):
+            html_field(question, tag, text)
+
+    def plain_answer(self, question: etree._Element, fraction: str, text: str, feedback: str) -> etree._Element:
+        answer = sub(question, "answer", fraction=fraction, format="moodle_auto_format")
+        sub(answer, "text", text)
+        html_field(answer, "feedback", to_xhtml(feedback))
+        return answer
+
+    def any_other_answer(self, question: etree._Element, item: Item) -> etree._Element | None:
+        """The wrong feedback, as Moodle gives it to any other answer: a last answer `*` worth nothing."""
+        if not item.wrong_feedback_html.strip():
+            return None
+        return self.plain_answer(question, "0", "*", item.wrong_feedback_html)
 
 
 def short_id(course: Course, item: Item) -> str:

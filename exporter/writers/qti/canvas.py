@@ -12,8 +12,9 @@ from lxml import etree
 
 from exporter import xhtml
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import DEFAULT_LABELS, Course, Item, Page, Quiz
-from exporter.writers.qti.items12 import QTI, Flavour, ItemBuilder, metadata
+from exporter.model import (CHOICE_KINDS, DEFAULT_LABELS, ESSAY, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item,
+                            Page, Quiz)
+from exporter.writers.qti.items12 import QTI, Flavour, ItemBuilder, match_idents, metadata
 from exporter.writers.xmltree import Namespace, serialize, sub
 
 CANVAS = Namespace("http://canvas.instructure.com/xsd/cccv1p0")
@@ -39,11 +40,31 @@ def answer_idents(item: Item) -> tuple[str, ...]:
     return tuple(f"{item.id}_a{n}" for n in range(1, len(item.choices) + 1))
 
 
+QUESTION_TYPES = {MULTIPLE: "multiple_answers_question", SHORT: "short_answer_question",
+                  NUMERIC: "numerical_question", MATCHING: "matching_question", ESSAY: "essay_question"}
+
+
 def question_type(item: Item) -> str:
-    """Canvas keeps a true_false_question only when its answers read True and False; other labels, True and False
-    in another language included, are two choices."""
+    """Canvas's question_type for the item. Canvas keeps a true_false_question only when its answers read True and
+    False; other labels, True and False in another language included, are two choices."""
+    if item.kind in QUESTION_TYPES:
+        return QUESTION_TYPES[item.kind]
     return "true_false_question" if item.true_false and item.choices and \
         tuple(c.html for c in item.choices) == DEFAULT_LABELS else "multiple_choice_question"
+
+
+def original_answer_ids(item: Item) -> tuple[str, ...]:
+    """What Canvas's exports list as the question's answers: the choices, each accepted short answer, the numeric
+    answer, the left items of a matching question (their response_lids); none for an essay."""
+    if item.kind in CHOICE_KINDS:
+        return answer_idents(item)
+    if item.kind == SHORT:
+        return tuple(f"{item.id}_a{n}" for n in range(1, len(item.answers) + 1))
+    if item.kind == NUMERIC:
+        return (f"{item.id}_a1",)
+    if item.kind == MATCHING:
+        return match_idents(item)[0]
+    return ()
 
 
 def points_possible(quiz: Quiz) -> int:
@@ -56,9 +77,10 @@ def settings(quiz: Quiz) -> list[tuple[str, str]]:
 
     A graded quiz (quiz_type "assignment": it counts in the gradebook, where a "practice_quiz" is never
     graded) set up for practice: unlimited attempts, the best one kept, right answers shown after every
-    submission, the two labels in the author's order, unpublished until the teacher publishes it."""
+    submission, the answers in the author's order unless the quiz shuffles them, unpublished until the teacher
+    publishes it."""
     return [
-        ("shuffle_answers", "false"),
+        ("shuffle_answers", "true" if quiz.shuffle else "false"),
         ("scoring_policy", "keep_highest"),
         ("hide_results", ""),  # empty: results are never hidden
         ("quiz_type", "assignment"),
@@ -90,7 +112,7 @@ def _metadata(quiz: Quiz, item: Item, texts: Messages) -> list[tuple[str, str]]:
     return [
         ("question_type", question_type(item)),
         ("points_possible", str(POINTS_PER_ITEM)),
-        ("original_answer_ids", ",".join(answer_idents(item))),
+        ("original_answer_ids", ",".join(original_answer_ids(item))),
         ("assessment_question_identifierref", f"{item.id}_aq"),
     ]
 

@@ -1,28 +1,44 @@
 """QTI 1.2 items, one builder with two flavours: Canvas's (`canvas_qti`, for `qti12` and cc13's Canvas copy) and
 the Common Cartridge profile's (`cc_qti`, for cartridge quizzes and question banks).
 
-An item is one self-contained question: the quiz's stimulus then the statement, two answers in label order,
-SCORE 100 for the right one, the explanation as general feedback shown whatever the answer. A flavour says
-only what its readers require to differ: answer idents, metadata, how a label is written, and how the verdict
-(right, or which label was right: in the course's language) is given, as each answer's own feedback or as Canvas's
-correct and incorrect feedback. Each item is built once per flavour; a cartridge writes it into its question bank from its quiz.
+An item is one self-contained question: the quiz's stimulus then the statement, then what learners answer with, and
+its response processing (SCORE 0-100), the explanation as general feedback shown whatever the answer. Each kind as
+Canvas's own exports write it (canvas-lms `lib/cc/qti/qti_items.rb`) and its importer reads it back:
+- true/false, choice: `response_lid` Single, a label per choice, the right one's condition sets SCORE 100;
+- multiple: `response_lid` Multiple, one condition `<and>` of the right labels and `<not>` of the others (Canvas
+  Classic Quizzes gives partial credit whatever the condition says; Moodle's cartridge import gives each right one
+  1/k and the others 0);
+- short: `response_str` with `render_fib`, one `varequal` per accepted answer in one condition;
+- numeric: `render_fib fibtype="Decimal"`; exact with a margin as `<or><varequal>x</varequal><and><vargte>x-m
+  </vargte><varlte>x+m</varlte></and></or>` (Canvas: exact_answer with that margin), a range as bare `vargte` and
+  `varlte` (range_answer);
+- matching: a `response_lid` per left item (`response_<ident>`) offering every right option and the distractors,
+  each right match adding its share of 100 (Canvas's `setvar action="Add"`);
+- essay: `response_str`, no score (a person grades it).
+A flavour says only what its readers require to differ: answer idents, metadata, how a label is written, and how
+the verdict (right, or what was right: in the course's language) is given, as each answer's own feedback or as
+Canvas's correct and incorrect feedback. Each item is built once per flavour; a cartridge writes it into its
+question bank from its quiz.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from html import unescape
 from typing import Callable
 
+from babel.numbers import format_decimal
 from lxml import etree
 
 from exporter import xhtml
 from exporter.i18n.messages import Messages
-from exporter.model import Item, Quiz
+from exporter.model import CHOICE, ESSAY, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Item, Quiz
 from exporter.writers.xmltree import Namespace, sub
 
 QTI = Namespace("http://www.imsglobal.org/xsd/ims_qtiasiv1p2")
 RESPONSE = "response1"
+FIB_LABEL = "answer1"  # the one blank of a short, numeric or essay item (Canvas's ident for it)
 GENERAL_FB = "general_fb"  # the feedback shown whatever the answer (Canvas's ident for it)
 CORRECT_FB, INCORRECT_FB = "correct_fb", "general_incorrect_fb"  # Canvas's right and wrong feedback
 SCORE_RIGHT = "100"  # an item scores 0-100; Canvas scales it to the item's points
@@ -51,20 +67,53 @@ class Flavour:
     label_texttype: str  # "text/plain": the label as it is; "text/html": escaped as HTML text
     shuffle: str | None  # render_choice's shuffle attribute (None: left out)
     general_title: str | None  # the title of the condition that shows the general feedback
-    # the verdict learners read after answering: "answer" (each answer's own feedback, `<ident>_fb`, as the CC
-    # profile has it) or "verdict" (`correct_fb` when right, `general_incorrect_fb` otherwise: Canvas's idents)
+    # the verdict learners read after answering a true/false or choice item: "answer" (each answer's own feedback,
+    # `<ident>_fb`, as the CC profile has it) or "verdict" (`correct_fb` when right, `general_incorrect_fb`
+    # otherwise: Canvas's idents). The other kinds always give `correct_fb` and `general_incorrect_fb`.
     feedback: str
+    case: str | None = None  # the `case` attribute of a multiple item's varequal (Moodle counts right ones by it)
+
+
+def number_text(value: str, texts: Messages) -> str:
+    """An exact decimal as learners of the course's language write it (a decimal comma in German, French, ...)."""
+    return format_decimal(Decimal(value), locale=texts.number_locale, decimal_quantization=False,
+                          group_separator=False)
+
+
+def answer_text(item: Item, texts: Messages) -> str:
+    """The right answer as plain text, for the verdict's {label}."""
+    if item.kind in (TRUE_FALSE, CHOICE):  # a label is text made HTML; a typed choice may hold markup
+        html = item.right_choice.html
+        return xhtml.to_text(html) if "<" in html else unescape(html)
+    if item.kind == MULTIPLE:
+        return ", ".join(xhtml.to_text(c.html) for c in item.choices if c.right)
+    if item.kind == SHORT:
+        return item.answers[0]
+    if item.kind == NUMERIC:
+        n = item.numeric
+        if n.range:
+            return f"{number_text(n.low, texts)}\u2013{number_text(n.high, texts)}"
+        if Decimal(n.margin):
+            return f"{number_text(n.value, texts)} \u00b1 {number_text(n.margin, texts)}"
+        return number_text(n.value, texts)
+    if item.kind == MATCHING:
+        return "; ".join(f"{xhtml.to_text(p.left_html)} \u2192 {xhtml.to_text(p.right_html)}" for p in item.matches)
+    raise ValueError(f"{item.kind} items have no right answer")
 
 
 def verdict_html(texts: Messages, item: Item, right: bool) -> str:
-    """The feedback saying whether an answer was right, and which choice was: HTML in the course's language."""
+    """The feedback saying whether an answer was right, and what was: HTML in the course's language."""
     if right:
         text = texts.tr("feedback.right", "Right.")
     else:
-        due = unescape(item.right_choice.html)
         # Translators: {label} is the right answer's label, e.g. True, or the author's own label such as Yes
-        text = texts.tr("feedback.wrong", "Not quite: the right answer is {label}.", label=due)
+        text = texts.tr("feedback.wrong", "Not quite: the right answer is {label}.", label=answer_text(item, texts))
     return f"<p>{xhtml.text_html(text)}</p>"
+
+
+def _joined(*parts: str) -> str:
+    """Feedback fragments in order, as one well-formed XHTML fragment (the empty ones left out)."""
+    return "\n".join(p for p in (xhtml.to_xhtml(p) if p.strip() else "" for p in parts) if p)
 
 
 class ItemBuilder:
@@ -82,17 +131,36 @@ class ItemBuilder:
 
 
 def build_item(f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> etree._Element:
-    answers = f.answer_idents(item)
-    right = answers[item.right_index]
     el = etree.Element(QTI("item"), ident=item.id, title=item.title)
     metadata(sub(el, QTI("itemmetadata")), f.metadata(quiz, item, texts))
     presentation = sub(el, QTI("presentation"))
     mattext(presentation, xhtml.question_xhtml(quiz, item))
-    lid = sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality="Single")
-    choices = sub(lid, QTI("render_choice"), shuffle=f.shuffle)
+    if item.kind in (TRUE_FALSE, CHOICE):
+        _one_choice(el, presentation, f, quiz, item, texts)
+        return el
+    _kind_builders[item.kind](el, presentation, f, quiz, item, texts)
+    return el
+
+
+def _choices(presentation: etree._Element, f: Flavour, quiz: Quiz, item: Item, cardinality: str) -> tuple[str, ...]:
+    """The response_lid with a label per choice, in the author's order; returns the labels' idents."""
+    answers = f.answer_idents(item)
+    lid = sub(presentation, QTI("response_lid"), ident=RESPONSE, rcardinality=cardinality)
+    shuffle = "Yes" if quiz.shuffle and f.shuffle is not None else f.shuffle
+    choices = sub(lid, QTI("render_choice"), shuffle=shuffle)
     for ident, choice in zip(answers, item.choices):
-        text = unescape(choice.html) if f.label_texttype == "text/plain" else choice.html
-        mattext(sub(choices, QTI("response_label"), ident=ident), text, f.label_texttype)
+        label = sub(choices, QTI("response_label"), ident=ident)
+        if f.label_texttype != "text/plain":
+            mattext(label, choice.html, f.label_texttype)
+        elif "<" in choice.html:  # a choice with markup (a label is text made HTML): as HTML, as Canvas writes it
+            mattext(label, xhtml.to_xhtml(choice.html), "text/html")
+        else:
+            mattext(label, unescape(choice.html), "text/plain")
+    return answers
+
+
+def _processing(el: etree._Element, f: Flavour, item: Item) -> tuple[etree._Element, str]:
+    """resprocessing with SCORE declared and, when the item has an explanation, the condition showing it first."""
     processing = sub(el, QTI("resprocessing"))
     sub(sub(processing, QTI("outcomes")), QTI("decvar"), varname="SCORE", vartype="Decimal", minvalue="0",
         maxvalue="100")
@@ -101,7 +169,19 @@ def build_item(f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> etree._El
         shown = sub(processing, QTI("respcondition"), title=f.general_title, **{"continue": "Yes"})
         sub(sub(shown, QTI("conditionvar")), QTI("other"))
         sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=GENERAL_FB)
+    return processing, explanation
+
+
+def _one_choice(el, presentation, f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> None:
+    """True/false and choice items: one right label."""
+    answers = _choices(presentation, f, quiz, item, "Single")
+    right = answers[item.right_index]
+    processing, explanation = _processing(el, f, item)
     per_answer = f.feedback == "answer"
+    own = {ident: c.feedback_html for ident, c in zip(answers, item.choices) if c.feedback_html.strip()}
+    if not per_answer:  # Canvas: each choice's own feedback where it has one, whatever else is shown
+        for ident in own:
+            _show_when(processing, ident, f"{ident}_fb")
     for ident in answers if per_answer else [right]:
         condition = sub(processing, QTI("respcondition"), title=("Right" if ident == right else "Wrong")
                         if per_answer else None, **{"continue": "No"})
@@ -111,23 +191,190 @@ def build_item(f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> etree._El
         sub(condition, QTI("displayfeedback"), feedbacktype="Response",
             linkrefid=f"{ident}_fb" if per_answer else CORRECT_FB)
     if not per_answer:  # reached only when the right answer's condition did not match
-        wrong = sub(processing, QTI("respcondition"), **{"continue": "Yes"})
-        sub(sub(wrong, QTI("conditionvar")), QTI("other"))
-        sub(wrong, QTI("displayfeedback"), feedbacktype="Response", linkrefid=INCORRECT_FB)
+        _otherwise(processing, INCORRECT_FB)
     if explanation:
         _feedback(el, GENERAL_FB, explanation)
     if per_answer:
         for ident in answers:
-            _feedback(el, f"{ident}_fb", verdict_html(texts, item, ident == right))
+            ok = ident == right
+            _feedback(el, f"{ident}_fb", _verdict(texts, item, ok, own.get(ident, "")))
     else:
-        _feedback(el, CORRECT_FB, verdict_html(texts, item, True))
-        _feedback(el, INCORRECT_FB, verdict_html(texts, item, False))
-    return el
+        _feedback(el, CORRECT_FB, _verdict(texts, item, True))
+        _feedback(el, INCORRECT_FB, _verdict(texts, item, False))
+        for ident, html in own.items():
+            _feedback(el, f"{ident}_fb", xhtml.to_xhtml(html))
+
+
+def _verdict(texts: Messages, item: Item, right: bool, own: str = "") -> str:
+    """The verdict, then the choice's own feedback, then the author's feedback for a right or a wrong answer."""
+    author = item.right_feedback_html if right else item.wrong_feedback_html
+    verdict = verdict_html(texts, item, right)
+    if not own.strip() and not author.strip():
+        return verdict
+    return _joined(verdict, own, author)
+
+
+def _show_when(processing: etree._Element, ident: str, feedback: str) -> None:
+    """A condition showing a label's own feedback when it is picked, processing going on."""
+    shown = sub(processing, QTI("respcondition"), **{"continue": "Yes"})
+    sub(sub(shown, QTI("conditionvar")), QTI("varequal"), ident, respident=RESPONSE)
+    sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=feedback)
+
+
+def _otherwise(processing: etree._Element, feedback: str | None, last: bool = False) -> etree._Element:
+    """A condition that always holds, showing `feedback`. `last`: the item's last condition, ending processing, as
+    the CC profile's readers need of a verdict (Moodle's import takes every `continue="Yes"` condition's feedback as
+    the question's general feedback)."""
+    condition = sub(processing, QTI("respcondition"), **{"continue": "No" if last else "Yes"})
+    sub(sub(condition, QTI("conditionvar")), QTI("other"))
+    if feedback:
+        sub(condition, QTI("displayfeedback"), feedbacktype="Response", linkrefid=feedback)
+    return condition
+
+
+def _scored(processing: etree._Element, title: str | None = None) -> tuple[etree._Element, etree._Element]:
+    """The condition that sets SCORE 100 (its conditionvar to be filled), showing the right verdict."""
+    condition = sub(processing, QTI("respcondition"), title=title, **{"continue": "No"})
+    test = sub(condition, QTI("conditionvar"))
+    return condition, test
+
+
+def _score_right(condition: etree._Element) -> None:
+    sub(condition, QTI("setvar"), SCORE_RIGHT, action="Set", varname="SCORE")
+    sub(condition, QTI("displayfeedback"), feedbacktype="Response", linkrefid=CORRECT_FB)
+
+
+def _verdicts(el: etree._Element, texts: Messages, item: Item, explanation: str) -> None:
+    if explanation:
+        _feedback(el, GENERAL_FB, explanation)
+    _feedback(el, CORRECT_FB, _verdict(texts, item, True))
+    _feedback(el, INCORRECT_FB, _verdict(texts, item, False))
+
+
+def _multiple(el, presentation, f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> None:
+    """Right when every right label is ticked and no other: one condition, as Canvas and Moodle export it."""
+    answers = _choices(presentation, f, quiz, item, "Multiple")
+    processing, explanation = _processing(el, f, item)
+    own = {ident: c.feedback_html for ident, c in zip(answers, item.choices) if c.feedback_html.strip()}
+    canvas = f.feedback == "verdict"
+    if canvas:  # Canvas: a ticked label's own feedback first, processing going on (its exports' order)
+        for ident in own:
+            _show_when(processing, ident, f"{ident}_fb")
+    condition, test = _scored(processing, None if canvas else "Right")
+    every = sub(test, QTI("and"))
+    for ident, choice in zip(answers, item.choices):
+        parent = every if choice.right else sub(every, QTI("not"))
+        sub(parent, QTI("varequal"), ident, respident=RESPONSE, case=f.case)
+    _score_right(condition)
+    if not canvas:  # the CC profile (Moodle's own export): each ticked label's feedback after the right condition
+        for ident in own:
+            shown = sub(processing, QTI("respcondition"), title="Choice feedback", **{"continue": "No"})
+            sub(sub(shown, QTI("conditionvar")), QTI("varequal"), ident, respident=RESPONSE)
+            sub(shown, QTI("displayfeedback"), feedbacktype="Response", linkrefid=f"{ident}_fb")
+    _otherwise(processing, INCORRECT_FB, last=f.feedback != "verdict")
+    _verdicts(el, texts, item, explanation)
+    for ident, html in own.items():
+        _feedback(el, f"{ident}_fb", xhtml.to_xhtml(html))
+
+
+def _blank(presentation: etree._Element, f: Flavour, fibtype: str | None = None, rshuffle: str | None = "No") -> None:
+    """The one text box of a short, numeric or essay item."""
+    box = sub(presentation, QTI("response_str"), ident=RESPONSE, rcardinality="Single")
+    sub(sub(box, QTI("render_fib"), fibtype=fibtype), QTI("response_label"), ident=FIB_LABEL, rshuffle=rshuffle)
+
+
+def _short(el, presentation, f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> None:
+    """Right when the answer is one of the accepted ones (case-insensitive: `varequal` without case="Yes")."""
+    _blank(presentation, f)
+    processing, explanation = _processing(el, f, item)
+    condition, test = _scored(processing, None if f.feedback == "verdict" else "Right")
+    for answer in item.answers:
+        sub(test, QTI("varequal"), answer, respident=RESPONSE)
+    _score_right(condition)
+    _otherwise(processing, INCORRECT_FB, last=f.feedback != "verdict")
+    _verdicts(el, texts, item, explanation)
+
+
+def _numeric(el, presentation, f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> None:
+    """Canvas's numerical_question: exact with its margin, or a range (its exports' two forms)."""
+    _blank(presentation, f, fibtype="Decimal", rshuffle=None)
+    processing, explanation = _processing(el, f, item)
+    condition, test = _scored(processing)
+    n = item.numeric
+    if n.range:
+        sub(test, QTI("vargte"), n.low, respident=RESPONSE)
+        sub(test, QTI("varlte"), n.high, respident=RESPONSE)
+    else:
+        either = sub(test, QTI("or"))
+        sub(either, QTI("varequal"), n.value, respident=RESPONSE)
+        near = sub(either, QTI("and"))
+        sub(near, QTI("vargte"), n.low, respident=RESPONSE)
+        sub(near, QTI("varlte"), n.high, respident=RESPONSE)
+    _score_right(condition)
+    _otherwise(processing, INCORRECT_FB, last=f.feedback != "verdict")
+    _verdicts(el, texts, item, explanation)
+
+
+def match_idents(item: Item) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    """A matching item's left idents (one per pair, in order) and its options (ident, text): every distinct right
+    text, in the author's order, distractors included. An option's ident is `m<n>`: Canvas's importer takes the
+    first run of digits in it as the match's id, so the number must come first and be unique in the item."""
+    lefts = tuple(f"{item.id}_l{n}" for n in range(1, len(item.matches) + 1))
+    options: dict[str, str] = {}
+    for pair in item.pairs:
+        text = xhtml.to_text(pair.right_html)
+        options.setdefault(text, f"m{len(options) + 1}")
+    return lefts, [(ident, text) for text, ident in options.items()]
+
+
+def _matching(el, presentation, f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> None:
+    """Canvas's matching_question: a response_lid per left item offering every option; each right match adds its
+    share of 100 (the last share takes the rest, so all right is exactly 100)."""
+    lefts, options = match_idents(item)
+    by_text = {text: ident for ident, text in options}
+    for ident, pair in zip(lefts, item.matches):
+        lid = sub(presentation, QTI("response_lid"), ident=f"response_{ident}")
+        mattext(lid, xhtml.to_xhtml(pair.left_html))
+        choices = sub(lid, QTI("render_choice"))
+        for option, text in options:
+            mattext(sub(choices, QTI("response_label"), ident=option), text, "text/plain")
+    processing, explanation = _processing(el, f, item)
+    count = len(item.matches)
+    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    rights = []
+    for n, (ident, pair) in enumerate(zip(lefts, item.matches), start=1):
+        right = by_text[xhtml.to_text(pair.right_html)]
+        rights.append((ident, right))
+        condition = sub(processing, QTI("respcondition"), **{"continue": "Yes"})
+        sub(sub(condition, QTI("conditionvar")), QTI("varequal"), right, respident=f"response_{ident}")
+        points = share if n < count else Decimal(100) - share * (count - 1)
+        sub(condition, QTI("setvar"), str(int(points)) if points == points.to_integral() else str(points),
+            action="Add", varname="SCORE")
+    for feedback, negate in ((CORRECT_FB, False), (INCORRECT_FB, True)):
+        condition = sub(processing, QTI("respcondition"), **{"continue": "Yes"})
+        test = sub(condition, QTI("conditionvar"))
+        every = sub(sub(test, QTI("not")) if negate else test, QTI("and"))
+        for ident, right in rights:
+            sub(every, QTI("varequal"), right, respident=f"response_{ident}")
+        sub(condition, QTI("displayfeedback"), feedbacktype="Response", linkrefid=feedback)
+    _verdicts(el, texts, item, explanation)
+
+
+def _essay(el, presentation, f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> None:
+    """A text box and no score: a person grades it (Canvas: essay_question; CC: cc.essay)."""
+    _blank(presentation, f)
+    processing, explanation = _processing(el, f, item)
+    sub(sub(sub(processing, QTI("respcondition"), **{"continue": "No"}), QTI("conditionvar")), QTI("other"))
+    if explanation:
+        _feedback(el, GENERAL_FB, explanation)
+
+
+_kind_builders = {MULTIPLE: _multiple, SHORT: _short, NUMERIC: _numeric, MATCHING: _matching, ESSAY: _essay}
 
 
 def _feedback(item: etree._Element, ident: str, html: str) -> None:
     mattext(sub(sub(item, QTI("itemfeedback"), ident=ident), QTI("flow_mat")), html)
 
 
-__all__ = ["CORRECT_FB", "Flavour", "GENERAL_FB", "INCORRECT_FB", "ItemBuilder", "QTI", "RESPONSE", "build_item",
-           "mattext", "metadata", "verdict_html"]
+__all__ = ["CORRECT_FB", "FIB_LABEL", "Flavour", "GENERAL_FB", "INCORRECT_FB", "ItemBuilder", "QTI", "RESPONSE",
+           "answer_text", "build_item", "match_idents", "mattext", "metadata", "number_text", "verdict_html"]

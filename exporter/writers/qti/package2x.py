@@ -5,13 +5,19 @@ The two versions hold the same structure under different names (`choiceInteracti
 2.1 spelling and a `Dialect` turns it into the version's own. A package lays out `items/`,
 `tests/` (one assessmentTest per quiz, drawing `quiz.draw` items) and, in 3.0, `stimuli/`;
 course files used by item HTML keep their own paths and are listed as webcontent resources.
+
+Each kind is its interaction: true/false, choice and multiple answers a `choiceInteraction` (maxChoices 1 or 0),
+a short answer a string `textEntryInteraction` whose mapping gives each accepted answer 1 (without case), a
+number a float `textEntryInteraction` right from the exact decimal `low` to `high` (`gte`/`lte`, so no player
+arithmetic moves a bound; `equal` when it is one value), matching a `matchInteraction` of directed pairs, an
+essay an `extendedTextInteraction` that a person scores. Every graded item's processing sets SCORE to 1 when
+right and 0 when not; its feedback (`item_feedback`) is modal feedback.
 """
 
 from __future__ import annotations
 
 import re
-from html import unescape
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -19,17 +25,23 @@ from lxml import etree
 
 from exporter import __version__, ids
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import Course, Item, Page, Quiz
+from exporter.model import (CHOICE, CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Course, Item,
+                             Page, Quiz)
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
+from exporter.writers.qti.items12 import verdict_html
 from exporter.writers.xmltree import cp_resource, serialize, sub
-from exporter.xhtml import append_html
+from exporter.xhtml import append_html, text_html, to_text
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOOL = {"toolName": "exporter", "toolVersion": __version__}
 CHOICES = ("T", "F")  # the first label's choice (the statement is true), then the second's
-FEEDBACK = "EXPLANATION"  # the FEEDBACK outcome's value that shows the explanation
+# the FEEDBACK outcome's values: RIGHT and WRONG set by the verdict, each showing the verdict ("Right." / "Not
+# quite: the right answer is X." for a single right choice), the author's + or -, then the explanation;
+# EXPLANATION (an item without a verdict to show) the explanation whatever the answer
+FEEDBACK = "EXPLANATION"
+RIGHT, WRONG = "RIGHT", "WRONG"
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -99,40 +111,222 @@ def stimulus_ident(quiz: Quiz) -> str:
     return f"{quiz.id}_stimulus"
 
 
+def choice_idents(item: Item) -> list[str]:
+    """The identifiers of an item's choices: a statement's labels are T and F (the first label, then the second),
+    a question's choices C1, C2, ... in the author's order."""
+    return list(CHOICES) if item.labelled else [f"C{n}" for n in range(1, len(item.choices) + 1)]
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def short_answers(item: Item) -> list[str]:
+    """A short-answer item's accepted answers, spaces collapsed, each once however it is cased (the mapping
+    compares without case, and a mapping's keys must differ)."""
+    seen, found = set(), []
+    for answer in item.answers:
+        text = _spaced(answer)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            found.append(text)
+    return found
+
+
+def match_sets(item: Item) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """A matching item's left items, its right options (each text once, distractors included, as written) and
+    the right pairs as (left index, option index)."""
+    lefts = [p.left_html for p in item.matches]
+    options: list[str] = []
+    where: dict[str, int] = {}
+    for pair in item.pairs:
+        if pair.right_html not in where:
+            where[pair.right_html] = len(options)
+            options.append(pair.right_html)
+    return lefts, options, [(n, where[p.right_html]) for n, p in enumerate(item.matches)]
+
+
+@dataclass
+class ItemFeedback:
+    """What an item shows as modal feedback after an answer. `by_outcome`: the FEEDBACK outcome's values, each with
+    the HTML fragments its feedback shows: RIGHT and WRONG are set by the verdict, EXPLANATION whatever the answer
+    (nothing shown: not there). `choices`: each choice's own feedback by its identifier, shown when picked."""
+
+    by_outcome: dict[str, list[str]] = field(default_factory=dict)
+    choices: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> bool:
+        return RIGHT in self.by_outcome or WRONG in self.by_outcome
+
+
+def item_feedback(item: Item, texts: Messages) -> ItemFeedback:
+    """The one place that decides an item's feedback outcomes. A statement or a question of one right choice says
+    whether the answer was right and which choice was, in the course's language (`verdict_html`, as the other
+    formats do); with that or with the author's right or wrong feedback (+, -), the verdict decides what is
+    shown: its words, that feedback, then the explanation. Otherwise (an essay, a question of another kind without
+    + or -) the explanation is shown whatever the answer. An essay has no verdict (`QtiWriter.uncarried` warns of
+    its + and -)."""
+    explanation = [item.explanation_html] if item.explanation_html.strip() else []
+    by_outcome = {FEEDBACK: explanation} if explanation else {}
+    words = {}
+    if item.kind in (TRUE_FALSE, CHOICE):  # the right choice named as text, whatever markup it has
+        named = replace(item, choices=[replace(c, html=text_html(to_text(c.html))) for c in item.choices])
+        words = {RIGHT: verdict_html(texts, named, True), WRONG: verdict_html(texts, named, False)}
+    if words or (item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip())):
+        by_outcome = {}
+        for ident, html in ((RIGHT, item.right_feedback_html), (WRONG, item.wrong_feedback_html)):
+            if fragments := [h for h in (words.get(ident, ""), html) if h.strip()] + explanation:
+                by_outcome[ident] = fragments
+    return ItemFeedback(by_outcome, {ident: c.feedback_html for ident, c in zip(choice_idents(item), item.choices)
+                                     if c.feedback_html.strip()})
+
+
+def _declare_response(d: Dialect, root: etree._Element, item: Item) -> None:
+    """RESPONSE as the kind answers it, with its correct response (none for an essay) and, for a short answer,
+    the mapping of every accepted answer to 1."""
+    kind = item.kind
+    if kind in CHOICE_KINDS:
+        idents = choice_idents(item)
+        right = [i for i, c in zip(idents, item.choices) if c.right]
+        cardinality, base, values = ("multiple" if kind == MULTIPLE else "single"), "identifier", right
+    elif kind == SHORT:
+        answers = short_answers(item)
+        cardinality, base, values = "single", "string", answers[:1]
+    elif kind == NUMERIC:
+        cardinality, base, values = "single", "float", [item.numeric.value]
+    elif kind == MATCHING:
+        _, _, pairs = match_sets(item)
+        cardinality, base, values = "multiple", "directedPair", [f"L{a + 1} R{b + 1}" for a, b in pairs]
+    else:  # ESSAY
+        cardinality, base, values = "single", "string", []
+    decl = d.sub(root, "responseDeclaration", identifier="RESPONSE", cardinality=cardinality, baseType=base)
+    if values:
+        correct = d.sub(decl, "correctResponse")
+        for value in values:
+            d.sub(correct, "value", value)
+    if kind == SHORT:
+        mapping = d.sub(decl, "mapping", defaultValue="0")
+        for answer in answers:
+            d.sub(mapping, "mapEntry", mapKey=answer, mappedValue="1", caseSensitive="false")
+
+
+def _interaction(d: Dialect, body: etree._Element, quiz: Quiz, item: Item) -> None:
+    """The item's interaction after the stimulus: the statement its prompt (or, before a text entry, which
+    takes none, a paragraph of its own)."""
+    kind = item.kind
+    shuffle = "true" if quiz.shuffle else "false"
+    fixed = "true" if item.labelled or not quiz.shuffle else None  # a statement's labels keep their order
+    if kind in CHOICE_KINDS:
+        interaction = d.sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle=shuffle,
+                            maxChoices="0" if kind == MULTIPLE else "1")
+        d.html(d.sub(interaction, "prompt"), item.statement_html)
+        for ident, choice in zip(choice_idents(item), item.choices):
+            d.html(d.sub(interaction, "simpleChoice", identifier=ident, fixed=fixed), choice.html)
+    elif kind in (SHORT, NUMERIC):
+        d.html(body, item.statement_html, block=True)
+        d.sub(sub(body, f"{{{d.ns}}}p"), "textEntryInteraction", responseIdentifier="RESPONSE")
+    elif kind == MATCHING:
+        lefts, options, pairs = match_sets(item)
+        uses = [sum(1 for _, b in pairs if b == n) for n in range(len(options))]
+        interaction = d.sub(body, "matchInteraction", responseIdentifier="RESPONSE", shuffle=shuffle,
+                            maxAssociations=str(len(lefts)))
+        d.html(d.sub(interaction, "prompt"), item.statement_html)
+        left_set, right_set = d.sub(interaction, "simpleMatchSet"), d.sub(interaction, "simpleMatchSet")
+        for n, html in enumerate(lefts, 1):
+            d.html(d.sub(left_set, "simpleAssociableChoice", identifier=f"L{n}", matchMax="1", fixed=fixed), html)
+        for n, html in enumerate(options):
+            d.html(d.sub(right_set, "simpleAssociableChoice", identifier=f"R{n + 1}", matchMax=str(max(uses[n], 1)),
+                         fixed=fixed), html)
+    else:  # ESSAY
+        interaction = d.sub(body, "extendedTextInteraction", responseIdentifier="RESPONSE")
+        d.html(d.sub(interaction, "prompt"), item.statement_html)
+
+
+def _is_right(d: Dialect, parent: etree._Element, item: Item) -> None:
+    """The expression that is true when RESPONSE is right."""
+    kind = item.kind
+    if kind == SHORT:  # an accepted answer maps to 1, anything else to 0
+        test = d.sub(parent, "gt")
+        d.sub(test, "mapResponse", identifier="RESPONSE")
+        d.sub(test, "baseValue", "0", baseType="float")
+    elif kind == NUMERIC:
+        number = item.numeric
+        if number.low == number.high:
+            test = d.sub(parent, "equal", toleranceMode="exact")
+            d.sub(test, "variable", identifier="RESPONSE")
+            d.sub(test, "baseValue", number.value, baseType="float")
+        else:  # the exact decimal bounds: no arithmetic in the player, so a bound itself is right
+            both = d.sub(parent, "and")
+            for op, bound in (("gte", number.low), ("lte", number.high)):
+                test = d.sub(both, op)
+                d.sub(test, "variable", identifier="RESPONSE")
+                d.sub(test, "baseValue", bound, baseType="float")
+    else:  # the choices (a set for multiple answers) or pairs declared correct, no more, no fewer
+        test = d.sub(parent, "match")
+        d.sub(test, "variable", identifier="RESPONSE")
+        d.sub(test, "correct", identifier="RESPONSE")
+
+
 def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
                stimulus: tuple[str, str, str] | None) -> etree._Element:
-    """An assessmentItem: two fixed choices showing the quiz's labels, SCORE 1 when right, the explanation as
-    modal feedback shown whatever the answer. `stimulus` is (identifier, href, title) of a shared stimulus to
-    reference (3.0); without it the quiz's stimulus leads the item body, so the item stands alone."""
+    """An assessmentItem: the kind's interaction, SCORE 1 when right and 0 when not (an essay is scored by a
+    person), and its feedback (`item_feedback`) as modal feedback. `stimulus` is (identifier, href, title) of a
+    shared stimulus to reference (3.0); without it the quiz's stimulus leads the item body, so the item stands
+    alone."""
     root = d.root("assessmentItem", texts.language, identifier=item.id, title=item.title, adaptive="false",
                   timeDependent="false", **TOOL)
-    decl = d.sub(root, "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="identifier")
-    d.sub(d.sub(decl, "correctResponse"), "value", CHOICES[item.right_index])
-    _outcome(d, root, "SCORE", "float", "0")
+    feedback = item_feedback(item, texts)
+    _declare_response(d, root, item)
+    if item.graded:
+        _outcome(d, root, "SCORE", "float", "0")
+    else:  # a person scores it
+        d.sub(root, "outcomeDeclaration", identifier="SCORE", cardinality="single", baseType="float",
+              externalScored="human" if d.kebab else None)
     _outcome(d, root, "MAXSCORE", "float", "1")
     _outcome(d, root, "FEEDBACK", "identifier")
+    if feedback.choices:
+        d.sub(root, "outcomeDeclaration", identifier="CHOICE_FEEDBACK", baseType="identifier",
+              cardinality="multiple" if item.kind == MULTIPLE else "single")
     if stimulus:
         ident, href, title = stimulus
         d.sub(root, "assessmentStimulusRef", identifier=ident, href=href, title=title)
     body = d.sub(root, "itemBody")
     if stimulus is None and quiz.stimulus_html:
         d.html(body, quiz.stimulus_html, block=True)
-    interaction = d.sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")
-    d.html(d.sub(interaction, "prompt"), item.statement_html)
-    for ident, choice in zip(CHOICES, item.choices):
-        d.sub(interaction, "simpleChoice", unescape(choice.html), identifier=ident, fixed="true")
-    processing = d.sub(root, "responseProcessing")
-    condition = d.sub(processing, "responseCondition")
-    right = d.sub(condition, "responseIf")
-    match = d.sub(right, "match")
-    d.sub(match, "variable", identifier="RESPONSE")
-    d.sub(match, "correct", identifier="RESPONSE")
-    _set(d, right, "SCORE", "float", "1")
-    _set(d, d.sub(condition, "responseElse"), "SCORE", "float", "0")
-    if item.explanation_html.strip():
-        _set(d, processing, "FEEDBACK", "identifier", FEEDBACK)
-        feedback = d.sub(root, "modalFeedback", outcomeIdentifier="FEEDBACK", identifier=FEEDBACK, showHide="show")
-        d.html(d.content(feedback), item.explanation_html, block=True)
+    _interaction(d, body, quiz, item)
+    if item.graded or feedback.by_outcome:
+        processing = d.sub(root, "responseProcessing")
+        if item.graded:
+            condition = d.sub(processing, "responseCondition")
+            branches = []
+            if item.kind in (SHORT, NUMERIC):  # no answer is wrong before any arithmetic on it (players
+                # differ on NULL: one throws in mapResponse, one compares it as 0)
+                unanswered = d.sub(condition, "responseIf")
+                d.sub(d.sub(unanswered, "isNull"), "variable", identifier="RESPONSE")
+                branches.append((unanswered, False))
+                right = d.sub(condition, "responseElseIf")
+            else:
+                right = d.sub(condition, "responseIf")
+            _is_right(d, right, item)
+            branches += [(right, True), (d.sub(condition, "responseElse"), False)]
+            for branch, ok in branches:
+                _set(d, branch, "SCORE", "float", "1" if ok else "0")
+                if feedback.verdict:
+                    _set(d, branch, "FEEDBACK", "identifier", RIGHT if ok else WRONG)
+        if feedback.choices:  # the picked choice (or choices) shows its own
+            d.sub(d.sub(processing, "setOutcomeValue", identifier="CHOICE_FEEDBACK"), "variable",
+                  identifier="RESPONSE")
+        if FEEDBACK in feedback.by_outcome:
+            _set(d, processing, "FEEDBACK", "identifier", FEEDBACK)
+    shown = [("FEEDBACK", ident, fragments) for ident, fragments in feedback.by_outcome.items() if ident != FEEDBACK]
+    shown += [("CHOICE_FEEDBACK", ident, [html]) for ident, html in feedback.choices.items()]
+    shown += [("FEEDBACK", FEEDBACK, feedback.by_outcome[FEEDBACK])] if FEEDBACK in feedback.by_outcome else []
+    for outcome, ident, fragments in shown:
+        content = d.content(d.sub(root, "modalFeedback", outcomeIdentifier=outcome, identifier=ident,
+                                  showHide="show"))
+        for html in fragments:
+            d.html(content, html, block=True)
     return root
 
 
@@ -208,6 +402,7 @@ class QtiWriter(Writer):
     """A QTI 2.x/3.0 content package; subclasses give the dialect, the resource types and the manifest's
     namespace. With `shared_stimulus`, a quiz's stimulus is one stimulus file its items reference."""
 
+    kinds = frozenset(KINDS)
     dialect: Dialect
     manifest_ns = ""
     manifest_location = ""
@@ -220,17 +415,26 @@ class QtiWriter(Writer):
     quiz_files = True
     quiz_file_prefix = "../"  # items, tests and stimuli lie one folder down; course files keep their paths
 
+    def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
+        found = super().uncarried(course)
+        for item in course.items:
+            if not item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip()):
+                found.append((item.source, item.line, f"an essay is graded by a person, so {self.name} has no "
+                              "right or wrong answer to show its + and - feedback after (they are left out): "
+                              "write what every learner should read as the general feedback (...)"))
+        return found
+
     def build(self, course: Course, options: Options) -> Artifact:
         d = self.dialect
         texts = messages_for(course)
-        files: dict[str, bytes] = {}
+        files = ZipPackage(self.target)  # each file compressed into it as it is made
         resources: list[Resource] = []
         used: set[str] = set()
 
         def add(path: str, root: etree._Element, type_: str, ident: str, deps: list[str]) -> None:
             linked = files_used(root, d.ns, course, self.quiz_file_prefix)
             used.update(linked)
-            files[path] = serialize(root)
+            files.add(path, serialize(root))
             resources.append(Resource(ident, type_, path, [path], deps + [file_resource(f).ident for f in linked]))
 
         for page in course.pages:
@@ -252,9 +456,10 @@ class QtiWriter(Writer):
             add(f"tests/{quiz.id}.xml", build_test(d, page, quiz, hrefs), self.test_type, quiz.id,
                 [i.id for i in quiz.items])
         for path in sorted(used):
-            files[path] = course.files[path]
+            files.add(path, course.files[path])
             resources.append(file_resource(path))
-        files["imsmanifest.xml"] = build_manifest(
+        files.add("imsmanifest.xml", build_manifest(
             self.manifest_ns, self.manifest_location, f"{course.identifier}_{self.name}", self.manifest_schema,
-            self.manifest_version, resources)
-        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))
+            self.manifest_version, resources))
+        files.close()
+        return Artifact(self.target, 0, len(course.quizzes), len(course.items))

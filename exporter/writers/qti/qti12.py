@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.model import Course
+from exporter.model import KINDS, Course
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
 from exporter.writers.qti.canvas import (
     assessment_meta_xml,
     assessment_xml,
@@ -54,16 +54,20 @@ def manifest_xml(course: Course) -> bytes:
 
 class CanvasQti12Writer(Writer):
     name = "qti12"
+    math = "canvas"  # Canvas's equation images (docs/canvas.md)
     extension = "zip"
     title = "Canvas QTI 1.2 zip (Canvas's QTI .zip import): one quiz per course quiz, drawing its items"
     carries = "each quiz as a Canvas quiz drawing N of its items, with labels and explanations"
     drops = "the pages; images and files shown in quiz text"
+    kinds = frozenset(KINDS)
 
     def build(self, course: Course, options: Options) -> Artifact:
-        files: dict[str, bytes | str] = {"imsmanifest.xml": manifest_xml(course)}
+        files = ZipPackage(self.target)  # each file compressed into it as it is made
+        files.add("imsmanifest.xml", manifest_xml(course))
         for page in course.pages:
             if page.quiz is not None:
                 qti_path, meta_path = quiz_files(page.quiz)
-                files[qti_path] = assessment_xml(course, page, page.quiz)
-                files[meta_path] = assessment_meta_xml(course, page, page.quiz)
-        return Artifact(zip_bytes(files), 0, len(course.quizzes), len(course.items))
+                files.add(qti_path, assessment_xml(course, page, page.quiz))
+                files.add(meta_path, assessment_meta_xml(course, page, page.quiz))
+        files.close()
+        return Artifact(self.target, 0, len(course.quizzes), len(course.items))

@@ -9,6 +9,7 @@ reports one overall result. Each writer builds its own manifest around `ScormPac
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -16,10 +17,10 @@ from markupsafe import Markup
 
 from exporter import ids
 from exporter.i18n.messages import Messages, messages_for
-from exporter.model import CHOICE_KINDS, KINDS, MATCHING, NUMERIC, SHORT, Course, Item, Page, Quiz
+from exporter.model import CHOICE_KINDS, KINDS, MATCHING, NUMERIC, SHORT, Course, Item, LocalFile, Page, Quiz
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Option, Options, Writer
-from exporter.writers.packaging import zip_bytes
+from exporter.writers.packaging import ZipPackage
 from exporter.writers.scorm.runtime_messages import course_strings, page_strings
 from exporter.writers.xmltree import cp_resource, sub
 
@@ -146,14 +147,20 @@ def quiz_data(texts: Messages, quiz: Quiz) -> dict:
     return data
 
 
-def build_package(course: Course, options: Options, version: str) -> ScormPackage:
-    """The package's files and outline; version is "1.2" or "2004" (which LMS API the pages look for)."""
+def build_package(course: Course, options: Options, version: str,
+                  add: Callable[[str, bytes | str | LocalFile], None] | None = None) -> ScormPackage:
+    """The package's files and outline; version is "1.2" or "2004" (which LMS API the pages look for).
+    With `add`, each file goes to add(path, data) as it is made (into the zip being written) and the
+    package's `files` stay empty; without it, `files` holds them all (what `exporter preview` serves)."""
     mode = options.scorm_mode
     texts = messages_for(course)
-    files: dict[str, bytes | str] = dict(course.files)
+    files: dict[str, bytes | str] = {}
+    put = add or files.__setitem__
+    for name, data in course.files.items():
+        put(name, data)
     runtime = RUNTIME + (SHELL if mode == "course" else ())
     for name in runtime:
-        files[STATIC + name] = static_file(f"static/{name}")
+        put(STATIC + name, static_file(f"static/{name}"))
     assets = [STATIC + n for n in runtime] + sorted(course.files)
     scos_by_page: dict[int, Sco] = {}
     previous: Sco | None = None
@@ -168,17 +175,17 @@ def build_package(course: Course, options: Options, version: str) -> ScormPackag
             "previousTitle": previous.title if previous else None,
             "quiz": page.quiz is not None,
         }
-        files[page.href] = render_template(
+        put(page.href, render_template(
             "scorm/page.html", course=course, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC,
             mode=mode, scripts=PAGE_SCRIPTS, config=json_block(config),
             strings=json_block(page_strings(texts, page.quiz)),
-            quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None)
+            quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None))
         scos_by_page[id(page)] = sco
         previous = sco
     if mode == "course":
-        files[LAUNCH] = render_template("scorm/course.html", course=course, static=STATIC, scripts=SHELL_SCRIPTS,
-                                        config=json_block(course_config(course, version)),
-                                        strings=json_block(course_strings(texts, course)))
+        put(LAUNCH, render_template("scorm/course.html", course=course, static=STATIC, scripts=SHELL_SCRIPTS,
+                                    config=json_block(course_config(course, version)),
+                                    strings=json_block(course_strings(texts, course))))
         sco = Sco(f"{course.identifier}_sco", course.title, LAUNCH, [LAUNCH] + [p.href for p in course.pages])
         return ScormPackage(files, [Cluster("", "", [sco])], assets, mode)
     outline = [Cluster(f"{course.identifier}_ch{n}", g.title, [scos_by_page[id(p)] for p in g.pages])
@@ -258,5 +265,8 @@ class ScormWriter(Writer):
         return files
 
     def build(self, course: Course, options: Options) -> Artifact:
-        return Artifact(zip_bytes(self._files(course, options)), len(course.pages), len(course.quizzes),
-                        len(course.items))
+        files = ZipPackage(self.target)  # each file compressed into it as it is made
+        package = build_package(course, options, self.version, files.add)
+        files.add("imsmanifest.xml", self.manifest(course, package))
+        files.close()
+        return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))

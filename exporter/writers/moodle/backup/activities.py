@@ -20,7 +20,10 @@ from exporter.writers.moodle.backup.xmldoc import document, empty, nest, refs, r
 
 MODULE_VERSION = 2025100600  # mod_page, mod_quiz and mod_qbank in Moodle 5.1
 COMPLETION_AUTOMATIC = 2  # COMPLETION_TRACKING_AUTOMATIC
-COMPLETE = 1  # COMPLETION_COMPLETE: an availability condition met once the activity is complete (a quiz: passed)
+COMPLETE = 1  # COMPLETION_COMPLETE: an availability condition met once the activity is complete
+# COMPLETION_COMPLETE_PASS: met once the quiz is complete and passed. A quiz is complete only when passed either
+# way; this one makes the lock say so ("... is complete and passed", not "... is marked complete")
+COMPLETE_PASS = 2
 FORMAT_HTML = 1
 PAGE_DISPLAY_OPEN = 5  # RESOURCELIB_DISPLAY_OPEN: the page in the course's own layout
 # print neither the intro nor a "last modified" date (the backup has no real date to show)
@@ -57,10 +60,12 @@ def write(course: Course, plan: Plan) -> dict[str, bytes]:
 
 
 def availability(activity: Activity) -> str | None:
-    """Restrict access: the activity before it must be complete (shown greyed out until then)."""
+    """Restrict access: the activity before it must be complete, a quiz complete and passed (shown greyed out
+    until then, with what the learner must do)."""
     if activity.previous is None:
         return None
-    condition = {"type": "completion", "cm": activity.previous.moduleid, "e": COMPLETE}
+    expected = COMPLETE_PASS if activity.previous.modname == "quiz" else COMPLETE
+    condition = {"type": "completion", "cm": activity.previous.moduleid, "e": expected}
     return json.dumps({"op": "&", "c": [condition], "showc": [True]}, separators=(",", ":"))
 
 
@@ -146,7 +151,7 @@ def quiz_xml(activity: Activity, plan: Plan) -> bytes:
         "reviewoverallfeedback": REVIEW_AFTER,
         "questionsperpage": 0,  # every drawn question on one page
         "navmethod": "free",
-        "shuffleanswers": 0,  # the two labels in the author's order
+        "shuffleanswers": int(quiz.shuffle),  # lets questions shuffle their choices (data-shuffle="choices")
         "sumgrades": f"{draw}.00000",
         "grade": f"{draw}.00000",
         "timecreated": 0,

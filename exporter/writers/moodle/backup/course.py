@@ -34,11 +34,15 @@ from exporter.writers.moodle.backup.xmldoc import (
     refs,
     row,
 )
-from exporter.writers.packaging import size_of
 from exporter.xhtml import text_html, xml_chars
 
 BACKUP_VERSION = 2025100600  # backup::VERSION in Moodle 5.1
 BACKUP_RELEASE = "5.1"
+# The course's start date: Moodle 5.1's release day (6 October 2025, 00:00 UTC), so never in the future where the
+# backup restores. Not 0: Moodle shows 0 as 1 January 1970, and its restore moves the start date (the wizard's
+# "Course start date") only when the backup has one (restore_step::apply_date_offset leaves 0 as it is).
+# Fixed, not the clock: the same source gives the same backup.
+START_DATE = 1759708800
 INDEX = ".ARCHIVE_INDEX"  # the list of files Moodle's tgz_packer writes first in every .mbz
 NOWHERE = "https://exporter.invalid"  # original_wwwroot when the course names no site
 COURSE_FORMAT = "topics"
@@ -116,7 +120,7 @@ def moodle_backup_xml(course: Course, plan: Plan, filename: str) -> bytes:
         "original_course_format": COURSE_FORMAT,
         "original_course_fullname": db_name(course.title, FULLNAME),
         "original_course_shortname": xml_chars(course.identifier),
-        "original_course_startdate": 0,
+        "original_course_startdate": START_DATE,
         "original_course_enddate": 0,
         "original_course_contextid": COURSE_CONTEXT,
         "original_system_contextid": SYSTEM_CONTEXT,
@@ -163,8 +167,8 @@ def course_xml(course: Course) -> bytes:
         "format": COURSE_FORMAT,
         "showgrades": 1,
         "newsitems": 0,
-        "startdate": 0,
-        "enddate": 0,
+        "startdate": START_DATE,
+        "enddate": 0,  # no end date
         "marker": 0,
         "maxbytes": 0,
         "legacyfiles": 0,
@@ -271,11 +275,12 @@ def gradebook_xml() -> bytes:
     return document(root)
 
 
-def archive_index(files: dict[str, bytes | LocalFile]) -> bytes:
-    """`.ARCHIVE_INDEX`: the count, then one line per file (path, f, size, time), as `tgz_packer` writes it."""
-    names = sorted(files)
+def archive_index(sizes: dict[str, int]) -> bytes:
+    """`.ARCHIVE_INDEX`: the count, then one line per file (path, f, size, time), as `tgz_packer` writes it;
+    `sizes`: each file's size in bytes by its path."""
+    names = sorted(sizes)
     lines = [f"Moodle archive file index. Count: {len(names)}"]
-    lines += [f"{name}\tf\t{size_of(files[name])}\t0" for name in names]
+    lines += [f"{name}\tf\t{sizes[name]}\t0" for name in names]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -23,9 +23,20 @@ COURSE_GRADE_ITEM = 1
 @dataclass
 class Answer:
     id: int
-    text: str  # HTML (multichoice) or Moodle's own "True"/"False" (truefalse)
-    right: bool
+    text: str  # HTML (multichoice); plain text (Moodle's own "True"/"False", a shortanswer pattern, a number, "*")
+    fraction: str  # Moodle's grade for it, 7 decimals ("1.0000000", "0.3333333", "-0.5000000")
     feedback: str  # HTML
+    html: bool = False  # the text is HTML (multichoice) rather than plain
+    tolerance: str | None = None  # numerical: how far from the number is still right
+
+
+@dataclass
+class Match:
+    """One subquestion of a match question: `text` (HTML) matched to `answer` (plain); a distractor has no text."""
+
+    id: int
+    text: str
+    answer: str
 
 
 @dataclass
@@ -34,10 +45,12 @@ class Question:
     name: str
     text: str  # HTML
     feedback: str  # general feedback, HTML
-    qtype: str  # "truefalse" | "multichoice"
+    qtype: str  # "truefalse" | "multichoice" | "shortanswer" | "numerical" | "match" | "essay"
     answers: list[Answer]
     stamp: str
     idnumber: str
+    options: dict[str, str | int | None] = field(default_factory=dict)  # the qtype's own row, Moodle's fields
+    matches: list[Match] = field(default_factory=list)  # match: the subquestions
 
 
 @dataclass

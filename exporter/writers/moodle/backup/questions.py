@@ -1,5 +1,6 @@
 """`questions.xml` of a Moodle backup: the question bank's categories and questions (`backup_questions_structure_step`
-and the truefalse/multichoice qtype plugins' structure in Moodle 5.1).
+and each qtype plugin's structure in Moodle 5.1: truefalse, multichoice, shortanswer, numerical, match, essay,
+`question/type/*/backup/moodle2/backup_qtype_*_plugin.class.php`).
 
 In Moodle 5 a course's questions live in a question bank activity (mod_qbank): every category here belongs to
 that activity's context (context level 70, module), the bank's top category first. Each question is one
@@ -13,18 +14,25 @@ from lxml import etree
 
 from exporter.writers.moodle.backup.activities import FORMAT_HTML
 from exporter.writers.moodle.backup.plan import Answer, Category, Plan, Question
-from exporter.writers.moodle.backup.xmldoc import document, nest, row
+from exporter.writers.moodle.backup.xmldoc import DECLARATION, nest, row
+from exporter.writers.packaging import Package
+from exporter.writers.xmltree import ChildStream
 
 CONTEXT_MODULE = 70
 SOME_USER = 2  # createdby / modifiedby / ownerid: replaced by the restoring user on any other site
-FORMAT_PLAIN = 0  # Moodle's own truefalse answers ("True", "False")
+FORMAT_PLAIN = 0  # how Moodle stores plain answers (truefalse's "True"/"False", shortanswer, numerical)
+ANSWERED = ("truefalse", "multichoice", "shortanswer", "numerical")  # the qtypes with question_answers
 
 
-def write(plan: Plan) -> dict[str, bytes]:
+def write(plan: Plan, files: Package) -> None:
+    """`questions.xml` into the package, a category at a time (a course's bank is the largest file here)."""
     root = etree.Element("question_categories")
-    for category in plan.categories:
-        category_element(root, category, plan)
-    return {"questions.xml": document(root)}
+    with files.open("questions.xml") as stream:
+        out = ChildStream(stream, root, DECLARATION)
+        for category in plan.categories:
+            category_element(root, category, plan)
+            out.flush()
+        out.close()
 
 
 def category_element(root: etree._Element, category: Category, plan: Plan) -> None:
@@ -71,37 +79,37 @@ def question_element(parent: etree._Element, question: Question) -> None:
         "modifiedby": SOME_USER,
     }, id=question.id)
     plugin = etree.SubElement(el, f"plugin_qtype_{question.qtype}_question")
-    answers = etree.SubElement(plugin, "answers")
-    for answer in question.answers:
-        answer_element(answers, answer, question.qtype)
+    if question.qtype in ANSWERED:
+        answers = etree.SubElement(plugin, "answers")
+        for answer in question.answers:
+            answer_element(answers, answer)
     if question.qtype == "truefalse":
         true, false = question.answers
         row(plugin, "truefalse", {"trueanswer": true.id, "falseanswer": false.id, "showstandardinstruction": 0},
             id=question.id)
-    else:
-        row(plugin, "multichoice", {
-            "layout": 0,
-            "single": 1,
-            "shuffleanswers": 0,  # the author's order: the first label first
-            "correctfeedback": "",
-            "correctfeedbackformat": FORMAT_HTML,
-            "partiallycorrectfeedback": "",
-            "partiallycorrectfeedbackformat": FORMAT_HTML,
-            "incorrectfeedback": "",
-            "incorrectfeedbackformat": FORMAT_HTML,
-            "answernumbering": "none",
-            "shownumcorrect": 0,
-            "showstandardinstruction": 0,
-        }, id=question.id)
+    elif question.qtype == "numerical":
+        etree.SubElement(plugin, "numerical_units")  # none: the number alone
+        row(nest(plugin, "numerical_options"), "numerical_option", question.options, id=question.id)
+        records = etree.SubElement(plugin, "numerical_records")
+        for answer in question.answers:
+            row(records, "numerical_record", {"answer": answer.id, "tolerance": answer.tolerance}, id=answer.id)
+    elif question.qtype == "match":
+        row(plugin, "matchoptions", question.options, id=question.id)
+        matches = etree.SubElement(plugin, "matches")
+        for match in question.matches:
+            row(matches, "match", {"questiontext": match.text, "questiontextformat": FORMAT_HTML,
+                                   "answertext": match.answer}, id=match.id)
+    else:  # multichoice, shortanswer (usecase), essay: one row of the qtype's options, named after it
+        row(plugin, question.qtype, question.options, id=question.id)
     etree.SubElement(el, "question_hints")
     etree.SubElement(el, "tags")
 
 
-def answer_element(parent: etree._Element, answer: Answer, qtype: str) -> None:
+def answer_element(parent: etree._Element, answer: Answer) -> None:
     row(parent, "answer", {
         "answertext": answer.text,
-        "answerformat": FORMAT_PLAIN if qtype == "truefalse" else FORMAT_HTML,
-        "fraction": "1.0000000" if answer.right else "0.0000000",
+        "answerformat": FORMAT_HTML if answer.html else FORMAT_PLAIN,
+        "fraction": answer.fraction,
         "feedback": answer.feedback,
         "feedbackformat": FORMAT_HTML,
     }, id=answer.id)

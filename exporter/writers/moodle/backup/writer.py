@@ -13,9 +13,10 @@ What a restore creates (Course reuse > Restore, into a new or an existing course
 - activity completion: a Page is complete when viewed, a Quiz when passed; each activity is restricted to the
   completion of the one before it, so the course opens in order;
 - the question bank: a category per chapter, inside it a category per quiz page holding every item of that
-  page's quiz: a True/False question when the labels are True/False, else a single-answer multiple choice with
-  the two labels in order; the explanation as general feedback, each answer's feedback the verdict ("Right." /
-  "Not quite: the right answer is ...", in the course's language), as in the Moodle XML format.
+  page's quiz, each as the Moodle question type of its kind with the grades and feedback of the Moodle XML format
+  (`moodle.questiontypes`): True/False, multiple choice (one or several answers), short answer, numerical,
+  matching, essay; the explanation as general feedback. A quiz that draws an essay is passed only once a teacher
+  has graded it (docs/moodle.md).
 
 The backup is written the way Moodle 5.1 writes its own (`backup/moodle2/`, each module's `backup/moodle2/`):
 `moodle_backup.xml`, `course/`, `sections/`, `activities/`, `questions.xml`, `files.xml` and the file pool,
@@ -30,10 +31,11 @@ import lxml.html
 from markupsafe import Markup
 
 from exporter.i18n.messages import messages_for
+from exporter import mathml
 from exporter.ids import digest
-from exporter.model import Course, Item, LocalFile, Page, Quiz
+from exporter.model import CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.layout import with_hrefs
+from exporter.writers.layout import write_math
 from exporter.writers.moodle.backup import (
     activities as mbz_activities,
 )
@@ -48,14 +50,17 @@ from exporter.writers.moodle.backup.plan import (
     Activity,
     Answer,
     Category,
+    Match,
     Plan,
     Question,
     Section,
 )
 from exporter.writers.moodle.backup.xmldoc import db_name
 from exporter.writers.moodle.moodlexml import short_id
-from exporter.writers.packaging import tgz_bytes
-from exporter.writers.qti.items12 import verdict_html
+from exporter.writers.moodle.questiontypes import NONE, ONE
+from exporter.writers.packaging import TgzPackage
+from exporter.writers.moodle import questiontypes as moodle_types
+from exporter.writers.moodle.backup.activities import FORMAT_HTML
 from exporter.xhtml import (
     parse_fragment,
     question_xhtml,
@@ -84,6 +89,7 @@ class Planner:
         self.children: dict[int, int] = {}  # category id -> how many children it has so far
         self.questions = 0
         self.answers = 0
+        self.matches = 0  # match subquestions
 
     def plan(self) -> Plan:
         course = self.course
@@ -91,6 +97,7 @@ class Planner:
         qbank = Activity("qbank", 1, 1, db_name(self.texts.tr("backup.bank-name", "Questions: {course}",
                                                               course=course.title)), general)
         general.activities.append(qbank)
+        self.qbank = qbank
         top = self.category(db_name("top"), "", 0, "top")
         sections = [general]
         moduleid, pages, quizzes = 1, 0, 0
@@ -222,43 +229,134 @@ class Planner:
         explanation = to_xhtml(item.explanation_html)
         general = self.linker.html(explanation, area("generalfeedback"), own)
         name = f"{item.title} [{short_id(self.course, item)}]"
-        answers = []
-        # the author's order; each answer's feedback the verdict, as in Moodle XML; Moodle's truefalse answers
-        # are the words True and False, which it shows in the learner's language
-        for label, choice in zip(("True", "False") if item.true_false else [c.html for c in item.choices],
-                                 item.choices):
-            self.answers += 1
-            answers.append(Answer(self.answers, label, choice.right, verdict_html(self.texts, item, choice.right)))
-        return Question(qid, db_name(name), text, general, "truefalse" if item.true_false else "multichoice",
-                        answers, stamp(self.course, item.id), item.id[:100])
+        kind = moodle_types.qtype(item)
+        question = Question(qid, db_name(name), text, general, kind, [], stamp(self.course, item.id), item.id[:100])
+        if item.kind in CHOICE_KINDS:
+            self.choices(question, quiz, item, area, own)
+        elif item.kind == SHORT:
+            question.options = {"usecase": 0}  # case-insensitive
+            for accepted in item.answers:
+                self.answer(question, moodle_types.short_pattern(accepted), ONE, item.right_feedback_html, own)
+            self.any_other_answer(question, item, own)
+        elif item.kind == NUMERIC:
+            assert item.numeric is not None
+            value, tolerance = moodle_types.numeric_answer(item.numeric)
+            self.answer(question, value, ONE, item.right_feedback_html, own).tolerance = tolerance
+            other = self.any_other_answer(question, item, own)
+            if other is not None:
+                other.tolerance = "0"
+            question.options = {"showunits": 3, "unitsleft": 0, "unitgradingtype": 0, "unitpenalty": "0.1000000"}
+        elif item.kind == MATCHING:
+            question.options = {"shuffleanswers": int(quiz.shuffle), **self.combined_feedback(item, area, own),
+                                "shownumcorrect": 0}
+            for pair in item.pairs:  # a distractor: an empty subquestion with its answer
+                self.matches += 1
+                subquestion = Area(qbank.contextid, "qtype_match", "subquestion", self.matches)
+                question.matches.append(Match(self.matches, self.linker.html(to_xhtml(pair.left_html), subquestion,
+                                                                             own),
+                                              moodle_types.match_answer(pair.right_html)))
+        else:  # essay: answered in the editor, graded by a teacher
+            question.options = {
+                "responseformat": "editor",
+                "responserequired": 1,
+                "responsefieldlines": 15,  # Moodle's default
+                "minwordlimit": None,
+                "maxwordlimit": None,
+                "attachments": 0,
+                "attachmentsrequired": 0,
+                "graderinfo": "",
+                "graderinfoformat": FORMAT_HTML,
+                "responsetemplate": "",
+                "responsetemplateformat": FORMAT_HTML,
+                "filetypeslist": "",
+                "maxbytes": 0,
+            }
+        return question
+
+    def choices(self, question: Question, quiz: Quiz, item: Item, area, own: str) -> None:
+        """True/false, choice and multiple: an answer per choice in the author's order; Moodle's truefalse answers
+        are the words True and False, which it shows in the learner's language."""
+        labels = ("True", "False") if item.true_false else [c.html for c in item.choices]
+        for label, choice, fraction in zip(labels, item.choices, moodle_types.fractions(item)):
+            feedback = moodle_types.choice_feedback(self.texts, item, choice)
+            answer = self.answer(question, label, fraction, feedback, own, html=not item.true_false)
+            if not item.true_false:
+                answer.text = self.linker.html(to_xhtml(label), self.answer_area(question, "answer", answer), own)
+        if item.true_false:
+            return
+        question.options = {
+            "layout": 0,
+            "single": int(item.kind != MULTIPLE),
+            "shuffleanswers": int(quiz.shuffle),  # else the author's order: the first label first
+            **self.combined_feedback(item, area, own),
+            "answernumbering": "none",
+            "shownumcorrect": 0,
+            "showstandardinstruction": int(item.kind == MULTIPLE),  # "Select one or more:"
+        }
+
+    def answer_area(self, question: Question, filearea: str, answer: Answer) -> Area:
+        return Area(self.qbank.contextid, "question", filearea, answer.id)
+
+    def answer(self, question: Question, text: str, fraction: str, feedback: str, own: str,
+               html: bool = False) -> Answer:
+        self.answers += 1
+        answer = Answer(self.answers, text, fraction, "", html)
+        answer.feedback = self.linker.html(to_xhtml(feedback), self.answer_area(question, "answerfeedback", answer),
+                                           own)
+        question.answers.append(answer)
+        return answer
+
+    def any_other_answer(self, question: Question, item: Item, own: str) -> Answer | None:
+        """The wrong feedback, as Moodle gives it to any other answer: a last answer `*` worth nothing."""
+        if not item.wrong_feedback_html.strip():
+            return None
+        return self.answer(question, "*", NONE, item.wrong_feedback_html, own)
+
+    def combined_feedback(self, item: Item, area, own: str) -> dict[str, str | int]:
+        """Moodle's overall feedback of multichoice and match: right, or not (partially right is not right)."""
+        right = self.linker.html(to_xhtml(item.right_feedback_html), area("correctfeedback"), own)
+        partly = self.linker.html(to_xhtml(item.wrong_feedback_html), area("partiallycorrectfeedback"), own)
+        wrong = self.linker.html(to_xhtml(item.wrong_feedback_html), area("incorrectfeedback"), own)
+        return {"correctfeedback": right, "correctfeedbackformat": FORMAT_HTML,
+                "partiallycorrectfeedback": partly, "partiallycorrectfeedbackformat": FORMAT_HTML,
+                "incorrectfeedback": wrong, "incorrectfeedbackformat": FORMAT_HTML}
 
 
 class MoodleBackupWriter(Writer):
     name = "moodle-backup"
+    kinds = frozenset(KINDS)  # every question kind, as its Moodle question type (questiontypes)
     extension = "mbz"
     title = ("Moodle course backup (Course reuse > Restore): sections, pages, quizzes drawing N from a question "
              "bank, completion and restrictions so the course opens in order")
-    carries = ("every page and course file in its section; quizzes drawing N from a question bank, with labels and "
-               "explanations; grade to pass; completion and the order lock")
-    drops = ""
+    carries = ("every page and course file in its section; quizzes drawing N from a question bank, every question type "
+               "as its Moodle question type with answers, grades and feedback; grade to pass; completion and the order "
+               "lock")
+    drops = "an essay's right/wrong feedback (a teacher grades essays)"
 
+    math = "tex"  # Moodle's MathJax filter typesets \( \) and $$ $$ (docs/format.md, Math)
     pages = quiz_files = quiz_pages = True  # Pages, question texts and quiz intros each carry their files and links
 
     def filename(self, course: Course) -> str:
         return f"{course.identifier}-moodle.mbz"
 
+    def uncarried(self, course: Course) -> list[tuple[str, int | None, str]]:
+        return super().uncarried(course) + [(item.source, item.line, message) for item in course.items
+                                            for message in moodle_types.uncarried(item)]
+
     def write_links(self, course: Course) -> Course:
-        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content)."""
-        return with_hrefs(course)
+        """Links stay the reader's targets here: each text is written once its file area is known (mbz_content).
+        Formulas are TeX for Moodle's MathJax filter."""
+        return write_math(course, mathml.STEPS[self.math])
 
     def build(self, course: Course, options: Options) -> Artifact:
         planner = Planner(course)
         plan = planner.plan()
-        files: dict[str, bytes | LocalFile] = {}
-        files.update(mbz_activities.write(course, plan))
-        files.update(mbz_questions.write(plan))
-        files.update(mbz_course.write(course, plan, planner.files, self.filename(course)))
-        index = mbz_course.archive_index(files)
-        files[mbz_course.INDEX] = index
-        return Artifact(tgz_bytes(files, first=(mbz_course.INDEX,)), len(course.pages), len(course.quizzes),
-                        len(course.items))
+        files = TgzPackage(self.target, first=(mbz_course.INDEX,))  # each file added as it is made
+        for name, data in mbz_activities.write(course, plan).items():
+            files.add(name, data)
+        mbz_questions.write(plan, files)
+        for name, data in mbz_course.write(course, plan, planner.files, self.filename(course)).items():
+            files.add(name, data)
+        files.add(mbz_course.INDEX, mbz_course.archive_index(files.sizes))
+        files.close()
+        return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))

@@ -182,3 +182,55 @@ def test_a_character_yaml_refuses_is_an_error_at_its_line(course):
     (course / "course.yml").write_text("title: T\x85x\nlanguage: \x9f\n")  # NEL is a space; U+009F is not
     write_course(course, {"b.md": page("Second page", 1, "Text.\n")})
     assert f"{course / 'course.yml'}:2: error: the character U+009F cannot be in YAML: delete it" in errors_of(course)
+
+
+# ---- the libyaml path reads every text as the strict loader does ----------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from exporter.source import frontmatter  # noqa: E402
+from exporter.source.frontmatter import MetaError, load_mapping  # noqa: E402
+
+
+def both_ways(text: str, first_line: int = 2):
+    """What load_mapping gives (entries, or the error's line and message), through libyaml and strictly."""
+    out = []
+    for strict in (False, True):
+        try:
+            out.append(load_mapping(text, first_line, strict=strict))
+        except MetaError as exc:
+            out.append((exc.line, exc.message))
+    return out
+
+
+SAMPLES = [
+    "title: yes\nserial: 1.10\nclass: chapter", "title: 'on'\nserial: 007", "a: 1\nb: 2\na: 3", "a: b: c",
+    "title: >\n  folded\n  text\nserial: 2", "title: |\n  kept\n  lines\n", "a:\n  b: c\n  d:\n    - e", "- a\n- b",
+    "plain", "", "~", "a: null\nb: ~\nc: ''\nd:", "a: 'unclosed", 'a: "x\\x07y"', "a: 1\n b: 2", "a:\n- 1\n-",
+    "? a\n: b", "a: -1\nb: - c", "# only a comment", "a: 1 # and a comment", "a: 'it''s'\nb: \"\\u00e9\"",
+    "a: &x 1\nb: *x", "a: !!str 1", "a: [1, 2]", "a: {b: c}", "a:\tb", "%YAML 1.1\n---\na: b", "a: b\n---\nc: d",
+    "a: b\n...\n", "-\n  -\n    - x", "title: caf\u00e9 \u2013 \U0001f600", "a: \x85b", "key with spaces: v",
+    "a:\n  " + "\n  ".join(f"k{n}: v" for n in range(30)), "- - - - - - - - - - - - - - - - - - - - - - - x",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_libyaml_path_reads_as_the_strict_loader(text):
+    fast, strict = both_ways(text)
+    assert fast == strict
+
+
+def test_libyaml_path_is_taken_for_plain_front_matter():
+    assert frontmatter._FAST is not None, "PyYAML is built without libyaml here"
+    assert frontmatter._fast_root("title: A page\nserial: 3\nclass: section") is not frontmatter._STRICT
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title", "serial", "class", "a", "b", " c", "- d", "? e", "", "#"]),
+                          st.sampled_from([": ", ":", " ", ": - ", ":\n  ", ": |\n  ", ": '", ': "', ": >\n ", ""]),
+                          st.text(alphabet=st.sampled_from(list("ab 1.:-'\"#|>\\\n\t&*[]{}é")), max_size=12)),
+                max_size=6))
+def test_libyaml_path_reads_generated_texts_as_the_strict_loader(parts):
+    text = "\n".join(k + sep + v for k, sep, v in parts)
+    fast, strict = both_ways(text)
+    assert fast == strict, text

@@ -110,16 +110,20 @@ def test_disk_full_part_way_leaves_the_old_set(course, out, monkeypatch, capsys,
 
     before = snapshot(out)
     calls = {"n": 0}
-    if where == "write":
-        real = output.Staging.write
+    if where == "write":  # the third package written into the staging folder
+        from exporter.writers import packaging
 
-        def failing(self, name, data):
+        real = packaging.Package.close
+
+        def failing(self):
             calls["n"] += 1
             if calls["n"] == 3:
-                raise output.OutputError(self.out / name, os.strerror(errno.ENOSPC))
-            return real(self, name, data)
+                with open(self.path, "wb") as fh:  # part of it written, then the disk is full
+                    fh.write(b"PK")
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
+            return real(self)
 
-        monkeypatch.setattr(output.Staging, "write", failing)
+        monkeypatch.setattr(packaging.Package, "close", failing)
     else:
         real_replace = os.replace
 

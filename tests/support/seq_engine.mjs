@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { Scorm2004API } = await import(join(here, "..", "node_modules", "scorm-again", "dist", "esm", "scorm2004.js"));
+const { Scorm2004API } = await import(join(here, "..", "..", "node_modules", "scorm-again", "dist", "esm", "scorm2004.js"));
 
 const input = JSON.parse(readFileSync(0, "utf8"));
 const delivered = [];

@@ -164,3 +164,23 @@ def test_an_indented_bank_keeps_its_items_apart(tmp_path):
 def test_item_error_carries_its_offset():
     err = ItemError(3, "x")
     assert (err.offset, err.message) == (3, "x")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_encode_then_decode_gives_typed_items_back_byte_for_byte(tmp_path, newline):
+    from conftest import run_cli
+    from coursekit import typed_course
+
+    folder = typed_course(tmp_path / "c")
+    page = folder / "b.md"
+    page.write_bytes(page.read_bytes().replace(b"\n", newline.encode()))
+    before = {p.name: p.read_bytes() for p in folder.glob("*.md")}
+    ids_before = [i.id for i in read_course(folder)[0].items]
+    r = run_cli("encode", folder)
+    assert r.returncode == 0, r.stderr
+    encoded = page.read_bytes().decode()
+    assert "  a) White" not in encoded and encoded.count("\n- ") == 9  # each typed item one base64 line
+    assert [i.id for i in read_course(folder)[0].items] == ids_before
+    r = run_cli("decode", folder)
+    assert r.returncode == 0, r.stderr
+    assert {p.name: p.read_bytes() for p in folder.glob("*.md")} == before

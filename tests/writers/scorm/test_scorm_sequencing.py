@@ -1,6 +1,6 @@
 """The `scorm2004` manifest's sequencing run in a real SCORM 2004 sequencing engine: scorm-again's Overall
-Sequencing Process (Node, tests/seq_engine.mjs), fed the activity tree read back from the manifest
-(tests/seqtree.py), driven as an LMS and the pages would drive it.
+Sequencing Process (Node, tests/support/seq_engine.mjs), fed the activity tree read back from the manifest
+(tests/support/seqtree.py), driven as an LMS and the pages would drive it.
 
 What a learner must not be able to do: get page N+1 delivered before page N is done (a quiz page: passed with
 every drawn item right), by Continue, by choosing it in the table of contents, or by leaving without
@@ -25,7 +25,7 @@ import pytest
 from scorm_harness import NODE, ROOT
 from seqtree import activity_tree, leaves
 
-DRIVER = ROOT / "tests" / "seq_engine.mjs"
+DRIVER = ROOT / "tests" / "support" / "seq_engine.mjs"
 ENGINE = NODE / "scorm-again" / "dist" / "esm" / "scorm2004.js"
 
 

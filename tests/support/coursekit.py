@@ -192,3 +192,64 @@ def typed_course(folder: Path, draw: int | None = None, shuffle: bool = False) -
                                                 b"\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND"
                                                 b"\xaeB`\x82")
     return folder
+
+
+# Typed items at their edges, for the writers that score answers: feedback on every choice and on both
+# verdicts, an option two pairs share, answers differing only in case or spacing, numbers at zero, below zero and
+# with a margin of a ten-thousandth, labels of the author's own beside them. Our own text.
+TYPED_EDGES = """\
+- Which light goes at the back?
+  + Well done.
+  - Look again at the back light.
+  ... White at the front, red at the back.
+  a) White
+  ... White is for the front.
+  *b) **Red**
+  ... Yes: red, like a car's.
+  c) Green
+  ... Green is for the right side of boats, not bikes.
+- What do you check before every ride?
+  [*] Brakes
+  ... Both of them.
+  [*] Tyres
+  [ ] The colour of the saddle
+  ... It does not matter.
+  [*] Lights
+- What do you squeeze to stop? 🚲
+  + Right.
+  - The brake, or its lever.
+  * brake
+  * Brake  lever
+  * BRAKE
+  * Bremse
+- The square root of 2, to four places?
+  = 1.4142 +- 0.0001
+- How many wheels does a unicycle lack, compared with a bike?
+  = 1
+- The lowest temperature of the week, in degrees Celsius?
+  = -3
+- How many punctures did you have this year?
+  = 0
+- Match each sign to its meaning.
+  + All matched.
+  - Not all of them.
+  ... Round signs give orders.
+  ~ Red ring -> No vehicles
+  ~ Blue disc -> Route to follow
+  ~ Blue *arrow* -> Route to follow
+  ~ -> No stopping
+- Describe how you signal a right turn.
+  ... Arm out, look, then turn.
+  ____
+"""
+
+
+def typed_edges_course(folder: Path, shuffle: bool = False) -> Path:
+    """TYPED_EDGES as one quiz drawing all its items (shuffled with `shuffle`), then a quiz of statements answered
+    with the author's labels."""
+    attrs = 'data-n="9"' + (' data-shuffle="choices"' if shuffle else "")
+    write_course(folder, {
+        "a.md": page("Edges", 0, f"Answer each question.\n{{: {attrs}}}\n\n{TYPED_EDGES}", kind="chapter"),
+        "b.md": page("Labels", 1, "Text.\n\n" + quiz(2, ITEMS[:2], opt="Ja & ja,Nein <nein>", form=plain)),
+    })
+    return folder

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import lxml.html
+from lxml import etree
 
 _SPACE = re.compile(r"\s+")
 
@@ -21,7 +22,30 @@ def text_of(html: str | None) -> str:
     if not html or not html.strip():
         return ""
     node = lxml.html.fragment_fromstring(html, create_parent="div")
-    return _SPACE.sub(" ", node.text_content()).strip()
+    _formulas_as_tex(node)
+    text = _SPACE.sub(" ", node.text_content()).strip()
+    if "\\(" in text or "$$" in text:
+        text = _TEX_DELIMITED.sub(lambda m: m.group(1) or m.group(2), text)
+    return text
+
+
+# A formula reads as its TeX, whichever form a format writes it in: MathML (its TeX annotation), Canvas's equation
+# image (data-equation-content), or TeX between MathJax's delimiters.
+_TEX_DELIMITED = re.compile(r"\\\((.+?)\\\)|\$\$(.+?)\$\$", re.DOTALL)
+
+
+def _formulas_as_tex(node) -> None:
+    found = [el for el in node.iter() if isinstance(el.tag, str) and (
+        etree.QName(el).localname == "math" or (el.tag == "img" and el.get("data-equation-content") is not None))]
+    for el in found:
+        if etree.QName(el).localname == "math":
+            tex = next((a.text or "" for a in el.iter() if isinstance(a.tag, str)
+                        and etree.QName(a).localname == "annotation"), "")
+        else:
+            tex = el.get("data-equation-content")
+        span = etree.Element("span")
+        span.text, span.tail = tex, el.tail
+        el.getparent().replace(el, span)
 
 
 @dataclass

@@ -5,9 +5,16 @@ across as the kind it is, with its answers and feedback, or is reported at its l
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
+from itemcheck import text_of
+from lxml import etree
 
 from exporter.commands import importer
 from exporter.errors import ContentError, UsageError
@@ -167,3 +174,130 @@ def test_data_files_are_ours():
     for path in DATA.iterdir():
         assert "importer's tests" in path.read_text(encoding="utf-8"), path
 
+
+
+# ---- the judge for text2qti files: text2qti's own QTI and ours hold the same questions -------------------------
+
+_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _plain(value):
+    """text2qti makes quotes typographic (its Markdown's smarty); this format keeps them as written."""
+    if isinstance(value, str):
+        return text_of(value).translate(_TYPOGRAPHY)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def canvas_questions(package: Path) -> list[dict]:
+    """Every question of a Canvas QTI zip, as Canvas's importer reads it (test_qti12_kinds.read_canvas_item),
+    less what names it: the answers' idents."""
+    from test_qti12_kinds import PARSER, QTI, read_canvas_item
+
+    out = []
+    with zipfile.ZipFile(package) as zf:
+        for name in sorted(zf.namelist()):
+            if not name.endswith(".xml") or name.endswith(("assessment_meta.xml", "imsmanifest.xml")):
+                continue
+            doc = etree.fromstring(zf.read(name), PARSER)
+            for item in doc.iter(f"{{{QTI}}}item"):
+                read = read_canvas_item(item)
+                read.pop("answer_ids", None)
+                text = item.findtext(f"{{{QTI}}}presentation/{{{QTI}}}material/{{{QTI}}}mattext")
+                read["text"] = text
+                out.append(_plain(read))
+    return out
+
+
+def test_text2qti_and_our_import_hold_the_same_questions(tmp_path):
+    """text2qti's own QTI of our text2qti file, and ours (import, then build qti12): the same questions, kinds,
+    answers, margins and the author's feedback (ours adds the verdict in the course's language before it)."""
+    if shutil.which("text2qti") is None:
+        pytest.skip("text2qti is not installed (pip install text2qti)")
+    source = tmp_path / "t2q" / "quiz.md"
+    source.parent.mkdir()
+    # text2qti's own file: upload questions and solutions are left out here (warned), so compare without them
+    text = (DATA / "every-kind.md").read_text(encoding="utf-8")
+    text = text.replace("9.  Upload a photo of your bike.\n^^^^\n", "").replace("!   Usually 50, sometimes 30.\n", "")
+    source.write_text(text, encoding="utf-8")
+    run = subprocess.run(["text2qti", source.name], cwd=source.parent, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    theirs = canvas_questions(source.with_suffix(".zip"))
+    importer.run(source, tmp_path / "course")
+    r = run_cli("build", tmp_path / "course", "--out", tmp_path / "dist", "--format", "qti12")
+    assert r.returncode == 0, r.stderr
+    ours = canvas_questions(next((tmp_path / "dist").glob("*-qti12.zip")))
+    assert len(ours) == len(theirs) == 11
+    key = lambda q: q["text"]  # noqa: E731
+    for mine, their in zip(sorted(ours, key=key), sorted(theirs, key=key)):
+        for field in ("type", "text", "labels", "right", "wrong", "answers", "exact", "margin", "range", "pairs",
+                      "cardinality", "fibtype", "general"):
+            assert mine.get(field) == their.get(field), (mine["text"], field, mine.get(field), their.get(field))
+        for fb in ("correct", "incorrect"):
+            assert their[fb] in mine[fb], (mine["text"], fb)  # the author's + and - feedback, after the verdict
+        for choice, fb in their.get("choice_feedback", {}).items():
+            assert fb in mine.get("choice_feedback", {}).get(choice, ""), (mine["text"], choice)
+
+
+# ---- the judge for GIFT files: Moodle's own GIFT import and our Moodle XML of the imported course ------------
+
+# Questions the importer warns about (what it changes is in its warning): compared only for being there
+WARNED = {"Weighted: which are metals?", "The front light is red.", "Name the lever you squeeze to stop.",
+          "Two right numbers"}
+
+
+def shown(text: str, fmt) -> str:
+    """What a learner reads of a stored question text in its Moodle format (0 Moodle auto, 1 HTML, 2 plain
+    text, 4 Markdown)."""
+    if int(fmt) == 2:
+        return " ".join(text.split())
+    if int(fmt) == 4:
+        import markdown
+
+        return text_of(markdown.markdown(text))
+    return text_of(text)
+
+
+def moodle_bank(moodle, path: Path, fmt: str) -> dict[str, dict]:
+    r = moodle.php(moodle.scripts / "import_questions.php", path, f"--format={fmt}")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    got = json.loads(r.stdout)
+    return {shown(q["questiontext"], q["questiontextformat"]): q for q in got["questions"]
+            if q["qtype"] != "description"}
+
+
+@pytest.mark.moodle
+def test_moodle_stores_the_same_questions_from_the_gift_file_and_from_our_import(moodle, tmp_path):
+    """Moodle 5.1 imports our GIFT file with its own GIFT reader into one bank, and the Moodle XML of the course
+    our importer made from it into another: the same questions (type, text, answers, fractions, tolerances,
+    subquestions, feedback), read from what Moodle stored."""
+    gift = tmp_path / "every.gift"
+    # Moodle's reader stops the whole import at `{#0}` (its error message itself fails: a TypeError in
+    # qformat_default::error with an array); ours reads it as 0 and warns, so Moodle is given the file without it
+    gift.write_text((DATA / "every-construct.gift").read_text(encoding="utf-8").replace("Zero again {#0}\n\n", ""),
+                    encoding="utf-8")
+    theirs = moodle_bank(moodle, gift, "gift")
+    importer.run(gift, tmp_path / "course")
+    r = run_cli("build", tmp_path / "course", "--out", tmp_path / "dist", "--format", "moodle")
+    assert r.returncode == 0, r.stderr
+    ours = moodle_bank(moodle, next((tmp_path / "dist").glob("*-moodle.xml")), "xml")
+    assert sorted(ours) == sorted(theirs) and len(ours) == 16
+    for text, their in theirs.items():
+        mine = ours[text]
+        assert mine["qtype"] == their["qtype"], text
+        if text in WARNED:
+            continue
+        assert text_of(mine["generalfeedback"]) == text_of(their["generalfeedback"]), text
+        answers = [(text_of(a["answer"]), round(float(a["fraction"]), 5), a.get("tolerance"))
+                   for a in their["answers"]]
+        assert [(text_of(a["answer"]), round(float(a["fraction"]), 5), a.get("tolerance")) for a in mine["answers"]] \
+            == answers, text
+        for a, b in zip(mine["answers"], their["answers"]):
+            assert text_of(b["feedback"]) in text_of(a["feedback"]), text  # ours adds the verdict where none is given
+        assert [(text_of(s["questiontext"]), s["answertext"]) for s in mine.get("subquestions", [])] == \
+            [(text_of(s["questiontext"]), s["answertext"]) for s in their.get("subquestions", [])], text

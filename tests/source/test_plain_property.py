@@ -83,7 +83,7 @@ def test_well_formed_items_always_have_a_plain_form(statement, letter, explanati
 
 # --- plain items an author writes -> model -> every format ----------------------------------------------------
 
-SAFE = string.ascii_letters + string.digits + ",.;:!?'\"()-=+%$@"
+SAFE = string.ascii_letters + string.digits + ",.;:!?'\"()-=+%@"  # `$…$` is a formula (tests/test_math.py)
 FIELD = re.compile(r"/[YyNnTtFf]/")
 word = st.text(alphabet=SAFE, min_size=1, max_size=10)
 
@@ -102,7 +102,8 @@ common = st.one_of(
     link(["https://example.org/a/b", "p.md#part"]),
     st.sampled_from([("&amp;", "&"), ("&hellip;", "…"), ("&lt;", "<"), ("&#47;", "/"), ("&ldquo;", "“"),
                      ("<3", "\u2764"), ("and/or", "and/or"), ("a / b", "a / b"), ("\\*", "*"), ("\\_", "_"),
-                     ("<em>html</em>", "html"), ("\\\\", "\\"), ("&", "&"), ("3 > 2", "3 > 2")]),
+                     ("<em>html</em>", "html"), ("\\\\", "\\"), ("&", "&"), ("3 > 2", "3 > 2"),
+                     ("$5 or $10", "$5 or $10"), ("\\$x\\$", "$x$")]),
 )
 # a statement holds an answer field only escaped; an explanation may hold any
 in_statement = st.one_of(common, st.sampled_from([("\\/Y/", "/Y/"), ("T\\/F/", "T/F/")]))

@@ -1,7 +1,7 @@
 """An independent reader of a Moodle course backup (.mbz): the archive opened with tarfile, every XML file
 parsed with lxml, and what a restore would build read back as plain data (never through exporter's writers).
 
-Used by tests/test_moodle_backup.py (the structure, in CI) and tests/test_moodle_real.py (what a real Moodle
+Used by tests/writers/moodle/test_moodle_backup.py (the structure, in CI) and tests/writers/moodle/test_moodle_real.py (what a real Moodle
 stored must match what the file says).
 """
 

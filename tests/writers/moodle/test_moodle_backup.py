@@ -1,4 +1,4 @@
-"""The Moodle course backup (`moodle-backup`, `<id>-moodle.mbz`), read back on its own (tests/mbzread.py): archive,
+"""The Moodle course backup (`moodle-backup`, `<id>-moodle.mbz`), read back on its own (tests/support/mbzread.py): archive,
 XML, files, ids and references, then the course a restore would build: outline, random draws, grade to pass,
 completion, the order lock and every question. The real restore is in test_moodle_real.py (marker `moodle`)."""
 
@@ -229,9 +229,26 @@ def test_completion_and_the_order_lock(which, request, backups):
                 == ("2", "1", "0")
         if before is None:
             assert a.availability is None
-        else:
-            assert a.availability == {"op": "&", "c": [{"type": "completion", "cm": int(before.moduleid), "e": 1}],
-                                      "showc": [True]}
+        else:  # after a quiz: "complete and passed" (COMPLETION_COMPLETE_PASS), so the lock says to pass it
+            expected = 2 if before.modname == "quiz" else 1
+            assert a.availability == {"op": "&", "showc": [True],
+                                      "c": [{"type": "completion", "cm": int(before.moduleid), "e": expected}]}
+    assert any(a.modname == "quiz" for a in ordered[:-1])  # the course has a lock after a quiz
+
+
+@pytest.mark.parametrize("which", COURSES)
+def test_the_restored_course_starts_on_a_date_the_restore_can_roll(which, request, backups):
+    """Not 0 (1 January 1970 in Moodle's course lists): a fixed date, in the backup's information too, because
+    Moodle's restore moves the start date (the wizard's "Course start date") only when the backup has one
+    (restore_step::apply_date_offset). Fixed: no clock in the artifact; never in the future on a Moodle 5.1."""
+    import calendar
+
+    backup = backups(request.getfixturevalue(which))
+    course = backup.archive.xml("course/course.xml")
+    info = backup.archive.xml("moodle_backup.xml").find("information")
+    moodle_51 = calendar.timegm((2025, 10, 6, 0, 0, 0))  # Moodle 5.1's release (the backup's version)
+    assert int(value(course, "startdate")) == int(value(info, "original_course_startdate")) == moodle_51
+    assert value(course, "enddate") == value(info, "original_course_enddate") == "0"  # no end date
 
 
 @pytest.mark.parametrize("which", COURSES)

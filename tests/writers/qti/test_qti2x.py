@@ -6,6 +6,7 @@ Everything is read back here with lxml and the element names of each spec, never
 
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import re
@@ -63,12 +64,25 @@ QTI30 = Spec("http://www.imsglobal.org/xsd/imsqtiasi_v3p0", "http://www.imsgloba
               "responseProcessing": "qti-response-processing", "setOutcomeValue": "qti-set-outcome-value",
               "baseValue": "qti-base-value", "stimulusBody": "qti-stimulus-body", "responseIf": "qti-response-if",
               "match": "qti-match", "variable": "qti-variable", "correct": "qti-correct",
+              "responseElse": "qti-response-else", "contentBody": "qti-content-body",
               "outcomeIdentifier": "outcome-identifier", "showHide": "show-hide"})
 SPECS = {"qti21": QTI21, "qti30": QTI30}
 
 
 def text(el: etree._Element | None) -> str:
-    return _SPACE.sub(" ", "".join(el.itertext())).strip() if el is not None else ""
+    """The text a reader sees, a formula (MathML) read as its TeX annotation."""
+    if el is None:
+        return ""
+    if next(el.iter(f"{{{MATHML}}}math"), None) is not None:
+        el = copy.deepcopy(el)
+        for math in list(el.iter(f"{{{MATHML}}}math")):
+            span = etree.Element("span")
+            span.text, span.tail = math.findtext(f".//{{{MATHML}}}annotation") or "", math.tail
+            math.getparent().replace(math, span)
+    return _SPACE.sub(" ", "".join(el.itertext())).strip()
+
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 # --- an independent reader of a QTI package -----------------------------------------------------------------
@@ -140,15 +154,19 @@ class Package:
         assert rif.find(f"{s.q('match')}/{s.q('variable')}").get("identifier") == decl.get("identifier")
         assert rif.find(f"{s.q('match')}/{s.q('correct')}").get("identifier") == decl.get("identifier")
         assert float(rif.find(f"{s.q('setOutcomeValue')}/{s.q('baseValue')}").text) == 1.0
-        explanation = ""
-        for fb in root.findall(s.q("modalFeedback")):
-            # shown whatever the answer: the outcome it waits for is set at the top level of response processing
+        # one modal feedback per outcome, its value set in the right branch or the other (test_qti2x_verdict.py
+        # checks what each shows): the verdict's paragraph, then the explanation, the same after either answer
+        explanations = set()
+        for fb, branch in zip(root.findall(s.q("modalFeedback")), (rif, root.find(f".//{s.q('responseElse')}"))):
             outcome = fb.get(s.names["outcomeIdentifier"])
-            [processing] = root.findall(s.q("responseProcessing"))
-            values = [sv.find(s.q("baseValue")).text for sv in processing.findall(s.q("setOutcomeValue"))
+            values = [sv.find(s.q("baseValue")).text for sv in branch.findall(s.q("setOutcomeValue"))
                       if sv.get("identifier") == outcome]
             assert fb.get(s.names["showHide"]) == "show" and values == [fb.get("identifier")], path
-            explanation += text(fb)
+            content = fb.find(s.q("contentBody")) if fb.find(s.q("contentBody")) is not None else fb  # 3.0 wraps it
+            verdict, *rest = list(content)
+            assert text(verdict), path
+            explanations.add(_SPACE.sub(" ", " ".join(text(el) for el in rest)).strip())
+        [explanation] = explanations
         body = root.find(s.q("itemBody"))
         stimulus = _SPACE.sub(" ", " ".join(text(el) for el in body if el is not interaction)).strip()
         for ref in root.findall(s.q("assessmentStimulusRef")):
@@ -332,3 +350,103 @@ def test_citolab_upgrade_of_our_21_matches_our_30(artifact, request, tmp_path, n
         return test.title, test.select, Counter((i.statement, i.right, i.explanation, i.labels) for i in test.items)
 
     assert [summary(t) for t in upgraded] == [summary(t) for t in ours]
+
+
+# --- every question kind (coursekit's typed courses; the player's scoring is in test_qti_player) ---------------
+
+KIND_INTERACTION = {"truefalse": "choiceInteraction", "choice": "choiceInteraction", "multiple": "choiceInteraction",
+                    "short": "textEntryInteraction", "numeric": "textEntryInteraction",
+                    "matching": "matchInteraction", "essay": "extendedTextInteraction"}
+TYPED = ("typed", "edges", "edges-shuffled")
+
+
+def _spelled(spec: Spec, camel: str) -> str:
+    """A name in the spec's spelling (3.0: kebab-case; elements also `qti-`), for names the table above lacks."""
+    return camel if spec is QTI21 else re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower()
+
+
+@pytest.mark.parametrize("name", TYPED)
+def test_every_kind_is_valid_against_its_schema(artifact, fmt, typed, name):
+    spec = SPECS[fmt]
+    pkg = package(artifact, fmt, typed[name])
+    asi = xml_schema(spec.asi_schema)
+    for file in pkg.files:
+        if file.endswith(".xml") and file != "imsmanifest.xml":
+            assert_valid(asi, pkg.doc(file), file)
+    assert_valid(xml_schema(spec.cp_schema), pkg.manifest, "imsmanifest.xml")
+
+
+@pytest.mark.parametrize("name", TYPED)
+def test_every_kind_reads_back_as_its_interaction_and_answer(artifact, fmt, typed, name):
+    """Each item read back with lxml: the kind's interaction, the response it declares, and the right answer
+    resolved to the texts a learner reads, against the model."""
+    from exporter.model import CHOICE_KINDS, ESSAY, MATCHING, MULTIPLE, NUMERIC, SHORT
+    from itemcheck import text_of
+
+    spec = SPECS[fmt]
+    q = lambda camel: f"{{{spec.ns}}}" + ("" if spec is QTI21 else "qti-") + _spelled(spec, camel)  # noqa: E731
+    a = lambda camel: _spelled(spec, camel)  # noqa: E731
+    course = typed[name]
+    pkg = package(artifact, fmt, course)
+    assert {i.kind for i in course.items} >= {"choice", "multiple", "short", "numeric", "matching", "essay"}
+    shuffled = {i.id: q_.shuffle for q_ in course.quizzes for i in q_.items}
+    for item in course.items:
+        root = pkg.doc(f"items/{item.id}.xml")
+        [interaction] = root.iter(q(KIND_INTERACTION[item.kind]))
+        [decl] = root.iter(q("responseDeclaration"))
+        assert interaction.get(a("responseIdentifier")) == decl.get("identifier")
+        values = [v.text for v in decl.iter(q("value"))]
+        processing = root.find(q("responseProcessing"))
+        scored = [sv for sv in root.iter(q("setOutcomeValue")) if sv.get("identifier") == "SCORE"]
+        if item.kind in CHOICE_KINDS:
+            choices = {c.get("identifier"): text(c) for c in interaction.iter(q("simpleChoice"))}
+            assert list(choices.values()) == [text_of(c.html) for c in item.choices]
+            assert sorted(choices[v] for v in values) == sorted(text_of(c.html) for c in item.choices if c.right)
+            assert (decl.get("cardinality"), interaction.get(a("maxChoices"))) == (
+                ("multiple", "0") if item.kind == MULTIPLE else ("single", "1"))
+        elif item.kind == SHORT:
+            entries = list(decl.iter(q("mapEntry")))
+            keys = [e.get(a("mapKey")) for e in entries]
+            assert {k.casefold() for k in keys} == {" ".join(x.split()).casefold() for x in item.answers}
+            assert len(keys) == len({k.casefold() for k in keys})
+            assert all(e.get(a("caseSensitive")) == "false" and e.get(a("mappedValue")) == "1" for e in entries)
+            assert decl.get(a("baseType")) == "string" and any(True for _ in processing.iter(q("mapResponse")))
+        elif item.kind == NUMERIC:
+            assert decl.get(a("baseType")) == "float" and values == [item.numeric.value]
+            bounds = [op.find(q("baseValue")).text for op in processing.iter(q("gte"), q("lte"))]
+            if item.numeric.low == item.numeric.high:
+                [equal] = processing.iter(q("equal"))
+                assert equal.get(a("toleranceMode")) == "exact" and not bounds
+                assert equal.find(q("baseValue")).text == item.numeric.value
+            else:
+                assert bounds == [item.numeric.low, item.numeric.high]
+        elif item.kind == MATCHING:
+            left, right = ({c.get("identifier"): text(c) for c in s.iter(q("simpleAssociableChoice"))}
+                           for s in interaction.findall(q("simpleMatchSet")))
+            pairs = [tuple(v.split()) for v in values]
+            assert sorted((left[x], right[y]) for x, y in pairs) == sorted(
+                (text_of(p.left_html), text_of(p.right_html)) for p in item.matches)
+            assert sorted(right.values()) == sorted({text_of(p.right_html) for p in item.pairs})
+            assert decl.get(a("baseType")) == "directedPair"
+            assert interaction.get(a("maxAssociations")) == str(len(item.matches))
+        else:
+            assert item.kind == ESSAY and not values and not scored
+            assert not any(True for _ in root.iter(q("responseCondition")))
+        if item.kind != ESSAY:
+            assert sorted(sv.find(q("baseValue")).text for sv in scored) in (["0", "1"], ["0", "0", "1"])
+        if interaction.get(a("shuffle")) is not None:
+            assert interaction.get(a("shuffle")) == ("true" if shuffled[item.id] else "false")
+    assert any(shuffled.values()) == name.endswith("shuffled")
+
+
+def test_an_essays_right_and_wrong_feedback_is_a_warning_at_its_line(fmt, typed):
+    import copy
+
+    course = copy.deepcopy(typed["edges"])
+    [essay] = [i for i in course.items if i.kind == "essay"]
+    assert WRITERS[fmt]().uncarried(course) == []
+    essay.right_feedback_html = "<p>Good.</p>"
+    [(source, line, message)] = WRITERS[fmt]().uncarried(course)
+    assert (source, line) == (essay.source, essay.line) and "essay" in message and fmt in message
+    pkg = Package.from_zip(WRITERS[fmt]().write(course).data, SPECS[fmt])
+    assert "Good." not in text(pkg.doc(f"items/{essay.id}.xml"))
