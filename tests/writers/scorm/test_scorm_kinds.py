@@ -266,3 +266,29 @@ def test_every_kind_by_keyboard_alone(lms, site, artifact, typed_folder):
     frame.wait_for_selector(".result:not([hidden])")
     assert frame.inner_text(".result").startswith("Submitted."), frame.inner_text(".result")
     finish(page)
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_course_mode_takes_every_kind(lms, site, artifact, typed_folder, version):
+    """Course mode: the shell keeps the typed attempt, opens the next page once it is submitted, records its
+    interactions (no descriptions) and claims no pass for the course while an essay waits for a person."""
+    course = typed_in(typed_folder, "en")
+    fmt = "scorm12" if version == "1.2" else "scorm2004"
+    url = pkg(site, artifact, fmt, course, f"typed-c{version}", mode="course")
+    target = quiz_page(course)
+    page, shell = lms.open(version, url + "index.html")
+    content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    content.wait_for_selector("main h1")
+    shell.click(f".outline li[data-page='{target.id}'] a")
+    content.wait_for_function("t => document.querySelector('main h1').textContent === t", arg=target.title)
+    after = course.pages[course.pages.index(target) + 1]
+    assert shell.locator(f".outline li.locked[data-page='{after.id}']").count() == 1
+    items = answer_all(content, course, right=True, comma=False)
+    assert score(content).startswith("Submitted.")
+    shell.wait_for_selector(f".outline li[data-page='{after.id}']:not(.locked)")
+    cmi = data(page)
+    check_interactions(cmi, items, version, right=True)
+    assert not any(x.get("description") for x in interactions(cmi))
+    record = json.loads(cmi["suspend_data"])["q"][str(course.pages.index(target))]
+    assert record[1] == 3
+    finish(page)
