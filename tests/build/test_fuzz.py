@@ -165,3 +165,43 @@ def test_generated_courses_build_or_fail_cleanly(tmp_path_factory, generated):
         for path in written:
             check_artifact(path)
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "a temporary file was left"
+    check_recode(folder, code)
+    check_preview(folder, code)
+
+
+def check_recode(folder: Path, built: int) -> None:
+    """decode then encode: exit 0 or 1 (2 for --check of a course with errors), no traceback, nothing changed by
+    a refused run, nothing left behind; on a course that builds, the round trip reads as the same course."""
+    before = snapshot(folder)
+    for command in ("decode", "encode"):
+        for args in ([command, "--check", str(folder)], [command, str(folder)]):
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                code = cli.main(args)
+            assert code in ((0, 1, 2) if "--check" in args else (0, 1)), (args, code, err.getvalue())
+            assert "Traceback" not in err.getvalue()
+            if code != 0 and "--check" not in args:
+                assert snapshot(folder) == before, f"a refused {command} changed the course"
+            assert not [p for p in folder.rglob(".*") if p.name.startswith(".") and p.name != ".exporter-cache"], \
+                f"{command} left a temporary file"
+    if built == 0:
+        from exporter.source.reader import read_course
+
+        read_course(folder)  # still a course that reads
+
+
+def check_preview(folder: Path, built: int) -> None:
+    """The preview's session reads the course and builds each package it serves, or shows the errors: never
+    raises (the watcher thread must live on)."""
+    from exporter.preview.session import Session
+
+    session = Session(folder)
+    try:
+        event = session.rebuild()
+        assert event["ok"] == (built == 0), event
+        if event["ok"]:
+            for fmt in ("scorm12", "scorm2004"):
+                for mode in ("pages", "course"):
+                    assert session.package(fmt, mode), (fmt, mode)
+    finally:
+        session.close()
