@@ -97,7 +97,7 @@ def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
 
 
 def _fragments(course: Course):
-    """Every HTML fragment of the course (pages, quiz text, every part of every item)."""
+    """Every HTML fragment of the course (pages, quiz text, every part of every item: `Item.map_html`'s)."""
     for page in course.pages:
         yield page.body_html
         yield page.after_html
@@ -106,14 +106,9 @@ def _fragments(course: Course):
         yield page.quiz.instruction_html
         yield page.quiz.stimulus_html
         for item in page.quiz.items:
-            yield from (item.statement_html, item.explanation_html, item.right_feedback_html,
-                        item.wrong_feedback_html)
-            for choice in item.choices:
-                yield choice.html
-                yield choice.feedback_html
-            for pair in item.pairs:
-                yield pair.left_html
-                yield pair.right_html
+            parts: list[str] = []
+            item.map_html(lambda html: parts.append(html) or html)
+            yield from parts
 
 
 RESERVED = {"index"}  # a package's own table of contents
