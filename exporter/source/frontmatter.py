@@ -102,9 +102,14 @@ _STRICT_ONLY = re.compile(r"[&*!\[{\t%\ufeff]|[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\u
 _NESTING = re.compile(r"^[ \t]|[-?:](?: |$)", re.MULTILINE)
 
 
+# an explicit key (`? key`): libyaml places a missing value on another line than the strict loader does
+_EXPLICIT_KEY = re.compile(r"^[ \t-]*\?(?: |$)", re.MULTILINE)
+
+
 def _fast_root(text: str):
     """The root node as libyaml composes it, or `_STRICT` when the strict loader must read the text."""
-    if _FAST is None or _STRICT_ONLY.search(text) or len(_NESTING.findall(text)) >= MAX_DEPTH - 2:
+    if _FAST is None or _STRICT_ONLY.search(text) or _EXPLICIT_KEY.search(text) or \
+            len(_NESTING.findall(text)) >= MAX_DEPTH - 2:
         return _STRICT
     loader = _FAST(text)
     try:
