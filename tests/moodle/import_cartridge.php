@@ -42,22 +42,8 @@ require_once($CFG->dirroot . '/course/lib.php');
 require_once($CFG->libdir . '/questionlib.php');
 require_once($CFG->dirroot . '/backup/util/includes/restore_includes.php');
 
-$CFG->debug = E_ALL;
-$CFG->debugdisplay = 1;
-ini_set('display_errors', 'stderr');
-$finished = false;
-register_shutdown_function(function () use (&$finished) {
-    if (!$finished) {
-        fwrite(STDERR, "import_cartridge.php: Moodle stopped before the restore finished\n");
-        exit(4);
-    }
-});
-function finish(array $result, int $status): void {
-    global $finished;
-    $finished = true;
-    echo json_encode($result, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
-    exit($status);
-}
+require_once(__DIR__ . '/guard.php');
+guard('import_cartridge.php', 'restore');
 
 /** Keeps every line the restore and the conversion log, with its level. */
 class collecting_logger extends base_logger {

@@ -48,22 +48,8 @@ require_once($CFG->dirroot . "/question/format/$format/format.php");
 use core_question\local\bank\question_bank_helper;
 use core_question\local\bank\question_edit_contexts;
 
-$CFG->debug = E_ALL;
-$CFG->debugdisplay = 1;
-ini_set('display_errors', 'stderr');
-$finished = false;
-register_shutdown_function(function () use (&$finished) {
-    if (!$finished) {
-        fwrite(STDERR, "import_questions.php: Moodle stopped before the import finished\n");
-        exit(4);
-    }
-});
-function finish(array $result, int $status): void {
-    global $finished;
-    $finished = true;
-    echo json_encode($result, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
-    exit($status);
-}
+require_once(__DIR__ . '/guard.php');
+guard('import_questions.php', 'import');
 
 \core\session\manager::set_user(get_admin());
 $coursename = $coursename ?? "questions-$format-" . date('YmdHis') . '-' . random_string(4);

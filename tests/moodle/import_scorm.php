@@ -37,23 +37,8 @@ require_once($CFG->dirroot . '/course/lib.php');
 require_once($CFG->dirroot . '/mod/scorm/lib.php');
 require_once($CFG->dirroot . '/mod/scorm/locallib.php');
 
-// Everything Moodle complains about goes to stderr; stdout stays JSON.
-$CFG->debug = E_ALL;
-$CFG->debugdisplay = 1;
-ini_set('display_errors', 'stderr');
-$finished = false;
-register_shutdown_function(function () use (&$finished) {
-    if (!$finished) {
-        fwrite(STDERR, "import_scorm.php: Moodle stopped before the import finished\n");
-        exit(4);
-    }
-});
-function finish(array $result, int $status): void {
-    global $finished;
-    $finished = true;
-    echo json_encode($result, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
-    exit($status);
-}
+require_once(__DIR__ . '/guard.php');
+guard('import_scorm.php', 'import');
 
 \core\session\manager::set_user(get_admin());
 $coursename = $coursename ?? 'scorm-' . date('YmdHis') . '-' . random_string(4);
