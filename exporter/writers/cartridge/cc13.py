@@ -14,6 +14,8 @@ The standard part is the `cc11` cartridge in CC 1.3 terms. Beside it, as Canvas'
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from exporter import xhtml
@@ -38,12 +40,17 @@ class CanvasCartridge(Cartridge):
     def quiz_ident(self, quiz: Quiz) -> str:
         return canvas_qti.quiz_ident(quiz)
 
+    @functools.cached_property
+    def canvas_items(self) -> canvas_qti.ItemBuilder:
+        """The builder of the Canvas copies' items, one for the cartridge (its prototypes serve every quiz)."""
+        return canvas_qti.canvas_items(self.course)
+
     def quiz_companions(self, page: Page, quiz: Quiz, ident: str) -> list[str]:
         """Canvas's settings for the quiz and its own copy of it, in one resource the assessment depends on."""
         meta = canvas_qti.meta_ident(quiz)
         self.resource(meta, self.profile.associated_content, {
             f"{ident}/assessment_meta.xml": canvas_qti.assessment_meta_xml(self.course, page, quiz),
-            f"{NON_CC}{ident}.xml.qti": canvas_qti.assessment_xml(self.course, page, quiz),
+            f"{NON_CC}{ident}.xml.qti": canvas_qti.assessment_xml(self.course, page, quiz, self.canvas_items),
         }, href=f"{ident}/assessment_meta.xml")
         return [meta]
 

@@ -123,7 +123,12 @@ FLAVOUR = Flavour(answer_idents=answer_idents, metadata=_metadata,
                   label_texttype="text/plain", shuffle=None, general_title=None, feedback="verdict")
 
 
-def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder | None = None) -> bytes:
+def canvas_items(course: Course) -> ItemBuilder:
+    """The builder of the course's items in Canvas's flavour: one per artifact, so its prototypes serve every quiz."""
+    return ItemBuilder(FLAVOUR, messages_for(course))
+
+
+def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder) -> bytes:
     """The questestinterop document (Canvas flavour): one assessment, its root section, one question group."""
     root = etree.Element(QTI("questestinterop"), nsmap={None: str(QTI), "xsi": str(XSI)})
     root.set(XSI("schemaLocation"), QTI_LOCATION)
@@ -135,7 +140,6 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder | 
     selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
     sub(selection, QTI("selection_number"), str(quiz.draw))
     sub(sub(selection, QTI("selection_extension")), QTI("points_per_item"), str(POINTS_PER_ITEM))
-    items = items or ItemBuilder(FLAVOUR, messages_for(course))
     for item in quiz.items:
         items.place(group, quiz, item)
     return serialize(root)
@@ -180,4 +184,4 @@ def _title(text: str) -> str:
     return xhtml.xml_chars(text).strip()
 
 
-__all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "meta_ident", "points_possible", "quiz_ident"]
+__all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "canvas_items", "meta_ident", "points_possible", "quiz_ident"]

@@ -16,6 +16,7 @@ from exporter.writers.packaging import ZipPackage
 from exporter.writers.qti.canvas import (
     assessment_meta_xml,
     assessment_xml,
+    canvas_items,
     meta_ident,
     quiz_ident,
 )
@@ -64,10 +65,11 @@ class CanvasQti12Writer(Writer):
     def build(self, course: Course, options: Options) -> Artifact:
         files = ZipPackage(self.target)  # each file compressed into it as it is made
         files.add("imsmanifest.xml", manifest_xml(course))
+        items = canvas_items(course)  # one builder: statements of every quiz share its prototypes
         for page in course.pages:
             if page.quiz is not None:
                 qti_path, meta_path = quiz_files(page.quiz)
-                files.add(qti_path, assessment_xml(course, page, page.quiz))
+                files.add(qti_path, assessment_xml(course, page, page.quiz, items))
                 files.add(meta_path, assessment_meta_xml(course, page, page.quiz))
         files.close()
         return Artifact(self.target, 0, len(course.quizzes), len(course.items))
