@@ -16,6 +16,7 @@ right and 0 when not; its feedback (`item_feedback`) is modal feedback.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -29,7 +30,7 @@ from exporter.model import (CHOICE, CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUM
                              Page, Quiz)
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.packaging import ZipPackage
-from exporter.writers.qti.items12 import verdict_html
+from exporter.writers.qti.items12 import statement_shape, verdict_html
 from exporter.writers.xmltree import cp_resource, serialize, sub
 from exporter.xhtml import append_html, text_html, to_text
 
@@ -330,6 +331,90 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
     return root
 
 
+class StatementItems:
+    """Items of one dialect and language where statements are made from prototypes (as `items12.ItemBuilder`
+    does for QTI 1.2): the first statement of each shape (`items12.statement_shape`: the labels, the right one, an
+    explanation or none; here also the stimulus: referenced, in the body, or none) is built in full, the next ones
+    are lxml copies of it with their identifier, title, stimulus, prompt and explanation put in the places this
+    recorded. A quiz's stimulus is parsed once. The bytes are those of a full build (test_item_prototypes)."""
+
+    def __init__(self, d: Dialect, texts: Messages):
+        self.d, self.texts = d, texts
+        self._prototypes: dict[tuple, tuple[etree._Element, dict]] = {}
+        self._stimuli: dict[str, list[etree._Element]] = {}
+
+    def build(self, quiz: Quiz, item: Item, stimulus: tuple[str, str, str] | None) -> etree._Element:
+        shape = statement_shape(quiz, item)
+        if shape is None:
+            return build_item(self.d, quiz, item, self.texts, stimulus)
+        in_body = stimulus is None and bool(quiz.stimulus_html)
+        shape += (bool(item.explanation_html.strip()), stimulus is not None, in_body)
+        if shape not in self._prototypes:
+            el = build_item(self.d, quiz, item, self.texts, stimulus)
+            self._prototypes[shape] = (_copy(el), self._places(el, item))
+            return el
+        prototype, places = self._prototypes[shape]
+        el = _copy(prototype)
+        nodes = list(el.iter())
+        el.set("identifier", item.id)
+        el.set("title", item.title)
+        if stimulus is not None:
+            ref = nodes[places["ref"]]
+            for name, value in zip(("identifier", "href", "title"), stimulus):
+                ref.set(name, value)
+        if in_body:
+            body = nodes[places["body"]]
+            interaction = body[-1]
+            for child in list(body):
+                body.remove(child)
+            body.extend(_copy(part) for part in self._stimulus(quiz))
+            body.append(interaction)
+        prompt = nodes[places["prompt"]]
+        prompt.text = None
+        for child in list(prompt):
+            prompt.remove(child)
+        self.d.html(prompt, item.statement_html)
+        if places["contents"]:
+            explanation = etree.Element("explanation")
+            self.d.html(explanation, item.explanation_html, block=True)
+            for n, keep in places["contents"]:
+                content = nodes[n]
+                del content[keep:]
+                content.extend(_copy(part) for part in explanation)
+        return el
+
+    def _stimulus(self, quiz: Quiz) -> list[etree._Element]:
+        if quiz.id not in self._stimuli:
+            holder = etree.Element("stimulus")
+            self.d.html(holder, quiz.stimulus_html, block=True)
+            self._stimuli = {quiz.id: list(holder)}  # one quiz at a time: the last one's only
+        return self._stimuli[quiz.id]
+
+    def _places(self, el: etree._Element, item: Item) -> dict:
+        """Where, by position in document order, the prototype's varying parts stand; for each modal feedback's
+        content, how many of its children come before the explanation's."""
+        d = self.d
+        explanation = etree.Element("explanation")
+        if item.explanation_html.strip():
+            d.html(explanation, item.explanation_html, block=True)
+        places: dict = {"ref": -1, "body": -1, "prompt": -1, "contents": []}
+        content_tag = d.tag("contentBody" if d.kebab else "modalFeedback")
+        for n, node in enumerate(el.iter()):
+            if node.tag == d.tag("assessmentStimulusRef"):
+                places["ref"] = n
+            elif node.tag == d.tag("itemBody"):
+                places["body"] = n
+            elif node.tag == d.tag("prompt") and places["prompt"] < 0:
+                places["prompt"] = n
+            elif node.tag == content_tag and len(explanation):
+                places["contents"].append((n, len(node) - len(explanation)))
+        return places
+
+
+def _copy(el: etree._Element) -> etree._Element:
+    return copy.deepcopy(el)
+
+
 def build_stimulus(d: Dialect, page: Page, quiz: Quiz, lang: str) -> etree._Element:
     """A quiz's stimulus as one assessmentStimulus (QTI 3.0) its items reference, titled after its page."""
     root = d.root("assessmentStimulus", lang, identifier=stimulus_ident(quiz), title=page.title, **TOOL)
@@ -427,6 +512,7 @@ class QtiWriter(Writer):
     def build(self, course: Course, options: Options) -> Artifact:
         d = self.dialect
         texts = messages_for(course)
+        items = StatementItems(d, texts)
         files = ZipPackage(self.target)  # each file compressed into it as it is made
         resources: list[Resource] = []
         used: set[str] = set()
@@ -450,7 +536,7 @@ class QtiWriter(Writer):
                     ident, [])
             hrefs = {}
             for item in quiz.items:
-                add(f"items/{item.id}.xml", build_item(d, quiz, item, texts, ref), self.item_type,
+                add(f"items/{item.id}.xml", items.build(quiz, item, ref), self.item_type,
                     item.id, deps)
                 hrefs[item.id] = f"../items/{item.id}.xml"
             add(f"tests/{quiz.id}.xml", build_test(d, page, quiz, hrefs), self.test_type, quiz.id,

@@ -47,3 +47,24 @@ def test_every_item_from_a_prototype_is_the_full_build(course, flavour):
     statements = sum(statement_shape(q, i) is not None for q in course.quizzes for i in q.items)
     assert copies == statements - len(builder._prototypes)  # every statement after its shape's first is a copy
     assert copies or statements <= len(builder._prototypes)
+
+
+@pytest.mark.parametrize("fmt", ["qti21", "qti30"])
+def test_every_qti2x_item_from_a_prototype_is_the_full_build(course, fmt):
+    from exporter.writers import WRITERS
+    from exporter.writers.qti.package2x import StatementItems, build_item, stimulus_ident
+
+    writer = WRITERS[fmt]
+    d, texts = writer.dialect, messages_for(course)
+    items = StatementItems(d, texts)
+    copies = statements = 0
+    for quiz in course.quizzes:
+        ref = (stimulus_ident(quiz), f"../stimuli/{quiz.id}.xml", "A title") \
+            if writer.shared_stimulus and quiz.stimulus_html.strip() else None
+        for item in quiz.items:
+            statements += statement_shape(quiz, item) is not None
+            before = len(items._prototypes)
+            made = items.build(quiz, item, ref)
+            copies += statement_shape(quiz, item) is not None and len(items._prototypes) == before
+            assert etree.tostring(made) == etree.tostring(build_item(d, quiz, item, texts, ref)), (quiz.id, item.id)
+    assert copies == statements - len(items._prototypes)
