@@ -8,6 +8,8 @@ so every file here starts with that declaration rather than lxml's.
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 
 from exporter.writers.xmltree import sub
@@ -35,10 +37,25 @@ def fields(parent: etree._Element, values: dict[str, Value]) -> etree._Element:
 
 
 def row(parent: etree._Element | None, tag: str, values: dict[str, Value], **attrib: Value) -> etree._Element:
-    """A table row: `<tag id=..>` with its fields; the root of a file when parent is None."""
-    attrs = {k: text(v) for k, v in attrib.items()}
-    el = etree.Element(tag, attrs) if parent is None else sub(parent, tag, **attrs)
-    return fields(el, values)
+    """A table row: `<tag id=..>` with its fields; the root of a file when parent is None. Rows of one table have
+    the same shape: each is a copy (made by lxml, in C) of an empty row of that shape, with its values set."""
+    shape = (tag, tuple(attrib), tuple(values))
+    prototype = _ROWS.get(shape)
+    if prototype is None:
+        prototype = _ROWS[shape] = etree.Element(tag, dict.fromkeys(attrib, ""))
+        for name in values:
+            etree.SubElement(prototype, name)
+    el = copy.copy(prototype)
+    for name, value in attrib.items():
+        el.set(name, text(value))
+    for field, value in zip(el, values.values()):
+        field.text = text(value)
+    if parent is not None:
+        parent.append(el)
+    return el
+
+
+_ROWS: dict[tuple, etree._Element] = {}  # an empty row of each shape (table, attributes, fields)
 
 
 def nest(parent: etree._Element, *tags: str) -> etree._Element:
