@@ -146,9 +146,10 @@ def artifact():
 
     def make(fmt: str, course, mode: str = "pages") -> bytes:
         key = (fmt, id(course), mode)
-        if key not in cache:
-            cache[key] = WRITERS[fmt]().write(course, Options(scorm_mode=mode)).data
-        return cache[key]
+        if key not in cache:  # the course is kept with its bytes: a freed course's id may be a new course's
+            cache[key] = (course, WRITERS[fmt]().write(course, Options(scorm_mode=mode)).data)
+        assert cache[key][0] is course
+        return cache[key][1]
 
     return make
 

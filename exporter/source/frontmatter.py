@@ -94,9 +94,10 @@ class _Loader(yaml.SafeLoader):
 
 _FAST = getattr(yaml, "CSafeLoader", None)
 # what sends a text to the strict loader: anchors, aliases and tags (& * !), flow collections ([ {), tabs,
-# directives (%), and the characters YAML refuses (the strict reader's own set) or reads differently (BOM)
+# directives (%), the characters YAML refuses (the strict reader's own set) or reads differently (BOM), and a
+# block scalar's header with a comment not set off by a space (`>#`: libyaml takes it, YAML refuses it)
 _STRICT_ONLY = re.compile(r"[&*!\[{\t%\ufeff]|[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
-                          r"\U00010000-\U0010ffff]")
+                          r"\U00010000-\U0010ffff]|[|>][-+0-9]*#")
 # every level below the top needs one of these (flow collections go to the strict loader): an indented line,
 # or `- `, `? `, `: `, `-`/`:` at a line's end; fewer of them than the limit cannot nest too deep
 _NESTING = re.compile(r"^[ \t]|[-?:](?: |$)", re.MULTILINE)

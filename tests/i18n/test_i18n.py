@@ -190,12 +190,22 @@ def test_german_qti2x_labels_and_item_language(german, artifact):
         files = unzip(artifact(fmt, german))
         items = [etree.fromstring(v) for k, v in files.items() if k.startswith("items/")]
         assert len(items) == len(german.items)
-        labels = {i.id: q.labels for q in german.quizzes for i in q.items}
+        from itemcheck import text_of
+
+        model = {i.id: (q, i) for q in german.quizzes for i in q.items}
+        kinds = set()
         for item in items:
             assert item.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
             choices = tuple(c.text for c in item.iter("{*}simpleChoice", "{*}qti-simple-choice"))
-            own = labels[item.get("identifier")]
-            assert choices == (("Wahr", "Falsch") if own == ("True", "False") else own), fmt
+            quiz, it = model[item.get("identifier")]
+            kinds.add(it.kind)
+            if it.labelled:  # a statement: the default labels in German, the author's own as written
+                assert choices == (("Wahr", "Falsch") if quiz.labels == ("True", "False") else quiz.labels), fmt
+            elif it.kind in ("choice", "multiple"):  # the author's choices, as written
+                assert choices == tuple(text_of(c.html) for c in it.choices), fmt
+            else:  # no choices to label
+                assert choices == (), (fmt, it.kind)
+        assert kinds == {"truefalse", "choice", "multiple", "short", "numeric", "matching", "essay"}
 
 
 def test_german_scorm_and_html_pages(german, artifact):

@@ -205,6 +205,7 @@ def both_ways(text: str, first_line: int = 2):
 
 SAMPLES = [
     "? e:1", "? e\n:1", "- ? e:1",  # explicit keys (hypothesis found libyaml placing the missing value a line off)
+    "title: >#", "title: |-#\n  x", "a: |2#",  # a block header's comment with no space (hypothesis: libyaml takes it)
     "title: yes\nserial: 1.10\nclass: chapter", "title: 'on'\nserial: 007", "a: 1\nb: 2\na: 3", "a: b: c",
     "title: >\n  folded\n  text\nserial: 2", "title: |\n  kept\n  lines\n", "a:\n  b: c\n  d:\n    - e", "- a\n- b",
     "plain", "", "~", "a: null\nb: ~\nc: ''\nd:", "a: 'unclosed", 'a: "x\\x07y"', "a: 1\n b: 2", "a:\n- 1\n-",

@@ -73,7 +73,8 @@ def test_reader_returns_model_or_content_error(tmp_path_factory, pages):
     assert len({p.serial for p in course.pages}) == len(course.pages)
 
 
-safe_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\`*_[]#{}<>|!\ufffe\uffff"),
+# markup characters left out ($ starts a formula, read as MathML: tests/source/test_math.py tests those)
+safe_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\`*_[]#{}<>|!$\ufffe\uffff"),
                     min_size=1, max_size=40).filter(lambda s: s.strip() and not s.strip()[0] in "-+0123456789=")
 
 

@@ -1,15 +1,26 @@
 """What an independent parse of any artifact must find: every quiz with its draw count and labels,
-and every item with its statement, the right label and the explanation, as a reader sees the text.
+and every item with its statement, its answer and the explanation, as a reader sees the text.
 
 Each format's test parses its artifact with lxml on its own (never through exporter's writers) and
 compares what it found with `expected_quizzes(course)` through `item_key`.
+
+An item's answer is text that depends on its kind, made by the `*_answer` functions below both from the model
+(`answer_of`) and by each reader from its artifact's own encoding of that kind:
+- true/false, and a statement answered with the author's labels: the right label;
+- choice: the right choice's text; multiple: the right choices' texts in the author's order;
+- short: the accepted answers, in order;
+- numeric: the closed range of right numbers, as exact decimals (a value and its margin read as the range they
+  span: formats keep one form or the other, never both);
+- matching: each "left -> right" pair, then each distractor option as "-> right";
+- essay: a fixed marker (no answer data).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 import lxml.html
 from lxml import etree
@@ -48,29 +59,110 @@ def _formulas_as_tex(node) -> None:
         el.getparent().replace(el, span)
 
 
+ESSAY_ANSWER = "(essay: read by a person)"
+_JOIN = " | "
+
+
+def choices_answer(right_texts) -> str:
+    """A choice or multiple item's answer: its right choices' texts, in the author's order."""
+    return _JOIN.join(_fold(t) for t in right_texts)
+
+
+def short_answer(accepted) -> str:
+    """A short-answer item's accepted answers, in order, as plain text."""
+    return _JOIN.join(_fold(a) for a in accepted)
+
+
+def _decimal(text) -> str:
+    number = Decimal(str(text).strip())
+    return format(number.normalize(), "f") if number else "0"
+
+
+def numeric_answer(low, high) -> str:
+    """A numeric item's right numbers: every x with low <= x <= high (exact decimals)."""
+    return f"[{_decimal(low)}, {_decimal(high)}]"
+
+
+def margin_answer(value, margin) -> str:
+    """The same for a number and how far from it is still right."""
+    value, margin = Decimal(str(value).strip()), Decimal(str(margin).strip())
+    return numeric_answer(value - margin, value + margin)
+
+
+def matching_answer(pairs, options) -> str:
+    """A matching item's answer from its (left, right) pairs and the options offered: each pair, then each option
+    that no left item takes (a distractor)."""
+    pairs = [(_fold(left), _fold(right)) for left, right in pairs]
+    taken = {right for _, right in pairs}
+    extra = [o for o in dict.fromkeys(_fold(o) for o in options) if o not in taken]
+    return _JOIN.join([f"{left} -> {right}" for left, right in pairs] + [f"-> {o}" for o in extra])
+
+
+def _fold(text: str) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def answer_of(item, labels) -> str:
+    """What a reader finds as `item`'s answer (see the module's docstring); `labels` are its quiz's labels."""
+    kind = item.kind
+    if item.labelled:
+        return labels[item.right_index]
+    if kind in ("truefalse", "choice", "multiple"):
+        return choices_answer(text_of(c.html) for c in item.choices if c.right)
+    if kind == "short":
+        return short_answer(item.answers)
+    if kind == "numeric":
+        return numeric_answer(item.numeric.low, item.numeric.high)
+    if kind == "matching":
+        return matching_answer([(text_of(p.left_html), text_of(p.right_html)) for p in item.matches],
+                               [text_of(p.right_html) for p in item.pairs])
+    if kind == "essay":
+        return ESSAY_ANSWER
+    raise AssertionError(f"unknown kind {kind}")
+
+
 @dataclass
 class ExpectedQuiz:
     page_title: str
     draw: int
-    labels: tuple[str, str]
+    labels: tuple[str, ...]
     stimulus: str  # text
-    items: Counter  # (statement text, right label, explanation text) -> count
+    items: Counter  # (statement text, answer text, explanation text) -> count
+    kinds: dict = field(default_factory=dict)  # item key -> the item's kind
+    left_out: list = field(default_factory=list)  # the quiz's items of kinds the format does not carry (model Items)
+    labelled: set = field(default_factory=set)  # keys of the items answered with the quiz's labels
+
+    @property
+    def statements(self) -> bool:
+        """Every item a statement answered with the quiz's labels."""
+        return bool(self.labels) and not self.kinds.keys() - self.labelled
 
 
-def item_key(statement: str, right_label: str, explanation: str) -> tuple[str, str, str]:
-    return (_SPACE.sub(" ", statement).strip(), right_label.strip(), _SPACE.sub(" ", explanation).strip())
+def item_key(statement: str, answer: str, explanation: str) -> tuple[str, str, str]:
+    return (_SPACE.sub(" ", statement).strip(), _fold(answer), _SPACE.sub(" ", explanation).strip())
 
 
-def expected_quizzes(course) -> list[ExpectedQuiz]:
-    """Course quizzes in page order, as text."""
+def key_of(item, labels) -> tuple[str, str, str]:
+    return item_key(text_of(item.statement_html), answer_of(item, labels), text_of(item.explanation_html))
+
+
+def expected_quizzes(course, carried=None) -> list[ExpectedQuiz]:
+    """Course quizzes in page order, as text. `carried`: the kinds the artifact holds (default every kind);
+    an item of another kind is in its quiz's `left_out`, and a quiz left with no item is not in the list."""
     out = []
     for page in course.pages:
         q = page.quiz
         if q is None:
             continue
-        items = Counter(item_key(text_of(i.statement_html), q.labels[i.right_index],
-                                 text_of(i.explanation_html)) for i in q.items)
-        out.append(ExpectedQuiz(page.title, q.draw, tuple(q.labels), text_of(q.stimulus_html), items))
+        labels = tuple(q.labels)
+        kept = [i for i in q.items if carried is None or i.kind in carried]
+        left_out = [i for i in q.items if not (carried is None or i.kind in carried)]
+        if not kept:
+            continue
+        keys = [(key_of(i, labels), i) for i in kept]
+        out.append(ExpectedQuiz(page.title, q.draw, labels, text_of(q.stimulus_html), Counter(k for k, _ in keys),
+                                {k: i.kind for k, i in keys}, left_out,
+                                {k for k, i in keys if i.labelled}))
     return out
 
 

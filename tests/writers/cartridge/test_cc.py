@@ -18,7 +18,7 @@ from conftest import SAMPLE, assert_valid, run_cli, xml_schema
 from coursekit import AWKWARD_TITLE, awkward_course
 from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
-from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
+from itemcheck import ESSAY_ANSWER, choices_answer, expected_quizzes, item_key, short_answer, strip_stimulus, text_of
 
 FORMATS = ("cc11", "cc13")
 CP = {"cc11": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1",
@@ -33,6 +33,10 @@ QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"
 Q = {"q": QTI}
 PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
+# each kind's CC profile; numeric and matching have none (cc13's Canvas copy keeps them, its IMS part does not)
+PROFILES = {"truefalse": "cc.true_false.v0p1", "choice": "cc.multiple_choice.v0p1",
+            "multiple": "cc.multiple_response.v0p1", "short": "cc.fib.v0p1", "essay": "cc.essay.v0p1"}
+CARRIED = set(PROFILES)
 
 
 # ---- an independent reader -------------------------------------------------------------------------------
@@ -113,8 +117,8 @@ class ReadItem:
     ident: str
     profile: str
     question: str  # text
-    labels: list[str]  # texts, in order
-    right: str  # label text
+    labels: list[str]  # texts, in order ([] for fib and essay)
+    right: str  # the answer as itemcheck writes it (a statement's: the right label's text)
     explanation: str  # text
 
 
@@ -124,24 +128,21 @@ def mattext(el: etree._Element | None) -> str:
 
 
 def read_items(parent: etree._Element) -> list[ReadItem]:
-    """Items as a CC consumer reads them, checking on the way the rules Moodle's importer depends on."""
+    """Items as a CC consumer reads them, per profile, checking on the way the rules Moodle's importer depends on."""
     out = []
     for item in parent.iterfind("q:item", Q):
         ident = item.get("ident")
         fields = {f.findtext("q:fieldlabel", namespaces=Q): f.findtext("q:fieldentry", namespaces=Q)
                   for f in item.iterfind("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", Q)}
         profile = fields.get("cc_profile")
-        assert profile in ("cc.true_false.v0p1", "cc.multiple_choice.v0p1"), (ident, profile)
+        assert profile in PROFILES.values(), (ident, profile)
         question = text_of(mattext(item.find("q:presentation/q:material/q:mattext", Q)))
         labels = item.findall("q:presentation/q:response_lid/q:render_choice/q:response_label", Q)
-        assert len(labels) == 2, ident
         idents = [lab.get("ident") for lab in labels]
-        if profile == "cc.true_false.v0p1":
-            assert idents == ["true", "false"], f"{ident}: true_false labels must be exactly true/false: {idents}"
         texts = {lab.get("ident"): text_of(mattext(lab.find("q:material/q:mattext", Q))) for lab in labels}
         feedback = {fb.get("ident"): text_of(mattext(fb.find("q:flow_mat/q:material/q:mattext", Q)))
                     for fb in item.iterfind("q:itemfeedback", Q)}
-        right, general = [], []
+        general, scoring, per_answer = [], [], []
         for cond in item.iterfind("q:resprocessing/q:respcondition", Q):
             links = [d.get("linkrefid") for d in cond.iterfind("q:displayfeedback", Q)]
             assert all(link in feedback for link in links), f"{ident}: displayfeedback without its itemfeedback"
@@ -149,17 +150,48 @@ def read_items(parent: etree._Element) -> list[ReadItem]:
                 assert cond.find("q:conditionvar/q:other", Q) is not None
                 general += links
                 continue
-            answer = cond.findtext("q:conditionvar/q:varequal", namespaces=Q)
-            assert answer in texts, f"{ident}: condition on an unknown answer {answer}"
-            assert links, f"{ident}: answer {answer} has no feedback of its own"
             if any((s.text or "").strip() for s in cond.iterfind("q:setvar", Q)):
+                assert [s.get("action") for s in cond.iterfind("q:setvar", Q)] == ["Set"], "the profile's only action"
                 assert cond.findtext("q:setvar", namespaces=Q) == "100"
-                right.append(answer)
-        assert len(right) == 1, f"{ident}: exactly one answer must set a score: {right}"
+                scoring.append(cond)
+            per_answer.append((cond, links))
         assert len(general) <= 1
+        if profile in (PROFILES["truefalse"], PROFILES["choice"]):
+            assert len(labels) >= 2, ident
+            if profile == PROFILES["truefalse"]:
+                assert idents == ["true", "false"], f"{ident}: true_false labels must be exactly true/false: {idents}"
+            for cond, links in per_answer:
+                answer = cond.findtext("q:conditionvar/q:varequal", namespaces=Q)
+                assert answer in texts, f"{ident}: condition on an unknown answer {answer}"
+                assert links, f"{ident}: answer {answer} has no feedback of its own"
+            assert len(scoring) == 1, f"{ident}: exactly one answer must set a score"
+            right = texts[scoring[0].findtext("q:conditionvar/q:varequal", namespaces=Q)]
+        elif profile == PROFILES["multiple"]:  # Moodle: right = varequal case="Yes" not under <not>, in SCORE=100
+            [cond] = scoring
+            both = cond.find("q:conditionvar/q:and", Q)
+            ticked = [v.text for v in both.findall("q:varequal", Q)]
+            unticked = [v.text for v in both.findall("q:not/q:varequal", Q)]
+            assert sorted(ticked + unticked) == sorted(idents), f"{ident}: every choice in the condition"
+            assert {v.get("case") for v in both.iter(f"{{{QTI}}}varequal")} == {"Yes"}
+            right = choices_answer(texts[i] for i in idents if i in ticked)
+        elif profile == PROFILES["short"]:
+            [cond] = scoring
+            right = short_answer(v.text for v in cond.findall("q:conditionvar/q:varequal", Q))
+        else:
+            assert fields.get("qmd_computerscored") == "No" and not scoring, f"{ident}: an essay scores nothing"
+            assert item.find("q:presentation/q:response_str/q:render_fib", Q) is not None
+            right = ESSAY_ANSWER
         explanation = feedback[general[0]] if general else ""
-        out.append(ReadItem(ident, profile, question, [texts[i] for i in idents], texts[right[0]], explanation))
+        out.append(ReadItem(ident, profile, question, [texts[i] for i in idents], right, explanation))
     return out
+
+
+def left_out_warned(fmt: str, course) -> None:
+    """Each item the profile cannot hold is named at its line in the build's warnings for the format."""
+    warned = {(source, line) for source, line, _ in WRITERS[fmt]().uncarried(course)}
+    for item in course.items:
+        if item.kind not in CARRIED:
+            assert (item.source, item.line) in warned, (fmt, item.kind, item.line)
 
 
 # ---- fixtures ----------------------------------------------------------------------------------------------
@@ -289,8 +321,9 @@ def check_items(cart: Cartridge, course) -> None:
     quizzes = [by_ref[r.ident] for r in cart.of_type(assessment)]
     order = {e.ident: n for n, e in enumerate(e for m in cart.modules for e in m.entries)}
     quizzes.sort(key=lambda e: order[e.ident])
-    expected = expected_quizzes(course)
+    expected = expected_quizzes(course, carried=CARRIED)  # a quiz with no item the profile holds is left out
     assert len(quizzes) == len(expected)
+    left_out_warned(cart.fmt, course)
     everything: Counter = Counter()
     for entry, want in zip(quizzes, expected):
         res = cart.resources[entry.ref]
@@ -306,10 +339,16 @@ def check_items(cart: Cartridge, course) -> None:
         assert not doc.xpath("//q:selection_ordering", namespaces=Q), "the CC profile has no selection"
         assert want.page_title in node.get("title") and want.page_title in entry.title
         items = read_items(sections[0])
-        want_profile = "cc.true_false.v0p1" if want.labels == ("True", "False") else "cc.multiple_choice.v0p1"
-        assert {i.profile for i in items} == {want_profile}
-        assert all(i.labels == [" ".join(lab.split()) for lab in want.labels] for i in items)  # labels are text
-        got = Counter(item_key(strip_stimulus(i.question, want.stimulus), i.right, i.explanation) for i in items)
+        got = Counter()
+        for i in items:
+            key = item_key(strip_stimulus(i.question, want.stimulus), i.right, i.explanation)
+            got[key] += 1
+            if key in want.labelled:
+                want_profile = "cc.true_false.v0p1" if want.labels == ("True", "False") else "cc.multiple_choice.v0p1"
+                assert i.profile == want_profile
+                assert i.labels == [" ".join(lab.split()) for lab in want.labels]  # labels are text
+            elif key in want.kinds:
+                assert i.profile == PROFILES[want.kinds[key]], key
         assert got == want.items, want.page_title
         everything += got
     bank = cart.of_type(f"imsqti_xmlv1p2/{TAG[cart.fmt]}/question-bank")[0]
@@ -317,7 +356,7 @@ def check_items(cart: Cartridge, course) -> None:
     assert_valid(schema, doc, bank.files[0])
     stimuli = {text_of(q.stimulus_html) for q in course.quizzes if q.stimulus_html}
     bank_items = read_items(doc.find("q:objectbank", Q))
-    assert len(bank_items) == len(course.items)
+    assert len(bank_items) == sum(i.kind in CARRIED for i in course.items)
     assert len({i.ident for i in bank_items}) == len(bank_items), "Moodle keys a file's questions by ident"
 
     def unstimulated(text: str) -> str:
@@ -338,7 +377,7 @@ def test_canvas_extension_files(course, artifact):
     canvas_course = cart.xml("course_settings/course_settings.xml")
     assert canvas_course.findtext(f"{{{CANVAS}}}title") == course.title
     quizzes = cart.of_type(f"imsqti_xmlv1p2/{TAG[fmt]}/assessment")
-    draws = {q.id: q.draw for q in course.quizzes}
+    by_id = {q.id: q for q in course.quizzes}
     for res in quizzes:
         metas = [cart.resources[d] for d in res.depends if cart.resources[d].type == lar]
         assert len(metas) == 1, f"{res.ident}: one assessment_meta resource"
@@ -353,8 +392,12 @@ def test_canvas_extension_files(course, artifact):
         assert len(groups) == 1
         draw = int(groups[0].findtext("q:selection_ordering/q:selection/q:selection_number", namespaces=Q))
         cc_doc = cart.xml(res.files[0])
-        assert draw == draws[res.ident]
-        assert len(groups[0].findall("q:item", Q)) == len(cc_doc.findall("q:assessment/q:section/q:item", Q))
+        quiz = by_id[res.ident]
+        assert draw == quiz.draw
+        # Canvas's copy holds every item, the IMS part those its profile holds (no numeric, no matching)
+        assert [i.get("ident") for i in groups[0].findall("q:item", Q)] == [i.id for i in quiz.items]
+        assert [i.get("ident") for i in cc_doc.findall("q:assessment/q:section/q:item", Q)] == \
+            [i.id for i in quiz.items if i.kind in CARRIED]
     modules = cart.xml("course_settings/module_meta.xml")
     c = {"c": CANVAS}
     canvas_modules = modules.findall("c:module", c)
@@ -458,8 +501,23 @@ def test_awkward_text_survives(fmt, tmp_path):
     test_pages_are_styled_self_contained_html(cart, course)
 
 
-def test_cli_builds_both_cartridges(tmp_path):
-    r = run_cli("build", SAMPLE, "--out", tmp_path, "--format", "cc11,cc13")
+def test_cli_builds_both_cartridges(tmp_path, sample_course):
+    """Both cartridges of the sample course, and a warning from each at the line of every numeric and matching
+    question, which neither cartridge's IMS part holds (cc13's Canvas copy does), and at the multiple-answer one."""
+    import json
+
+    r = run_cli("build", SAMPLE, "--out", tmp_path, "--format", "cc11,cc13", "--json")
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
     assert any(n.endswith("-cc11.imscc") for n in names) and any(n.endswith("-cc13.imscc") for n in names)
+    warnings = json.loads(r.stdout)["warnings"]
+    uncarried = [i for i in sample_course.items if i.kind not in CARRIED]
+    assert {i.kind for i in uncarried} == {"numeric", "matching"}, "the sample course asks both"
+    for item in sample_course.items:
+        said = [w for w in warnings if w.startswith(f"{item.source}:{item.line}: warning: ")]
+        if item.kind == "multiple":  # Moodle's cartridge import scores a multiple-answer question its own way
+            assert len(said) == 1 and "ticking every choice scores full marks from cc11" in said[0], said
+        elif item.kind in CARRIED:
+            assert not any("cc11" in w or "cc13" in w or "Common Cartridge" in w for w in said), said
+        else:
+            assert len(said) == 2 and any("cc11" in w for w in said) and any("Canvas" in w for w in said), said

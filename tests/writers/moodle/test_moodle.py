@@ -13,7 +13,8 @@ from lxml import etree
 from conftest import SAMPLE, run_cli
 from coursekit import AWKWARD_TITLE, awkward_course
 from exporter.source.reader import read_course
-from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
+from itemcheck import (ESSAY_ANSWER, choices_answer, expected_quizzes, item_key, margin_answer, matching_answer,
+                       short_answer, strip_stimulus, text_of)
 
 PARSER = etree.XMLParser(no_network=True, resolve_entities=False, strip_cdata=False)
 CATEGORY_SPLIT = re.compile(r"(?<!/)/(?!/)")  # Moodle's split_category_path: a single '/' separates
@@ -74,6 +75,29 @@ def right_label(q: Question, labels: tuple[str, str]) -> str:
     return next(text_of(t) for t, f, _ in q.answers if f == "100")
 
 
+MOODLE_TYPES = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "multichoice",
+                "short": "shortanswer", "numeric": "numerical", "matching": "matching", "essay": "essay"}
+
+
+def answer(q: Question) -> str:
+    """The question's answer as itemcheck writes it, from Moodle XML's encoding of its type."""
+    if q.type == "truefalse":
+        return "True" if dict((t, f) for t, f, _ in q.answers)["true"] == "100" else "False"
+    if q.type == "multichoice":
+        return choices_answer(text_of(t) for t, f, _ in q.answers if float(f) > 0)
+    if q.type == "shortanswer":  # Moodle reads * as any text: an accepted answer's own * is escaped
+        assert [t for t, f, _ in q.answers if f != "100"] in ([], ["*"]), "only the catch-all scores nothing"
+        return short_answer(t.replace("\\*", "*") for t, f, _ in q.answers if f == "100")
+    if q.type == "numerical":
+        [right] = [a for a in q.el.iterfind("answer") if a.get("fraction") == "100"]
+        return margin_answer(right.findtext("text"), right.findtext("tolerance"))
+    if q.type == "matching":
+        subs = [(text_of(s.findtext("text")), text_of(s.findtext("answer/text"))) for s in q.el.iterfind("subquestion")]
+        return matching_answer([(left, right) for left, right in subs if left], [right for _, right in subs])
+    assert q.type == "essay" and not q.answers, q.type
+    return ESSAY_ANSWER
+
+
 def group_titles(course) -> dict[str, str]:
     return {p.id: g.title for g in course.groups for p in g.pages}
 
@@ -93,22 +117,28 @@ def check_course(course, data: bytes) -> list[Category]:
         sentence = (f"draws {draw} of these {n} questions" if draw < n else
                     "uses this question" if n == 1 else f"uses all {n} of these questions")
         assert sentence in text_of(cat.info)
-        want_type = "truefalse" if exp.labels == ("True", "False") else "multichoice"
         found = Counter()
         for q in cat.questions:
-            assert q.type == want_type
             statement = strip_stimulus(text_of(q.text), exp.stimulus)
             explanation = text_of(q.general)
-            found[item_key(statement, right_label(q, exp.labels), explanation)] += 1
-            # each answer's own feedback is the verdict: right, or which label was (the explanation is general)
-            verdicts = {f: text_of(fb) for _, f, fb in q.answers}
-            due = right_label(q, exp.labels)
-            assert verdicts == {"100": "Right.", "0": f"Not quite: the right answer is {due}."}
+            key = item_key(statement, answer(q), explanation)
+            found[key] += 1
             el = q.el
             assert (el.findtext("defaultgrade"), el.findtext("penalty"), el.findtext("hidden")) == ("1", "0", "0")
-            if want_type == "multichoice":
-                assert (el.findtext("single"), el.findtext("shuffleanswers"), el.findtext("answernumbering")) == \
-                    ("true", "false", "none")
+            if key in exp.labelled:
+                want_type = "truefalse" if exp.labels == ("True", "False") else "multichoice"
+                assert q.type == want_type
+                # each answer's own feedback is the verdict: right, or which label was (the explanation is general)
+                verdicts = {f: text_of(fb) for _, f, fb in q.answers}
+                due = right_label(q, exp.labels)
+                assert verdicts == {"100": "Right.", "0": f"Not quite: the right answer is {due}."}
+                if want_type == "multichoice":
+                    assert (el.findtext("single"), el.findtext("shuffleanswers"), el.findtext("answernumbering")) \
+                        == ("true", "false", "none")
+            elif key in exp.kinds:
+                assert q.type == MOODLE_TYPES[exp.kinds[key]], key
+                if q.type == "multichoice":
+                    assert el.findtext("single") == ("true" if exp.kinds[key] == "choice" else "false")
             names.append(q.name)
             idnumbers.append(el.findtext("idnumber"))
         assert found == exp.items  # every item exactly once, right answer and explanation intact

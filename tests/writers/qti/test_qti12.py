@@ -19,7 +19,9 @@ from conftest import SCHEMAS, require
 from coursekit import AWKWARD_TITLE, awkward_course
 from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
-from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
+from test_qti12_kinds import CANVAS_TYPES, read_canvas_item
+from itemcheck import (ESSAY_ANSWER, choices_answer, expected_quizzes, item_key, margin_answer, matching_answer,
+                       numeric_answer, short_answer, strip_stimulus, text_of)
 
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"
@@ -115,6 +117,31 @@ def read_item(item: etree._Element) -> dict:
     }
 
 
+def shown(mattext: etree._Element) -> str:
+    """The text a mattext shows: as written when it is plain text, read as HTML otherwise."""
+    raw = mattext.text or ""
+    return raw if mattext.get("texttype") == "text/plain" else text_of(raw)
+
+
+def canvas_answer(element: etree._Element) -> tuple[str, str]:
+    """(question_type, the item's answer as itemcheck writes it), read from Canvas's encoding of each kind
+    (test_qti12_kinds.read_canvas_item reads the kinds)."""
+    got = read_canvas_item(element)
+    qtype = got["type"]
+    if qtype in ("true_false_question", "multiple_choice_question", "multiple_answers_question"):
+        texts = {m.text or "": shown(m) for m in element.iterfind(
+            "q:presentation/q:response_lid/q:render_choice/q:response_label/q:material/q:mattext", NS)}
+        return qtype, choices_answer(texts[r] for r in got["right"])
+    if qtype == "short_answer_question":
+        return qtype, short_answer(got["answers"])
+    if qtype == "numerical_question":
+        return qtype, (margin_answer(got["exact"], got["margin"]) if "exact" in got else numeric_answer(*got["range"]))
+    if qtype == "matching_question":
+        return qtype, matching_answer(got["pairs"], got["options"])
+    assert qtype == "essay_question" and got["answers"] == [], qtype
+    return qtype, ESSAY_ANSWER
+
+
 def test_layout_and_identifiers(course, artifact):
     files = unzip(artifact("qti12", course))
     listed = set()
@@ -176,22 +203,28 @@ def check_items(course, data: bytes) -> None:
         assert int(selection.findtext("q:selection_number", namespaces=NS)) == exp.draw
         assert selection.findtext("q:selection_extension/q:points_per_item", namespaces=NS) == "1"
         assert float(meta_value(meta, "points_possible")) == exp.draw
-        qtype = "true_false_question" if exp.labels == ("True", "False") else "multiple_choice_question"
         got = Counter()
         for element in groups[0].findall("q:item", NS):
             item = read_item(element)
             idents[item["ident"]] += 1
-            assert item["meta"]["question_type"] == qtype
+            qtype, answer = canvas_answer(element)
             assert item["meta"]["points_possible"] == "1"
-            answer_ids = [i for i, _ in item["labels"]]
-            assert item["meta"]["original_answer_ids"] == ",".join(answer_ids) and len(set(answer_ids)) == 2
             assert item["meta"]["assessment_question_identifierref"]
-            assert tuple(label for _, label in item["labels"]) == exp.labels  # both labels, in order
-            assert len(item["right"]) == 1 and item["right"][0] in answer_ids
-            right = dict(item["labels"])[item["right"][0]]
+            if qtype in ("true_false_question", "multiple_choice_question", "multiple_answers_question"):
+                answer_ids = [i for i, _ in item["labels"]]
+                assert item["meta"]["original_answer_ids"] == ",".join(answer_ids)
+                assert len(set(answer_ids)) == len(answer_ids) >= 2
             assert item["general_shown"] == bool(item["explanation"])
             statement = strip_stimulus(text_of(item["html"]), exp.stimulus)
-            got[item_key(statement, right, text_of(item["explanation"]))] += 1
+            key = item_key(statement, answer, text_of(item["explanation"]))
+            got[key] += 1
+            kind = exp.kinds.get(key)
+            if key in exp.labelled:  # a statement: both labels, in order, true/false only with True and False
+                assert tuple(label for _, label in item["labels"]) == exp.labels
+                assert qtype == ("true_false_question" if exp.labels == ("True", "False")
+                                 else "multiple_choice_question")
+            elif kind is not None:
+                assert qtype == CANVAS_TYPES[kind], (key, qtype)
         assert got == exp.items, ident
     assert all(n == 1 for n in idents.values()), "item idents are unique in the package"
 

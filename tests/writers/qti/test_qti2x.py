@@ -24,7 +24,8 @@ from conftest import assert_valid, xml_schema
 from coursekit import AWKWARD_ITEMS, ITEMS, awkward_course, page, quiz, write_course
 from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
-from itemcheck import expected_quizzes, item_key
+from itemcheck import (ESSAY_ANSWER, choices_answer, expected_quizzes, item_key, matching_answer, numeric_answer,
+                       short_answer, strip_stimulus)
 
 PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
 _SPACE = re.compile(r"\s+")
@@ -90,10 +91,73 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 @dataclass
 class ReadItem:
     statement: str
-    labels: tuple[str, ...]
-    right: str
+    labels: tuple[str, ...]  # a choice interaction's choices (texts, in order); () for the other interactions
+    right: str  # the answer as itemcheck writes it
     explanation: str
     stimulus: str
+    interaction: str = "choiceinteraction"  # its local name, lower case, without 3.0's "qti-" and dashes
+    led: bool = False  # no prompt: the quiz's stimulus (2.1, or 3.0 without a shared one) leads the statement
+
+
+def _name(el: etree._Element) -> str:
+    """An element's name in either spelling: `qti-text-entry-interaction` and `textEntryInteraction` are
+    `textentryinteraction`."""
+    return re.sub(r"^qti-", "", etree.QName(el).localname).replace("-", "").lower()
+
+
+def _all(el: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in el.iter() if isinstance(c.tag, str) and _name(c) == name.lower()]
+
+
+def _attr(el: etree._Element, camel: str) -> str | None:
+    return el.get(camel) if el.get(camel) is not None else el.get(re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower())
+
+
+def typed_answer(root: etree._Element, interaction: etree._Element) -> str:
+    """The answer of a typed item, read from its interaction and its response declaration and processing."""
+    kind = _name(interaction)
+    [decl] = _all(root, "responseDeclaration")
+    values = [v.text for c in _all(decl, "correctResponse") for v in _all(c, "value")]
+    if kind == "choiceinteraction":
+        choices = {c.get("identifier"): text(c) for c in _all(interaction, "simpleChoice")}
+        return choices_answer(t for i, t in choices.items() if i in values)
+    if kind == "textentryinteraction" and _attr(decl, "baseType") == "string":
+        entries = _all(decl, "mapEntry")
+        assert {_attr(e, "mappedValue") for e in entries} == {"1"}
+        return short_answer(_attr(e, "mapKey") for e in entries)
+    if kind == "textentryinteraction":
+        assert _attr(decl, "baseType") == "float"
+        [processing] = _all(root, "responseProcessing")
+        bounds = [_all(op, "baseValue")[0].text for op in _all(processing, "gte") + _all(processing, "lte")]
+        if not bounds:
+            [equal] = _all(processing, "equal")
+            assert _attr(equal, "toleranceMode") == "exact"
+            bounds = [_all(equal, "baseValue")[0].text] * 2
+        return numeric_answer(*bounds)
+    if kind == "matchinteraction":
+        left, right = ({c.get("identifier"): text(c) for c in _all(s, "simpleAssociableChoice")}
+                       for s in _all(interaction, "simpleMatchSet"))
+        pairs = [v.split() for v in values]
+        return matching_answer([(left[a], right[b]) for a, b in pairs], right.values())
+    assert kind == "extendedtextinteraction" and not values, kind
+    return ESSAY_ANSWER
+
+
+def typed_explanation(root: etree._Element) -> str:
+    """The explanation a typed item shows: its EXPLANATION feedback, or what its RIGHT and WRONG feedback end with
+    alike (after the verdict's words or the author's + and -)."""
+    shown = {fb.get("identifier"): [text(p) for p in (_all(fb, "contentBody") or [fb])[0]]
+             for fb in _all(root, "modalFeedback") if _attr(fb, "outcomeIdentifier") == "FEEDBACK"}
+    if "EXPLANATION" in shown:
+        assert set(shown) == {"EXPLANATION"}
+        return " ".join(shown["EXPLANATION"])
+    if not shown:
+        return ""
+    right, wrong = shown.get("RIGHT", []), shown.get("WRONG", [])
+    common = []
+    while len(common) < min(len(right), len(wrong)) and right[-1 - len(common)] == wrong[-1 - len(common)]:
+        common.insert(0, right[-1 - len(common)])
+    return " ".join(common)
 
 
 @dataclass
@@ -145,7 +209,11 @@ class Package:
         s = self.spec
         root = self.doc(path)
         assert root.tag == s.q("assessmentItem"), path
-        [interaction] = root.iter(s.q("choiceInteraction"))
+        body = root.find(s.q("itemBody"))
+        [interaction] = [el for el in body.iter() if isinstance(el.tag, str) and _name(el).endswith("interaction")]
+        if _name(interaction) != "choiceinteraction" or _attr(interaction, "maxChoices") != "1" \
+                or len(_all(interaction, "simpleChoice")) != 2:
+            return self.read_typed(path, root, body, interaction)
         choices = {c.get("identifier"): text(c) for c in interaction.iter(s.q("simpleChoice"))}
         [decl] = root.iter(s.q("responseDeclaration"))
         [right] = [v.text for v in decl.iter(s.q("value"))]
@@ -167,16 +235,37 @@ class Package:
             assert text(verdict), path
             explanations.add(_SPACE.sub(" ", " ".join(text(el) for el in rest)).strip())
         [explanation] = explanations
-        body = root.find(s.q("itemBody"))
-        stimulus = _SPACE.sub(" ", " ".join(text(el) for el in body if el is not interaction)).strip()
+        return ReadItem(text(interaction.find(s.q("prompt"))), tuple(choices.values()), choices[right], explanation,
+                        self.stimulus_of(path, root, body, interaction))
+
+    def read_typed(self, path: str, root: etree._Element, body: etree._Element,
+                   interaction: etree._Element) -> ReadItem:
+        """An item of another kind, or a choice item with its own choices: its interaction's answer."""
+        labels = tuple(text(c) for c in _all(interaction, "simpleChoice"))
+        prompt = next((c for c in interaction if isinstance(c.tag, str) and _name(c) == "prompt"), None)
+        if prompt is not None:
+            return ReadItem(text(prompt), labels, typed_answer(root, interaction), typed_explanation(root),
+                            self.stimulus_of(path, root, body, interaction), _name(interaction))
+        # a text entry sits in a paragraph after the statement's, the quiz's stimulus (if any) before them
+        statement = _SPACE.sub(" ", " ".join(text(el) for el in body if interaction not in el.iter())).strip()
+        stimulus = self.stimulus_of(path, root, body, None) if root.findall(self.spec.q("assessmentStimulusRef")) \
+            else ""
+        return ReadItem(statement, labels, typed_answer(root, interaction), typed_explanation(root), stimulus,
+                        _name(interaction), led=not stimulus)
+
+    def stimulus_of(self, path: str, root: etree._Element, body: etree._Element, interaction) -> str:
+        """The quiz's stimulus the item shows: what its body holds beside the interaction, or the shared
+        stimulus it references (3.0)."""
+        s = self.spec
+        stimulus = "" if interaction is None else \
+            _SPACE.sub(" ", " ".join(text(el) for el in body if el is not interaction)).strip()
         for ref in root.findall(s.q("assessmentStimulusRef")):
             assert not stimulus, "a 3.0 item referencing a stimulus repeats it"
             href = posixpath.normpath(posixpath.join(posixpath.dirname(path), ref.get("href")))
             stim = self.doc(href)
             assert stim.tag == s.q("assessmentStimulus") and stim.get("identifier") == ref.get("identifier")
             stimulus = text(stim.find(s.q("stimulusBody")))
-        return ReadItem(text(interaction.find(s.q("prompt"))), tuple(choices.values()), choices[right], explanation,
-                        stimulus)
+        return stimulus
 
 
 # --- fixtures ----------------------------------------------------------------------------------------------
@@ -288,9 +377,18 @@ def check_items(fmt: str, course, data: bytes) -> None:
         assert len(test.items) == sum(exp.items.values())
         found = Counter()
         for item in test.items:
-            assert item.labels == exp.labels
-            assert item.stimulus == exp.stimulus
-            found[item_key(item.statement, item.right, item.explanation)] += 1
+            statement = item.statement
+            if item.led:
+                statement = strip_stimulus(statement, exp.stimulus)
+            else:
+                assert item.stimulus == exp.stimulus
+            key = item_key(statement, item.right, item.explanation)
+            found[key] += 1
+            if key in exp.labelled:
+                assert item.labels == exp.labels
+            elif key in exp.kinds:
+                kind = exp.kinds[key]
+                assert item.interaction == KIND_INTERACTION[kind].lower(), (key, item.interaction)
         assert found == exp.items
 
 

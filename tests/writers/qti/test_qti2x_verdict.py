@@ -1,9 +1,16 @@
 """QTI 2.1 and 3.0 items tell the learner whether the answer was right (finding 16 of issue 20), as the other
 formats do: modal feedback for both outcomes, the verdict in the course's language followed by the explanation.
 
-Each item's response processing is run here on its own terms (the outcomes its conditions set for the declared
-correct response, and for the other choice), and the modal feedback it then shows is read, as a delivery
-engine would: shown when showHide is "show" and its outcome holds the feedback's identifier."""
+Each item's response processing is run here on its own terms (the outcomes set by the branch its right-answer
+test takes, and by the branch a wrong answer takes), and the modal feedback it then shows is read, as a delivery
+engine would: shown when showHide is "show" and its outcome holds the feedback's identifier.
+
+What applies per kind (the writer's rule, `package2x.item_feedback`, which tests/writers/qti/test_qti_player.py
+plays in a real player): a statement or a question of one right choice shows the verdict's words ("Right." /
+"Not quite: the right answer is X."), the author's + or - feedback, then the explanation; the other auto-graded
+kinds (multiple, short, numeric, matching) show no verdict words: their verdict is the author's + or - feedback
+when there is one, else the explanation alone whatever the answer; an essay is scored by a person and shows its
+explanation after any answer."""
 
 from __future__ import annotations
 
@@ -35,23 +42,29 @@ def words(el: etree._Element) -> str:
 
 
 def run(processing: etree._Element, right: bool) -> dict[str, str]:
-    """The outcomes after response processing, for the correct response (right) or the other choice. Knows the
-    rules an item of ours may use: setOutcomeValue with a baseValue, responseCondition with responseIf on
-    match(variable, correct), responseElse."""
+    """The outcomes after response processing, for a right answer or a wrong one. Knows the rules an item of ours
+    may use: setOutcomeValue with a baseValue (one with a variable, the picked choice's own feedback, is left
+    out: it depends on the choice), responseCondition whose right-answer test is the responseIf or the
+    responseElseIf after an isNull (an unanswered item) one, and responseElse for a wrong answer."""
     outcomes: dict[str, str] = {}
 
     def do(rules) -> None:
         for rule in rules:
             kind = local(rule).lower()
             if kind == "setoutcomevalue":
-                [value] = children(rule, "baseValue")
-                outcomes[rule.get("identifier")] = value.text
+                values = children(rule, "baseValue")
+                if values:
+                    outcomes[rule.get("identifier")] = values[0].text
+                else:
+                    assert [local(c).lower() for c in rule] == ["variable"], "a value or the response itself"
             elif kind == "responsecondition":
-                branch = children(rule, "responseIf")[0]
-                [match] = children(branch, "match")
-                assert [local(c).lower() for c in match] == ["variable", "correct"], "only match(RESPONSE, correct)"
+                tests = children(rule, "responseIf") + children(rule, "responseElseIf")
+                answered = [b for b in tests if local(b[0]).lower() != "isnull"]
+                [branch] = answered
+                if local(branch[0]).lower() == "match" and local(branch[0][1]).lower() == "correct":
+                    assert [local(c).lower() for c in branch[0]] == ["variable", "correct"]
                 if right:
-                    do([c for c in branch if local(c).lower() != "match"])
+                    do(list(branch)[1:])
                 else:
                     for other in children(rule, "responseElse"):
                         do(list(other))
@@ -59,12 +72,14 @@ def run(processing: etree._Element, right: bool) -> dict[str, str]:
                 raise AssertionError(f"response processing rule this reader does not know: {kind}")
 
     do([c for c in processing if isinstance(c.tag, str)])
+    if "SCORE" in outcomes:  # the branch taken scores as it should
+        assert outcomes["SCORE"] == ("1" if right else "0"), outcomes
     return outcomes
 
 
 def shown_feedback(item: etree._Element, right: bool) -> str:
-    [processing] = children(item, "responseProcessing")
-    outcomes = run(processing, right)
+    processing = children(item, "responseProcessing")
+    outcomes = run(processing[0], right) if processing else {}
     shown = [fb for fb in children(item, "modalFeedback")
              if attr(fb, "showHide") == "show" and outcomes.get(attr(fb, "outcomeIdentifier")) == fb.get("identifier")]
     return " ".join(words(fb) for fb in shown)
@@ -101,18 +116,34 @@ def course(request):
     return packaged(SAMPLE, language=request.param)
 
 
+ONE_RIGHT_CHOICE = ("truefalse", "choice")  # the kinds whose feedback names the verdict in words
+
+
 @pytest.mark.parametrize("fmt", ["qti21", "qti30"])
 def test_each_item_shows_its_verdict_then_the_explanation(fmt, course, artifact):
     right_words, wrong_words = VERDICTS[course.language]
     items = items_of(artifact(fmt, course))
     assert len(items) == len(course.items)
+    kinds = set()
     for item in course.items:
         root = items[item.id]
+        kinds.add(item.kind)
         explanation = text_of(item.explanation_html)
-        assert explanation  # the sample's items all explain themselves
+        assert explanation or item.kind == "multiple", item.id  # the sample's items explain themselves
         right = shown_feedback(root, right=True)
         wrong = shown_feedback(root, right=False)
-        assert right == f"{right_words} {explanation}", (fmt, item.id, right)
-        assert wrong == f"{wrong_words.format(label=right_label(root))} {explanation}", (fmt, item.id, wrong)
+        if item.kind in ONE_RIGHT_CHOICE:
+            said = (text_of(item.right_feedback_html), text_of(item.wrong_feedback_html))
+            assert right == " ".join(t for t in (right_words, said[0], explanation) if t), (fmt, item.id, right)
+            verdict = wrong_words.format(label=right_label(root))
+            assert wrong == " ".join(t for t in (verdict, said[1], explanation) if t), (fmt, item.id, wrong)
+        elif item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip()):
+            # the author's right or wrong feedback is the verdict, the explanation after it
+            assert right == " ".join(t for t in (text_of(item.right_feedback_html), explanation) if t), item.id
+            assert wrong == " ".join(t for t in (text_of(item.wrong_feedback_html), explanation) if t), item.id
+            assert right != wrong
+        else:  # no verdict words for this kind (see the module's docstring); an essay: a person scores it
+            assert right == wrong == explanation, (fmt, item.id, right, wrong)
     if course.language == "de":
-        assert any(right_label(root) == "Wahr" for root in items.values())  # labels in the course's language
+        assert any(right_label(items[i.id]) == "Wahr" for i in course.items if i.true_false)  # course's language
+    assert kinds == {"truefalse", "choice", "multiple", "short", "numeric", "matching", "essay"}

@@ -151,10 +151,24 @@ def interactions(cmi: dict) -> list[dict]:
     return [block[k] for k in sorted(block, key=int) if k.isdigit()]
 
 
-def assert_vocabulary_12(calls: list) -> None:
-    """What Moodle's SCORM 1.2 player accepts, checked on every value the SCO set."""
+def assert_vocabulary_12(calls: list, typed: bool = False) -> None:
+    """What Moodle's SCORM 1.2 player accepts, checked on every value the SCO set. `typed`: the course asks other
+    kinds than true/false too, whose interactions test_scorm_kinds.check_interactions checks pattern by pattern."""
     assert calls, "the SCO set nothing"
+    kinds = {}
+    for key, value in calls if typed else ():
+        if m := re.match(r"cmi\.interactions\.(\d+)\.type$", key):
+            kinds[m.group(1)] = value
     for key, value in calls:
+        index = re.match(r"cmi\.interactions\.(\d+)\.", key)
+        if index and kinds.get(index.group(1), "true-false") != "true-false":
+            assert key.rsplit(".", 1)[1] in ("id", "type", "time", "weighting", "student_response", "result",
+                                             "pattern"), key
+            if key.endswith(".type"):
+                assert value in ("choice", "fill-in", "numeric", "matching"), (key, value)
+            elif key.endswith(".result"):
+                assert value in ("correct", "wrong", "neutral"), (key, value)
+            continue
         if key == "cmi.core.lesson_status":
             assert value in STATUS_12, (key, value)
         elif key == "cmi.core.session_time":
@@ -496,11 +510,16 @@ def test_course_mode_12_order_bookmark_and_overall_score(lms, site, artifact, sa
 
 def test_course_mode_start_to_finish_by_next_links(lms, site, artifact, sample_course):
     """A learner takes the whole sample course with the pages' own Next links: each quiz holds Next
-    back until it is passed; at the end the one SCO is passed with 100."""
+    back until it is passed (or, for the review quiz whose draw holds an essay, submitted: every auto-graded
+    answer right, the essay written); at the end the one SCO is complete, and not passed: the essay's grade,
+    which its quiz's pass depends on, is a person's to give."""
+    from test_scorm_kinds import answer_all, check_interactions  # each kind answered and recorded
+
     url = pkg(site, artifact, "scorm12", sample_course, "s12c", mode="course")
     items = {i.id: i for i in sample_course.items}
     page, shell = lms.open("1.2", url + "index.html")
     content = shell.wait_for_selector("iframe[name=content]").content_frame()
+    results = []
     for n, p in enumerate(sample_course.pages):
         content.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent === t",
                                   arg=p.title)
@@ -508,18 +527,35 @@ def test_course_mode_start_to_finish_by_next_links(lms, site, artifact, sample_c
             # the shell locks Next once the page has reported itself opened (its script runs after the h1 exists)
             content.wait_for_selector('a[rel=next][aria-disabled="true"]:not([href])', timeout=5000)
         if p.quiz:
-            answer(content, items)
+            if p.quiz.statements:
+                answer(content, items)
+            else:
+                assert answer_all(content, sample_course, right=True, comma=False) == \
+                    {i.id: i for i in p.quiz.items}
             score(content)
+            results.append(content.inner_text(".result"))
         if n + 1 < len(sample_course.pages):
             content.wait_for_selector("a[rel=next][href]")
             content.click("a[rel=next]")
     # the last page has reported itself opened (the shell saves, then marks it current)
     shell.wait_for_selector(f".outline li.current[data-page='{sample_course.pages[-1].id}']")
+    typed = [q.statements for q in sample_course.quizzes]
+    assert typed.count(False) == 1 and any(i.kind == "essay" for q in sample_course.quizzes for i in q.items)
+    assert [r.startswith("Submitted.") for r in results] == [not t for t in typed], results
+    assert all(r.startswith("Passed") for r, t in zip(results, typed) if t), results
     cmi = data(page)
-    assert cmi["core"]["lesson_status"] == "passed"
-    assert cmi["core"]["score"]["raw"] == "100"
+    # every page seen, six quizzes of seven passed: complete, scored as the share passed, never "passed" (the
+    # course-mode manifest sets no mastery score that an LMS could turn into a pass)
+    assert cmi["core"]["lesson_status"] == "completed"
+    assert cmi["core"]["score"]["raw"] == str(round(100 * typed.count(True) / len(typed)))
+    review = next(q for q in sample_course.quizzes if not q.statements)
+    recorded = {x["id"]: x for x in interactions(cmi)}
+    assert {recorded[i.id]["result"] for i in review.items} == {"correct", "neutral"}
+    assert [i.kind for i in review.items if recorded[i.id]["result"] == "neutral"] == ["essay"]
+    check_interactions({"interactions": {str(n): recorded[i.id] for n, i in enumerate(review.items)}},
+                       {i.id: i for i in review.items}, "1.2", right=True)  # each kind's type and pattern
     assert shell.locator(".outline li.locked").count() == 0
-    assert_vocabulary_12(finish(page))
+    assert_vocabulary_12(finish(page), typed=True)
 
 
 def test_course_mode_2004_reports_share_of_quizzes_passed(lms, site, artifact, sample_course):

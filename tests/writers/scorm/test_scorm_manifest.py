@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from decimal import Decimal
 
 import lxml.html
 import pytest
@@ -14,6 +15,8 @@ from lxml import etree
 
 from conftest import SAMPLE, assert_valid, run_cli, xml_schema
 from exporter.source.reader import read_course
+from itemcheck import (ESSAY_ANSWER, choices_answer, item_key, key_of, matching_answer, numeric_answer, short_answer,
+                       text_of)
 
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -203,6 +206,28 @@ def test_every_item_round_trips_through_the_pages(fmt, course, artifact):
     check_pages(fmt, course, artifact(fmt, course))
 
 
+def page_answer(item: dict, labels: list[str]) -> str:
+    """An item's answer from a page's quiz data: a statement's "a" (the first label right), a choice or multiple
+    item's choices "c" (text "h", right "r"), a short item's accepted texts "t", a numeric item's range "n", a
+    matching item's pairs "p" (a distractor without its left "l"), an essay nothing."""
+    if "a" in item:
+        return labels[0 if item["a"] else 1]
+    kind = item["k"]
+    if kind in ("choice", "multiple"):
+        return choices_answer(text_of(c["h"]) for c in item["c"] if c["r"])
+    if kind == "short":
+        return short_answer(item["t"])
+    if kind == "numeric":
+        n = item["n"]
+        assert n["range"] or Decimal(n["value"]) * 2 == Decimal(n["low"]) + Decimal(n["high"])
+        return numeric_answer(n["low"], n["high"])
+    if kind == "matching":
+        pairs = [(text_of(p["l"]), text_of(p["r"])) for p in item["p"]]
+        return matching_answer([(left, right) for left, right in pairs if left], [right for _, right in pairs])
+    assert kind == "essay" and not {"c", "t", "n", "p", "a"} & set(item), item
+    return ESSAY_ANSWER
+
+
 def check_pages(fmt: str, course, data: bytes) -> None:
     """Each page's quiz data carries its items as the model holds them (also used by test_property)."""
     files = unzip(data)
@@ -219,8 +244,14 @@ def check_pages(fmt: str, course, data: bytes) -> None:
         data = json.loads(raw)
         quiz = page.quiz
         assert data["draw"] == quiz.draw and data["labels"] == list(quiz.labels)
-        assert [(i["id"], i["s"], i["a"], i["e"]) for i in data["items"]] == \
-            [(i.id, i.statement_html, (i.right_index == 0), i.explanation_html) for i in quiz.items]
+        assert [(i["id"], i["s"], i["e"]) for i in data["items"]] == \
+            [(i.id, i.statement_html, i.explanation_html) for i in quiz.items]
+        # every item's answer in the page's own encoding of its kind, read as itemcheck writes it
+        assert [(i["id"], i.get("k", "statement"), item_key(text_of(i["s"]), page_answer(i, data["labels"]),
+                                                            text_of(i["e"]))) for i in data["items"]] == \
+            [(i.id, "statement" if i.labelled else i.kind, key_of(i, quiz.labels)) for i in quiz.items]
+        assert [(i.get("+", ""), i.get("-", "")) for i in data["items"]] == \
+            [(i.right_feedback_html, i.wrong_feedback_html) for i in quiz.items]
         for src in doc.xpath("//script/@src | //link/@href | //img/@src"):
             assert not re.match(r"^(https?:)?//", src), f"{page.href} loads {src} from the network"
             assert src.split("?")[0] in files, f"{page.href} needs {src}"
