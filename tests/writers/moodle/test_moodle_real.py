@@ -18,8 +18,10 @@ from collections import Counter
 from html import unescape
 
 import pytest
-from itemcheck import expected_quizzes, item_key, strip_stimulus, text_of
+from itemcheck import (ESSAY_ANSWER, choices_answer, expected_quizzes, item_key, margin_answer, matching_answer,
+                       short_answer, strip_stimulus, text_of)
 
+from exporter.writers import WRITERS
 from exporter.writers.moodle.backup.course import START_DATE
 
 pytestmark = pytest.mark.moodle
@@ -123,8 +125,10 @@ def stored_course(moodle, course_id: int) -> dict:
         "questions": moodle.sql(f"""select e.questioncategoryid as category, q.id, q.qtype, q.name, q.questiontext,
                 q.generalfeedback,
                 (select json_agg(json_build_object('answer', a.answer, 'fraction', a.fraction,
-                    'feedback', a.feedback) order by a.id) from mdl_question_answers a where a.question = q.id)
-                    as answers
+                    'feedback', a.feedback, 'tolerance', n.tolerance) order by a.id) from mdl_question_answers a
+                    left join mdl_question_numerical n on n.answer = a.id where a.question = q.id) as answers,
+                (select json_agg(json_build_object('questiontext', m.questiontext, 'answertext', m.answertext)
+                    order by m.id) from mdl_qtype_match_subquestions m where m.questionid = q.id) as subquestions
             from mdl_question q join mdl_question_versions v on v.questionid = q.id
             join mdl_question_bank_entries e on e.id = v.questionbankentryid
             join mdl_question_categories c on c.id = e.questioncategoryid
@@ -235,22 +239,57 @@ def check_attempts_draw(moodle, course_id: int, stored: dict) -> int:
     return len(attempts)
 
 
+MOODLE_QTYPE_OF = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "multichoice",
+                   "short": "shortanswer", "numeric": "numerical", "matching": "match", "essay": "essay"}
+
+
+def stored_answer(q: dict) -> str:
+    """A typed question's answer as itemcheck writes it, from what Moodle stored for its type."""
+    answers = q["answers"] or []
+    if q["qtype"] == "multichoice":
+        return choices_answer(text_of(a["answer"]) for a in answers if float(a["fraction"]) > 0)
+    if q["qtype"] == "shortanswer":  # Moodle reads * as any text: an accepted answer's own * is escaped
+        assert [a["answer"] for a in answers if float(a["fraction"]) != 1] in ([], ["*"])
+        return short_answer(a["answer"].replace("\\*", "*") for a in answers if float(a["fraction"]) == 1)
+    if q["qtype"] == "numerical":
+        [right] = [a for a in answers if float(a["fraction"]) == 1]
+        return margin_answer(right["answer"], str(right["tolerance"]))
+    if q["qtype"] == "match":
+        subs = [(text_of(s["questiontext"]), text_of(s["answertext"])) for s in q["subquestions"] or []]
+        return matching_answer([(left, right) for left, right in subs if left], [right for _, right in subs])
+    assert q["qtype"] == "essay" and not answers, q["qtype"]
+    return ESSAY_ANSWER
+
+
 def check_questions(questions: list, exp) -> None:
-    """Every item of the quiz once: its type, both answers in the author's order, the right one, the explanation
-    as general feedback, each answer's feedback the verdict."""
+    """Every item of the quiz once, as Moodle stored it. A statement: its type, both answers in the author's order,
+    the right one, the explanation as general feedback, each answer's feedback the verdict. A question of another
+    kind: its Moodle type, and its answer as that type stores it (right choices, accepted answers, the number and
+    its tolerance, the pairs and distractors), the explanation as general feedback."""
     true_false = exp.labels == ("True", "False")
     found = Counter()
     for q in questions:
+        statement = strip_stimulus(text_of(q["questiontext"]), exp.stimulus)
+        explanation = text_of(q["generalfeedback"])
+        answers = q["answers"] or []  # an essay has none
+        labelled = q["qtype"] == "truefalse" or (len(answers) == len(exp.labels) == 2 and [
+            text_of(a["answer"]) for a in answers] == [label.strip() for label in exp.labels])
+        if not labelled:
+            key = item_key(statement, stored_answer(q), explanation)
+            assert key in exp.kinds and key not in exp.labelled, key
+            assert q["qtype"] == MOODLE_QTYPE_OF[exp.kinds[key]], (key, q["qtype"])
+            found[key] += 1
+            continue
         assert q["qtype"] == ("truefalse" if true_false else "multichoice")
-        answers = q["answers"]
         assert sorted(float(a["fraction"]) for a in answers) == [0.0, 1.0]
         texts = [a["answer"] if true_false else text_of(a["answer"]) for a in answers]
         assert texts == (["True", "False"] if true_false else [label.strip() for label in exp.labels])
         right = texts[[float(a["fraction"]) for a in answers].index(1.0)]
-        explanation = text_of(q["generalfeedback"])
         assert {float(a["fraction"]): text_of(a["feedback"]) for a in answers} == \
             {1.0: "Right.", 0.0: f"Not quite: the right answer is {right}."}
-        found[item_key(strip_stimulus(text_of(q["questiontext"]), exp.stimulus), right, explanation)] += 1
+        key = item_key(statement, right, explanation)
+        assert key in exp.labelled, key
+        found[key] += 1
     assert found == exp.items
 
 
@@ -336,7 +375,7 @@ def test_cc11_cartridge_in_moodle(which, request, moodle, files):
     assert [m["name"] for m in pages] == [p.title for p in course.pages]
     assert [m["name"] for m in quizzes] == [f"Quiz: {p.title}" for p in course.pages if p.quiz]
     assert [s["summary"] for s in got["sections"]] == [g.title for g in course.groups]
-    for quiz, exp in zip(quizzes, expected_quizzes(course)):  # a cartridge has no "draw N": the whole bank
+    for quiz, exp in zip(quizzes, expected_quizzes(course, carried=WRITERS["cc11"].kinds)):  # no "draw N": all
         questions = [{"qtype": q["qtype"], "questiontext": q["questiontext"], "generalfeedback": q["generalfeedback"],
                       "answers": q["answers"]} for q in quiz["questions"]]
         assert len(questions) == sum(exp.items.values())
@@ -348,17 +387,30 @@ def test_cc11_cartridge_in_moodle(which, request, moodle, files):
 def check_cc_questions(questions: list, exp) -> None:
     """A cartridge quiz's questions: type, the right answer, the explanation as general feedback (Moodle's CC
     import gives answers its own feedback, and joins the question's paragraphs without white space: texts are
-    compared without it)."""
+    compared without it). A question of another kind than a statement: its Moodle type and its answer as that type
+    stores it (a multiple-answers question: each right choice its share, as Moodle's CC import scores it)."""
     true_false = exp.labels == ("True", "False")
     found = Counter()
+    squeezed = {(squeeze(s), r, squeeze(e)): key for key in exp.items for s, r, e in [key]}
     for q in questions:
+        statement = strip_stimulus(squeeze(text_of(q["questiontext"])), squeeze(exp.stimulus))
+        explanation = squeeze(text_of(q["generalfeedback"]))
+        labelled = q["qtype"] == "truefalse" or (len(q["answers"] or []) == len(exp.labels) == 2 and [
+            text_of(a["answer"]) for a in q["answers"]] == [label.strip() for label in exp.labels])
+        if not labelled:
+            key = squeezed.get((statement, stored_answer({**q, "subquestions": []}), explanation))
+            assert key in exp.kinds and key not in exp.labelled, (statement, q["qtype"])
+            assert q["qtype"] == MOODLE_QTYPE_OF[exp.kinds[key]], (key, q["qtype"])
+            found[key] += 1
+            continue
         assert q["qtype"] == ("truefalse" if true_false else "multichoice")
         texts = [a["answer"] if true_false else text_of(a["answer"]) for a in q["answers"]]
         assert texts == (["True", "False"] if true_false else [label.strip() for label in exp.labels])
         right = texts[[float(a["fraction"]) for a in q["answers"]].index(1.0)]
-        found[(strip_stimulus(squeeze(text_of(q["questiontext"])), squeeze(exp.stimulus)), right,
-               squeeze(text_of(q["generalfeedback"])))] += 1
-    assert found == Counter({(squeeze(s), r, squeeze(e)): n for (s, r, e), n in exp.items.items()})
+        key = squeezed.get((statement, right, explanation))
+        assert key in exp.labelled, (statement, right)
+        found[key] += 1
+    assert found == exp.items
 
 
 def squeeze(text: str) -> str:
@@ -401,7 +453,7 @@ def typed(tmp_path_factory):
     return course
 
 
-@pytest.mark.parametrize("which", ["kinds", "typed"])
+@pytest.mark.parametrize("which", ["kinds", "typed", "sample_course"])
 def test_moodle_xml_every_kind_imports_as_its_type(which, request, moodle, files):
     kinds = request.getfixturevalue(which)
     from decimal import Decimal
@@ -442,7 +494,7 @@ def test_moodle_xml_every_kind_imports_as_its_type(which, request, moodle, files
     print(f"\nevery kind, Moodle XML: {Counter(q['qtype'] for q in got['questions'])}")
 
 
-@pytest.mark.parametrize("which", ["kinds", "typed"])
+@pytest.mark.parametrize("which", ["kinds", "typed", "sample_course"])
 def test_backup_every_kind_graded_by_moodle(which, request, moodle, files):
     """Restored, each question answered right scores full marks and answered wrong less, by Moodle's question
     engine (tests/moodle/grade_attempt.php); a quiz drawing an essay waits for a teacher before it passes."""
@@ -458,7 +510,9 @@ def test_backup_every_kind_graded_by_moodle(which, request, moodle, files):
         if item.kind == "essay":  # a teacher grades it: no mark until then
             assert (q["right"]["state"], q["right"]["mark"]) == ("needsgrading", None)
             continue
-        assert (q["right"]["state"], q["right"]["mark"]) == ("gradedright", 1), (item.id, q["right"])
+        # right: full marks, as the grade book keeps them (5 decimals: three right choices of a multiple-answers
+        # question are 0.3333333 each in Moodle's list of fractions, 0.9999999 in all)
+        assert (q["right"]["state"], round(q["right"]["mark"], 5)) == ("gradedright", 1), (item.id, q["right"])
         assert q["wrong"]["mark"] < 1 and q["wrong"]["state"] != "gradedright", (item.id, q["wrong"])
         if item.kind == "multiple":
             assert q["all"]["mark"] == 0, q["all"]  # ticking everything
