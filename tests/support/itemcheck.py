@@ -121,6 +121,28 @@ def answer_of(item, labels) -> str:
     raise AssertionError(f"unknown kind {kind}")
 
 
+def verdict_label(item, decimal_comma: bool = False) -> str:
+    """What a verdict names as the right answer ("Not quite: the right answer is {label}."), as a learner reads it:
+    the right choice (or choices, joined by commas), the first accepted answer, the number (with its margin, or the
+    range), or each pair as "left → right" joined by semicolons. `decimal_comma`: numbers as German, French ...
+    write them."""
+    def number(text: str) -> str:
+        return text.replace(".", ",") if decimal_comma else text
+
+    if item.kind in ("truefalse", "choice", "multiple"):
+        return ", ".join(text_of(c.html) for c in item.choices if c.right)
+    if item.kind == "short":
+        return item.answers[0]
+    if item.kind == "numeric":
+        n = item.numeric
+        if n.range:
+            return f"{number(n.low)}\u2013{number(n.high)}"
+        return f"{number(n.value)} \u00b1 {number(n.margin)}" if Decimal(n.margin) else number(n.value)
+    if item.kind == "matching":
+        return "; ".join(f"{text_of(p.left_html)} \u2192 {text_of(p.right_html)}" for p in item.matches)
+    raise AssertionError(f"{item.kind} has no right answer to name")
+
+
 @dataclass
 class ExpectedQuiz:
     page_title: str

@@ -39,8 +39,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TOOL = {"toolName": "exporter", "toolVersion": __version__}
 CHOICES = ("T", "F")  # the first label's choice (the statement is true), then the second's
 # the FEEDBACK outcome's values: RIGHT and WRONG set by the verdict, each showing the verdict ("Right." / "Not
-# quite: the right answer is X." for a single right choice), the author's + or -, then the explanation;
-# EXPLANATION (an item without a verdict to show) the explanation whatever the answer
+# quite: the right answer is X."), the author's + or -, then the explanation; EXPLANATION (an essay: no verdict
+# to show) the explanation whatever the answer
 FEEDBACK = "EXPLANATION"
 RIGHT, WRONG = "RIGHT", "WRONG"
 _UPPER = re.compile(r"(?<!^)(?=[A-Z])")
@@ -162,18 +162,19 @@ class ItemFeedback:
 
 
 def item_feedback(item: Item, texts: Messages) -> ItemFeedback:
-    """The one place that decides an item's feedback outcomes. A statement or a question of one right choice says
-    whether the answer was right and which choice was, in the course's language (`verdict_html`, as the other
-    formats do); with that or with the author's right or wrong feedback (+, -), the verdict decides what is
-    shown: its words, that feedback, then the explanation. Otherwise (an essay, a question of another kind without
-    + or -) the explanation is shown whatever the answer. An essay has no verdict (`QtiWriter.uncarried` warns of
-    its + and -)."""
+    """The one place that decides an item's feedback outcomes. An item graded automatically says whether the answer
+    was right and, if not, what was (the right choice or choices, an accepted answer, the number or range, the
+    pairs), in the course's language (`verdict_html`, as the other formats do); the verdict decides what is shown:
+    its words, the author's right or wrong feedback (+, -), then the explanation. An essay has no verdict: its
+    explanation is shown whatever the answer (`QtiWriter.uncarried` warns of its + and -)."""
     explanation = [item.explanation_html] if item.explanation_html.strip() else []
     by_outcome = {FEEDBACK: explanation} if explanation else {}
     words = {}
     if item.kind in (TRUE_FALSE, CHOICE):  # the right choice named as text, whatever markup it has
         named = replace(item, choices=[replace(c, html=text_html(to_text(c.html))) for c in item.choices])
         words = {RIGHT: verdict_html(texts, named, True), WRONG: verdict_html(texts, named, False)}
+    elif item.graded:  # the right choices, answer, number or pairs, as text
+        words = {RIGHT: verdict_html(texts, item, True), WRONG: verdict_html(texts, item, False)}
     if words or (item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip())):
         by_outcome = {}
         for ident, html in ((RIGHT, item.right_feedback_html), (WRONG, item.wrong_feedback_html)):

@@ -6,11 +6,10 @@ test takes, and by the branch a wrong answer takes), and the modal feedback it t
 engine would: shown when showHide is "show" and its outcome holds the feedback's identifier.
 
 What applies per kind (the writer's rule, `package2x.item_feedback`, which tests/writers/qti/test_qti_player.py
-plays in a real player): a statement or a question of one right choice shows the verdict's words ("Right." /
-"Not quite: the right answer is X."), the author's + or - feedback, then the explanation; the other auto-graded
-kinds (multiple, short, numeric, matching) show no verdict words: their verdict is the author's + or - feedback
-when there is one, else the explanation alone whatever the answer; an essay is scored by a person and shows its
-explanation after any answer."""
+plays in a real player): every item graded automatically shows the verdict's words ("Right." / "Not quite: the right
+answer is X.", X the right choice or choices, an accepted answer, the number or range, or the pairs:
+`itemcheck.verdict_label`), the author's + or - feedback, then the explanation; an essay is scored by a person and
+shows its explanation after any answer."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ import zipfile
 
 import pytest
 from conftest import SAMPLE, packaged
+from itemcheck import verdict_label
 from lxml import etree
 
 PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
@@ -116,7 +116,7 @@ def course(request):
     return packaged(SAMPLE, language=request.param)
 
 
-ONE_RIGHT_CHOICE = ("truefalse", "choice")  # the kinds whose feedback names the verdict in words
+ONE_RIGHT_CHOICE = ("truefalse", "choice")  # the kinds whose verdict names the one right choice
 
 
 @pytest.mark.parametrize("fmt", ["qti21", "qti30"])
@@ -132,17 +132,16 @@ def test_each_item_shows_its_verdict_then_the_explanation(fmt, course, artifact)
         assert explanation or item.kind == "multiple", item.id  # the sample's items explain themselves
         right = shown_feedback(root, right=True)
         wrong = shown_feedback(root, right=False)
-        if item.kind in ONE_RIGHT_CHOICE:
+        if item.graded:
             said = (text_of(item.right_feedback_html), text_of(item.wrong_feedback_html))
             assert right == " ".join(t for t in (right_words, said[0], explanation) if t), (fmt, item.id, right)
-            verdict = wrong_words.format(label=right_label(root))
+            label = verdict_label(item, decimal_comma=course.language == "de")
+            if item.kind in ONE_RIGHT_CHOICE:  # the label as the item's own right choice reads, in its language
+                assert right_label(root) == label or item.true_false, (right_label(root), label)
+                label = right_label(root)
+            verdict = wrong_words.format(label=label)
             assert wrong == " ".join(t for t in (verdict, said[1], explanation) if t), (fmt, item.id, wrong)
-        elif item.graded and (item.right_feedback_html.strip() or item.wrong_feedback_html.strip()):
-            # the author's right or wrong feedback is the verdict, the explanation after it
-            assert right == " ".join(t for t in (text_of(item.right_feedback_html), explanation) if t), item.id
-            assert wrong == " ".join(t for t in (text_of(item.wrong_feedback_html), explanation) if t), item.id
-            assert right != wrong
-        else:  # no verdict words for this kind (see the module's docstring); an essay: a person scores it
+        else:  # an essay: a person scores it
             assert right == wrong == explanation, (fmt, item.id, right, wrong)
     if course.language == "de":
         assert any(right_label(items[i.id]) == "Wahr" for i in course.items if i.true_false)  # course's language

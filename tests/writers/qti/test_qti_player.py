@@ -25,7 +25,7 @@ import pytest
 
 from exporter.model import CHOICE, ESSAY, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Item
 from exporter.writers import WRITERS
-from itemcheck import text_of
+from itemcheck import text_of, verdict_label
 from scorm_harness import NODE, Site
 
 PLAYER = NODE / "@citolab/qti-components/cdn/index.js"  # the package's own single-file ES module build
@@ -115,24 +115,16 @@ def cases(item: Item) -> list[Case]:
 
 def expected_feedback(item: Item, case: Case) -> list[str]:
     """The feedback texts the model says a learner reads after this answer, one per dialog in the item's order.
-    An item of one right choice says whether the answer was right and which choice was (in English here); with
-    that or the author's right or wrong feedback, the verdict's words, that feedback and the explanation are one;
-    then each picked choice's own; otherwise the explanation on its own."""
+    An item graded automatically says whether the answer was right and, if not, what was (`verdict_label`, in
+    English here), then the author's right or wrong feedback and the explanation, in one; then each picked
+    choice's own. An essay shows its explanation on its own."""
     explanation = text_of(item.explanation_html)
+    if item.kind == ESSAY:
+        return [s for s in [*case.picked_feedback, explanation] if s]
     right = case.score == "1"
-    words = ""
-    if item.kind in (TRUE_FALSE, CHOICE):
-        words = "Right." if right else f"Not quite: the right answer is {text_of(item.right_choice.html)}."
-    said = text_of(item.right_feedback_html if right else item.wrong_feedback_html) if item.kind != ESSAY else ""
-    shown = []
-    verdict = bool(words) or (item.kind != ESSAY and bool(text_of(item.right_feedback_html)
-                                                          or text_of(item.wrong_feedback_html)))
-    if verdict:
-        shown.append(" ".join(t for t in (words, said, explanation) if t))
-    shown += case.picked_feedback
-    if not verdict:
-        shown.append(explanation)
-    return [s for s in shown if s]
+    words = "Right." if right else f"Not quite: the right answer is {verdict_label(item)}."
+    said = text_of(item.right_feedback_html if right else item.wrong_feedback_html)
+    return [s for s in [" ".join(t for t in (words, said, explanation) if t), *case.picked_feedback] if s]
 
 
 # --- the player --------------------------------------------------------------------------------------------
