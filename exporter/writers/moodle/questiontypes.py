@@ -122,14 +122,13 @@ def verdict(texts: Messages, item: Item, right: bool) -> str:
 
 
 def choice_feedback(texts: Messages, item: Item, choice: Choice) -> str:
-    """A choice's answer feedback (XHTML): its own; a true/false or one-right choice without one: the verdict. A
-    truefalse question has no overall feedback: the item's right or wrong feedback follows."""
-    if choice.feedback_html.strip():
-        own = to_xhtml(choice.feedback_html)
-    elif item.kind in (TRUE_FALSE, CHOICE):
-        own = verdict(texts, item, choice.right)
-    else:
-        own = ""
+    """A choice's answer feedback (XHTML): a true/false or one-right choice's verdict, then the choice's own
+    feedback (as the other formats show them); a choice of a multiple-answers question: its own. A truefalse
+    question has no overall feedback: the item's right or wrong feedback follows."""
+    own = to_xhtml(choice.feedback_html) if choice.feedback_html.strip() else ""
+    if item.kind in (TRUE_FALSE, CHOICE):
+        said = verdict(texts, item, choice.right)
+        own = f"{said}\n{own}" if own else said
     extra = (item.right_feedback_html if choice.right else item.wrong_feedback_html) if item.true_false else ""
     return f"{own}\n{to_xhtml(extra)}" if extra.strip() else own
 

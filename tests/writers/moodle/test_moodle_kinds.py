@@ -14,6 +14,7 @@ from html import unescape
 from itertools import combinations
 
 import pytest
+from itemcheck import text_of
 from kindsmodel import PRIMES, kinds_course
 from lxml import etree
 from mbzread import read, value
@@ -93,7 +94,9 @@ def test_xml_choice_single_and_feedback(kinds, xml_questions):
     assert q.findtext("single") == "true" and q.findtext("shuffleanswers") == "false"
     answers = xml_answers(q)
     assert [(t, f) for t, f, _ in answers] == [("White", 0), ("<strong>Red</strong>", 1), ("Green", 0)]
-    assert answers[2][2] == "Green is for the right side of boats, not bikes."  # the choice's own feedback
+    # the verdict, then the choice's own feedback (as QTI, the cartridges and the SCORM pages show them)
+    assert text_of(answers[2][2]) == \
+        "Not quite: the right answer is Red. Green is for the right side of boats, not bikes."
     assert unescape(answers[0][2]) == "<p>Not quite: the right answer is Red.</p>"  # the verdict, by its text
     assert q.findtext("correctfeedback/text") == "<p>Well spotted.</p>"
     assert q.findtext("incorrectfeedback/text") == q.findtext("partiallycorrectfeedback/text") == \
