@@ -553,15 +553,20 @@ def expected_question(item: Item) -> dict:
     return q
 
 
-def test_canvas_converter_reads_every_kind(kinds, tmp_path):
+@pytest.mark.parametrize("which", ["kinds", "sample_course"])
+def test_canvas_converter_reads_every_kind(which, request, tmp_path):
+    """Canvas's converter reads each item as its Canvas question type, with its answers: every kind of the model
+    course, and every item of the sample course (its statements and its review quiz of every kind)."""
+    course = request.getfixturevalue(which)
     script = migration_tool()
     package = tmp_path / "qti12"
-    with zipfile.ZipFile(io.BytesIO(WRITERS["qti12"]().write(kinds, Options()).data)) as zf:
+    with zipfile.ZipFile(io.BytesIO(WRITERS["qti12"]().write(course, Options()).data)) as zf:
         zf.extractall(package)
     converted = convert(script, package, tmp_path / "qti21")
-    assert set(converted) == {i.id for i in kinds.items}, "every item converted, under its ident"
-    for item in kinds.items:
+    assert set(converted) == {i.id for i in course.items}, "every item converted, under its ident"
+    for item in course.items:
         assert canvas_question(converted[item.id]) == expected_question(item), item.id
+    assert {i.kind for i in course.items} >= {"choice", "multiple", "short", "numeric", "matching", "essay"}
 
 
 def test_canvas_converter_reads_cc13_canvas_copy(kinds, tmp_path):
