@@ -184,4 +184,5 @@ def _title(text: str) -> str:
     return xhtml.xml_chars(text).strip()
 
 
-__all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "canvas_items", "meta_ident", "points_possible", "quiz_ident"]
+__all__ = ["CANVAS", "QTI", "assessment_meta_xml", "assessment_xml", "canvas_items", "meta_ident", "points_possible",
+           "quiz_ident"]

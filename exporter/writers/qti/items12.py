@@ -122,9 +122,9 @@ class ItemBuilder:
     twice (a cartridge quiz and its question bank), the second is a serialization of the first, not a rebuild.
 
     Statements share their shape with every statement that has the same labels, the same right one (so the same
-    verdicts, in the course's language) and an explanation or none. The first statement of each shape is built in full and kept as a
-    prototype; the next ones are copies of it (lxml copies a tree in C) with their own values set in the places
-    `Prototype` recorded, which writes the same bytes as a full build at a fraction of its cost."""
+    verdicts, in the course's language) and an explanation or none. The first statement of each shape is built in
+    full and kept as a prototype; the next ones are copies of it (lxml copies a tree in C) with their own values set
+    in the places `Prototype` recorded, which writes the same bytes as a full build at a fraction of its cost."""
 
     def __init__(self, flavour: Flavour, texts: Messages):
         self.flavour = flavour
