@@ -125,7 +125,7 @@ foreach ($banks as $bank) {
 // A student attempts each quiz, every drawn question answered right; then a teacher grades the essays.
 $name = 'gradeattempt' . $courseid . '_' . random_string(6);
 $studentid = user_create_user((object)['username' => strtolower($name), 'firstname' => 'Grade', 'lastname' => 'Attempt',
-    'email' => strtolower($name) . '@example.invalid', 'password' => 'Secret-' . random_string(12),
+    'email' => strtolower($name) . '@example.invalid', 'password' => 'Secret-1' . random_string(12),
     'auth' => 'manual', 'confirmed' => 1, 'mnethostid' => $CFG->mnet_localhost_id]);
 $manual = enrol_get_plugin('manual');
 $instance = $DB->get_record('enrol', ['courseid' => $courseid, 'enrol' => 'manual'])
