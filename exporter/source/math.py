@@ -22,6 +22,7 @@ from lxml import etree
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from exporter import xmlchars
 from exporter.mathml import ANNOTATION, TEX_ENCODING
 
 # `$$…$$` (any text but a bare dollar, over lines), or `$…$` by text2qti's rule; neither after a backslash
@@ -56,6 +57,9 @@ class TexError(ValueError):
 
 def tex_mathml(tex: str, display: bool) -> str:
     """The formula as an HTML `<math>` element holding its MathML and its TeX, or TexError."""
+    char = xmlchars.bad_char(tex)
+    if char is not None:  # the reader refuses these in a page; text from elsewhere (an import) may hold one
+        raise TexError(f"it holds the control character {xmlchars.describe(char)}, which no package can carry")
     _balanced(tex)
     try:
         mathml = convert(tex, display="block" if display else "inline")

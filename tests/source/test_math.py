@@ -85,6 +85,8 @@ def test_the_dollar_rule():
     (r"\frac{1}{", "'{' is never closed"), (r"x}", "'}' closes no '{'"), (r"\foo x", r"unknown command \foo"),
     (r"x^", "^ or _ has nothing after it"), (r"\frac{1}", r"\frac is missing an argument"),
     (r"\left( x", r"\left has no \right"), (r"\begin{matrix} a", r"\begin{...} has no \end"),
+    # the reader refuses a control character in a page; text from elsewhere (an import) reaches here with it
+    ("x\x1b", "the control character U+001B"),
 ])
 def test_a_formula_that_cannot_be_read_says_why(tex, reason):
     with pytest.raises(TexError, match=re.escape(reason)):

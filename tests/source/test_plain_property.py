@@ -24,7 +24,7 @@ import test_qti2x
 import test_qti12
 import test_scorm_manifest
 from coursekit import page, write_course
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from itemcheck import expected_quizzes, item_key, text_of
 
@@ -193,6 +193,7 @@ def test_plain_items_come_out_of_every_format_as_written(tmp_path_factory, items
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+@example("$\x1b$")  # a formula holding a control character: a traceback before math.tex_mathml refused it
 def test_text_without_inline_syntax_skips_markdown_unchanged(text):
     """plain_html skips Markdown's inline pass for text it would not change: the result must be the same."""
     from exporter.source.itemforms import markdown_html, plain_html
