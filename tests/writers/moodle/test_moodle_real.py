@@ -239,8 +239,15 @@ def check_attempts_draw(moodle, course_id: int, stored: dict) -> int:
     return len(attempts)
 
 
-MOODLE_QTYPE_OF = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "multichoice",
-                   "short": "shortanswer", "numeric": "numerical", "matching": "match", "essay": "essay"}
+MOODLE_QTYPE = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "multichoice",
+                "short": "shortanswer", "numeric": "numerical", "matching": "match", "essay": "essay"}
+
+
+def answered_with_labels(q: dict, exp) -> bool:
+    """Whether a stored question is one of the quiz's statements: a truefalse, or two answers reading as its labels."""
+    answers = q["answers"] or []  # an essay has none
+    return q["qtype"] == "truefalse" or (len(answers) == len(exp.labels) == 2 and [
+        text_of(a["answer"]) for a in answers] == [label.strip() for label in exp.labels])
 
 
 def stored_answer(q: dict) -> str:
@@ -271,13 +278,11 @@ def check_questions(questions: list, exp) -> None:
     for q in questions:
         statement = strip_stimulus(text_of(q["questiontext"]), exp.stimulus)
         explanation = text_of(q["generalfeedback"])
-        answers = q["answers"] or []  # an essay has none
-        labelled = q["qtype"] == "truefalse" or (len(answers) == len(exp.labels) == 2 and [
-            text_of(a["answer"]) for a in answers] == [label.strip() for label in exp.labels])
-        if not labelled:
+        answers = q["answers"]
+        if not answered_with_labels(q, exp):
             key = item_key(statement, stored_answer(q), explanation)
             assert key in exp.kinds and key not in exp.labelled, key
-            assert q["qtype"] == MOODLE_QTYPE_OF[exp.kinds[key]], (key, q["qtype"])
+            assert q["qtype"] == MOODLE_QTYPE[exp.kinds[key]], (key, q["qtype"])
             found[key] += 1
             continue
         assert q["qtype"] == ("truefalse" if true_false else "multichoice")
@@ -395,12 +400,10 @@ def check_cc_questions(questions: list, exp) -> None:
     for q in questions:
         statement = strip_stimulus(squeeze(text_of(q["questiontext"])), squeeze(exp.stimulus))
         explanation = squeeze(text_of(q["generalfeedback"]))
-        labelled = q["qtype"] == "truefalse" or (len(q["answers"] or []) == len(exp.labels) == 2 and [
-            text_of(a["answer"]) for a in q["answers"]] == [label.strip() for label in exp.labels])
-        if not labelled:
+        if not answered_with_labels(q, exp):
             key = squeezed.get((statement, stored_answer({**q, "subquestions": []}), explanation))
             assert key in exp.kinds and key not in exp.labelled, (statement, q["qtype"])
-            assert q["qtype"] == MOODLE_QTYPE_OF[exp.kinds[key]], (key, q["qtype"])
+            assert q["qtype"] == MOODLE_QTYPE[exp.kinds[key]], (key, q["qtype"])
             found[key] += 1
             continue
         assert q["qtype"] == ("truefalse" if true_false else "multichoice")
@@ -436,10 +439,6 @@ def kinds(tmp_path_factory):
     from kindsmodel import kinds_course
 
     return kinds_course(tmp_path_factory.mktemp("kinds") / "course")
-
-
-MOODLE_QTYPE = {"truefalse": "truefalse", "choice": "multichoice", "multiple": "multichoice",
-                "short": "shortanswer", "numeric": "numerical", "matching": "match", "essay": "essay"}
 
 
 @pytest.fixture(scope="module")
