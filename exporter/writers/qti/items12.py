@@ -133,12 +133,16 @@ class ItemBuilder:
 
     def place(self, parent: etree._Element, quiz: Quiz, item: Item) -> etree._Element:
         shape = statement_shape(quiz, item)
-        prototype = self._prototypes.get(shape) if shape is not None else None
-        if prototype is not None:
-            el = prototype.make(self.flavour, quiz, item, self.texts)
-        else:
+        if shape is None:
             el = build_item(self.flavour, quiz, item, self.texts)
-            if shape is not None:
+        else:
+            explanation = xhtml.to_xhtml(item.explanation_html)  # converted once: for the shape and to fill it in
+            shape += (bool(explanation),)
+            prototype = self._prototypes.get(shape)
+            if prototype is not None:
+                el = prototype.make(self.flavour, quiz, item, self.texts, explanation)
+            else:
+                el = build_item(self.flavour, quiz, item, self.texts)
                 self._prototypes[shape] = Prototype(self.flavour, el, item)
         parent.append(el)
         return el
@@ -146,13 +150,13 @@ class ItemBuilder:
 
 def statement_shape(quiz: Quiz, item: Item) -> tuple | None:
     """What makes two statements' items alike, in any quiz, but for their identifiers, title, question and
-    explanation (None: the item is not a plain statement answered with the quiz's labels, true/false or the
-    author's own: a typed item, or one with feedback of the author's own)."""
+    explanation, and whether there is an explanation, which each builder adds as it tells it (None: the item is not
+    a plain statement answered with the quiz's labels, true/false or the author's own: a typed item, or one with
+    feedback of the author's own)."""
     if not item.labelled or item.right_feedback_html.strip() or item.wrong_feedback_html.strip() or any(
             c.feedback_html.strip() for c in item.choices):
         return None
-    return (quiz.shuffle, tuple(c.html for c in item.choices), item.right_index,
-            bool(xhtml.to_xhtml(item.explanation_html)))
+    return quiz.shuffle, tuple(c.html for c in item.choices), item.right_index
 
 
 class Prototype:
@@ -188,7 +192,8 @@ class Prototype:
             if name == "varequal" and node.text in idents:
                 self.texts.append(n)
 
-    def make(self, f: Flavour, quiz: Quiz, item: Item, texts: Messages) -> etree._Element:
+    def make(self, f: Flavour, quiz: Quiz, item: Item, texts: Messages, explanation: str) -> etree._Element:
+        """A copy for `item`; `explanation` is its explanation as XHTML (empty where its shape has none)."""
         el = copy.deepcopy(self.tree)
         nodes = list(el.iter())
         el.set("ident", item.id)
@@ -197,7 +202,7 @@ class Prototype:
             nodes[n].text = entry
         nodes[self.question].text = xhtml.question_xhtml(quiz, item)
         if self.explanation >= 0:
-            nodes[self.explanation].text = xhtml.to_xhtml(item.explanation_html)
+            nodes[self.explanation].text = explanation
         answers = f.answer_idents(item)
         if answers != self.answers:
             renamed = dict(zip(self.answers, answers)) | {f"{a}_fb": f"{b}_fb" for a, b in zip(self.answers, answers)}

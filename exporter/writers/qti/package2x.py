@@ -334,8 +334,8 @@ def build_item(d: Dialect, quiz: Quiz, item: Item, texts: Messages,
 
 class StatementItems:
     """Items of one dialect and language where statements are made from prototypes (as `items12.ItemBuilder`
-    does for QTI 1.2): the first statement of each shape (`items12.statement_shape`: the labels, the right one, an
-    explanation or none; here also the stimulus: referenced, in the body, or none) is built in full, the next ones
+    does for QTI 1.2): the first statement of each shape (`items12.statement_shape`: the labels, the right one; here
+    also an explanation or none, and the stimulus: referenced, in the body, or none) is built in full, the next ones
     are lxml copies of it with their identifier, title, stimulus, prompt and explanation put in the places this
     recorded. A quiz's stimulus is parsed once. The bytes are those of a full build (test_item_prototypes)."""
 

@@ -40,9 +40,9 @@ def test_every_item_from_a_prototype_is_the_full_build(course, flavour):
         for item in quiz.items:
             if flavour == "cc" and not cc_items.carried(item):  # numeric and matching: not in the CC profile
                 continue
-            shape = statement_shape(quiz, item)
-            copies += shape is not None and shape in builder._prototypes
+            before = len(builder._prototypes)
             made = builder.place(parent, quiz, item)
+            copies += statement_shape(quiz, item) is not None and len(builder._prototypes) == before
             assert etree.tostring(made) == etree.tostring(build_item(f, quiz, item, texts)), (quiz.id, item.id)
     statements = sum(statement_shape(q, i) is not None for q in course.quizzes for i in q.items)
     assert copies == statements - len(builder._prototypes)  # every statement after its shape's first is a copy
