@@ -18,12 +18,13 @@ from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
 
+from exporter.build.outputcache import OutputCache
 from exporter.errors import ContentError, Diagnostic
 from exporter.model import Course
 from exporter.writers import Artifact, Options, Writer
 
 T = TypeVar("T")
-_job: tuple[list[Writer], Course, Options, Callable, Callable | None] | None = None  # what forked workers inherit
+_job: tuple | None = None  # what forked workers inherit: writers, course, options, finish, place, outputs
 
 
 def default_jobs() -> int:
@@ -33,15 +34,16 @@ def default_jobs() -> int:
 def write_all(writers: list[Writer], course: Course, options: Options,
               finish: Callable[[Writer, Artifact], T], jobs: int | None = None,
               done: Callable[[int], None] | None = None,
-              place: Callable[[Writer], Path] | None = None) -> list[T]:
+              place: Callable[[Writer], Path] | None = None, outputs: OutputCache | None = None) -> list[T]:
     """`finish(writer, artifact)` for every writer, in the writers' order (run where the writer ran);
     done(1) after each one (a progress bar). `place(writer)`: the file the writer writes its package into
-    (without it, each artifact comes back as bytes).
+    (without it, each artifact comes back as bytes). `outputs`: the cache of writer output, for artifacts
+    written into a place.
     Raises ContentError naming each format whose writer failed (a bug in a writer, never a traceback)."""
     jobs = min(jobs or default_jobs(), len(writers))
     done = done or (lambda n: None)
     global _job
-    _job = (writers, course, options, finish, place)
+    _job = (writers, course, options, finish, place, outputs)
     try:
         if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             results = []
@@ -88,11 +90,30 @@ def _write_one(index: int):
     """finish(writer, its artifact), or what went wrong in the writer as one line. OS errors (a course file
     that vanished, a full disk) are not the writer's fault: they leave as they are."""
     assert _job is not None, "a worker runs only inside write_all"
-    writers, course, options, finish, place = _job
+    writers, course, options, finish, place, outputs = _job
+    writer = writers[index]
     try:
-        artifact = writers[index].write(course, options, place(writers[index]) if place else None)
+        artifact = _written(writer, course, options, place(writer) if place else None, outputs)
     except OSError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic naming the format
         return f"{type(exc).__name__}: {exc}"
-    return finish(writers[index], artifact)
+    return finish(writer, artifact)
+
+
+def _written(writer: Writer, course: Course, options: Options, target: Path | None,
+             outputs: OutputCache | None) -> Artifact:
+    """The writer's artifact: copied from the cache of writer output when what it reads is what it read when it
+    was kept, else written (and kept)."""
+    if outputs is None or target is None:
+        return writer.write(course, options, target)
+    key = outputs.writer_key(writer, course, options)
+    artifact = outputs.fetch(writer, course, key, target)
+    if artifact is None:
+        writer.fragments = outputs.fragments(writer, course, options)
+        try:
+            artifact = writer.write(course, options, target)
+        finally:
+            writer.fragments = None
+        outputs.store(writer, course, key, artifact)
+    return artifact

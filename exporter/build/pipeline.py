@@ -8,6 +8,7 @@ from pathlib import Path
 from exporter.errors import Report
 from exporter.model import Course
 from exporter.build.staging import OutputError, Staged, os_reason, transaction
+from exporter.build.outputcache import OutputCache
 from exporter.build.parallel import write_all
 from exporter.progress import QUIET, Progress
 from exporter.source.reader import read_course
@@ -71,11 +72,14 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
     """Raises ContentError or UsageError (nothing written), OutputError (an OS error writing; the output
     folder as it was) or output.Interrupted (SIGTERM; cleaned up); otherwise every artifact is in place, with
     the build report beside them. `jobs`: how many writers run at once (default: one per core); `cache`: an
-    exporter.source.cache.PageCache."""
+    exporter.source.cache.PageCache (with a folder, writer output is kept there too: exporter.build.outputcache)."""
     out = Path(out)
     writers = select(formats)  # a usage error before any reading
     course, report = read_course(content, overrides, cache=cache, progress=progress)
     options = options or Options()
+    outputs = OutputCache(cache.folder) if cache is not None and cache.db is not None else None
+    if outputs is not None:
+        outputs.prepare(course)  # once, before the writers fork
     result = BuildResult(course, report)
     with transaction(out) as staging:
         def place(writer) -> Path:  # each writer writes its package straight into its staging file
@@ -87,7 +91,8 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
 
         with progress.stage("writing", len(writers), "format") as tick:
             try:
-                produced = write_all(writers, course, options, finish, jobs, done=tick, place=place)
+                produced = write_all(writers, course, options, finish, jobs, done=tick, place=place,
+                                     outputs=outputs)
             except OSError as exc:  # a writer's own OS error (a course file, or writing its staged package)
                 raise OutputError(_shown(getattr(exc, "filename", None), staging.folder, out), os_reason(exc)) \
                     from None

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from exporter import links, mathml
-from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course
-from exporter.writers.layout import page_files, with_pages, write_links
+from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course, Page
+from exporter.writers.layout import outline, page_files, with_pages, write_links
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,15 @@ class Writer:
     math: str = "mathml"  # how its formulas are written: "mathml" (kept), "tex" or "canvas" (exporter.mathml)
 
     target: Path  # the file build() writes the package into (set by write())
+    # the build's store of this writer's fragments (exporter.build.outputcache.FragmentStore), set by a build
+    # that keeps writer output; None: every fragment is made
+    fragments = None
 
     def write(self, course: Course, options: Options | None = None, target: Path | None = None) -> Artifact:
         """The artifact for the course: the model with links written for this package, then built into the file
         `target` (a build's staging file), its members added as they are made. Without a target it is built
         in a temporary folder and returned as bytes (`Artifact.content`)."""
+        course = self.reads(course)
         opts = Options({o.name: o.default for o in self.options})
         opts.update({k: v for k, v in (options or {}).items() if k in opts})
         if target is not None:
@@ -118,6 +122,26 @@ class Writer:
             with contextlib.suppress(OSError):
                 target.unlink()
             raise
+
+    def reads(self, course: Course) -> Course:
+        """What of the course this writer is handed (the cache of writer output keys on it, exporter.build.outputcache):
+        all of it for a format that holds the pages; a quiz-only format gets the pages without their text and
+        only the links in quiz text, so editing a page's text leaves its artifact as it was."""
+        if self.pages:
+            return course
+        return replace(with_pages(course, [replace(p, body_html="", after_html="") for p in course.pages]),
+                       links=[use for use in course.links if use.in_quiz])
+
+    def outline(self, course: Course) -> tuple[Course, str | None]:
+        """The course's outline (`layout.outline`: what a page's fragment sees of the other pages) and, when
+        fragments are kept, its digest for their keys."""
+        view = outline(course)
+        return view, (self.fragments.outline_key(view) if self.fragments is not None else None)
+
+    def fragment_key(self, outline_key: str | None, page: Page | None, *extra, text: bool = True) -> str | None:
+        """The key of a fragment made from the outline, `page` and `extra` (plain data); text=False for one made
+        from the page without its text (`body_html`, `after_html` empty). None when fragments are not kept."""
+        return None if self.fragments is None else self.fragments.key(outline_key, page, extra, text)
 
     def build(self, course: Course, options: Options) -> Artifact:  # pragma: no cover - interface
         """Write the package into `self.target` and return Artifact(self.target, ...)."""

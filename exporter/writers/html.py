@@ -5,6 +5,7 @@ from __future__ import annotations
 from exporter.model import KINDS, Course
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
+from exporter.writers.layout import outline_places
 from exporter.writers.packaging import ZipPackage
 
 STATIC = "_static/"
@@ -19,13 +20,14 @@ class HtmlWriter(Writer):
     pages = quiz_files = quiz_pages = True
 
     def build(self, course: Course, options: Options) -> Artifact:
-        files = ZipPackage(self.target)  # each file compressed into it as it is made
+        files = ZipPackage(self.target, self.fragments)  # each file compressed into it as it is made
         for name, data in course.files.items():
             files.add(name, data)
         files.add(STATIC + "course.css", static_file("static/course.css"))
         files.add("index.html", render_template("html/index.html", course=course, static=STATIC))
-        for page, chapter, prev, nxt in course.places():
-            files.add(page.href, render_template("html/page.html", course=course, page=page, chapter=chapter,
-                                                 prev=prev, next=nxt, static=STATIC))
+        view, outline_key = self.outline(course)
+        for page, chapter, prev, nxt in outline_places(course, view):  # each page from the outline and itself
+            files.fragment(self.fragment_key(outline_key, page), lambda: files.add(page.href, render_template(
+                "html/page.html", course=view, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC)))
         files.close()
         return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))

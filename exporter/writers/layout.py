@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Callable
+from typing import Callable, Iterator
 
 from exporter import ids, links, mathml
-from exporter.model import Course, Item, Page
+from exporter.model import Chapter, Course, Item, Page
 
 WriteLink = Callable[[links.Target, bool], "str | None"]  # a target (in quiz text?) as the package writes it
 
@@ -111,6 +111,24 @@ def _fragments(course: Course):
             yield from parts
 
 
+def outline(course: Course) -> Course:
+    """The course as one page of a package may see the others: its settings, chapters and files, and each page's
+    id, title, place and file name, with no page's text, quiz text or items (a quiz is kept as its settings). A
+    page's part of a package is made from this and the page itself alone, which is what the cache of writer
+    output keys it on (exporter.build.outputcache)."""
+    stubs = [replace(p, body_html="", after_html="",
+                     quiz=replace(p.quiz, instruction_html="", stimulus_html="", items=[]) if p.quiz else None)
+             for p in course.pages]
+    return replace(with_pages(course, stubs), links=[])
+
+
+def outline_places(course: Course, view: Course) -> Iterator[tuple[Page, Chapter, Page | None, Page | None]]:
+    """Each page of the course in order, with its chapter and the pages before and after it from the outline
+    `view` (`outline(course)`); a chapter's own page is the page itself where it is that page."""
+    for page, (stub, chapter, prev, nxt) in zip(course.pages, view.places()):
+        yield page, (replace(chapter, page=page) if chapter.page is stub else chapter), prev, nxt
+
+
 RESERVED = {"index"}  # a package's own table of contents
 
 
@@ -129,4 +147,4 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "page_files", "with_hrefs", "with_pages", "write_links", "write_math"]
+__all__ = ["RESERVED", "outline", "outline_places", "page_files", "with_hrefs", "with_pages", "write_links", "write_math"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import json
 import os
 import tarfile
 import tempfile
@@ -14,10 +15,11 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable, TypeVar
 
 from exporter.model import LocalFile
 
+T = TypeVar("T")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in any artifact
 
 
@@ -227,9 +229,55 @@ class ZipPackage(Package):
     at level 6. Each member is compressed as it is added; at close the compressed streams are copied into the
     zip in name order."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, fragments=None):
         super().__init__(path)
         self.members: dict[str, ZipMember] = {}
+        self.store = fragments  # exporter.build.outputcache.FragmentStore, or None: every fragment is made
+        self._kept: list = []  # the fragments of this package: (key, value, members), for the store
+        self._recording: list | None = None
+        self.replayed = False  # whether the last fragment was replayed (its value: what it made then)
+
+    def fragment(self, key: str | None, make: Callable[[], T]) -> T:
+        """The members `make()` adds, and the plain value it returns (JSON data: manifest entries): replayed from
+        the fragment store when it holds `key` (their compressed bytes copied), else made and kept. The value
+        comes back as JSON gives it (lists for tuples) either way, so a writer meets the same in both cases."""
+        self.replayed = False
+        if self.store is None or key is None:
+            return make()
+        hit = self.store.get(key)
+        fh = self._spill.fh
+        if hit is not None:
+            self.replayed = True
+            value, members = hit
+            fh.seek(0, os.SEEK_END)
+            recorded = []
+            for name, data, crc, size in members:
+                member = ZipMember(fh.tell(), len(data), crc, size)
+                fh.write(data)
+                self.members[name], self.sizes[name] = member, size
+                recorded.append((name, member.offset, member.compressed, crc, size))
+            self._kept.append((key, value, recorded))
+            return value
+        assert self._recording is None, "fragments do not nest"
+        self._recording = []
+        try:
+            value = json.loads(json.dumps(make()))
+            recorded = self._recording
+        finally:
+            self._recording = None
+        self._kept.append((key, value, recorded))
+        return value
+
+    def close(self) -> None:
+        if self.store is not None:
+            try:
+                with open(self.path, "wb") as fh:
+                    self._write(fh)
+                self.store.save(self._kept, lambda fh, offset, size: self._spill.copy_to(fh, offset, size))
+            finally:
+                self._spill.remove()
+            return
+        super().close()
 
     def _stream(self, name: str) -> _Deflating:
         return _Deflating(self._spill)
@@ -238,6 +286,8 @@ class ZipPackage(Package):
         offset, compressed = stream.close()
         self.members[name] = ZipMember(offset, compressed, stream.crc, stream.size)
         self.sizes[name] = stream.size
+        if self._recording is not None:
+            self._recording.append((name, offset, compressed, stream.crc, stream.size))
 
     def _write(self, fh) -> None:
         with zipfile.ZipFile(fh, "w") as zf:
@@ -291,17 +341,71 @@ class TgzPackage(Package):
         self.sizes[name] = stream.size
 
     def _write(self, fh) -> None:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, compresslevel=6, mtime=0) as gz, \
-                tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        """What tarfile writes for these members (USTAR, headers from `ustar_header`), through one compressor
+        in megabyte pieces."""
+        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, compresslevel=6, mtime=0) as gz:
+            out = _Pieces(gz)
+            total = 0
             for name in [*self.first, *sorted(n for n in self.members if n not in self.first)]:
-                data = self.members[name]
-                info = _tar_info(name, self.sizes[name])
+                data, size = self.members[name], self.sizes[name]
+                out.write(ustar_header(name, size))
                 if isinstance(data, LocalFile):
-                    with open(data.path, "rb") as member:
-                        tar.addfile(info, member)
+                    _copy_exactly(data, out, size)
                 else:
-                    self._spill.fh.seek(data[0])
-                    tar.addfile(info, self._spill.fh)
+                    self._spill.copy_to(out, data[0], size)
+                pad = -size % tarfile.BLOCKSIZE
+                out.write(tarfile.NUL * pad)
+                total += tarfile.BLOCKSIZE + size + pad
+            end = tarfile.NUL * (2 * tarfile.BLOCKSIZE)  # the end of the archive, then its last record filled
+            total += len(end)
+            out.write(end + tarfile.NUL * (-total % tarfile.RECORDSIZE))
+            out.flush()
+
+
+class _Pieces:
+    """Bytes gathered into pieces of a megabyte for a compressor (fewer calls; the same compressed bytes)."""
+
+    def __init__(self, dest):
+        self.dest, self.buf = dest, bytearray()
+
+    def write(self, data) -> None:
+        self.buf += data
+        if len(self.buf) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buf:
+            self.dest.write(bytes(self.buf))
+            self.buf.clear()
+
+
+def _copy_exactly(data: LocalFile, out, size: int) -> None:
+    """A course file's `size` bytes (an error, as tarfile's, if it got shorter while the build ran)."""
+    with open(data.path, "rb") as fh:
+        while size > 0:
+            chunk = fh.read(min(CHUNK, size))
+            if not chunk:
+                raise OSError(f"{data.path}: unexpected end of data")
+            out.write(chunk)
+            size -= len(chunk)
+
+
+_USTAR_TAIL = (b"0" * 11 + b"\0"  # mtime 0
+               + b" " * 8  # the checksum's place, as spaces while the sum is taken
+               + tarfile.REGTYPE + tarfile.NUL * 100 + tarfile.POSIX_MAGIC
+               + b"root".ljust(32, tarfile.NUL) * 2  # uname, gname
+               + tarfile.NUL * (16 + 155 + 12))  # devmajor, devminor (empty for a file), prefix, the block's rest
+
+
+def ustar_header(name: str, size: int) -> bytes:
+    """The USTAR header tarfile writes for a file of this name and size with `_tar_info`'s fields (mode 0644,
+    owner root, time 0), made directly; names over 100 bytes and huge sizes through tarfile itself."""
+    raw = name.encode(tarfile.ENCODING, "surrogateescape")
+    if len(raw) > 100 or size >= 8 ** 11:
+        return _tar_info(name, size).tobuf(tarfile.USTAR_FORMAT, tarfile.ENCODING, "surrogateescape")
+    head = bytearray(raw.ljust(100, tarfile.NUL) + b"0000644\0" + b"0000000\0" * 2 + b"%011o\0" % size + _USTAR_TAIL)
+    head[148:155] = b"%06o\0" % sum(head)
+    return bytes(head)
 
 
 def _zip_info(name: str) -> zipfile.ZipInfo:

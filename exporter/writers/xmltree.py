@@ -59,16 +59,32 @@ class ChildStream:
         self.stream, self.root, self.declaration, self.space = stream, root, declaration, space
         self._file = self._writer = self._element = None
 
-    def flush(self) -> None:
-        children = list(self.root)
-        if not children:
-            return
+    def start(self) -> None:
+        """The declaration and the root's start tag, once (the first `flush` or `raw` writes them)."""
         if self._writer is None:
             self.stream.write(self.declaration)
             self._file = etree.xmlfile(self.stream, encoding="UTF-8")
             self._writer = self._file.__enter__()
             self._element = self._writer.element(self.root.tag, dict(self.root.attrib), nsmap=self.root.nsmap)
             self._element.__enter__()
+            self._writer.flush()  # the start tag written now, ahead of any child
+
+    def sync(self) -> None:
+        """Everything written so far handed to the stream (lxml's writer buffers)."""
+        if self._writer is not None:
+            self._writer.flush()
+
+    def raw(self, data: bytes) -> None:
+        """Children as `flush` wrote them before (kept bytes), put in as they are."""
+        self.start()
+        self._writer.flush()
+        self.stream.write(data)
+
+    def flush(self) -> None:
+        children = list(self.root)
+        if not children:
+            return
+        self.start()
         for child in children:
             self.root.remove(child)
             etree.indent(child, space=self.space, level=1)

@@ -43,16 +43,14 @@ class CanvasCartridge(Cartridge):
     @functools.cached_property
     def canvas_items(self) -> canvas_qti.ItemBuilder:
         """The builder of the Canvas copies' items, one for the cartridge (its prototypes serve every quiz)."""
-        return canvas_qti.canvas_items(self.course)
+        return canvas_qti.canvas_items(self.view)
 
-    def quiz_companions(self, page: Page, quiz: Quiz, ident: str) -> list[str]:
+    def quiz_companions(self, page: Page, quiz: Quiz, ident: str) -> list:
         """Canvas's settings for the quiz and its own copy of it, in one resource the assessment depends on."""
-        meta = canvas_qti.meta_ident(quiz)
-        self.resource(meta, self.profile.associated_content, {
-            f"{ident}/assessment_meta.xml": canvas_qti.assessment_meta_xml(self.course, page, quiz),
-            f"{NON_CC}{ident}.xml.qti": canvas_qti.assessment_xml(self.course, page, quiz, self.canvas_items),
-        }, href=f"{ident}/assessment_meta.xml")
-        return [meta]
+        return [self.made(canvas_qti.meta_ident(quiz), self.profile.associated_content, {
+            f"{ident}/assessment_meta.xml": canvas_qti.assessment_meta_xml(self.view, page, quiz),
+            f"{NON_CC}{ident}.xml.qti": canvas_qti.assessment_xml(self.view, page, quiz, self.canvas_items),
+        }, href=f"{ident}/assessment_meta.xml")]
 
     def add_course_settings(self) -> None:
         files = {

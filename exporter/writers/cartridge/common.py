@@ -15,7 +15,7 @@ that quiz.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -87,10 +87,14 @@ class Module:
 class Cartridge:
     """A cartridge being built: its files, the manifest's resources and the outline (written last)."""
 
-    def __init__(self, course: Course, profile: Profile, target: Path):
+    def __init__(self, course: Course, profile: Profile, target: Path, writer: Writer | None = None):
         self.course, self.profile = course, profile
         self.cp, self.lom = Namespace(profile.cp), Namespace(profile.lom)
-        self.files = ZipPackage(target)  # the cartridge's files, each compressed into it as it is made
+        self.writer = writer or CartridgeWriter()
+        # the cartridge's files, each compressed into it as it is made; a page's or a quiz's as one fragment,
+        # made from the outline (`layout.outline`) and the page alone
+        self.files = ZipPackage(target, self.writer.fragments)
+        self.view, self.outline_key = self.writer.outline(course)
         self.modules: list[Module] = []
         cid = course.identifier
         self.root = etree.Element(self.cp("manifest"), nsmap={None: profile.cp, "lomimscc": profile.lom},
@@ -131,6 +135,19 @@ class Cartridge:
             self.files.add(name, data)
         return cp_resource(self.resources, self.profile.cp, ident, kind, files, href=href, depends=depends)
 
+    def listed(self, resources: list) -> None:
+        """Manifest resources a fragment made: [ident, kind, [file names], href, depends] each (their files are in
+        the cartridge already)."""
+        for ident, kind, names, href, depends in resources:
+            cp_resource(self.resources, self.profile.cp, ident, kind, names, href=href, depends=depends)
+
+    def made(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
+             depends: tuple[str, ...] | list[str] = ()) -> list:
+        """Inside a fragment: `files` added to the cartridge, and their resource as `listed` takes it."""
+        for name, data in files.items():
+            self.files.add(name, data)
+        return [ident, kind, list(files), href, list(depends)]
+
     def add_shared_files(self) -> None:
         """The stylesheet and every course file, each a webcontent resource of its own (as Canvas expects)."""
         shared = {STYLESHEET: static_file("static/course.css"), **self.course.files}
@@ -141,29 +158,47 @@ class Cartridge:
 
     def add_page(self, page: Page) -> Entry:
         """The page as a webcontent HTML file; it depends on the stylesheet and the files it shows."""
-        html = render_template("cc/page.html", course=self.course, page=page, body=page.body_html,
-                               after=page.after_html, quiz_title=self.texts.quiz_title(page.title) if page.quiz else None,
-                               static=FROM_PAGES + STATIC)
+        def make() -> None:
+            self.files.add(PAGES + page.href, render_template(
+                "cc/page.html", course=self.view, page=page, body=page.body_html, after=page.after_html,
+                quiz_title=self.texts.quiz_title(page.title) if page.quiz else None, static=FROM_PAGES + STATIC))
+
+        self.files.fragment(self.writer.fragment_key(self.outline_key, page, "page"), make)
         depends = [self.shared[p] for p in dict.fromkeys([STYLESHEET, *self.used.get(page.id, ())])]
-        self.resource(page.id, "webcontent", {PAGES + page.href: html}, href=PAGES + page.href, depends=depends)
+        cp_resource(self.resources, self.profile.cp, page.id, "webcontent", [PAGES + page.href],
+                    href=PAGES + page.href, depends=depends)
         return Entry(f"{page.id}_item", page.title, page.id, "page")
 
     def quiz_ident(self, quiz: Quiz) -> str:
         return quiz.id
 
-    def quiz_companions(self, page: Page, quiz: Quiz, ident: str) -> list[str]:
-        """Resources a quiz's assessment depends on (none in a plain cartridge)."""
+    def quiz_companions(self, page: Page, quiz: Quiz, ident: str) -> list:
+        """Resources a quiz's assessment depends on (none in a plain cartridge), made inside the quiz's fragment:
+        [ident, kind, [file names], href, depends] each (`made`)."""
         return []
 
     def add_quiz(self, page: Page, quiz: Quiz) -> Entry | None:
         """The quiz as a CC QTI assessment: one file, no href. None when the CC profile holds none of its items
-        (numeric and matching only: the writer warns about each, and about the quiz)."""
+        (numeric and matching only: the writer warns about each, and about the quiz). Its files, its part of the
+        question bank and its resources are one fragment, made from the page without its text."""
         if not any(cc_qti.carried(item) for item in quiz.items):
             return None
         ident = self.quiz_ident(quiz)
-        data = cc_qti.assessment_xml(self.course, page, quiz, ident, self.items, self.bank)
-        self.resource(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
-                      depends=self.quiz_companions(page, quiz, ident))
+        bare = replace(page, body_html="", after_html="")
+
+        def make() -> dict:
+            mark = self.bank.mark()
+            data = cc_qti.assessment_xml(self.view, bare, bare.quiz, ident, self.items, self.bank)
+            companions = self.quiz_companions(bare, bare.quiz, ident)
+            own = self.made(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
+                            depends=[c[0] for c in companions])
+            bank, count = self.bank.since(mark)
+            return {"resources": [*companions, own], "bank": bank.decode("utf-8"), "count": count}
+
+        made = self.files.fragment(self.writer.fragment_key(self.outline_key, bare, "quiz", ident, text=False), make)
+        if self.files.replayed:  # its items go into the bank as they were written
+            self.bank.splice(made["bank"].encode("utf-8"), made["count"])
+        self.listed(made["resources"])
         return Entry(f"{ident}_item", self.texts.quiz_title(page.title), ident, "quiz", quiz)
 
     def add_question_bank(self) -> None:
@@ -210,7 +245,7 @@ class CartridgeWriter(Writer):
     file_prefix = FROM_PAGES  # pages in wiki_content/ reach the course files in web_resources/
 
     def build(self, course: Course, options: Options) -> Artifact:
-        return self.cartridge(course, self.profile, self.target).build().artifact()
+        return self.cartridge(course, self.profile, self.target, self).build().artifact()
 
     # what the build report says where an item is left out of the CC quiz, and where a whole quiz is
     left_out = "; the Moodle XML and Moodle backup formats carry it"

@@ -113,6 +113,26 @@ class QuestionBank:
             self._xf.write(el, pretty_print=True)
             self.count += 1
 
+    def mark(self) -> tuple[int, int]:
+        """Where the bank stands (`since` gives what was written after)."""
+        self._xf.flush()
+        return self._out.tell(), self.count
+
+    def since(self, mark: tuple[int, int]) -> tuple[bytes, int]:
+        """The bytes written since `mark` and how many items they hold."""
+        self._xf.flush()
+        end = self._out.tell()
+        self._out.seek(mark[0])
+        data = self._out.read(end - mark[0])
+        self._out.seek(end)
+        return data, self.count - mark[1]
+
+    def splice(self, data: bytes, count: int) -> None:
+        """Items written before (`since`), put in as they were."""
+        self._xf.flush()
+        self._out.write(data)
+        self.count += count
+
     def finish(self):
         """The finished document's file, at its start."""
         self._xf.write("\n")

@@ -19,6 +19,7 @@ from exporter import ids
 from exporter.i18n.messages import Messages, messages_for
 from exporter.model import CHOICE_KINDS, KINDS, MATCHING, NUMERIC, SHORT, Course, Item, LocalFile, Page, Quiz
 from exporter.render import render_template, static_file
+from exporter.writers.layout import outline as outline_of, outline_places
 from exporter.writers.base import Artifact, Option, Options, Writer
 from exporter.writers.packaging import ZipPackage
 from exporter.writers.scorm.runtime_messages import course_strings, page_strings
@@ -148,10 +149,14 @@ def quiz_data(texts: Messages, quiz: Quiz) -> dict:
 
 
 def build_package(course: Course, options: Options, version: str,
-                  add: Callable[[str, bytes | str | LocalFile], None] | None = None) -> ScormPackage:
+                  add: Callable[[str, bytes | str | LocalFile], None] | None = None,
+                  outline: tuple[Course, str | None] | None = None,
+                  fragment: Callable[[Page, Callable[[], None]], None] | None = None) -> ScormPackage:
     """The package's files and outline; version is "1.2" or "2004" (which LMS API the pages look for).
     With `add`, each file goes to add(path, data) as it is made (into the zip being written) and the
-    package's `files` stay empty; without it, `files` holds them all (what `exporter preview` serves)."""
+    package's `files` stay empty; without it, `files` holds them all (what `exporter preview` serves).
+    Each page is made from the course's outline (`layout.outline`, or `outline`: the view and its digest)
+    and itself, by fragment(page, make) where given (the zip's cached fragments)."""
     mode = options.scorm_mode
     texts = messages_for(course)
     files: dict[str, bytes | str] = {}
@@ -164,7 +169,8 @@ def build_package(course: Course, options: Options, version: str,
     assets = [STATIC + n for n in runtime] + sorted(course.files)
     scos_by_page: dict[int, Sco] = {}
     previous: Sco | None = None
-    for page, chapter, prev, nxt in course.places():
+    view, _ = outline if outline is not None else (outline_of(course), None)
+    for page, chapter, prev, nxt in outline_places(course, view):  # each page from the outline and itself
         sco = Sco(page.id, page.title, page.href, [page.href], page, previous)
         config = {
             "scorm": version,
@@ -175,11 +181,15 @@ def build_package(course: Course, options: Options, version: str,
             "previousTitle": previous.title if previous else None,
             "quiz": page.quiz is not None,
         }
-        put(page.href, render_template(
-            "scorm/page.html", course=course, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC,
-            mode=mode, scripts=PAGE_SCRIPTS, config=json_block(config),
-            strings=json_block(page_strings(texts, page.quiz)),
-            quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None))
+
+        def make() -> None:
+            put(page.href, render_template(
+                "scorm/page.html", course=view, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC,
+                mode=mode, scripts=PAGE_SCRIPTS, config=json_block(config),
+                strings=json_block(page_strings(texts, page.quiz)),
+                quiz=json_block(quiz_data(texts, page.quiz)) if page.quiz else None))
+
+        fragment(page, make) if fragment is not None else make()
         scos_by_page[id(page)] = sco
         previous = sco
     if mode == "course":
@@ -265,8 +275,10 @@ class ScormWriter(Writer):
         return files
 
     def build(self, course: Course, options: Options) -> Artifact:
-        files = ZipPackage(self.target)  # each file compressed into it as it is made
-        package = build_package(course, options, self.version, files.add)
+        files = ZipPackage(self.target, self.fragments)  # each file compressed into it as it is made
+        view, outline_key = self.outline(course)
+        package = build_package(course, options, self.version, files.add, (view, outline_key),
+                                lambda page, make: files.fragment(self.fragment_key(outline_key, page), make))
         files.add("imsmanifest.xml", self.manifest(course, package))
         files.close()
         return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))

@@ -10,6 +10,8 @@ with the user who restores (a backup from another site names no user of the targ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from exporter.writers.moodle.backup.activities import FORMAT_HTML
@@ -24,15 +26,44 @@ FORMAT_PLAIN = 0  # how Moodle stores plain answers (truefalse's "True"/"False",
 ANSWERED = ("truefalse", "multichoice", "shortanswer", "numerical")  # the qtypes with question_answers
 
 
-def write(plan: Plan, files: Package) -> None:
-    """`questions.xml` into the package, a category at a time (a course's bank is the largest file here)."""
+def write(plan: Plan, files: Package, kept: Callable[[tuple, Callable[[], bytes]], tuple[bytes, bool]] | None = None
+          ) -> None:
+    """`questions.xml` into the package, a category at a time (a course's bank is the largest file here).
+    `kept(parts, make)`: a category's bytes and whether they came from the writer's fragments (kept by what they
+    are made from: the category with its questions, and the bank's ids; else make() wrote them)."""
     root = etree.Element("question_categories")
     with files.open("questions.xml") as stream:
-        out = ChildStream(stream, root, DECLARATION)
+        recorder = _Recorder(stream)
+        out = ChildStream(recorder, root, DECLARATION)
         for category in plan.categories:
-            category_element(root, category, plan)
-            out.flush()
+            def make() -> bytes:
+                out.start()
+                recorder.parts = []
+                category_element(root, category, plan)
+                out.flush()
+                out.sync()
+                data, recorder.parts = b"".join(recorder.parts), None
+                return data
+
+            if kept is None:
+                make()
+                continue
+            data, replayed = kept((category, plan.qbank.contextid, plan.qbank.moduleid), make)
+            if replayed:
+                out.raw(data)
         out.close()
+
+
+class _Recorder:
+    """The package's stream, keeping what is written while `parts` is a list."""
+
+    def __init__(self, stream):
+        self.stream, self.parts = stream, None
+
+    def write(self, data) -> int:
+        if self.parts is not None:
+            self.parts.append(bytes(data))
+        return self.stream.write(data)
 
 
 def category_element(root: etree._Element, category: Category, plan: Plan) -> None:

@@ -348,15 +348,33 @@ class MoodleBackupWriter(Writer):
         Formulas are TeX for Moodle's MathJax filter."""
         return write_math(course, mathml.STEPS[self.math])
 
+    def _kept_category(self, kept: list):
+        """`questions.write`'s `kept`: a category's bytes from the fragments when they hold what it is made of."""
+        store = self.fragments
+
+        def category(parts: tuple, make) -> tuple[bytes, bool]:
+            key = self.fragment_key(None, None, "category", *parts)
+            data = store.blob(key)
+            replayed = data is not None
+            if data is None:
+                data = make()
+            kept.append((key, None, data))
+            return data, replayed
+
+        return category
+
     def build(self, course: Course, options: Options) -> Artifact:
         planner = Planner(course)
         plan = planner.plan()
         files = TgzPackage(self.target, first=(mbz_course.INDEX,))  # each file added as it is made
         for name, data in mbz_activities.write(course, plan).items():
             files.add(name, data)
-        mbz_questions.write(plan, files)
+        kept: list = []  # the question bank's categories, for the writer's fragments
+        mbz_questions.write(plan, files, self._kept_category(kept) if self.fragments is not None else None)
         for name, data in mbz_course.write(course, plan, planner.files, self.filename(course)).items():
             files.add(name, data)
         files.add(mbz_course.INDEX, mbz_course.archive_index(files.sizes))
         files.close()
+        if self.fragments is not None:
+            self.fragments.save(kept)
         return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))

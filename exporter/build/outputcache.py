@@ -1,0 +1,302 @@
+"""The cache of writer output: an artifact whose writer would read exactly what it read last time is copied,
+not written again; inside a package, a page's or quiz's members likewise (`Fragments`).
+
+Keys are digests of everything the output is made from, so a hit is byte-identical to a fresh write:
+- the writer's name and the values of the options it declares;
+- what the writer reads of the course (`Writer.reads`: the model it is handed; a quiz-only format is handed
+  the pages without their bodies, so editing a page's text does not touch its key);
+- the stamp of each course file it may carry (path, size, modification time);
+- this code's version: every file of the package and its templates, catalogs and static files, and the versions
+  of the libraries that shape the output (`code_digest`).
+
+A fragment's key holds its writer's key parts, a digest of the course's outline (settings, and each page's
+place, title and file name: what a page shows of the others) and the page's own model, plus what else its
+writer names (numbers given in course order). The fragment is made from that alone: `Writer` hands the
+fragment's maker the outline, never another page's text, so nothing outside the key can reach it.
+
+Entries live in the page cache's folder (`.exporter-cache/output/`); each writer keeps its last build's
+artifact and fragments per course, written beside and renamed into place, so a failed or interrupted write
+leaves the last good entry. A missing, short or unreadable entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import fields, replace
+from importlib import metadata
+from pathlib import Path
+
+from exporter.model import Course, LocalFile
+
+OUTPUT_VERSION = 1
+FOLDER = "output"
+
+_CODE: str | None = None
+
+
+def code_digest() -> str:
+    """Every file of the package (modules, catalogs) and of its templates and static files, and the versions of
+    the libraries the writers use: any change is a new key."""
+    global _CODE
+    if _CODE is None:
+        from exporter.render import templates_dir
+
+        h = hashlib.sha256(f"output {OUTPUT_VERSION}\n".encode())
+        package = Path(__file__).resolve().parent.parent
+        for root in (package, templates_dir()):
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        for lib in ("lxml", "jinja2", "markdown", "nh3", "Babel", "latex2mathml", "PyYAML"):
+            try:
+                h.update(f"{lib} {metadata.version(lib)}\n".encode())
+            except metadata.PackageNotFoundError:
+                h.update(f"{lib} -\n".encode())
+        _CODE = h.hexdigest()
+    return _CODE
+
+
+def digest(*parts) -> str:
+    """A digest of plain data and model objects (dataclasses, lists, dicts, strings, numbers, paths): equal values
+    give equal digests in any process (pickle without its memo, so shared objects and equal copies agree)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=4)
+    pickler.fast = True  # no memo: the bytes depend on the values only, not on which objects are shared
+    pickler.dump(parts)
+    return hashlib.sha256(buf.getvalue()).hexdigest()
+
+
+def file_stamps(course: Course) -> list[tuple[str, int, int | str]]:
+    """Each course file as (package path, size, modification time in ns); a file held in memory as (path, size,
+    its bytes' digest)."""
+    out: list[tuple[str, int, int | str]] = []
+    for name in sorted(course.files):
+        data = course.files[name]
+        if isinstance(data, LocalFile):
+            try:
+                out.append((name, data.size, os.stat(data.path).st_mtime_ns))
+            except OSError:
+                out.append((name, data.size, -1))
+        else:
+            out.append((name, len(data), hashlib.sha256(data).hexdigest()))
+    return out
+
+
+class CourseDigests:
+    """Each page's digest, whole and without its text (what a quiz-only format is handed, `Writer.reads`), and the
+    course's digest both ways, made once per build before the writers fork. Every field of the model is in them
+    (pages, chapters and preface as page digests and ids, course files by `file_stamps`)."""
+
+    def __init__(self, course: Course):
+        self.whole: dict[str, str] = {}
+        self.quizzes: dict[str, str] = {}
+        for page in course.pages:
+            bare = digest(replace(page, body_html="", after_html=""))
+            self.quizzes[page.id] = bare
+            self.whole[page.id] = digest(bare, page.body_html, page.after_html)
+        self.course = {text: digest(*self._parts(course, text)) for text in (True, False)}
+
+    def _parts(self, course: Course, text: bool) -> list:
+        pages = self.whole if text else self.quizzes
+        parts = []
+        for f in fields(Course):
+            value = getattr(course, f.name)
+            if f.name == "pages":
+                value = [pages[p.id] for p in value]
+            elif f.name == "chapters":
+                value = [(c.title, c.page.id if c.page else None, [p.id for p in c.sections]) for c in value]
+            elif f.name == "preface":
+                value = [p.id for p in value]
+            elif f.name == "files":
+                value = file_stamps(course)
+            elif f.name == "links" and not text:
+                value = [use for use in value if use.in_quiz]
+            parts.append((f.name, value))
+        return parts
+
+
+class OutputCache:
+    """The cache folder's output part; one per build, shared by the forked writers (each writes its own files)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder) / FOLDER
+        self.digests: CourseDigests | None = None
+        self._of: int | None = None
+
+    def prepare(self, course: Course) -> CourseDigests:
+        """The course's digests (made once, in the build before its writers fork)."""
+        if self.digests is None or self._of != id(course):
+            self.digests, self._of = CourseDigests(course), id(course)
+        return self.digests
+
+    def writer_key(self, writer, course: Course, options) -> str:
+        """The key of `writer`'s whole artifact for `course`: its name and options, and what of the course
+        `writer.write` hands it (`Writer.reads`: with the pages' text or without)."""
+        own = sorted((o.name, str((options or {}).get(o.name, o.default))) for o in writer.options)
+        return digest(code_digest(), writer.name, own, self.prepare(course).course[bool(writer.pages)])
+
+    def _base(self, writer, course: Course) -> str:
+        """Entries of one writer for one course share this name's start (one set kept per writer and course)."""
+        return f"{writer.name}-{digest(course.identifier)[:12]}"
+
+    def fragments(self, writer, course: Course, options) -> FragmentStore:
+        """The store of `writer`'s fragments for this course (a package's members per page or quiz)."""
+        own = sorted((o.name, str((options or {}).get(o.name, o.default))) for o in writer.options)
+        base = self.folder / self._base(writer, course)
+        return FragmentStore(base.with_name(base.name + ".fragments"), digest(code_digest(), writer.name, own),
+                             self.prepare(course))
+
+    # ---- whole artifacts ----
+
+    def fetch(self, writer, course: Course, key: str, target: Path):
+        """The artifact record if the entry for `key` is there (its file copied to `target`), else None."""
+        from exporter.writers.base import Artifact
+
+        base = self.folder / self._base(writer, course)
+        try:
+            record = json.loads((base.with_name(base.name + ".json")).read_text(encoding="utf-8"))
+            if record.get("key") != key:
+                return None
+            stored = base.with_name(f"{base.name}.{key[:32]}.artifact")
+            if stored.stat().st_size != record["bytes"]:
+                return None
+            shutil.copyfile(stored, target)
+            return Artifact(Path(target), record["pages"], record["quizzes"], record["items"],
+                            list(record["warnings"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            with contextlib.suppress(OSError):
+                Path(target).unlink()
+            return None
+
+    def store(self, writer, course: Course, key: str, artifact) -> None:
+        """Keep the artifact just written under `key` (replacing the writer's last one for this course)."""
+        base = self.folder / self._base(writer, course)
+        record = {"key": key, "pages": artifact.pages, "quizzes": artifact.quizzes, "items": artifact.items,
+                  "warnings": list(artifact.warnings), "bytes": artifact.path.stat().st_size}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stored = base.with_name(f"{base.name}.{key[:32]}.artifact")  # named by its key: the record points to it
+            _replace(stored, lambda fh: _copy_into(artifact.path, fh))
+            _replace(base.with_name(base.name + ".json"), lambda fh: fh.write(json.dumps(record).encode()))
+            for old in self.folder.glob(f"{base.name}.*.artifact"):
+                if old != stored:
+                    old.unlink()
+        except OSError:
+            return  # a read-only or full cache folder: the build goes on without it
+
+
+def _copy_into(path: Path, fh) -> None:
+    with open(path, "rb") as src:
+        shutil.copyfileobj(src, fh, 1 << 20)
+
+
+def _replace(path: Path, write) -> None:
+    """Write a file beside `path` and rename it into place (an entry is whole or absent)."""
+    fd, name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+MAGIC = b"exporter fragments 1\n"
+
+
+class FragmentStore:
+    """One writer's fragments for one course: what a package's `fragment(key, make)` replays on a hit (each member's
+    compressed bytes, CRC and size, and the small value `make` returned) and keeps for the next build.
+
+    The file is MAGIC, the index's length (8 bytes), the index (JSON: key -> [value, [[name, offset, compressed
+    size, CRC, size], ...]]) and the members' bytes. The last build's file is read whole when the writer starts;
+    at the package's close a new one holding the fragments this build used replaces it."""
+
+    def __init__(self, path: Path, base: str, digests: CourseDigests):
+        self.path = path
+        self.base = base  # the writer's own key parts: code, name, options
+        self.digests = digests  # each page's digest by id, with and without its text
+        self.index: dict = {}
+        self.data = b""
+        self.hits = self.misses = 0
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            blob = path.read_bytes()
+            if blob.startswith(MAGIC):
+                start = len(MAGIC) + 8
+                length = int.from_bytes(blob[len(MAGIC):start], "big")
+                index = json.loads(blob[start:start + length])
+                if isinstance(index, dict):
+                    self.index, self.data = index, memoryview(blob)[start + length:]
+
+    def outline_key(self, view: Course) -> str:
+        """The digest of a course outline (`layout.outline`)."""
+        return digest(view)
+
+    def key(self, outline: str, page, extra: tuple, text: bool = True) -> str:
+        """A fragment's key: the writer's, the course outline's digest (`outline_key`), the page's own digest (with
+        its text, or without it for a fragment made from the page without its text) and `extra` (plain data:
+        numbers given in course order, a part's name)."""
+        pages = self.digests.whole if text else self.digests.quizzes
+        return digest(self.base, outline, pages[page.id] if page is not None else None, extra)
+
+    def get(self, key: str):
+        """(value, [(name, compressed bytes, CRC, size), ...]) or None."""
+        entry = self.index.get(key)
+        try:
+            value, members = entry
+            out = []
+            for name, offset, compressed, crc, size in members:
+                data = self.data[offset:offset + compressed]
+                if len(data) != compressed:
+                    raise ValueError("short")
+                out.append((name, data, crc, size))
+        except (TypeError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value, out
+
+    def blob(self, key: str) -> bytes | None:
+        """The bytes kept under `key` as a blob by `save` (a piece of a larger member), or None."""
+        hit = self.get(key)
+        if hit is None or len(hit[1]) != 1 or hit[1][0][0] != "":
+            return None
+        return bytes(hit[1][0][1])
+
+    def save(self, kept: list, copy=None) -> None:
+        """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, spill offset,
+        compressed size, CRC, size), `copy(fh, offset, size)` writing its compressed bytes from the package's
+        scratch file; or, for a blob, (key, None, its bytes)."""
+        index, at = {}, 0
+        for key, value, members in kept:
+            if isinstance(members, bytes):
+                index[key] = [None, [["", at, len(members), 0, len(members)]]]
+                at += len(members)
+                continue
+            placed = []
+            for name, offset, compressed, crc, size in members:
+                placed.append([name, at, compressed, crc, size])
+                at += compressed
+            index[key] = [value, placed]
+
+        def write(fh) -> None:
+            head = json.dumps(index, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            fh.write(MAGIC + len(head).to_bytes(8, "big") + head)
+            for _, _, members in kept:
+                if isinstance(members, bytes):
+                    fh.write(members)
+                    continue
+                for _, offset, compressed, _, _ in members:
+                    copy(fh, offset, compressed)
+
+        with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _replace(self.path, write)

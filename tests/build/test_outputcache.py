@@ -1,0 +1,194 @@
+"""The cache of writer output (exporter.build.outputcache): after each kind of change to a course, a build that
+reuses the last build's artifacts and fragments writes the same bytes as a clean build, in every format; and
+what it reuses is counted, so a cache that never hits fails too."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+from coursekit import typed_course
+
+import exporter.build.outputcache as outputcache
+from exporter.build.outputcache import FragmentStore, OutputCache
+from exporter.build.pipeline import build
+from exporter.source.cache import PageCache
+from exporter.writers import WRITERS, Options
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer holds {old!r}: the test's edit must change something"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+# one change at a time, each to something a different part of some package shows
+EDITS = {
+    "nothing": lambda c: None,
+    "a page's text": lambda c: append(c / "02-bike-check.md", "\nCarry a pump on longer rides.\n"),
+    "a page's text before its quiz": lambda c: replace_in(c / "02-bike-check.md", "check three things",
+                                                          "check these three things"),
+    "a chapter page's first paragraph": lambda c: replace_in(c / "01-before.md", "A safe ride starts",
+                                                             "A safe ride always starts"),
+    "a quiz statement": lambda c: replace_in(c / "02-bike-check.md", "Both brakes should be checked",
+                                             "Both brakes must be checked"),
+    "an explanation": lambda c: replace_in(c / "02-bike-check.md", "A quick squeeze of each lever",
+                                           "One squeeze of each lever"),
+    "a quiz's draw": lambda c: replace_in(c / "02-bike-check.md", 'data-n="3"', 'data-n="2"'),
+    "a page title": lambda c: replace_in(c / "02-bike-check.md", 'title: "Checking your bike"',
+                                         'title: "Checking the bike"'),
+    "the course title": lambda c: replace_in(c / "course.yml", "title: Safe Cycling in Town",
+                                             "title: Safe Cycling in the City"),
+    "the course language": lambda c: replace_in(c / "course.yml", "language: en", "language: de"),
+    "a course file": lambda c: (c / "images" / "right-turn.svg").write_bytes(
+        (c / "images" / "right-turn.svg").read_bytes().replace(b"</svg>", b"<!-- redrawn --></svg>")),
+    "a page added": lambda c: (c / "10-parking.md").write_text(
+        '---\nlayout: page\ntitle: "Parking"\nclass: section\nserial: 10\n---\nLock the frame, not only a '
+        "wheel.\n", encoding="utf-8"),
+    "a page removed": lambda c: (c / "06-sharing.md").unlink(),
+}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    """The sample course built once with the caches on, in `work/`; kept aside: the course and the cache folder."""
+    root = tmp_path_factory.mktemp("warmed")
+    work = root / "work"
+    shutil.copytree(SAMPLE, work / "course")
+    build(work / "course", root / "out", jobs=1, cache=PageCache(work / "cache"))
+    shutil.copytree(work, root / "pristine")
+    return root
+
+
+@pytest.fixture
+def warmed(pristine):
+    """The course and its cache folder as the first build left them, at the place it read the course from (the model
+    holds the source's paths, so a course read from elsewhere is another course to the cache)."""
+    work = pristine / "work"
+    shutil.rmtree(work)
+    shutil.copytree(pristine / "pristine", work)
+    return work / "course", work / "cache"
+
+
+@pytest.fixture
+def reuse(monkeypatch):
+    """What the build reused: artifacts copied whole (by format) and each writer's fragment store."""
+    seen: dict[str, list] = {"fetched": [], "stores": []}
+    fetch, fragments = OutputCache.fetch, OutputCache.fragments
+
+    def counting_fetch(self, writer, *args):
+        artifact = fetch(self, writer, *args)
+        if artifact is not None:
+            seen["fetched"].append(writer.name)
+        return artifact
+
+    def counting_fragments(self, writer, *args):
+        store = fragments(self, writer, *args)
+        seen["stores"].append((writer.name, store))
+        return store
+
+    monkeypatch.setattr(OutputCache, "fetch", counting_fetch)
+    monkeypatch.setattr(OutputCache, "fragments", counting_fragments)
+    return seen
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_warm_build_after_each_change_is_a_clean_build(edit, warmed, tmp_path, reuse):
+    course, cache = warmed
+    EDITS[edit](course)
+    warm = build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    clean = build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+    assert [str(w) for w in warm.report.warnings] == [str(w) for w in clean.report.warnings]
+    fetched = set(reuse["fetched"])
+    quiz_only = {name for name, w in WRITERS.items() if not w.pages}
+    if edit == "nothing":
+        assert fetched == set(WRITERS)  # every artifact copied, none written
+    elif edit.startswith("a page's text") or edit == "a chapter page's first paragraph":
+        assert fetched == quiz_only  # the quiz-only formats are not handed the pages' text
+        for name, store in reuse["stores"]:  # the page formats make only the edited page's part again
+            assert store.hits > 0 and store.misses <= 2, (name, store.hits, store.misses)
+    elif edit in ("the course title", "the course language"):
+        assert not fetched
+
+
+def test_a_warm_build_in_forked_writers_is_a_clean_build(warmed, tmp_path):
+    """The writers side by side in worker processes (each keeps its own entries)."""
+    course, cache = warmed
+    EDITS["a quiz statement"](course)
+    build(course, tmp_path / "warm", jobs=2, cache=PageCache(cache))
+    build(course, tmp_path / "warm2", jobs=2, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=2)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean") == files_of(tmp_path / "warm2")
+
+
+def test_typed_course_warm_builds_are_clean_builds(tmp_path):
+    """Every question kind through every format, warm after a change to one item of each quiz's page."""
+    course = typed_course(tmp_path / "course", draw=3)
+    cache = tmp_path / "cache"
+    build(course, tmp_path / "cold", jobs=1, cache=PageCache(cache))
+    for page in sorted(course.glob("*.md")):
+        append(page, "\nA closing line.\n")
+    warm = build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+    assert warm.artifacts
+
+
+def test_a_damaged_cache_is_a_miss_never_an_error(warmed, tmp_path):
+    course, cache = warmed
+    kept = sorted((cache / outputcache.FOLDER).iterdir())
+    assert any(p.suffix == ".fragments" for p in kept) and any(p.suffix == ".artifact" for p in kept)
+    for n, path in enumerate(kept):  # truncated, emptied, or garbage in place of the entries
+        data = path.read_bytes()
+        path.write_bytes([data[: len(data) // 2], b"", b"\x00garbage{"][n % 3])
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+
+
+def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
+    store = FragmentStore(tmp_path / "x.fragments", "base", None)
+    store.save([("k1", None, b"some bytes"), ("k2", {"a": [1]}, [])])
+    again = FragmentStore(tmp_path / "x.fragments", "base", None)
+    assert again.blob("k1") == b"some bytes" and again.get("k2") == ({"a": [1]}, [])
+    assert again.blob("k3") is None and again.get("k3") is None and again.misses == 2
+
+
+def test_every_field_of_the_model_is_in_the_course_digest(tmp_path):
+    """A writer's key changes with anything it is handed: each field of the course, each page."""
+    from dataclasses import replace
+
+    from exporter.source.reader import read_course
+
+    course, _ = read_course(SAMPLE)
+    cache = OutputCache(tmp_path)
+    writer = WRITERS["html"]()
+    base = cache.writer_key(writer, course, Options())
+    changed = {
+        "title": "Other", "identifier": "other", "language": "de", "version": "2", "description": "d",
+        "site_url": "https://example.org/", "strings": {"quiz.score": "Go"}, "skipped": ["x.md"],
+        "pages": course.pages[:-1], "links": course.links[:-1],
+        "chapters": course.chapters[:-1], "preface": course.preface + course.pages[:1],
+        "files": {**course.files, "extra.txt": b"x"},
+    }
+    from dataclasses import fields
+
+    from exporter.model import Course
+
+    assert set(changed) == {f.name for f in fields(Course)}, "a new field of Course: add a change of it here"
+    for name, value in changed.items():
+        assert OutputCache(tmp_path).writer_key(writer, replace(course, **{name: value}), Options()) != base, name
+    assert cache.writer_key(WRITERS["html"](), course, Options(scorm_mode="course")) == base  # not its option
+    assert cache.writer_key(WRITERS["scorm12"](), course, Options(scorm_mode="course")) != \
+        cache.writer_key(WRITERS["scorm12"](), course, Options())
