@@ -102,6 +102,17 @@ class Item:
         """A matching item's pairs without its distractors."""
         return [p for p in self.pairs if p.left_html]
 
+    def html_parts(self) -> Iterator[str]:
+        """Every HTML part it shows: the parts `map_html` changes."""
+        for name in HTML_FIELDS:
+            yield getattr(self, name)
+        for choice in self.choices:
+            yield choice.html
+            yield choice.feedback_html
+        for pair in self.pairs:
+            yield pair.left_html
+            yield pair.right_html
+
     def map_html(self, change: Callable[[str], str]) -> Item:
         """The item with `change` applied to every HTML part it shows (statement, feedback, choices, pairs);
         itself when nothing changes."""

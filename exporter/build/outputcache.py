@@ -240,6 +240,10 @@ class FragmentStore:
         """The digest of a course outline (`layout.outline`)."""
         return digest(view)
 
+    def digest(self, *parts) -> str:
+        """A digest of plain data and model objects, for a writer's own key parts."""
+        return digest(*parts)
+
     def key(self, outline: str, page, extra: tuple, text: bool = True) -> str:
         """A fragment's key: the writer's, the course outline's digest (`outline_key`), the page's own digest (with
         its text, or without it for a fragment made from the page without its text) and `extra` (plain data:
@@ -265,7 +269,8 @@ class FragmentStore:
         return value, out
 
     def blob(self, key: str) -> bytes | None:
-        """The bytes kept under `key` as a blob by `save` (a piece of a larger member), or None."""
+        """The bytes kept under `key` as a blob by `save` (a piece of a larger member), or None (its value:
+        `get`)."""
         hit = self.get(key)
         if hit is None or len(hit[1]) != 1 or hit[1][0][0] != "":
             return None
@@ -274,28 +279,29 @@ class FragmentStore:
     def save(self, kept: list, copy=None) -> None:
         """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, spill offset,
         compressed size, CRC, size), `copy(fh, offset, size)` writing its compressed bytes from the package's
-        scratch file; or, for a blob, (key, None, its bytes)."""
+        scratch file, or (name, bytes) kept as they are; or, for a blob, (key, value, its bytes)."""
         index, at = {}, 0
         for key, value, members in kept:
-            if isinstance(members, bytes):
-                index[key] = [None, [["", at, len(members), 0, len(members)]]]
-                at += len(members)
-                continue
             placed = []
-            for name, offset, compressed, crc, size in members:
-                placed.append([name, at, compressed, crc, size])
-                at += compressed
+            for member in [("", members)] if isinstance(members, bytes) else members:
+                if len(member) == 2:  # (name, bytes): kept as they are
+                    placed.append([member[0], at, len(member[1]), 0, len(member[1])])
+                    at += len(member[1])
+                else:
+                    name, offset, compressed, crc, size = member
+                    placed.append([name, at, compressed, crc, size])
+                    at += compressed
             index[key] = [value, placed]
 
         def write(fh) -> None:
             head = json.dumps(index, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             fh.write(MAGIC + len(head).to_bytes(8, "big") + head)
             for _, _, members in kept:
-                if isinstance(members, bytes):
-                    fh.write(members)
-                    continue
-                for _, offset, compressed, _, _ in members:
-                    copy(fh, offset, compressed)
+                for member in [("", members)] if isinstance(members, bytes) else members:
+                    if len(member) == 2:
+                        fh.write(member[1])
+                    else:
+                        copy(fh, member[1], member[2])
 
         with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -106,9 +106,7 @@ def _fragments(course: Course):
         yield page.quiz.instruction_html
         yield page.quiz.stimulus_html
         for item in page.quiz.items:
-            parts: list[str] = []
-            item.map_html(lambda html: parts.append(html) or html)
-            yield from parts
+            yield from item.html_parts()
 
 
 def outline(course: Course) -> Course:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -98,6 +99,27 @@ class _Spill:
         fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, dir=path.parent)
         self.path = Path(name)
         self.fh = os.fdopen(fd, "w+b")
+        self.end = 0  # its size: written only at its end (no seek: each would flush its buffer), read by offset
+        self._flushed = 0  # how much of it the file holds (the rest waits in the buffer)
+
+    def append(self, data) -> int:
+        """Write at the end; where the bytes start."""
+        offset = self.end
+        self.fh.write(data)
+        self.end += len(data)
+        return offset
+
+    def read(self, offset: int, size: int) -> bytes:
+        if self._flushed != self.end:
+            self.fh.flush()
+            self._flushed = self.end
+        data = os.pread(self.fh.fileno(), size, offset)
+        while len(data) < size:
+            more = os.pread(self.fh.fileno(), size - len(data), offset + len(data))
+            if not more:
+                raise OSError(f"{self.path}: shorter than written")
+            data += more
+        return data
 
     def remove(self) -> None:
         self.fh.close()
@@ -105,12 +127,10 @@ class _Spill:
             os.unlink(self.path)
 
     def copy_to(self, dest, offset: int, size: int) -> None:
-        self.fh.seek(offset)
         while size > 0:
-            chunk = self.fh.read(min(CHUNK, size))
-            if not chunk:
-                raise OSError(f"{self.path}: shorter than written")
+            chunk = self.read(offset, min(CHUNK, size))
             dest.write(chunk)
+            offset += len(chunk)
             size -= len(chunk)
 
 
@@ -194,8 +214,7 @@ class _Deflating:
 
     def __init__(self, spill: _Spill):
         self.spill = spill
-        spill.fh.seek(0, os.SEEK_END)
-        self.offset = spill.fh.tell()
+        self.offset = spill.end
         self.compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
         self.crc = 0
         self.size = 0
@@ -205,13 +224,13 @@ class _Deflating:
         self.size += len(data)
         out = self.compressor.compress(data)
         if out:
-            self.spill.fh.write(out)
+            self.spill.append(out)
         return len(data)
 
     def close(self) -> tuple[int, int]:
         """(offset, compressed size) in the scratch file."""
-        self.spill.fh.write(self.compressor.flush())
-        return self.offset, self.spill.fh.tell() - self.offset
+        self.spill.append(self.compressor.flush())
+        return self.offset, self.spill.end - self.offset
 
 
 @dataclass(frozen=True)
@@ -222,6 +241,30 @@ class ZipMember:
     compressed: int
     crc: int
     size: int
+
+
+KEEP_AT_LEAST = 1 << 14  # a member outside a fragment is kept by its bytes from this size
+
+
+def _content_digest(data) -> tuple[str, int]:
+    """A digest of a member's bytes and their count; an open file is read to its end and put back where it stood."""
+    h = hashlib.blake2b(digest_size=20)
+    size = 0
+    if isinstance(data, LocalFile):
+        for chunk in data.chunks(CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    elif hasattr(data, "read"):
+        start = data.tell()
+        while chunk := data.read(CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+        data.seek(start)
+    else:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        h.update(raw)
+        size = len(raw)
+    return h.hexdigest(), size
 
 
 class ZipPackage(Package):
@@ -236,26 +279,28 @@ class ZipPackage(Package):
         self._kept: list = []  # the fragments of this package: (key, value, members), for the store
         self._recording: list | None = None
         self.replayed = False  # whether the last fragment was replayed (its value: what it made then)
+        self.attached: list[bytes] = []  # the bytes the last fragment attached
 
     def fragment(self, key: str | None, make: Callable[[], T]) -> T:
         """The members `make()` adds, and the plain value it returns (JSON data: manifest entries): replayed from
         the fragment store when it holds `key` (their compressed bytes copied), else made and kept. The value
-        comes back as JSON gives it (lists for tuples) either way, so a writer meets the same in both cases."""
-        self.replayed = False
+        comes back as JSON gives it (lists for tuples) either way, so a writer meets the same in both cases.
+        Bytes `make()` attaches (`attach`: a fragment's piece of a larger member) are in `attached` after it."""
+        self.replayed, self.attached = False, []
         if self.store is None or key is None:
             return make()
         hit = self.store.get(key)
-        fh = self._spill.fh
         if hit is not None:
             self.replayed = True
             value, members = hit
-            fh.seek(0, os.SEEK_END)
             recorded = []
             for name, data, crc, size in members:
-                member = ZipMember(fh.tell(), len(data), crc, size)
-                fh.write(data)
-                self.members[name], self.sizes[name] = member, size
-                recorded.append((name, member.offset, member.compressed, crc, size))
+                offset = self._spill.append(data)
+                if name:
+                    self.members[name], self.sizes[name] = ZipMember(offset, len(data), crc, size), size
+                else:
+                    self.attached.append(bytes(data))
+                recorded.append((name, offset, len(data), crc, size))
             self._kept.append((key, value, recorded))
             return value
         assert self._recording is None, "fragments do not nest"
@@ -267,6 +312,25 @@ class ZipPackage(Package):
             self._recording = None
         self._kept.append((key, value, recorded))
         return value
+
+    def attach(self, data: bytes) -> None:
+        """Inside a fragment: bytes kept with it (not a member of the zip: a piece of one written elsewhere)."""
+        self.attached.append(data)
+        if self._recording is not None:
+            self._recording.append(("", self._spill.append(data), len(data), 0, len(data)))
+
+    def add(self, name: str, data: bytes | str | LocalFile | BinaryIO) -> None:
+        """As `Package.add`; with a fragment store, a large member added outside a fragment (a manifest, a question
+        bank, a course file) is kept by a digest of its bytes: the same bytes as last build are not compressed
+        again."""
+        if self.store is None or self._recording is not None:
+            super().add(name, data)
+            return
+        digest, size = _content_digest(data)
+        if size < KEEP_AT_LEAST:
+            super().add(name, data)
+            return
+        self.fragment(f"bytes {digest} {size} {name}", lambda: super(ZipPackage, self).add(name, data))
 
     def close(self) -> None:
         if self.store is not None:
@@ -291,30 +355,32 @@ class ZipPackage(Package):
 
     def _write(self, fh) -> None:
         with zipfile.ZipFile(fh, "w") as zf:
+            at = fh.tell()  # counted on from here (asking the file each time costs a system call)
             for name in sorted(self.members):
                 member = self.members[name]
                 info = _zip_info(name)
                 info.file_size, info.compress_size, info.CRC = member.size, member.compressed, member.crc
                 zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT  # as zipfile decides for a member it writes
-                info.header_offset = fh.tell()
-                fh.write(info.FileHeader(zip64))
+                info.header_offset = at
+                header = info.FileHeader(zip64)
+                fh.write(header)
                 self._spill.copy_to(fh, member.offset, member.compressed)
+                at += len(header) + member.compressed
                 zf.filelist.append(info)
                 zf.NameToInfo[name] = info
-                zf.start_dir = fh.tell()  # where zipfile writes the central directory on close
+                zf.start_dir = at  # where zipfile writes the central directory on close
 
 
 class _Spilling:
     """A tar member's stream: its bytes as they are, into the scratch file."""
 
     def __init__(self, spill: _Spill):
-        self.fh = spill.fh
-        self.fh.seek(0, os.SEEK_END)
-        self.offset = self.fh.tell()
+        self.spill = spill
+        self.offset = spill.end
         self.size = 0
 
     def write(self, data) -> int:
-        self.fh.write(data)
+        self.spill.append(data)
         self.size += len(data)
         return len(data)
 

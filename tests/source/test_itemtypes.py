@@ -184,3 +184,14 @@ def test_encode_then_decode_gives_typed_items_back_byte_for_byte(tmp_path, newli
     r = run_cli("decode", folder)
     assert r.returncode == 0, r.stderr
     assert {p.name: p.read_bytes() for p in folder.glob("*.md")} == before
+
+
+def test_html_parts_are_the_parts_map_html_changes():
+    """`layout` looks for formulas and links in `Item.html_parts`; `map_html` rewrites them: the same parts."""
+    from exporter.model import Choice, Item, Pair
+
+    item = Item("i", "<p>s</p>", [Choice("a", True, "fa"), Choice("b", False)], "<p>e</p>", "x.md", 1,
+                pairs=[Pair("l", "r"), Pair("", "d")], right_feedback_html="+", wrong_feedback_html="-")
+    seen: list[str] = []
+    item.map_html(lambda html: seen.append(html) or html)
+    assert sorted(item.html_parts()) == sorted(seen)

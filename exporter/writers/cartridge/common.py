@@ -193,11 +193,12 @@ class Cartridge:
             own = self.made(ident, self.profile.assessment, {f"{ident}/assessment_qti.xml": data},
                             depends=[c[0] for c in companions])
             bank, count = self.bank.since(mark)
-            return {"resources": [*companions, own], "bank": bank.decode("utf-8"), "count": count}
+            self.files.attach(bank)
+            return {"resources": [*companions, own], "count": count}
 
         made = self.files.fragment(self.writer.fragment_key(self.outline_key, bare, "quiz", ident, text=False), make)
         if self.files.replayed:  # its items go into the bank as they were written
-            self.bank.splice(made["bank"].encode("utf-8"), made["count"])
+            self.bank.splice(self.files.attached[0], made["count"])
         self.listed(made["resources"])
         return Entry(f"{ident}_item", self.texts.quiz_title(page.title), ident, "quiz", quiz)
 

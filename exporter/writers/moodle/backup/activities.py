@@ -11,11 +11,14 @@ grade history, xAPI state).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 
 from lxml import etree
 
-from exporter.model import Course
-from exporter.writers.moodle.backup.plan import GRADE_CATEGORY, Activity, Plan
+from exporter.model import Course, Quiz
+from exporter.writers.moodle.backup.content import Files, StoredFile
+from exporter.writers.moodle.backup.plan import GRADE_CATEGORY, Activity, Category, Plan, Section
 from exporter.writers.moodle.backup.xmldoc import document, empty, nest, refs, row
 
 MODULE_VERSION = 2025100600  # mod_page, mod_quiz and mod_qbank in Moodle 5.1
@@ -45,18 +48,56 @@ EMPTY = {
 }
 
 
-def write(course: Course, plan: Plan) -> dict[str, bytes]:
-    """Every activity folder's files, by path in the backup."""
+def write(course: Course, plan: Plan,
+          kept: Callable[[tuple, Callable[[], dict[str, bytes]]], dict[str, bytes]] | None = None) -> dict[str, bytes]:
+    """Every activity folder's files, by path in the backup, each folder made from its activity `detached` from
+    the plan. `kept(parts, make)`: a folder's files from the writer's fragments, by what they are made from,
+    or make() them."""
     files: dict[str, bytes] = {}
     for activity in plan.activities:
-        folder = activity.directory + "/"
-        files[folder + "module.xml"] = module_xml(activity)
-        files[folder + f"{activity.modname}.xml"] = INSTANCE[activity.modname](activity, plan)
-        files[folder + "inforef.xml"] = inforef_xml(activity, plan)
-        files[folder + "grades.xml"] = grades_xml(activity)
-        for name, tags in EMPTY.items():
-            files[folder + name] = empty(*tags)
+        own, view = detached(activity, plan)
+        made = kept((own, view), lambda: folder(own, view)) if kept is not None else folder(own, view)
+        files.update(made)
     return files
+
+
+def folder(activity: Activity, plan: Plan) -> dict[str, bytes]:
+    """One activity's files."""
+    files: dict[str, bytes] = {}
+    path = activity.directory + "/"
+    files[path + "module.xml"] = module_xml(activity)
+    files[path + f"{activity.modname}.xml"] = INSTANCE[activity.modname](activity, plan)
+    files[path + "inforef.xml"] = inforef_xml(activity, plan)
+    files[path + "grades.xml"] = grades_xml(activity)
+    for name, tags in EMPTY.items():
+        files[path + name] = empty(*tags)
+    return files
+
+
+AREAS = {"page": ("content",), "quiz": ("intro",), "qbank": ()}  # the file areas of each kind's texts
+
+
+def detached(activity: Activity, plan: Plan) -> tuple[Activity, Plan]:
+    """The activity with only what its folder's files read of the rest of the plan: its section's id and number,
+    the activity before it (kind and id), its quiz's draw and shuffle (its items only counted), its category's
+    id; and a plan holding the bank's ids, the categories' ids (the first, or, for the bank, all) and the files
+    of the activity's areas. What the folder is made from is all here, so it is what the writer's fragments key
+    it by."""
+    section = Section(activity.section.id, activity.section.number, None, "")
+    prev = activity.previous
+    previous = Activity(prev.modname, prev.moduleid, 0, "", section) if prev is not None else None
+    quiz = activity.quiz
+    if quiz is not None:  # how many items, not which: the draw is at most their number
+        quiz = Quiz("", "", "", quiz.draw, [None] * len(quiz.items), 0, quiz.shuffle)  # type: ignore[list-item]
+    category = Category(activity.category.id, "", "", 0, 0, "") if activity.category is not None else None
+    own = replace(activity, section=section, previous=previous, page=None, quiz=quiz, category=category)
+    bank = Activity(plan.qbank.modname, plan.qbank.moduleid, plan.qbank.instanceid, "", section)
+    categories = plan.categories if activity.modname == "qbank" else plan.categories[:1]
+    files = Files(None)  # type: ignore[arg-type]
+    for name in AREAS[activity.modname]:
+        area = activity.area(name)
+        files._areas[area] = [StoredFile(f.id, f.area, f.path, b"") for f in plan.files.in_area(area)]
+    return own, Plan([], bank, [Category(c.id, "", "", 0, 0, "") for c in categories], files)
 
 
 def availability(activity: Activity) -> str | None:
@@ -217,7 +258,7 @@ INSTANCE = {"page": page_xml, "quiz": quiz_xml, "qbank": qbank_xml}
 def inforef_xml(activity: Activity, plan: Plan) -> bytes:
     """The files the activity's texts show, the question categories it holds or draws from, its grade item."""
     root = etree.Element("inforef")
-    areas = {"page": ("content",), "quiz": ("intro",), "qbank": ()}[activity.modname]
+    areas = AREAS[activity.modname]
     refs(root, "fileref", "file", (f.id for area in areas for f in plan.files.in_area(activity.area(area))))
     if activity.modname == "quiz":
         row(nest(root, "grade_itemref"), "grade_item", {"id": activity.grade_item})

@@ -63,6 +63,11 @@ class Category:
     stamp: str
     idnumber: str | None = None
     questions: list[Question] = field(default_factory=list)
+    # the writer's fragments (exporter.build.outputcache): the key of this category's part of questions.xml, and
+    # that part's bytes when they were kept (its questions are then not planned again)
+    key: str | None = None
+    kept: bytes | None = None
+    counted: tuple[int, int, int] = (0, 0, 0)  # how many question, answer and match ids its questions use
 
 
 @dataclass

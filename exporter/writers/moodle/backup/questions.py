@@ -10,8 +10,6 @@ with the user who restores (a backup from another site names no user of the targ
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lxml import etree
 
 from exporter.writers.moodle.backup.activities import FORMAT_HTML
@@ -26,31 +24,27 @@ FORMAT_PLAIN = 0  # how Moodle stores plain answers (truefalse's "True"/"False",
 ANSWERED = ("truefalse", "multichoice", "shortanswer", "numerical")  # the qtypes with question_answers
 
 
-def write(plan: Plan, files: Package, kept: Callable[[tuple, Callable[[], bytes]], tuple[bytes, bool]] | None = None
-          ) -> None:
-    """`questions.xml` into the package, a category at a time (a course's bank is the largest file here).
-    `kept(parts, make)`: a category's bytes and whether they came from the writer's fragments (kept by what they
-    are made from: the category with its questions, and the bank's ids; else make() wrote them)."""
+def write(plan: Plan, files: Package, kept: list | None = None) -> None:
+    """`questions.xml` into the package, a category at a time (a course's bank is the largest file here). A
+    category the writer's fragments kept (`Category.kept`) is put in as it was; one with a key is made and, with
+    the ids its questions used, added to `kept` [(key, [questions, answers, matches], bytes)] for them."""
     root = etree.Element("question_categories")
     with files.open("questions.xml") as stream:
         recorder = _Recorder(stream)
         out = ChildStream(recorder, root, DECLARATION)
         for category in plan.categories:
-            def make() -> bytes:
+            if category.kept is not None:
+                out.raw(category.kept)
+                data = category.kept
+            else:
                 out.start()
                 recorder.parts = []
                 category_element(root, category, plan)
                 out.flush()
                 out.sync()
                 data, recorder.parts = b"".join(recorder.parts), None
-                return data
-
-            if kept is None:
-                make()
-                continue
-            data, replayed = kept((category, plan.qbank.contextid, plan.qbank.moduleid), make)
-            if replayed:
-                out.raw(data)
+            if category.key is not None and kept is not None:
+                kept.append((category.key, list(category.counted), data))
         out.close()
 
 

@@ -79,8 +79,12 @@ def stamp(course: Course, key: str) -> str:
 class Planner:
     """Builds the plan: ids in course order, names and texts in Moodle's terms."""
 
-    def __init__(self, course: Course):
+    def __init__(self, course: Course, fragments=None, key=None):
+        """`fragments`: the writer's store of kept question bank categories, `key(*parts)` their keys (None:
+        every question is planned)."""
         self.course = course
+        self.fragments, self.key = fragments, key
+        self.quiz_files = {use.page for use in course.links if use.in_quiz and use.target.kind == "file"}
         self.texts = messages_for(course)  # every word this format adds, in the course's language
         self.files = Files(course)
         self.cmids: dict[str, int] = {}  # page id -> its Page's course module id
@@ -90,6 +94,7 @@ class Planner:
         self.questions = 0
         self.answers = 0
         self.matches = 0  # match subquestions
+        self._context_key: str | None = None
 
     def plan(self) -> Plan:
         course = self.course
@@ -205,7 +210,33 @@ class Planner:
         assert quiz is not None and page is not None
         category = self.category(db_name(page.title), f"<p>{text_html(self.draw_note(quiz))}</p>", parent, quiz.id,
                                  idnumber=quiz.id[:100])
+        if self.fragments is not None and page.id not in self.quiz_files:  # (files are numbered as texts use them)
+            return self.kept_category(category, page, qbank)
         category.questions = [self.question(quiz, item, qbank, page.id) for item in quiz.items]
+        return category
+
+    def kept_category(self, category: Category, page: Page, qbank: Activity) -> Category:
+        """The category with its questions planned, or, when the writer's fragments hold its part of questions.xml
+        (kept by all its questions are made from: the page without its text, the category, the ids counted so
+        far, the bank's context and the pages' course module ids), with that part and the ids it used counted."""
+        counted = (self.questions, self.answers, self.matches)
+        if self._context_key is None:  # what every question may read besides its quiz: settings, page links
+            c = self.course
+            self._context_key = self.fragments.digest(c.title, c.identifier, c.language, c.version, c.description,
+                                                      c.site_url, c.strings, self.cmids)
+        category.key = self.key(page, "category", category, counted, qbank.contextid, qbank.moduleid,
+                                self._context_key)
+        hit = self.fragments.get(category.key)
+        try:
+            category.counted = tuple(int(n) for n in hit[0])
+            category.kept = bytes(hit[1][0][1])
+        except (TypeError, ValueError, IndexError):
+            quiz = page.quiz
+            assert quiz is not None
+            category.questions = [self.question(quiz, item, qbank, page.id) for item in quiz.items]
+            category.counted = (self.questions - counted[0], self.answers - counted[1], self.matches - counted[2])
+            return category
+        self.questions, self.answers, self.matches = (n + m for n, m in zip(counted, category.counted))
         return category
 
     def draw_note(self, quiz: Quiz) -> str:
@@ -348,33 +379,31 @@ class MoodleBackupWriter(Writer):
         Formulas are TeX for Moodle's MathJax filter."""
         return write_math(course, mathml.STEPS[self.math])
 
-    def _kept_category(self, kept: list):
-        """`questions.write`'s `kept`: a category's bytes from the fragments when they hold what it is made of."""
-        store = self.fragments
+    def _kept_folder(self, store, kept: list):
+        """`activities.write`'s `kept`: an activity folder's files from the fragments when they hold what it is made
+        of (its detached activity and plan), else made; each added to `kept` for the next build."""
+        def folder(parts: tuple, make) -> dict[str, bytes]:
+            key = self.fragment_key(None, None, "activity", *parts)
+            hit = store.get(key)
+            files = {name: bytes(data) for name, data, _, _ in hit[1]} if hit is not None else make()
+            kept.append((key, None, list(files.items())))
+            return files
 
-        def category(parts: tuple, make) -> tuple[bytes, bool]:
-            key = self.fragment_key(None, None, "category", *parts)
-            data = store.blob(key)
-            replayed = data is not None
-            if data is None:
-                data = make()
-            kept.append((key, None, data))
-            return data, replayed
-
-        return category
+        return folder
 
     def build(self, course: Course, options: Options) -> Artifact:
-        planner = Planner(course)
+        store = self.fragments
+        planner = Planner(course, store, lambda page, *parts: self.fragment_key(None, page, *parts, text=False))
         plan = planner.plan()
         files = TgzPackage(self.target, first=(mbz_course.INDEX,))  # each file added as it is made
-        for name, data in mbz_activities.write(course, plan).items():
+        kept: list = []  # the activity folders and question bank categories, for the writer's fragments
+        for name, data in mbz_activities.write(course, plan, self._kept_folder(store, kept) if store else None).items():
             files.add(name, data)
-        kept: list = []  # the question bank's categories, for the writer's fragments
-        mbz_questions.write(plan, files, self._kept_category(kept) if self.fragments is not None else None)
+        mbz_questions.write(plan, files, kept)
         for name, data in mbz_course.write(course, plan, planner.files, self.filename(course)).items():
             files.add(name, data)
         files.add(mbz_course.INDEX, mbz_course.archive_index(files.sizes))
         files.close()
-        if self.fragments is not None:
-            self.fragments.save(kept)
+        if store is not None:
+            store.save(kept)
         return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))
