@@ -121,8 +121,10 @@ def worker_warm(source: Path, out: Path) -> None:
     page = sorted(source.glob("*.md"))[len(list(source.glob("*.md"))) // 2]
     original = page.read_text(encoding="utf-8")
     times = {}
+    folder = out.with_name(out.name + "-cache")  # `build --watch` keeps its caches on disk, as the command does
+    shutil.rmtree(folder, ignore_errors=True)
     try:
-        cache = PageCache()
+        cache = PageCache(folder)
         shutil.rmtree(out, ignore_errors=True)
         start = time.perf_counter()
         build(source, out, "all", cache=cache)

@@ -1,22 +1,25 @@
-"""The cache of writer output: an artifact whose writer would read exactly what it read last time is copied,
-not written again; inside a package, a page's or quiz's members likewise (`Fragments`).
+"""The cache of writer output: an artifact whose writer would be handed exactly what it was handed last build is
+copied, not written again; inside a package, each page's and quiz's part likewise (`FragmentStore`).
 
 Keys are digests of everything the output is made from, so a hit is byte-identical to a fresh write:
 - the writer's name and the values of the options it declares;
-- what the writer reads of the course (`Writer.reads`: the model it is handed; a quiz-only format is handed
-  the pages without their bodies, so editing a page's text does not touch its key);
-- the stamp of each course file it may carry (path, size, modification time);
+- what the writer is handed of the course (`Writer.reads`): every field of the model (`CourseDigests`); a
+  quiz-only format is handed the pages without their text, so editing a page's text does not touch its key;
+- each course file's stamp (path, size, modification time; a file held in memory by its bytes' digest);
 - this code's version: every file of the package and its templates, catalogs and static files, and the versions
   of the libraries that shape the output (`code_digest`).
 
-A fragment's key holds its writer's key parts, a digest of the course's outline (settings, and each page's
-place, title and file name: what a page shows of the others) and the page's own model, plus what else its
-writer names (numbers given in course order). The fragment is made from that alone: `Writer` hands the
-fragment's maker the outline, never another page's text, so nothing outside the key can reach it.
+A fragment's key holds its writer's parts, the digest of the course's outline (`layout.outline`: settings, and
+each page's place, title and file name, none of their text) and the page's own digest, plus what else its writer
+names (ids counted in course order). The fragment's maker is handed the outline and the page, never another
+page's text, so nothing outside the key reaches it; the Moodle backup's parts are made from objects detached
+from its plan the same way (`activities.detached`, `Planner.kept_category`). Members of 16 KiB or more added
+outside a fragment are kept by their bytes' digest (`ZipPackage.add`).
 
-Entries live in the page cache's folder (`.exporter-cache/output/`); each writer keeps its last build's
-artifact and fragments per course, written beside and renamed into place, so a failed or interrupted write
-leaves the last good entry. A missing, short or unreadable entry is a miss, never an error.
+Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's
+artifact with a record of its key, and one file of fragments. Each is written beside and renamed into place, so
+a failed or interrupted write leaves the last good entry. A missing, short or unreadable entry is a miss, never
+an error. A course read from another folder is another course here (the model holds its source paths).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import hashlib
 import io
 import json
+import mmap
 import os
 import pickle
 import shutil
@@ -217,19 +221,21 @@ class FragmentStore:
     compressed bytes, CRC and size, and the small value `make` returned) and keeps for the next build.
 
     The file is MAGIC, the index's length (8 bytes), the index (JSON: key -> [value, [[name, offset, compressed
-    size, CRC, size], ...]]) and the members' bytes. The last build's file is read whole when the writer starts;
-    at the package's close a new one holding the fragments this build used replaces it."""
+    size, CRC, size], ...]]) and the members' bytes. The last build's file is mapped when the writer starts (a
+    hit reads its own bytes); at the package's close a new one holding the fragments this build used replaces
+    it (written beside it and renamed)."""
 
     def __init__(self, path: Path, base: str, digests: CourseDigests):
         self.path = path
         self.base = base  # the writer's own key parts: code, name, options
         self.digests = digests  # each page's digest by id, with and without its text
         self.index: dict = {}
-        self.data = b""
+        self.data: bytes | memoryview = b""
         self.hits = self.misses = 0
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-            blob = path.read_bytes()
-            if blob.startswith(MAGIC):
+            with open(path, "rb") as fh:  # mapped, not read: a hit reads its own bytes only
+                blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            if blob[:len(MAGIC)] == MAGIC:
                 start = len(MAGIC) + 8
                 length = int.from_bytes(blob[len(MAGIC):start], "big")
                 index = json.loads(blob[start:start + length])
@@ -276,32 +282,24 @@ class FragmentStore:
             return None
         return bytes(hit[1][0][1])
 
-    def save(self, kept: list, copy=None) -> None:
-        """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, spill offset,
-        compressed size, CRC, size), `copy(fh, offset, size)` writing its compressed bytes from the package's
-        scratch file, or (name, bytes) kept as they are; or, for a blob, (key, value, its bytes)."""
+    def save(self, kept: list, copy) -> None:
+        """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, offset in the
+        package's scratch file, stored size, CRC, size), `copy(fh, offset, size)` writing its stored bytes (a zip
+        member's compressed ones; a piece of a tar member as it is, named "" and CRC 0)."""
         index, at = {}, 0
         for key, value, members in kept:
             placed = []
-            for member in [("", members)] if isinstance(members, bytes) else members:
-                if len(member) == 2:  # (name, bytes): kept as they are
-                    placed.append([member[0], at, len(member[1]), 0, len(member[1])])
-                    at += len(member[1])
-                else:
-                    name, offset, compressed, crc, size = member
-                    placed.append([name, at, compressed, crc, size])
-                    at += compressed
+            for name, _, stored, crc, size in members:
+                placed.append([name, at, stored, crc, size])
+                at += stored
             index[key] = [value, placed]
 
         def write(fh) -> None:
             head = json.dumps(index, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             fh.write(MAGIC + len(head).to_bytes(8, "big") + head)
             for _, _, members in kept:
-                for member in [("", members)] if isinstance(members, bytes) else members:
-                    if len(member) == 2:
-                        fh.write(member[1])
-                    else:
-                        copy(fh, member[1], member[2])
+                for _, offset, stored, _, _ in members:
+                    copy(fh, offset, stored)
 
         with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -145,4 +145,5 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "outline", "outline_places", "page_files", "with_hrefs", "with_pages", "write_links", "write_math"]
+__all__ = ["RESERVED", "outline", "outline_places", "page_files", "with_hrefs", "with_pages", "write_links",
+           "write_math"]

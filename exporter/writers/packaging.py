@@ -141,11 +141,13 @@ class Package:
     each is in the scratch file (compressed, for a zip) from the moment it is added. As a context manager, a
     package removes both files on an exception."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, fragments=None):
         self.path = Path(path)
         self._spill = _Spill(self.path)
         self._open = False
         self.sizes: dict[str, int] = {}  # each member's size in bytes, by name
+        self.store = fragments  # exporter.build.outputcache.FragmentStore, or None: nothing is kept
+        self._kept: list = []  # what this package keeps for the store: (key, value, members in the scratch file)
 
     def add(self, name: str, data: bytes | str | LocalFile | BinaryIO) -> None:
         """One member: bytes, text (UTF-8), a course file, or an open binary file read from where it stands
@@ -178,9 +180,12 @@ class Package:
             self._open = False
 
     def close(self) -> None:
+        """The archive written; then, with a store, what was kept handed to it from the scratch file."""
         try:
             with open(self.path, "wb") as fh:
                 self._write(fh)
+            if self.store is not None:
+                self.store.save(self._kept, self._spill.copy_to)
         finally:
             self._spill.remove()
 
@@ -273,10 +278,8 @@ class ZipPackage(Package):
     zip in name order."""
 
     def __init__(self, path: Path | str, fragments=None):
-        super().__init__(path)
+        super().__init__(path, fragments)
         self.members: dict[str, ZipMember] = {}
-        self.store = fragments  # exporter.build.outputcache.FragmentStore, or None: every fragment is made
-        self._kept: list = []  # the fragments of this package: (key, value, members), for the store
         self._recording: list | None = None
         self.replayed = False  # whether the last fragment was replayed (its value: what it made then)
         self.attached: list[bytes] = []  # the bytes the last fragment attached
@@ -332,17 +335,6 @@ class ZipPackage(Package):
             return
         self.fragment(f"bytes {digest} {size} {name}", lambda: super(ZipPackage, self).add(name, data))
 
-    def close(self) -> None:
-        if self.store is not None:
-            try:
-                with open(self.path, "wb") as fh:
-                    self._write(fh)
-                self.store.save(self._kept, lambda fh, offset, size: self._spill.copy_to(fh, offset, size))
-            finally:
-                self._spill.remove()
-            return
-        super().close()
-
     def _stream(self, name: str) -> _Deflating:
         return _Deflating(self._spill)
 
@@ -390,10 +382,20 @@ class TgzPackage(Package):
     order, then the rest sorted. Members wait in the scratch file as they are (course files stay where they
     are) and go through one compressor at close."""
 
-    def __init__(self, path: Path | str, first: tuple[str, ...] = ()):
-        super().__init__(path)
+    def __init__(self, path: Path | str, first: tuple[str, ...] = (), fragments=None):
+        super().__init__(path, fragments)
         self.first = first
         self.members: dict[str, tuple[int, int] | LocalFile] = {}
+
+    def keep(self, key: str, value, pieces: list[tuple[str, int, int]]) -> None:
+        """For the fragment store: (name, offset, size) pieces of the scratch file (members added, or a part of
+        one, named "") kept under `key` with a plain value; saved at close, read back with the store's `get`."""
+        self._kept.append((key, value, [(name, offset, size, 0, size) for name, offset, size in pieces]))
+
+    def where(self, name: str) -> tuple[str, int, int]:
+        """A member added from bytes as a piece `keep` takes: (name, offset, size)."""
+        offset, size = self.members[name]  # type: ignore[misc]
+        return name, offset, size
 
     def _add_local(self, name: str, data: LocalFile) -> None:
         self.members[name] = data

@@ -158,8 +158,13 @@ def test_a_damaged_cache_is_a_miss_never_an_error(warmed, tmp_path):
 
 
 def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
+    scratch = b"....some bytes...."
+
+    def copy(fh, offset, size):
+        fh.write(scratch[offset:offset + size])
+
     store = FragmentStore(tmp_path / "x.fragments", "base", None)
-    store.save([("k1", None, b"some bytes"), ("k2", {"a": [1]}, [])])
+    store.save([("k1", None, [("", 4, 10, 0, 10)]), ("k2", {"a": [1]}, [])], copy)
     again = FragmentStore(tmp_path / "x.fragments", "base", None)
     assert again.blob("k1") == b"some bytes" and again.get("k2") == ({"a": [1]}, [])
     assert again.blob("k3") is None and again.get("k3") is None and again.misses == 2

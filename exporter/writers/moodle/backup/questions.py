@@ -26,38 +26,24 @@ ANSWERED = ("truefalse", "multichoice", "shortanswer", "numerical")  # the qtype
 
 def write(plan: Plan, files: Package, kept: list | None = None) -> None:
     """`questions.xml` into the package, a category at a time (a course's bank is the largest file here). A
-    category the writer's fragments kept (`Category.kept`) is put in as it was; one with a key is made and, with
-    the ids its questions used, added to `kept` [(key, [questions, answers, matches], bytes)] for them."""
+    category the writer's fragments kept (`Category.kept`) is put in as it was; for each one with a key, `kept`
+    gets (key, [questions, answers, matches], offset, size): where its bytes lie in the package's scratch file."""
     root = etree.Element("question_categories")
     with files.open("questions.xml") as stream:
-        recorder = _Recorder(stream)
-        out = ChildStream(recorder, root, DECLARATION)
+        out = ChildStream(stream, root, DECLARATION)
         for category in plan.categories:
+            out.start()
+            out.sync()
+            start = stream.size
             if category.kept is not None:
                 out.raw(category.kept)
-                data = category.kept
             else:
-                out.start()
-                recorder.parts = []
                 category_element(root, category, plan)
                 out.flush()
                 out.sync()
-                data, recorder.parts = b"".join(recorder.parts), None
             if category.key is not None and kept is not None:
-                kept.append((category.key, list(category.counted), data))
+                kept.append((category.key, list(category.counted), stream.offset + start, stream.size - start))
         out.close()
-
-
-class _Recorder:
-    """The package's stream, keeping what is written while `parts` is a list."""
-
-    def __init__(self, stream):
-        self.stream, self.parts = stream, None
-
-    def write(self, data) -> int:
-        if self.parts is not None:
-            self.parts.append(bytes(data))
-        return self.stream.write(data)
 
 
 def category_element(root: etree._Element, category: Category, plan: Plan) -> None:

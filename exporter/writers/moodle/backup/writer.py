@@ -381,12 +381,12 @@ class MoodleBackupWriter(Writer):
 
     def _kept_folder(self, store, kept: list):
         """`activities.write`'s `kept`: an activity folder's files from the fragments when they hold what it is made
-        of (its detached activity and plan), else made; each added to `kept` for the next build."""
+        of (its detached activity and plan), else made; (key, file names) noted in `kept` for the next build."""
         def folder(parts: tuple, make) -> dict[str, bytes]:
             key = self.fragment_key(None, None, "activity", *parts)
             hit = store.get(key)
             files = {name: bytes(data) for name, data, _, _ in hit[1]} if hit is not None else make()
-            kept.append((key, None, list(files.items())))
+            kept.append((key, list(files)))
             return files
 
         return folder
@@ -395,15 +395,19 @@ class MoodleBackupWriter(Writer):
         store = self.fragments
         planner = Planner(course, store, lambda page, *parts: self.fragment_key(None, page, *parts, text=False))
         plan = planner.plan()
-        files = TgzPackage(self.target, first=(mbz_course.INDEX,))  # each file added as it is made
-        kept: list = []  # the activity folders and question bank categories, for the writer's fragments
-        for name, data in mbz_activities.write(course, plan, self._kept_folder(store, kept) if store else None).items():
+        files = TgzPackage(self.target, first=(mbz_course.INDEX,), fragments=store)  # each file added as it is made
+        folders: list = []  # (key, file names) of each activity folder, for the writer's fragments
+        for name, data in mbz_activities.write(course, plan, self._kept_folder(store, folders) if store else None
+                                               ).items():
             files.add(name, data)
-        mbz_questions.write(plan, files, kept)
+        for key, names in folders:
+            files.keep(key, None, [files.where(name) for name in names])
+        categories: list = []  # (key, ids counted, offset, size) of each question bank category
+        mbz_questions.write(plan, files, categories)
+        for key, counted, offset, size in categories:
+            files.keep(key, counted, [("", offset, size)])
         for name, data in mbz_course.write(course, plan, planner.files, self.filename(course)).items():
             files.add(name, data)
         files.add(mbz_course.INDEX, mbz_course.archive_index(files.sizes))
-        files.close()
-        if store is not None:
-            store.save(kept)
+        files.close()  # (and what was kept handed to the store)
         return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))
