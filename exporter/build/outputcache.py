@@ -18,8 +18,8 @@ outside a fragment are kept by their bytes' digest (`ZipPackage.add`).
 
 Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's
 artifact with a record of its key, and one file of fragments. Each is written beside and renamed into place, so
-a failed or interrupted write leaves the last good entry. A missing, short or unreadable entry is a miss, never
-an error. A course read from another folder is another course here (the model holds its source paths).
+a failed or interrupted write leaves the last good entry. A kept artifact carries its SHA-256 and each kept
+member an Adler-32 of its bytes: a missing, short, changed or unreadable entry is a miss, never an error. A course read from another folder is another course here (the model holds its source paths).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import json
 import mmap
 import os
 import pickle
-import shutil
 import tempfile
+import zlib
 from dataclasses import fields, replace
 from importlib import metadata
 from pathlib import Path
@@ -168,9 +168,9 @@ class OutputCache:
             if record.get("key") != key:
                 return None
             stored = base.with_name(f"{base.name}.{key[:32]}.artifact")
-            if stored.stat().st_size != record["bytes"]:
+            if stored.stat().st_size != record["bytes"] or _copy_summed(stored, target) != record["sha256"]:
+                Path(target).unlink()
                 return None
-            shutil.copyfile(stored, target)
             return Artifact(Path(target), record["pages"], record["quizzes"], record["items"],
                             list(record["warnings"]))
         except (OSError, ValueError, KeyError, TypeError):
@@ -186,7 +186,7 @@ class OutputCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             stored = base.with_name(f"{base.name}.{key[:32]}.artifact")  # named by its key: the record points to it
-            _replace(stored, lambda fh: _copy_into(artifact.path, fh))
+            _replace(stored, lambda fh: record.__setitem__("sha256", _copy_into(artifact.path, fh)))
             _replace(base.with_name(base.name + ".json"), lambda fh: fh.write(json.dumps(record).encode()))
             for old in self.folder.glob(f"{base.name}.*.artifact"):
                 if old != stored:
@@ -195,9 +195,31 @@ class OutputCache:
             return  # a read-only or full cache folder: the build goes on without it
 
 
-def _copy_into(path: Path, fh) -> None:
+class _Summed:
+    """A file being written, summing (Adler-32) what goes into it since `sum` was last set to 1."""
+
+    def __init__(self, fh):
+        self.fh, self.sum = fh, 1
+
+    def write(self, data) -> None:
+        self.sum = zlib.adler32(data, self.sum)
+        self.fh.write(data)
+
+
+def _copy_into(path: Path, fh) -> str:
+    """The file copied into `fh`; the SHA-256 of its bytes."""
+    h = hashlib.sha256()
     with open(path, "rb") as src:
-        shutil.copyfileobj(src, fh, 1 << 20)
+        while chunk := src.read(1 << 20):
+            h.update(chunk)
+            fh.write(chunk)
+    return h.hexdigest()
+
+
+def _copy_summed(path: Path, target: Path) -> str:
+    """`path` copied to `target`; the SHA-256 of what was copied."""
+    with open(target, "wb") as fh:
+        return _copy_into(path, fh)
 
 
 def _replace(path: Path, write) -> None:
@@ -213,17 +235,17 @@ def _replace(path: Path, write) -> None:
         raise
 
 
-MAGIC = b"exporter fragments 1\n"
+MAGIC = b"exporter fragments 2\n"
 
 
 class FragmentStore:
     """One writer's fragments for one course: what a package's `fragment(key, make)` replays on a hit (each member's
-    compressed bytes, CRC and size, and the small value `make` returned) and keeps for the next build.
+    stored bytes, CRC and size, and the small value `make` returned) and keeps for the next build.
 
-    The file is MAGIC, the index's length (8 bytes), the index (JSON: key -> [value, [[name, offset, compressed
-    size, CRC, size], ...]]) and the members' bytes. The last build's file is mapped when the writer starts (a
-    hit reads its own bytes); at the package's close a new one holding the fragments this build used replaces
-    it (written beside it and renamed)."""
+    The file is MAGIC, the members' stored bytes, the index (JSON: key -> [value, [[name, offset, stored size,
+    CRC, size, Adler-32 of the stored bytes], ...]]) and the index's length (8 bytes). The last build's file is
+    mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as they did); at the
+    package's close a new one holding the fragments this build used replaces it (written beside it and renamed)."""
 
     def __init__(self, path: Path, base: str, digests: CourseDigests):
         self.path = path
@@ -235,12 +257,13 @@ class FragmentStore:
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
             with open(path, "rb") as fh:  # mapped, not read: a hit reads its own bytes only
                 blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            if blob[:len(MAGIC)] == MAGIC:
-                start = len(MAGIC) + 8
-                length = int.from_bytes(blob[len(MAGIC):start], "big")
-                index = json.loads(blob[start:start + length])
-                if isinstance(index, dict):
-                    self.index, self.data = index, memoryview(blob)[start + length:]
+            if blob[:len(MAGIC)] == MAGIC and len(blob) >= len(MAGIC) + 8:
+                length = int.from_bytes(blob[-8:], "big")
+                end = len(blob) - 8 - length
+                if end >= len(MAGIC):
+                    index = json.loads(blob[end:len(blob) - 8])
+                    if isinstance(index, dict):
+                        self.index, self.data = index, memoryview(blob)[len(MAGIC):end]
 
     def outline_key(self, view: Course) -> str:
         """The digest of a course outline (`layout.outline`)."""
@@ -258,15 +281,16 @@ class FragmentStore:
         return digest(self.base, outline, pages[page.id] if page is not None else None, extra)
 
     def get(self, key: str):
-        """(value, [(name, compressed bytes, CRC, size), ...]) or None."""
+        """(value, [(name, stored bytes, CRC, size), ...]) or None (also when a member's bytes do not sum as they
+        did when saved: a damaged entry is made again)."""
         entry = self.index.get(key)
         try:
             value, members = entry
             out = []
-            for name, offset, compressed, crc, size in members:
-                data = self.data[offset:offset + compressed]
-                if len(data) != compressed:
-                    raise ValueError("short")
+            for name, offset, stored, crc, size, check in members:
+                data = self.data[offset:offset + stored]
+                if len(data) != stored or zlib.adler32(data) != check:
+                    raise ValueError("damaged")
                 out.append((name, data, crc, size))
         except (TypeError, ValueError):
             self.misses += 1
@@ -274,32 +298,23 @@ class FragmentStore:
         self.hits += 1
         return value, out
 
-    def blob(self, key: str) -> bytes | None:
-        """The bytes kept under `key` as a blob by `save` (a piece of a larger member), or None (its value:
-        `get`)."""
-        hit = self.get(key)
-        if hit is None or len(hit[1]) != 1 or hit[1][0][0] != "":
-            return None
-        return bytes(hit[1][0][1])
-
     def save(self, kept: list, copy) -> None:
         """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, offset in the
         package's scratch file, stored size, CRC, size), `copy(fh, offset, size)` writing its stored bytes (a zip
         member's compressed ones; a piece of a tar member as it is, named "" and CRC 0)."""
-        index, at = {}, 0
-        for key, value, members in kept:
-            placed = []
-            for name, _, stored, crc, size in members:
-                placed.append([name, at, stored, crc, size])
-                at += stored
-            index[key] = [value, placed]
-
         def write(fh) -> None:
+            fh.write(MAGIC)
+            out, index, at = _Summed(fh), {}, 0
+            for key, value, members in kept:
+                placed = []
+                for name, offset, stored, crc, size in members:
+                    out.sum = 1
+                    copy(out, offset, stored)
+                    placed.append([name, at, stored, crc, size, out.sum])
+                    at += stored
+                index[key] = [value, placed]
             head = json.dumps(index, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-            fh.write(MAGIC + len(head).to_bytes(8, "big") + head)
-            for _, _, members in kept:
-                for _, offset, stored, _, _ in members:
-                    copy(fh, offset, stored)
+            fh.write(head + len(head).to_bytes(8, "big"))
 
         with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -157,6 +157,19 @@ def test_a_damaged_cache_is_a_miss_never_an_error(warmed, tmp_path):
     assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
 
 
+def test_an_entry_changed_in_place_is_a_miss(warmed, tmp_path):
+    """One byte changed in every kept artifact and fragment file, sizes kept: each is made again."""
+    course, cache = warmed
+    for path in (cache / outputcache.FOLDER).iterdir():
+        if path.suffix in (".artifact", ".fragments"):
+            data = bytearray(path.read_bytes())
+            data[len(data) // 3] ^= 0x20
+            path.write_bytes(bytes(data))
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+
+
 def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
     scratch = b"....some bytes...."
 
@@ -166,8 +179,12 @@ def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
     store = FragmentStore(tmp_path / "x.fragments", "base", None)
     store.save([("k1", None, [("", 4, 10, 0, 10)]), ("k2", {"a": [1]}, [])], copy)
     again = FragmentStore(tmp_path / "x.fragments", "base", None)
-    assert again.blob("k1") == b"some bytes" and again.get("k2") == ({"a": [1]}, [])
-    assert again.blob("k3") is None and again.get("k3") is None and again.misses == 2
+    value, members = again.get("k1")
+    assert value is None and [(n, bytes(d), c, z) for n, d, c, z in members] == [("", b"some bytes", 0, 10)]
+    assert again.get("k2") == ({"a": [1]}, []) and again.get("k3") is None and again.misses == 1
+    data = (tmp_path / "x.fragments").read_bytes()  # one byte of a member changed: that entry is a miss
+    (tmp_path / "x.fragments").write_bytes(data.replace(b"some bytes", b"some bytez"))
+    assert FragmentStore(tmp_path / "x.fragments", "base", None).get("k1") is None
 
 
 def test_every_field_of_the_model_is_in_the_course_digest(tmp_path):
