@@ -62,6 +62,7 @@ def code_digest() -> str:
                 h.update(f"{lib} {metadata.version(lib)}\n".encode())
             except metadata.PackageNotFoundError:
                 h.update(f"{lib} -\n".encode())
+        h.update(f"zlib {zlib.ZLIB_RUNTIME_VERSION}\n".encode())  # kept compressed bytes are zlib's
         _CODE = h.hexdigest()
     return _CODE
 

@@ -333,7 +333,8 @@ class ZipPackage(Package):
         if size < KEEP_AT_LEAST:
             super().add(name, data)
             return
-        self.fragment(f"bytes {digest} {size} {name}", lambda: super(ZipPackage, self).add(name, data))
+        self.fragment(self.store.key(None, None, ("bytes", digest, size, name)),
+                      lambda: super(ZipPackage, self).add(name, data))
 
     def _stream(self, name: str) -> _Deflating:
         return _Deflating(self._spill)

@@ -155,6 +155,9 @@ class Store:
     def get(self, key):
         return self.entries.get(key)
 
+    def key(self, outline, page, extra, text=True):
+        return repr(extra)
+
     def save(self, kept, copy):
         import io
 
