@@ -46,18 +46,21 @@ _CODE: str | None = None
 
 
 def code_digest() -> str:
-    """Every file of the package (modules, catalogs) and of its templates and static files, and the versions of
-    the libraries the writers use: any change is a new key."""
+    """The page cache's digest of the code (every module, the reader's libraries), then every other file of the
+    package (catalogs) and of its templates and static files, and the versions of the libraries only the writers
+    use: any change is a new key."""
     global _CODE
     if _CODE is None:
         from exporter.render import templates_dir
+        from exporter.source import cache as page_cache
 
-        h = hashlib.sha256(f"output {OUTPUT_VERSION}\n".encode())
+        h = hashlib.sha256(f"output {OUTPUT_VERSION}\n{page_cache.code_digest()}\n".encode())
         package = Path(__file__).resolve().parent.parent
-        for root in (package, templates_dir()):
-            for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for root, modules in ((package, False), (templates_dir(), True)):  # the package's modules are in the first
+            for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                               and (modules or p.suffix != ".py")):
                 h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        for lib in ("lxml", "jinja2", "markdown", "nh3", "Babel", "latex2mathml", "PyYAML"):
+        for lib in ("jinja2", "Babel"):
             try:
                 h.update(f"{lib} {metadata.version(lib)}\n".encode())
             except metadata.PackageNotFoundError:
@@ -141,10 +144,9 @@ class OutputCache:
         return self.digests
 
     def writer_key(self, writer, course: Course, options) -> str:
-        """The key of `writer`'s whole artifact for `course`: its name and options, and what of the course
+        """The key of `writer`'s whole artifact for `course`: the writer's own part, and what of the course
         `writer.write` hands it (`Writer.reads`: with the pages' text or without)."""
-        own = sorted((o.name, str((options or {}).get(o.name, o.default))) for o in writer.options)
-        return digest(code_digest(), writer.name, own, self.prepare(course).course[bool(writer.pages)])
+        return digest(_writer_part(writer, options), self.prepare(course).course[bool(writer.pages)])
 
     def _base(self, writer, course: Course) -> str:
         """Entries of one writer for one course share this name's start (one set kept per writer and course)."""
@@ -152,9 +154,8 @@ class OutputCache:
 
     def fragments(self, writer, course: Course, options) -> FragmentStore:
         """The store of `writer`'s fragments for this course (a package's members per page or quiz)."""
-        own = sorted((o.name, str((options or {}).get(o.name, o.default))) for o in writer.options)
         base = self.folder / self._base(writer, course)
-        return FragmentStore(base.with_name(base.name + ".fragments"), digest(code_digest(), writer.name, own),
+        return FragmentStore(base.with_name(base.name + ".fragments"), _writer_part(writer, options),
                              self.prepare(course))
 
     # ---- whole artifacts ----
@@ -194,6 +195,12 @@ class OutputCache:
                     old.unlink()
         except OSError:
             return  # a read-only or full cache folder: the build goes on without it
+
+
+def _writer_part(writer, options) -> str:
+    """What every key of a writer's output holds: the code, the writer's name and the options it declares."""
+    own = sorted((o.name, str((options or {}).get(o.name, o.default))) for o in writer.options)
+    return digest(code_digest(), writer.name, own)
 
 
 class _Summed:
@@ -266,16 +273,12 @@ class FragmentStore:
                     if isinstance(index, dict):
                         self.index, self.data = index, memoryview(blob)[len(MAGIC):end]
 
-    def outline_key(self, view: Course) -> str:
-        """The digest of a course outline (`layout.outline`)."""
-        return digest(view)
-
     def digest(self, *parts) -> str:
-        """A digest of plain data and model objects, for a writer's own key parts."""
+        """A digest of plain data and model objects, for a writer's own key parts (a course outline's)."""
         return digest(*parts)
 
     def key(self, outline: str, page, extra: tuple, text: bool = True) -> str:
-        """A fragment's key: the writer's, the course outline's digest (`outline_key`), the page's own digest (with
+        """A fragment's key: the writer's, the course outline's digest (`Writer.outline`), the page's own digest (with
         its text, or without it for a fragment made from the page without its text) and `extra` (plain data:
         numbers given in course order, a part's name)."""
         pages = self.digests.whole if text else self.digests.quizzes

@@ -129,11 +129,9 @@ class Cartridge:
         sub(sub(general, lom("description")), lom("string"), description, language=course.language)
 
     def resource(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
-                 depends: tuple[str, ...] | list[str] = ()) -> etree._Element:
+                 depends: tuple[str, ...] | list[str] = ()) -> None:
         """A manifest resource listing `files` (added to the cartridge) and its dependencies."""
-        for name, data in files.items():
-            self.files.add(name, data)
-        return cp_resource(self.resources, self.profile.cp, ident, kind, files, href=href, depends=depends)
+        self.listed([self.made(ident, kind, files, href, depends)])
 
     def listed(self, resources: list) -> None:
         """Manifest resources a fragment made: [ident, kind, [file names], href, depends] each (their files are in

@@ -150,13 +150,13 @@ def quiz_data(texts: Messages, quiz: Quiz) -> dict:
 
 def build_package(course: Course, options: Options, version: str,
                   add: Callable[[str, bytes | str | LocalFile], None] | None = None,
-                  outline: tuple[Course, str | None] | None = None,
+                  view: Course | None = None,
                   fragment: Callable[[Page, Callable[[], None]], None] | None = None) -> ScormPackage:
     """The package's files and outline; version is "1.2" or "2004" (which LMS API the pages look for).
     With `add`, each file goes to add(path, data) as it is made (into the zip being written) and the
     package's `files` stay empty; without it, `files` holds them all (what `exporter preview` serves).
-    Each page is made from the course's outline (`layout.outline`, or `outline`: the view and its digest)
-    and itself, by fragment(page, make) where given (the zip's cached fragments)."""
+    Each page is made from the course's outline (`view`, else `layout.outline` of the course) and itself, by
+    fragment(page, make) where given (the zip's cached fragments)."""
     mode = options.scorm_mode
     texts = messages_for(course)
     files: dict[str, bytes | str] = {}
@@ -169,7 +169,7 @@ def build_package(course: Course, options: Options, version: str,
     assets = [STATIC + n for n in runtime] + sorted(course.files)
     scos_by_page: dict[int, Sco] = {}
     previous: Sco | None = None
-    view, _ = outline if outline is not None else (outline_of(course), None)
+    view = view if view is not None else outline_of(course)
     for page, chapter, prev, nxt in outline_places(course, view):  # each page from the outline and itself
         sco = Sco(page.id, page.title, page.href, [page.href], page, previous)
         config = {
@@ -277,7 +277,7 @@ class ScormWriter(Writer):
     def build(self, course: Course, options: Options) -> Artifact:
         files = ZipPackage(self.target, self.fragments)  # each file compressed into it as it is made
         view, outline_key = self.outline(course)
-        package = build_package(course, options, self.version, files.add, (view, outline_key),
+        package = build_package(course, options, self.version, files.add, view,
                                 lambda page, make: files.fragment(self.fragment_key(outline_key, page), make))
         files.add("imsmanifest.xml", self.manifest(course, package))
         files.close()

@@ -32,8 +32,7 @@ def write(plan: Plan, files: Package, kept: list | None = None) -> None:
     with files.open("questions.xml") as stream:
         out = ChildStream(stream, root, DECLARATION)
         for category in plan.categories:
-            out.start()
-            out.sync()
+            out.start()  # (the writer's buffer is empty here: start, raw and the sync below hand it all over)
             start = stream.size
             if category.kept is not None:
                 out.raw(category.kept)
