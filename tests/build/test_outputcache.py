@@ -214,3 +214,40 @@ def test_every_field_of_the_model_is_in_the_course_digest(tmp_path):
     assert cache.writer_key(WRITERS["html"](), course, Options(scorm_mode="course")) == base  # not its option
     assert cache.writer_key(WRITERS["scorm12"](), course, Options(scorm_mode="course")) != \
         cache.writer_key(WRITERS["scorm12"](), course, Options())
+
+
+def test_a_quiz_only_formats_key_changes_exactly_when_what_it_is_handed_does(tmp_path):
+    """`CourseDigests`' digest without the pages' text and `Writer.reads` describe one projection: the key of a
+    quiz-only format changes when, and only when, the course it is handed changes."""
+    from dataclasses import replace
+
+    from exporter.source.reader import read_course
+    from exporter.writers.layout import with_pages
+
+    course, _ = read_course(SAMPLE)
+    quizzed = next(n for n, p in enumerate(course.pages) if p.quiz and p.body_html)
+    page = course.pages[quizzed]
+    item = page.quiz.items[0]
+
+    def with_page(new):
+        return with_pages(course, [new if n == quizzed else p for n, p in enumerate(course.pages)])
+
+    variants = {
+        "text": with_page(replace(page, body_html=page.body_html + "<p>more</p>", after_html="<p>after</p>")),
+        "links in text": replace(course, links=[u for u in course.links if u.in_quiz]),
+        "item": with_page(replace(page, quiz=replace(page.quiz, items=[replace(item, statement_html="<p>x</p>"),
+                                                                       *page.quiz.items[1:]]))),
+        "title": with_page(replace(page, title="Another title")),
+        "language": replace(course, language="de"),
+    }
+    for name, w in WRITERS.items():
+        if w.pages:
+            continue
+        writer = w()
+        handed = outputcache.digest(writer.reads(course))
+        key = OutputCache(tmp_path).writer_key(writer, course, Options())
+        for variant, changed in variants.items():
+            same_handed = outputcache.digest(writer.reads(changed)) == handed
+            same_key = OutputCache(tmp_path).writer_key(writer, changed, Options()) == key
+            assert same_handed == same_key, (name, variant)
+            assert same_key == variant.endswith("text"), (name, variant)
