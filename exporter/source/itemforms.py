@@ -147,7 +147,7 @@ def inline_markdown(text: str) -> str:
 def plain_html(part: str) -> str:
     """One part of a plain item as sanitized HTML: `\\/` is a slash, `<3` a heart (as on the page: not in code
     or URLs, nor before a digit), the rest Markdown."""
-    if not _INLINE_SYNTAX.search(part):
+    if not _INLINE_SYNTAX.search(part) and HEART_MARK not in part:
         return clean_inline(part)  # nothing Markdown's inline pass would change (most items)
     return markdown_html(part)
 
