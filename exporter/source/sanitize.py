@@ -64,8 +64,9 @@ ATTRIBUTES = {
 # `<3` is a heart unless a number follows (`<30 seconds`, `pH <3.5`) or it is part of a URL or code.
 _HEART = re.compile(r"<3(?![0-9]|\.[0-9])")
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
-_CODE_OR_TAG = re.compile(r"(<(code|pre|kbd|samp|script|style)\b[^>]*>.*?</\2\s*>|<[A-Za-z/!?][^>]*>)",
-                          re.DOTALL | re.IGNORECASE)
+_ANY_TAG = re.compile(r"(<[A-Za-z/!?][^>]*>)")
+_CODE_TAG = re.compile(r"<(?:(code|pre|kbd|samp|script|style)\b[^>]*|/(code|pre|kbd|samp|script|style)\s*)>",
+                       re.IGNORECASE)
 HEART_MARK = "\ufffe"  # a `<3` in Markdown source while it is rendered (the reader removes U+FFFE from sources)
 _CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
 _URL_ATTRIBUTES = {"href", "src", "action", "cite", "data", "poster", "srcset"}
@@ -79,15 +80,50 @@ def hearts(html: str) -> str:
     """`<3` in author HTML (quiz text) is a heart, never a broken tag: in text, outside code and URLs."""
     if "<3" not in html:
         return html
-    parts = _CODE_OR_TAG.split(html)
-    # split() returns text, tag-or-code, inner tag name (or None), text, ...
-    out = []
-    for n in range(0, len(parts), 3):
-        text = parts[n]
-        out.append(_text_hearts(_HEART.sub(HEART_MARK, text)) if "<3" in text else text)
-        if n + 1 < len(parts):
-            out.append(parts[n + 1])
+    out, at = [], 0
+    for start, end in _code_spans(html):
+        out.append(_outside_code_hearts(html[at:start]))
+        out.append(html[start:end])
+        at = end
+    out.append(_outside_code_hearts(html[at:]))
     return "".join(out)
+
+
+def _outside_code_hearts(html: str) -> str:
+    parts = _ANY_TAG.split(html)  # text, tag, text, ...
+    for n in range(0, len(parts), 2):
+        if "<3" in parts[n]:
+            parts[n] = _text_hearts(_HEART.sub(HEART_MARK, parts[n]))
+    return "".join(parts)
+
+
+def _code_spans(html: str) -> list[tuple[int, int]]:
+    """Where code is, in order: each code element from its start tag to the end tag that closes it (a code element
+    inside another of its name closes first); an unclosed start tag runs to the next end tag of its name, if any."""
+    tags = [(m.start(), m.end(), m.group(2) is not None, (m.group(1) or m.group(2)).lower())
+            for m in _CODE_TAG.finditer(html)]
+    spans, open_by_name = [], {}
+    for start, end, closing, name in tags:
+        stack = open_by_name.setdefault(name, [])
+        if not closing:
+            stack.append(start)
+        elif stack:
+            opened = stack.pop()
+            if not stack:
+                spans.append((opened, end))
+    following: dict[str, int] = {}  # the next end tag of each name after the place reached (walking backwards)
+    for start, end, closing, name in reversed(tags):
+        if closing:
+            following[name] = end
+        elif name in following and start in open_by_name.get(name, ()):
+            spans.append((start, following[name]))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def mark_hearts(source: str) -> str:
