@@ -111,11 +111,12 @@ def _code_spans(html: str) -> list[tuple[int, int]]:
             opened = stack.pop()
             if not stack:
                 spans.append((opened, end))
+    unclosed = {start for stack in open_by_name.values() for start in stack}
     following: dict[str, int] = {}  # the next end tag of each name after the place reached (walking backwards)
     for start, end, closing, name in reversed(tags):
         if closing:
             following[name] = end
-        elif name in following and start in open_by_name.get(name, ()):
+        elif name in following and start in unclosed:
             spans.append((start, following[name]))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
