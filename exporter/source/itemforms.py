@@ -25,6 +25,7 @@ import lxml.html
 import markdown
 from markdown import util
 
+from exporter.source import inline
 from exporter.source.markup import inner_html
 from exporter.source.math import MathExtension, html_math
 from exporter.source.sanitize import (
@@ -58,6 +59,7 @@ _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$)|\d{1,9}(?=[.)](?:\
 _FIELD_SLASH = re.compile(r"/(?=[YyNnTtFf]/)")
 
 _md = markdown.Markdown(extensions=["attr_list", MathExtension()], output_format="html")
+inline.install(_md)
 # Where Markdown's inline pass can start anything (escapes, code, emphasis, links, images, HTML, entities, line
 # breaks, attribute lists, its placeholders, formulas); text without these comes out of it as it went in.
 _INLINE_SYNTAX = re.compile("[\\\\`*_\\[\\]!<>&{}$\n\r" + util.STX + util.ETX + "]")

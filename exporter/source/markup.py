@@ -9,12 +9,14 @@ import lxml.html
 import markdown
 from lxml import etree
 
+from exporter.source import inline
 from exporter.source.math import MathExtension
 from exporter.source.sanitize import HEART_MARK, hearts_in_tree, mark_hearts
 
 # fenced_code: kramdown's ~~~ fences and GFM's ``` fences, with a language (`~~~ ruby`, ```` ```python ````,
 # `~~~ {.yaml}`) as the code's class: language-ruby
 _md = markdown.Markdown(extensions=["attr_list", "fenced_code", MathExtension()], output_format="html")
+inline.install(_md)
 _parser = lxml.html.HTMLParser()
 
 

@@ -67,7 +67,11 @@ def tex_mathml(tex: str, display: bool) -> str:
         raise TexError(_REASONS[type(exc)]) from None
     except (IndexError, KeyError, ValueError, TypeError, AttributeError, StopIteration) as exc:
         raise TexError(f"latex2mathml cannot read it ({type(exc).__name__}: {exc})") from None
-    root = etree.fromstring(mathml)
+    try:
+        root = etree.fromstring(mathml)
+    except etree.XMLSyntaxError:  # latex2mathml passes a bare & (TeX's column separator) and \text{<} on as they are
+        raise TexError(r"a & outside a matrix, or a & or < inside \text{}: write \& for the sign, and < outside "
+                       r"\text{}") from None
     for el in root.iter():
         el.tag = etree.QName(el).localname
     etree.cleanup_namespaces(root)
