@@ -111,11 +111,12 @@ def _fragments(course: Course):
 
 def outline(course: Course) -> Course:
     """The course as one page of a package may see the others: its settings, chapters and files, and each page's
-    id, title, place and file name, with no page's text, quiz text or items (a quiz is kept as its settings). A
-    page's part of a package is made from this and the page itself alone, which is what the cache of writer
-    output keys it on (exporter.build.outputcache)."""
+    id, title, place and file name, with no page's text, quiz text or items (a quiz is kept as its settings, without
+    the line it stands on: text added above a quiz changes that page alone). A page's part of a package is made
+    from this and the page itself alone, which is what the cache of writer output keys it on
+    (exporter.build.outputcache)."""
     stubs = [replace(p, body_html="", after_html="",
-                     quiz=replace(p.quiz, instruction_html="", stimulus_html="", items=[]) if p.quiz else None)
+                     quiz=replace(p.quiz, instruction_html="", stimulus_html="", items=[], line=0) if p.quiz else None)
              for p in course.pages]
     return replace(with_pages(course, stubs), links=[])
 
