@@ -37,6 +37,7 @@ from dataclasses import fields, replace
 from importlib import metadata
 from pathlib import Path
 
+from exporter.writers.layout import unplaced
 from exporter.model import Course, LocalFile
 
 OUTPUT_VERSION = 1
@@ -104,6 +105,7 @@ class CourseDigests:
     def __init__(self, course: Course):
         self.whole: dict[str, str] = {}
         self.quizzes: dict[str, str] = {}
+        course = unplaced(course)  # what every writer is handed (`Writer.reads`): no source lines
         for page in course.pages:
             bare = digest(replace(page, body_html="", after_html=""))
             self.quizzes[page.id] = bare

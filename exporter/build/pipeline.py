@@ -15,6 +15,7 @@ from exporter.source.reader import read_course
 from exporter.build.report import REPORT_NAME, report_html
 from exporter.writers import Artifact, Options, select
 from exporter.writers.packaging import SCRATCH_PREFIX
+from exporter.writers.layout import unplaced
 
 
 @dataclass
@@ -78,8 +79,9 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
     course, report = read_course(content, overrides, cache=cache, progress=progress)
     options = options or Options()
     outputs = OutputCache(cache.folder) if cache is not None and cache.db is not None else None
+    handed = unplaced(course)  # what every writer reads (`Writer.reads`), made once before they fork
     if outputs is not None:
-        outputs.prepare(course)  # once, before the writers fork
+        outputs.prepare(handed)  # once, before the writers fork
     result = BuildResult(course, report)
     with transaction(out) as staging:
         def place(writer) -> Path:  # each writer writes its package straight into its staging file
@@ -91,7 +93,7 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
 
         with progress.stage("writing", len(writers), "format") as tick:
             try:
-                produced = write_all(writers, course, options, finish, jobs, done=tick, place=place,
+                produced = write_all(writers, handed, options, finish, jobs, done=tick, place=place,
                                      outputs=outputs)
             except OSError as exc:  # a writer's own OS error (a course file, or writing its staged package)
                 raise OutputError(_shown(getattr(exc, "filename", None), staging.folder, out), os_reason(exc)) \

@@ -11,7 +11,7 @@ from typing import Any
 
 from exporter import links, mathml
 from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course, Page
-from exporter.writers.layout import outline, page_files, with_pages, write_links
+from exporter.writers.layout import outline, page_files, unplaced, with_pages, write_links
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,10 @@ class Writer:
 
     def reads(self, course: Course) -> Course:
         """What of the course this writer is handed (the cache of writer output keys on it, exporter.build.outputcache):
-        all of it for a format that holds the pages; a quiz-only format gets the pages without their text and
-        only the links in quiz text, so editing a page's text leaves its artifact as it was."""
+        the course without its source lines (`layout.unplaced`: the build says what a format cannot carry at its
+        line, from the course as read); for a quiz-only format, also the pages without their text and only the
+        links in quiz text, so editing a page's text leaves its artifact as it was."""
+        course = unplaced(course)
         if self.pages:
             return course
         return replace(with_pages(course, [replace(p, body_html="", after_html="") for p in course.pages]),

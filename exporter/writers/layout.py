@@ -72,6 +72,29 @@ def _copy(course: Course, make: Callable[[Page, str], Page]) -> Course:
     return with_pages(course, [make(p, names[p.id]) for p in course.pages])
 
 
+def unplaced(course: Course) -> Course:
+    """The course without the source lines its quizzes, items and links stand on (each 0). No package shows one:
+    what a format cannot carry is said at its line by the build, from the course as read (`Writer.uncarried`). So
+    the writers are handed this (`Writer.reads`), and text added above a quiz, which moves its lines, changes no
+    other part of any package. A course without lines is returned with its pages as they are (a build unplaces
+    its course once, before its writers fork)."""
+
+    def page(p: Page) -> Page:
+        if p.quiz is None or (not p.quiz.line and not any(i.line for i in p.quiz.items)):
+            return p
+        return replace(p, quiz=replace(p.quiz, line=0, items=[replace(i, line=0) for i in p.quiz.items]))
+
+    new: dict[int, Page] = {}  # by the page's id(): a page stands in the pages and in its chapter (or preface)
+    for p in (*course.pages, *course.preface, *(c.page for c in course.chapters if c.page),
+              *(s for c in course.chapters for s in c.sections)):
+        if id(p) not in new:
+            new[id(p)] = page(p)
+    return replace(course, pages=[new[id(p)] for p in course.pages], preface=[new[id(p)] for p in course.preface],
+                   chapters=[replace(c, page=new[id(c.page)] if c.page else None,
+                                     sections=[new[id(s)] for s in c.sections]) for c in course.chapters],
+                   links=[replace(use, line=0) if use.line else use for use in course.links])
+
+
 def with_pages(course: Course, pages: list[Page]) -> Course:
     """The course with its pages replaced, one for one (same order), in its chapters too."""
     by_id = {id(old): new for old, new in zip(course.pages, pages)}
@@ -146,5 +169,5 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "outline", "outline_places", "page_files", "with_hrefs", "with_pages", "write_links",
-           "write_math"]
+__all__ = ["RESERVED", "outline", "outline_places", "page_files", "unplaced", "with_hrefs", "with_pages",
+           "write_links", "write_math"]
