@@ -116,14 +116,17 @@ def test_a_warm_build_after_each_change_is_a_clean_build(edit, warmed, tmp_path,
     quiz_only = {name for name, w in WRITERS.items() if not w.pages}
     if edit == "nothing":
         assert fetched == set(WRITERS)  # every artifact copied, none written
-    elif edit.startswith("a page's text") or edit == "a chapter page's first paragraph":
-        assert fetched == quiz_only  # the quiz-only formats are not handed the pages' text
+    elif edit.startswith("a page's text") or edit in ("a chapter page's first paragraph", "a paragraph above a quiz"):
+        # the quiz-only formats are not handed the pages' text, nor the lines a quiz and its items stand on
+        assert fetched == quiz_only
         for name, store in reuse["stores"]:  # the page formats make only the edited page's part again
             assert store.hits > 0 and store.misses <= 2, (name, store.hits, store.misses)
-    elif edit == "a paragraph above a quiz":  # the quiz's and its items' lines move: no package shows them
-        assert fetched == quiz_only
-        for name, store in [(name, store) for name, store in reuse["stores"] if WRITERS[name].pages]:
-            assert store.hits > 0 and store.misses <= 2, (name, store.hits, store.misses)
+    elif edit in ("a quiz statement", "an explanation"):
+        assert not fetched
+        assert {name for name, _ in reuse["stores"]} == set(WRITERS)
+        for name, store in reuse["stores"]:  # every format makes only the edited quiz's parts again (in a
+            # cartridge: its page, its quiz and the question bank it is a piece of)
+            assert store.hits > 0 and store.misses <= 3, (name, store.hits, store.misses)
     elif edit in ("the course title", "the course language"):
         assert not fetched
 

@@ -12,6 +12,8 @@ text is the stimulus, then the statement.
 
 from __future__ import annotations
 
+import os
+
 from lxml import etree
 
 from exporter.i18n.messages import Messages, messages_for
@@ -80,18 +82,37 @@ class MoodleXmlWriter(Writer):
              "feedback")
 
     def build(self, course: Course, options: Options) -> Artifact:
-        self.texts = messages_for(course)
+        """Each page's category and questions written once made. With the writer's fragments, they are one
+        fragment: their bytes, made from the course outline and the page (without its text), kept as a piece of
+        the file and put in as they were when the key is the same."""
+        view, outline_key = self.outline(course)
+        self.texts = messages_for(view)
+        store, kept = self.fragments, []
         root = etree.Element("quiz")
-        with open(self.target, "wb") as fh:  # each page's category and questions written once made
+        with open(self.target, "wb") as fh:
             out = ChildStream(fh, root, DECLARATION)
             for group in course.groups:
                 for page in group.pages:
-                    if page.quiz is not None:
-                        self.add_category(root, course, group.title, page)
+                    if page.quiz is None:
+                        continue
+                    key = self.fragment_key(outline_key, page, "category", group.title, text=False)
+                    hit = store.get(key) if key is not None else None
+                    out.start()  # (the writer's buffer is empty here: start, raw and the sync below hand it all over)
+                    start = fh.tell()
+                    if hit is not None:
+                        out.raw(b"".join(data for _, data, _, _ in hit[1]))
+                    else:
+                        self.add_category(root, view, group.title, page)
                         for item in page.quiz.items:
-                            self.add_question(root, course, page.quiz, item)
+                            self.add_question(root, view, page.quiz, item)
                         out.flush()
+                        out.sync()
+                    if key is not None:
+                        kept.append((key, None, [("", start, fh.tell() - start, 0, fh.tell() - start)]))
             out.close()
+        if store is not None:
+            with open(self.target, "rb") as fh:
+                store.save(kept, lambda to, offset, size: to.write(os.pread(fh.fileno(), size, offset)))
         return Artifact(self.target, 0, len(course.quizzes), len(course.items))
 
     def add_category(self, root: etree._Element, course: Course, chapter: str, page: Page) -> None:

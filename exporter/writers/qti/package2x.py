@@ -512,36 +512,17 @@ class QtiWriter(Writer):
 
     def build(self, course: Course, options: Options) -> Artifact:
         d = self.dialect
-        texts = messages_for(course)
-        items = StatementItems(d, texts)
-        files = ZipPackage(self.target)  # each file compressed into it as it is made
+        files = ZipPackage(self.target, self.fragments)  # each file compressed into it as it is made
+        view, outline_key = self.outline(course)
+        items = StatementItems(d, messages_for(view))
         resources: list[Resource] = []
         used: set[str] = set()
-
-        def add(path: str, root: etree._Element, type_: str, ident: str, deps: list[str]) -> None:
-            linked = files_used(root, d.ns, course, self.quiz_file_prefix)
-            used.update(linked)
-            files.add(path, serialize(root))
-            resources.append(Resource(ident, type_, path, [path], deps + [file_resource(f).ident for f in linked]))
-
         for page in course.pages:
-            quiz = page.quiz
-            if quiz is None:
-                continue
-
-            ref, deps = None, []
-            if self.shared_stimulus and quiz.stimulus_html.strip():
-                ident = stimulus_ident(quiz)
-                ref, deps = (ident, f"../stimuli/{quiz.id}.xml", page.title), [ident]
-                add(f"stimuli/{quiz.id}.xml", build_stimulus(d, page, quiz, course.language), self.stimulus_type,
-                    ident, [])
-            hrefs = {}
-            for item in quiz.items:
-                add(f"items/{item.id}.xml", items.build(quiz, item, ref), self.item_type,
-                    item.id, deps)
-                hrefs[item.id] = f"../items/{item.id}.xml"
-            add(f"tests/{quiz.id}.xml", build_test(d, page, quiz, hrefs), self.test_type, quiz.id,
-                [i.id for i in quiz.items])
+            if page.quiz is not None:  # a quiz's files: one fragment, made from the outline and its page
+                made = files.fragment(self.fragment_key(outline_key, page, "quiz", text=False),
+                                      lambda page=page: self._quiz(files, view, page, items))
+                resources += [Resource(*r) for r in made["resources"]]
+                used.update(made["used"])
         for path in sorted(used):
             files.add(path, course.files[path])
             resources.append(file_resource(path))
@@ -550,3 +531,30 @@ class QtiWriter(Writer):
             self.manifest_version, resources))
         files.close()
         return Artifact(self.target, 0, len(course.quizzes), len(course.items))
+
+    def _quiz(self, files: ZipPackage, view: Course, page: Page, items: StatementItems) -> dict:
+        """The quiz's stimulus, items and test added to the zip; their manifest resources and the course files they
+        use, as plain data."""
+        d, quiz = self.dialect, page.quiz
+        resources: list[list] = []
+        used: set[str] = set()
+
+        def add(path: str, root: etree._Element, type_: str, ident: str, deps: list[str]) -> None:
+            linked = files_used(root, d.ns, view, self.quiz_file_prefix)
+            used.update(linked)
+            files.add(path, serialize(root))
+            resources.append([ident, type_, path, [path], deps + [file_resource(f).ident for f in linked]])
+
+        ref, deps = None, []
+        if self.shared_stimulus and quiz.stimulus_html.strip():
+            ident = stimulus_ident(quiz)
+            ref, deps = (ident, f"../stimuli/{quiz.id}.xml", page.title), [ident]
+            add(f"stimuli/{quiz.id}.xml", build_stimulus(d, page, quiz, view.language), self.stimulus_type,
+                ident, [])
+        hrefs = {}
+        for item in quiz.items:
+            add(f"items/{item.id}.xml", items.build(quiz, item, ref), self.item_type, item.id, deps)
+            hrefs[item.id] = f"../items/{item.id}.xml"
+        add(f"tests/{quiz.id}.xml", build_test(d, page, quiz, hrefs), self.test_type, quiz.id,
+            [i.id for i in quiz.items])
+        return {"resources": resources, "used": sorted(used)}

@@ -63,13 +63,19 @@ class CanvasQti12Writer(Writer):
     kinds = frozenset(KINDS)
 
     def build(self, course: Course, options: Options) -> Artifact:
-        files = ZipPackage(self.target)  # each file compressed into it as it is made
+        files = ZipPackage(self.target, self.fragments)  # each file compressed into it as it is made
         files.add("imsmanifest.xml", manifest_xml(course))
-        items = canvas_items(course)  # one builder: statements of every quiz share its prototypes
+        view, outline_key = self.outline(course)
+        items = canvas_items(view)  # one builder: statements of every quiz share its prototypes
         for page in course.pages:
-            if page.quiz is not None:
-                qti_path, meta_path = quiz_files(page.quiz)
-                files.add(qti_path, assessment_xml(course, page, page.quiz, items))
-                files.add(meta_path, assessment_meta_xml(course, page, page.quiz))
+            if page.quiz is not None:  # each quiz's two files: one fragment, made from the outline and its page
+                files.fragment(self.fragment_key(outline_key, page, "quiz", text=False),
+                               lambda page=page: self._quiz(files, view, page, items))
         files.close()
         return Artifact(self.target, 0, len(course.quizzes), len(course.items))
+
+    @staticmethod
+    def _quiz(files: ZipPackage, view: Course, page, items) -> None:
+        qti_path, meta_path = quiz_files(page.quiz)
+        files.add(qti_path, assessment_xml(view, page, page.quiz, items))
+        files.add(meta_path, assessment_meta_xml(view, page, page.quiz))
