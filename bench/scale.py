@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -108,6 +109,29 @@ def _edit(page: Path) -> str:
     text = page.read_text(encoding="utf-8")
     page.write_text(text + "\nA sentence added by the benchmark.\n", encoding="utf-8")
     return text
+
+
+_ITEM_LINE = re.compile(r"^([-*+] )[A-Za-z0-9+/]{8,}={0,2}[ \t]*$", re.MULTILINE)
+_FRONT_END = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+# figure 3's edits, each of one page: what an author does most (the page's text at its end, a paragraph above
+# its quiz, which moves the lines of the quiz and its items, and one quiz item rewritten in plain form)
+EDITS = {
+    "a sentence added at its end": lambda text: text + "\nA sentence added by the benchmark.\n",
+    "a paragraph added at its top": lambda text: _FRONT_END.sub(
+        lambda m: m.group(0) + "\nA paragraph added by the benchmark.\n", text, count=1),
+    "one quiz item rewritten": lambda text: _ITEM_LINE.sub(
+        lambda m: m.group(1) + "A statement rewritten by the benchmark /Y/ and its explanation", text, count=1),
+}
+
+
+def edited_page(course: Path) -> Path:
+    """The page figure 3 edits: the first with a quiz of encoded items from a third into the course."""
+    pages = sorted(course.glob("*.md"))
+    for page in pages[len(pages) // 3:] + pages:
+        if 'data-n="' in (text := page.read_text(encoding="utf-8")) and _ITEM_LINE.search(text):
+            return page
+    raise SystemExit(f"{course}: no page with a quiz of encoded items to edit")
 
 
 def worker_warm(source: Path, out: Path) -> None:
@@ -208,31 +232,36 @@ def warm(course: Path, work: Path, env: dict, cwd: Path, runs: int = 3) -> dict:
     data, _, _ = _run([sys.executable, str(Path(__file__).with_name("run.py")), "--worker-warm", str(course),
                        str(work / "out" / "warm")], env, cwd)
     # the issue's figure: `exporter build --format all` in a new process with the disk cache filled by the
-    # build before, after editing one page, against a clean build (no cache) of the same edited course;
-    # the artifacts of both are compared. Least CPU and median wall of `runs` alternating pairs.
+    # build before, after editing one page (each of `EDITS` in turn), against a clean build (no cache) of the
+    # same edited course; the artifacts of both are compared. Least CPU and median wall of `runs` alternating
+    # pairs per edit.
     cache_dir = work / "disk-cache"
     env = dict(env, EXPORTER_CACHE_DIR=str(cache_dir))
-    page = sorted(course.glob("*.md"))[len(list(course.glob("*.md"))) // 3]
+    page = edited_page(course)
     original = page.read_text(encoding="utf-8")
-    warm_runs, clean_runs, identical = [], [], True
+    data["edit_page"] = page.name
+    data["edits"] = {}
     try:
-        for n in range(runs):
-            page.write_text(original, encoding="utf-8")
-            if n == 0:
-                shutil.rmtree(cache_dir, ignore_errors=True)
-                data["disk_cold"] = _build_process(course, work / "out" / "disk", env, cwd, True)
-            _build_process(course, work / "out" / "disk", env, cwd, True)  # the cache holds the unedited course
-            _edit(page)
-            warm_runs.append(_build_process(course, work / "out" / "disk", env, cwd, True))
-            clean_runs.append(_build_process(course, work / "out" / "clean", env, cwd, False))
-            identical = identical and warm_runs[-1]["sums"] == clean_runs[-1]["sums"]
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        data["disk_cold"] = _build_process(course, work / "out" / "disk", env, cwd, True)
+        for name, edit in EDITS.items():
+            changed = edit(original)
+            assert changed != original, f"figure 3's edit '{name}' changed nothing in {page.name}"
+            warm_runs, clean_runs, identical = [], [], True
+            for _ in range(runs):
+                page.write_text(original, encoding="utf-8")
+                _build_process(course, work / "out" / "disk", env, cwd, True)  # the cache holds the unedited course
+                page.write_text(changed, encoding="utf-8")
+                warm_runs.append(_build_process(course, work / "out" / "disk", env, cwd, True))
+                clean_runs.append(_build_process(course, work / "out" / "clean", env, cwd, False))
+                identical = identical and warm_runs[-1]["sums"] == clean_runs[-1]["sums"]
+            data["edits"][name] = {
+                "warm": {"cpu": min(r["cpu"] for r in warm_runs), "wall": statistics.median(r["wall"] for r in warm_runs)},
+                "clean": {"cpu": min(r["cpu"] for r in clean_runs),
+                          "wall": statistics.median(r["wall"] for r in clean_runs)},
+                "identical": identical}
     finally:
         page.write_text(original, encoding="utf-8")
-    data["edit_page"] = page.name
-    data["edit_warm"] = {"cpu": min(r["cpu"] for r in warm_runs), "wall": statistics.median(r["wall"] for r in warm_runs)}
-    data["edit_clean"] = {"cpu": min(r["cpu"] for r in clean_runs),
-                          "wall": statistics.median(r["wall"] for r in clean_runs)}
-    data["edit_identical"] = identical
     return data
 
 
@@ -275,15 +304,19 @@ def print_warm(w: dict, label: str) -> bool:
     print(f"  preview (scorm12 package): clean {w['preview_clean']:.2f} s, warm {w['preview_warm']:.3f} s "
           f"({w['preview_changed']} files changed), ratio {w['preview_warm'] / w['preview_clean']:.3f}; "
           f"against the clean all build {w['preview_warm'] / w['all_clean']:.3f}")
-    cold, warm_, clean = w["disk_cold"], w["edit_warm"], w["edit_clean"]
+    cold = w["disk_cold"]
     print(f"`exporter build <x{label}> --format all` in a new process (imports included; CPU = user + sys of it and "
           "its writers, least of the runs; wall = median):")
-    print(f"  disk cache empty:                         CPU {cold['cpu']:6.2f} s, wall {cold['wall']:6.2f} s")
-    print(f"  cache warm, one page edited ({w['edit_page']}): CPU {warm_['cpu']:6.2f} s, wall {warm_['wall']:6.2f} s")
-    print(f"  clean build of the edited course (--no-cache): CPU {clean['cpu']:6.2f} s, wall {clean['wall']:6.2f} s")
-    ratio, wall = warm_["cpu"] / clean["cpu"], warm_["wall"] / clean["wall"]
-    ok = ratio <= 0.1 and w["edit_identical"]
-    print(f"FIGURE 3 goal: warm rebuild after one page edit at most 1/10 of a clean build's CPU, byte-identical: "
-          f"{ratio:.3f} CPU ({wall:.3f} wall), artifacts {'identical' if w['edit_identical'] else 'DIFFER'} -> "
-          f"{'met' if ok else 'NOT met'}")
+    print(f"  disk cache empty:{'':44}CPU {cold['cpu']:6.2f} s, wall {cold['wall']:6.2f} s")
+    ok, worst = True, 0.0
+    for name, e in w["edits"].items():
+        warm_, clean = e["warm"], e["clean"]
+        ratio, wall = warm_["cpu"] / clean["cpu"], warm_["wall"] / clean["wall"]
+        worst = max(worst, ratio)
+        ok = ok and ratio <= 0.1 and e["identical"]
+        print(f"  {w['edit_page']}, {name + ':':30} warm CPU {warm_['cpu']:5.2f} s (wall {warm_['wall']:5.2f}), clean "
+              f"CPU {clean['cpu']:5.2f} s (wall {clean['wall']:5.2f}): {ratio:.3f} CPU ({wall:.3f} wall), artifacts "
+              f"{'identical' if e['identical'] else 'DIFFER'}")
+    print(f"FIGURE 3 goal: warm rebuild after one page edit at most 1/10 of a clean build's CPU, byte-identical, for "
+          f"each edit: worst {worst:.3f} CPU -> {'met' if ok else 'NOT met'}")
     return ok
