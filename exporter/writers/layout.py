@@ -76,8 +76,11 @@ def unplaced(course: Course) -> Course:
     """The course without the source lines its quizzes, items and links stand on (each 0). No package shows one:
     what a format cannot carry is said at its line by the build, from the course as read (`Writer.uncarried`). So
     the writers are handed this (`Writer.reads`), and text added above a quiz, which moves its lines, changes no
-    other part of any package. A course without lines is returned with its pages as they are (a build unplaces
-    its course once, before its writers fork)."""
+    other part of any package. A course without lines is returned as it is (a build unplaces its course once,
+    before its writers fork, and each writer's `reads` finds nothing to do)."""
+    if not any(use.line for use in course.links) and not any(
+            p.quiz.line or any(i.line for i in p.quiz.items) for p in course.pages if p.quiz is not None):
+        return course
 
     def page(p: Page) -> Page:
         if p.quiz is None or (not p.quiz.line and not any(i.line for i in p.quiz.items)):
