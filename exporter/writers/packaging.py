@@ -1,14 +1,16 @@
 """Packaging core shared by every writer: deterministic zips and gzip'd tars, written into a file as their
 members are made (`ZipPackage`, `TgzPackage`), or in memory from a dict of members (`zip_bytes`, `tgz_bytes`:
-the reference the packages are tested against)."""
+the reference the packages are tested against; a `TgzPackage`'s tar, compressed in segments)."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gzip
 import hashlib
 import io
 import json
+import mmap
 import os
 import tarfile
 import tempfile
@@ -16,9 +18,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, TypeVar
+from typing import BinaryIO, Callable, Iterator, TypeVar
 
 from exporter.model import LocalFile
+from exporter.writers.gzipsegments import SegmentedGzip
 
 T = TypeVar("T")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in any artifact
@@ -101,6 +104,7 @@ class _Spill:
         self.fh = os.fdopen(fd, "w+b")
         self.end = 0  # its size: written only at its end (no seek: each would flush its buffer), read by offset
         self._flushed = 0  # how much of it the file holds (the rest waits in the buffer)
+        self._map: mmap.mmap | None = None
 
     def append(self, data) -> int:
         """Write at the end; where the bytes start."""
@@ -121,15 +125,32 @@ class _Spill:
             data += more
         return data
 
+    def mapped(self) -> memoryview:
+        """What the file holds now, mapped (for reading many members in an order of their own: no call per one)."""
+        if self._flushed != self.end:
+            self.fh.flush()
+            self._flushed = self.end
+        if self.end == 0:
+            return memoryview(b"")
+        self._map = mmap.mmap(self.fh.fileno(), self.end, access=mmap.ACCESS_READ)
+        return memoryview(self._map)
+
     def remove(self) -> None:
+        if self._map is not None:
+            with contextlib.suppress(BufferError):  # (a view still held: the map closes when it goes)
+                self._map.close()
         self.fh.close()
         with contextlib.suppress(OSError):
             os.unlink(self.path)
 
     def copy_to(self, dest, offset: int, size: int) -> None:
+        for chunk in self.chunks(offset, size):
+            dest.write(chunk)
+
+    def chunks(self, offset: int, size: int) -> Iterator[bytes]:
         while size > 0:
             chunk = self.read(offset, min(CHUNK, size))
-            dest.write(chunk)
+            yield chunk
             offset += len(chunk)
             size -= len(chunk)
 
@@ -367,26 +388,34 @@ class ZipPackage(Package):
 class _Spilling:
     """A tar member's stream: its bytes as they are, into the scratch file."""
 
-    def __init__(self, spill: _Spill):
+    def __init__(self, spill: _Spill, cuts: list[int]):
         self.spill = spill
         self.offset = spill.end
         self.size = 0
+        self.cuts = cuts
 
     def write(self, data) -> int:
         self.spill.append(data)
         self.size += len(data)
         return len(data)
 
+    def cut(self) -> None:
+        """What was written so far ends a unit of the gzip stream (`gzipsegments`): a part of a large member that
+        changes on its own (a question bank category), so a segment may end here."""
+        self.cuts.append(self.spill.end)
+
 
 class TgzPackage(Package):
-    """A gzip'd ustar archive, byte-identical to `tgz_bytes` of the same members: the `first` names in that
-    order, then the rest sorted. Members wait in the scratch file as they are (course files stay where they
-    are) and go through one compressor at close."""
+    """A gzip'd ustar archive whose tar is byte-identical to `tgz_bytes`'s of the same members: the `first` names
+    in that order, then the rest sorted. Members wait in the scratch file as they are (course files stay where
+    they are) and are compressed at close, in segments (`gzipsegments`)."""
 
     def __init__(self, path: Path | str, first: tuple[str, ...] = (), fragments=None):
         super().__init__(path, fragments)
         self.first = first
         self.members: dict[str, tuple[int, int] | LocalFile] = {}
+        self._cuts: list[int] = []  # scratch file offsets where a member's writer ended a unit (`_Spilling.cut`)
+        self.segments: SegmentedGzip | None = None  # the last close's gzip writer (what it deflated and reused)
 
     def keep(self, key: str, value, pieces: list[tuple[str, int, int]]) -> None:
         """For the fragment store: (name, offset, size) pieces of the scratch file (members added, or a part of
@@ -403,59 +432,70 @@ class TgzPackage(Package):
         self.sizes[name] = data.size
 
     def _stream(self, name: str) -> _Spilling:
-        return _Spilling(self._spill)
+        return _Spilling(self._spill, self._cuts)
 
     def _finish(self, name: str, stream: _Spilling) -> None:
         self.members[name] = (stream.offset, stream.size)
         self.sizes[name] = stream.size
 
     def _write(self, fh) -> None:
-        """What tarfile writes for these members (USTAR, headers from `ustar_header`), through one compressor
-        in megabyte pieces."""
-        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, compresslevel=6, mtime=0) as gz:
-            out = _Pieces(gz)
-            total = 0
+        """What tarfile writes for these members (USTAR, headers from `ustar_header`), as a gzip stream in
+        segments (`gzipsegments`): each member a unit, or the units its writer cut it into; the archive's end the
+        last. With a store, each segment's compressed bytes are kept, and copied where a segment is the same."""
+        store = self.store
+        self.segments = out = SegmentedGzip(
+            fh, key=(lambda digest, size, last: store.key(None, None, ("gzip segment", digest, size, last)))
+            if store is not None else None, lookup=self._kept_segment, keep=self._keep_segment)
+        total = 0
+        spill = self._spill.mapped()  # the members' bytes, read where they lie
+        try:
             for name in [*self.first, *sorted(n for n in self.members if n not in self.first)]:
                 data, size = self.members[name], self.sizes[name]
-                out.write(ustar_header(name, size))
+                pad = tarfile.NUL * (-size % tarfile.BLOCKSIZE)
+                total += tarfile.BLOCKSIZE + size + len(pad)
                 if isinstance(data, LocalFile):
-                    _copy_exactly(data, out, size)
-                else:
-                    self._spill.copy_to(out, data[0], size)
-                pad = -size % tarfile.BLOCKSIZE
-                out.write(tarfile.NUL * pad)
-                total += tarfile.BLOCKSIZE + size + pad
+                    out.unit([ustar_header(name, size), lambda data=data, size=size: _read_exactly(data, size), pad])
+                    continue
+                offset, end = data[0], data[0] + size
+                at = bisect.bisect_right(self._cuts, offset)
+                if at == len(self._cuts) or self._cuts[at] >= end:  # uncut (almost every member)
+                    out.unit([ustar_header(name, size) + spill[offset:end] + pad])
+                    continue
+                bounds = [offset]
+                while at < len(self._cuts) and self._cuts[at] < end:
+                    bounds.append(self._cuts[at])
+                    at += 1
+                bounds.append(end)
+                for n, (start, stop) in enumerate(zip(bounds, bounds[1:])):
+                    pieces = [ustar_header(name, size)] if n == 0 else []
+                    pieces.append(spill[start:stop])
+                    if stop == end:
+                        pieces.append(pad)
+                    out.unit(pieces)
             end = tarfile.NUL * (2 * tarfile.BLOCKSIZE)  # the end of the archive, then its last record filled
             total += len(end)
-            out.write(end + tarfile.NUL * (-total % tarfile.RECORDSIZE))
-            out.flush()
+            out.unit([end + tarfile.NUL * (-total % tarfile.RECORDSIZE)])
+            out.close()
+        finally:
+            spill.release()
+
+    def _kept_segment(self, key: str) -> bytes | None:
+        hit = self.store.get(key) if self.store is not None else None
+        return None if hit is None else b"".join(data for _, data, _, _ in hit[1])
+
+    def _keep_segment(self, key: str, data: bytes) -> None:
+        self._kept.append((key, None, [("", self._spill.append(data), len(data), 0, len(data))]))
 
 
-class _Pieces:
-    """Bytes gathered into pieces of a megabyte for a compressor (fewer calls; the same compressed bytes)."""
-
-    def __init__(self, dest):
-        self.dest, self.buf = dest, bytearray()
-
-    def write(self, data) -> None:
-        self.buf += data
-        if len(self.buf) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.buf:
-            self.dest.write(bytes(self.buf))
-            self.buf.clear()
-
-
-def _copy_exactly(data: LocalFile, out, size: int) -> None:
-    """A course file's `size` bytes (an error, as tarfile's, if it got shorter while the build ran)."""
+def _read_exactly(data: LocalFile, size: int) -> Iterator[bytes]:
+    """A course file's `size` bytes, a chunk at a time (an error, as tarfile's, if it got shorter while the build
+    ran)."""
     with open(data.path, "rb") as fh:
         while size > 0:
             chunk = fh.read(min(CHUNK, size))
             if not chunk:
                 raise OSError(f"{data.path}: unexpected end of data")
-            out.write(chunk)
+            yield chunk
             size -= len(chunk)
 
 

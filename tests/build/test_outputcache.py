@@ -61,6 +61,11 @@ EDITS = {
 }
 
 
+# a format whose gzip stream is kept in segments (the backup's .tgz, `gzipsegments`): the segment holding a change,
+# and the next one when the change moves the boundary between them, are made again too
+SEGMENTS = {"moodle-backup": 2}
+
+
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
     """The sample course built once with the caches on, in `work/`; kept aside: the course and the cache folder."""
@@ -120,13 +125,13 @@ def test_a_warm_build_after_each_change_is_a_clean_build(edit, warmed, tmp_path,
         # the quiz-only formats are not handed the pages' text, nor the lines a quiz and its items stand on
         assert fetched == quiz_only
         for name, store in reuse["stores"]:  # the page formats make only the edited page's part again
-            assert store.hits > 0 and store.misses <= 2, (name, store.hits, store.misses)
+            assert store.hits > 0 and store.misses <= 2 + SEGMENTS.get(name, 0), (name, store.hits, store.misses)
     elif edit in ("a quiz statement", "an explanation"):
         assert not fetched
         assert {name for name, _ in reuse["stores"]} == set(WRITERS)
         for name, store in reuse["stores"]:  # every format makes only the edited quiz's parts again (in a
             # cartridge: its page, its quiz and the question bank it is a piece of)
-            assert store.hits > 0 and store.misses <= 3, (name, store.hits, store.misses)
+            assert store.hits > 0 and store.misses <= 3 + SEGMENTS.get(name, 0), (name, store.hits, store.misses)
     elif edit in ("the course title", "the course language"):
         assert not fetched
 

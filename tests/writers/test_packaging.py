@@ -3,14 +3,19 @@ time (xmltree.ChildStream): byte-identical to the in-memory reference of the sam
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import random
 import tarfile
+import zlib
 
 import pytest
 from lxml import etree
 
 from exporter.model import LocalFile
+from exporter.writers import gzipsegments
+from exporter.writers.gzipsegments import SegmentedGzip
 from exporter.writers.moodle.backup.xmldoc import DECLARATION as MOODLE_DECLARATION
 from exporter.writers.moodle.backup.xmldoc import document
 from exporter.writers.packaging import (SCRATCH_PREFIX, TgzPackage, ZipPackage, _tar_info, tgz_bytes, ustar_header,
@@ -54,14 +59,60 @@ def test_zip_package_is_the_zip_of_its_members_in_any_order(tmp_path):
 
 
 def test_tgz_package_is_the_tgz_of_its_members(tmp_path):
+    """The same tar as the reference, in a gzip stream of segments (`gzipsegments`): one gzip member that gzip
+    and tarfile read."""
     files = members(tmp_path)
     path = tmp_path / "out" / "p.tgz"
     path.parent.mkdir()
     with TgzPackage(path, first=("z.txt",)) as package:
         for name in reversed(list(files)):
             package.add(name, files[name])
-    assert path.read_bytes() == tgz_bytes(files, first=("z.txt",))
+    assert gzip.decompress(path.read_bytes()) == gzip.decompress(tgz_bytes(files, first=("z.txt",)))
+    assert package.segments.deflated > 1  # the video (2.8 MB) ends a segment: more than one
+    with tarfile.open(path) as tar:
+        assert tar.getnames() == ["z.txt", *sorted(n for n in files if n != "z.txt")]
     assert os.listdir(path.parent) == ["p.tgz"]
+
+
+def _units(seed: int, count: int) -> list[bytes]:
+    rng = random.Random(seed)
+    return [("<unit %d>" % n).encode() + bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 3000)))
+            + b"text " * rng.randrange(0, 40000) for n in range(count)]
+
+
+def _segmented(units: list[bytes], kept: dict | None = None) -> tuple[bytes, SegmentedGzip]:
+    out = io.BytesIO()
+    seg = SegmentedGzip(out, key=(lambda *parts: repr(parts)) if kept is not None else None,
+                        lookup=kept.get if kept is not None else None,
+                        keep=kept.__setitem__ if kept is not None else None)
+    for k, unit in enumerate(units):  # as pieces: bytes, and a callable yielding bytes
+        seg.unit([unit[:10], lambda unit=unit: iter([unit[10:20], unit[20:]])] if k % 2 else [unit])
+    seg.close()
+    return out.getvalue(), seg
+
+
+def test_segmented_gzip_is_one_gzip_of_its_units_and_reuses_segments_of_the_same_bytes():
+    units = _units(3, 120)
+    plain, seg = _segmented(units)
+    assert gzip.decompress(plain) == b"".join(units)
+    assert seg.deflated > 5 and seg.reused == 0
+    kept: dict = {}
+    first, seg = _segmented(units, kept)
+    assert first == plain and seg.reused == 0 and len(kept) == seg.deflated
+    changed = list(units)
+    changed[60] = b"an edited unit " + units[60]  # boundaries elsewhere stay: only its segment is deflated again
+    again, seg = _segmented(changed, kept)
+    assert again == _segmented(changed)[0] and gzip.decompress(again) == b"".join(changed)
+    # (and the next one, when the edit moves the boundary after the unit)
+    assert seg.deflated <= 2 and seg.reused > 5, (seg.deflated, seg.reused)
+    assert zlib.decompressobj(wbits=31).decompress(again)  # a single gzip member (no second header)
+
+
+def test_a_segment_too_large_to_hold_is_read_again(monkeypatch):
+    units = _units(5, 40)
+    whole, _ = _segmented(units)
+    monkeypatch.setattr(gzipsegments, "BUFFERED", 1000)
+    assert _segmented(units)[0] == whole
 
 
 def test_a_failed_package_leaves_nothing(tmp_path):

@@ -40,6 +40,7 @@ def write(plan: Plan, files: Package, kept: list | None = None) -> None:
                 category_element(root, category, plan)
                 out.flush()
                 out.sync()
+            stream.cut()  # a category is a unit of the gzip stream: an edit recompresses the segment around it
             if category.key is not None and kept is not None:
                 kept.append((category.key, list(category.counted), stream.offset + start, stream.size - start))
         out.close()

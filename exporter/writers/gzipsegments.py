@@ -1,0 +1,92 @@
+"""A gzip stream in segments, as pigz writes one: what a `.tgz` package is compressed with.
+
+Each segment of the uncompressed stream is deflated by a compressor of its own and ended by a full flush (the
+last one by the stream's end). Its compressed bytes then depend on its own bytes alone, and the segments join
+into one ordinary gzip member that any gzip reader inflates (the full flush is an empty stored block).
+
+Where a segment ends is decided by the content: the stream is written as units (a tar member, or a part of one
+its writer marked, `_Spilling.cut`), and a segment ends after a unit whose CRC-32, read as a fraction of 2^32, is
+below the unit's size over `SEGMENT`. A segment is `SEGMENT` bytes long on average, and an edit moves no
+boundary but those of the units it changes. With a fragment store, each segment's compressed bytes are kept by
+the SHA-256 of its bytes: a segment made of the same bytes as in the last build is copied, not deflated again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from typing import Callable, Iterable
+
+SEGMENT = 1 << 20  # a segment's mean uncompressed size: a few bytes of flush and a dictionary lost per megabyte
+BUFFERED = 8 << 20  # a segment up to this size is held for its compressor; a larger one is read again
+# the header gzip.GzipFile writes with no name, time 0 and level 6: magic, deflate, no flags, mtime 0, xfl 0, OS 255
+HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+class SegmentedGzip:
+    """Writes `HEADER` into `out`; then `unit(pieces)` for each unit in order, and `close()`. A piece is bytes, or a
+    callable yielding its bytes (read again when a segment too large to hold is deflated). With `key(digest, size,
+    last)`, `lookup(key)` (kept bytes, or None) and `keep(key, data)`, segments are reused (see the module)."""
+
+    def __init__(self, out, lookup: Callable[[str], "bytes | None"] | None = None,
+                 keep: Callable[[str, bytes], None] | None = None, key: Callable[..., str] | None = None):
+        self.out, self.lookup, self.keep, self.key = out, lookup, keep, key
+        self.crc = self.total = 0
+        self._pieces: list = []
+        self._buffer: bytearray | None = bytearray()
+        self._size = 0
+        self._sha = hashlib.sha256()
+        self.reused = self.deflated = 0  # segments, for tests and the curious
+        out.write(HEADER)
+
+    def unit(self, pieces: Iterable) -> None:
+        """One unit: its pieces (bytes, or callables yielding bytes), then perhaps the segment's end."""
+        crc = size = 0
+        for piece in pieces:
+            self._pieces.append(piece)
+            for data in _chunks(piece):
+                crc = zlib.crc32(data, crc)
+                self.crc = zlib.crc32(data, self.crc)
+                size += len(data)
+                self._sha.update(data)
+                if self._buffer is not None:
+                    self._buffer += data
+                    if len(self._buffer) > BUFFERED:
+                        self._buffer = None
+        self._size += size
+        self.total += size
+        if crc * SEGMENT < size << 32:
+            self._end(last=False)
+
+    def close(self) -> None:
+        """The last segment (also when it is empty) and the gzip trailer: CRC-32 and size of everything."""
+        self._end(last=True)
+        self.out.write(struct.pack("<II", self.crc & 0xFFFFFFFF, self.total & 0xFFFFFFFF))
+
+    def _end(self, last: bool) -> None:
+        key = self.key(self._sha.hexdigest(), self._size, last) if self.key is not None else None
+        data = self.lookup(key) if key is not None and self.lookup is not None else None
+        if data is None:
+            compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+            parts = []
+            if self._buffer is not None:
+                parts.append(compressor.compress(self._buffer))
+            else:
+                for piece in self._pieces:
+                    for chunk in _chunks(piece):
+                        parts.append(compressor.compress(chunk))
+            parts.append(compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH))
+            data = b"".join(parts)
+            self.deflated += 1
+        else:
+            self.reused += 1
+        self.out.write(data)
+        if key is not None and self.keep is not None:
+            self.keep(key, data)
+        self._pieces, self._buffer, self._size, self._sha = [], bytearray(), 0, hashlib.sha256()
+
+
+def _chunks(piece) -> Iterable[bytes]:
+    if isinstance(piece, (bytes, bytearray, memoryview)):
+        return (piece,)
+    return piece()
