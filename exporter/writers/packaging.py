@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import io
 import json
-import mmap
 import os
 import tarfile
 import tempfile
@@ -104,7 +103,6 @@ class _Spill:
         self.fh = os.fdopen(fd, "w+b")
         self.end = 0  # its size: written only at its end (no seek: each would flush its buffer), read by offset
         self._flushed = 0  # how much of it the file holds (the rest waits in the buffer)
-        self._map: mmap.mmap | None = None
 
     def append(self, data) -> int:
         """Write at the end; where the bytes start."""
@@ -125,20 +123,7 @@ class _Spill:
             data += more
         return data
 
-    def mapped(self) -> memoryview:
-        """What the file holds now, mapped (for reading many members in an order of their own: no call per one)."""
-        if self._flushed != self.end:
-            self.fh.flush()
-            self._flushed = self.end
-        if self.end == 0:
-            return memoryview(b"")
-        self._map = mmap.mmap(self.fh.fileno(), self.end, access=mmap.ACCESS_READ)
-        return memoryview(self._map)
-
     def remove(self) -> None:
-        if self._map is not None:
-            with contextlib.suppress(BufferError):  # (a view still held: the map closes when it goes)
-                self._map.close()
         self.fh.close()
         with contextlib.suppress(OSError):
             os.unlink(self.path)
@@ -447,37 +432,34 @@ class TgzPackage(Package):
             fh, key=(lambda digest, size, last: store.key(None, None, ("gzip segment", digest, size, last)))
             if store is not None else None, lookup=self._kept_segment, keep=self._keep_segment)
         total = 0
-        spill = self._spill.mapped()  # the members' bytes, read where they lie
-        try:
-            for name in [*self.first, *sorted(n for n in self.members if n not in self.first)]:
-                data, size = self.members[name], self.sizes[name]
-                pad = tarfile.NUL * (-size % tarfile.BLOCKSIZE)
-                total += tarfile.BLOCKSIZE + size + len(pad)
-                if isinstance(data, LocalFile):
-                    out.unit([ustar_header(name, size), lambda data=data, size=size: _read_exactly(data, size), pad])
-                    continue
-                offset, end = data[0], data[0] + size
-                at = bisect.bisect_right(self._cuts, offset)
-                if at == len(self._cuts) or self._cuts[at] >= end:  # uncut (almost every member)
-                    out.unit([ustar_header(name, size) + spill[offset:end] + pad])
-                    continue
-                bounds = [offset]
-                while at < len(self._cuts) and self._cuts[at] < end:
-                    bounds.append(self._cuts[at])
-                    at += 1
-                bounds.append(end)
-                for n, (start, stop) in enumerate(zip(bounds, bounds[1:])):
-                    pieces = [ustar_header(name, size)] if n == 0 else []
-                    pieces.append(spill[start:stop])
-                    if stop == end:
-                        pieces.append(pad)
-                    out.unit(pieces)
-            end = tarfile.NUL * (2 * tarfile.BLOCKSIZE)  # the end of the archive, then its last record filled
-            total += len(end)
-            out.unit([end + tarfile.NUL * (-total % tarfile.RECORDSIZE)])
-            out.close()
-        finally:
-            spill.release()
+        for name in [*self.first, *sorted(n for n in self.members if n not in self.first)]:
+            data, size = self.members[name], self.sizes[name]
+            pad = tarfile.NUL * (-size % tarfile.BLOCKSIZE)
+            total += tarfile.BLOCKSIZE + size + len(pad)
+            if isinstance(data, LocalFile):
+                out.unit([ustar_header(name, size), lambda data=data, size=size: _read_exactly(data, size), pad])
+                continue
+            offset, end = data[0], data[0] + size
+            at = bisect.bisect_right(self._cuts, offset)
+            if size <= CHUNK and (at == len(self._cuts) or self._cuts[at] >= end):  # (almost every member)
+                out.unit([ustar_header(name, size) + self._spill.read(offset, size) + pad])
+                continue
+            bounds = [offset]
+            while at < len(self._cuts) and self._cuts[at] < end:
+                bounds.append(self._cuts[at])
+                at += 1
+            bounds.append(end)
+            for n, (start, stop) in enumerate(zip(bounds, bounds[1:])):
+                pieces = [ustar_header(name, size)] if n == 0 else []
+                pieces.append(self._spill.read(start, stop - start) if stop - start <= CHUNK else
+                              lambda start=start, stop=stop: self._spill.chunks(start, stop - start))
+                if stop == end:
+                    pieces.append(pad)
+                out.unit(pieces)
+        end = tarfile.NUL * (2 * tarfile.BLOCKSIZE)  # the end of the archive, then its last record filled
+        total += len(end)
+        out.unit([end + tarfile.NUL * (-total % tarfile.RECORDSIZE)])
+        out.close()
 
     def _kept_segment(self, key: str) -> bytes | None:
         hit = self.store.get(key) if self.store is not None else None
