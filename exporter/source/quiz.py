@@ -48,7 +48,9 @@ _LIST_LINE = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(\S.*?)\s*$")
 _IAL_TEXT = re.compile(r"\{:[^}]*\bdata-n\s*=")  # a quiz's attribute list, anywhere in a text
 _IAL_N = re.compile(r"^\s*" + _IAL_TEXT.pattern)  # ... as a line of its own
 # A list item's first line as Python-Markdown reads one: up to 3 spaces, a marker, white space, the text.
-_ITEM_LINE = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>.*?)[ \t]*$")
+# (the text up to its last character that is no space or tab: what a lazy `.*?` before `[ \t]*$` takes, without
+# trying the end at every character of a long base64 word)
+_ITEM_LINE = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>(?:.*[^ \t])?)[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _QUIZ_IAL = re.compile(r"^ {0,3}\{:[^}]*\bdata-n\s*=\s*[\"']?\s*\+?0*[1-9]\d*\s*[\"'\s}]")  # data-n above 0
 # An item's stand-in: U+FFFF around its number. The reader refuses U+FFFF in a source (raw or as an entity:

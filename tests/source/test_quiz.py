@@ -7,6 +7,8 @@ import html
 import re
 
 import lxml.html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def text_of(fragment: str) -> str:
@@ -94,3 +96,16 @@ def test_repeated_statements_stay_in_each_quiz(corpus_course):
     assert sum(1 for qs in seen.values() if len(qs) > 1) == 3
 
 
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\t", "-", "*", "+", "1", "2.", ".", "a", "\x0b", "\u2028", "\r", "é", "x y"]),
+                max_size=14).map("".join))
+def test_an_item_line_is_read_as_the_lazy_pattern_reads_it(line):
+    """quiz._ITEM_LINE takes the text up to its last character that is no space or tab, greedily: what the lazy
+    `(?P<text>.*?)[ \\t]*$` it replaced took (that one tried the end at every character of a base64 word)."""
+    from exporter.source.quiz import _ITEM_LINE
+
+    lazy = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>.*?)[ \t]*$").match(line)
+    ours = _ITEM_LINE.match(line)
+    assert (lazy and (lazy.groupdict(), lazy.span())) == (ours and (ours.groupdict(), ours.span()))
