@@ -48,7 +48,9 @@ class SkippingInline(InlineProcessor):
     """Markdown's InlineProcessor; a text is offered only the patterns that can match in it (see the module)."""
 
     def run(self, tree, ancestors=None):
-        self._plan = [(p, needs(p)) for p in self.inlinePatterns]
+        # what each pattern needs: one string (most), several (any of them), or None (always tried)
+        self._plan = [(p, need[0] if need and len(need) == 1 else need) for p, need in
+                      ((p, needs(p)) for p in self.inlinePatterns)]
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
@@ -61,7 +63,7 @@ class SkippingInline(InlineProcessor):
         count = len(plan)
         while patternIndex < count:
             pattern, need = plan[patternIndex]
-            if need is not None and not any(s in data for s in need):
+            if need is not None and (need not in data if type(need) is str else not any(s in data for s in need)):
                 patternIndex, start = patternIndex + 1, 0  # what a pattern that found nothing returns
                 continue
             data, matched, start = apply(pattern, data, patternIndex, start)

@@ -194,7 +194,7 @@ _URL_ATTR = re.compile(r"\b(?:href|src|srcset|poster|data)\s*=", re.IGNORECASE)
 
 def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
     """An item's sanitized HTML with its links resolved (parsed only when it has any)."""
-    if not _URL_ATTR.search(html):
+    if "=" not in html or not _URL_ATTR.search(html):  # (no attribute at all: most items' parts)
         return html
     div = lxml.html.fragment_fromstring(html, create_parent="div")
     resolve([div], True, line, True)
