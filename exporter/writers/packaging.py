@@ -10,7 +10,9 @@ import gzip
 import hashlib
 import io
 import json
+import mmap
 import os
+import struct
 import tarfile
 import tempfile
 import zipfile
@@ -128,6 +130,24 @@ class _Spill:
         with contextlib.suppress(OSError):
             os.unlink(self.path)
 
+    @contextlib.contextmanager
+    def mapped(self):
+        """A reader of what the file holds now, for many members in an order of their own (no system call per
+        member): `read(offset, size)` gives a view of the file mapped. What it has read stops counting in the
+        process's memory every `RESIDENT` bytes (the pages stay in the system's cache)."""
+        if self._flushed != self.end:
+            self.fh.flush()
+            self._flushed = self.end
+        if self.end == 0:
+            yield _Mapped(None)
+            return
+        with mmap.mmap(self.fh.fileno(), self.end, access=mmap.ACCESS_READ) as m:
+            reader = _Mapped(m)
+            try:
+                yield reader
+            finally:
+                reader.view.release()
+
     def copy_to(self, dest, offset: int, size: int) -> None:
         for chunk in self.chunks(offset, size):
             dest.write(chunk)
@@ -138,6 +158,23 @@ class _Spill:
             yield chunk
             offset += len(chunk)
             size -= len(chunk)
+
+
+RESIDENT = 16 << 20  # bytes of a mapped scratch file read between two drops of its pages from the process
+
+
+class _Mapped:
+    """`_Spill.mapped`'s reader."""
+
+    def __init__(self, m: mmap.mmap | None):
+        self.map, self.view, self.read_since = m, memoryview(m if m is not None else b""), 0
+
+    def read(self, offset: int, size: int) -> memoryview:
+        self.read_since += size
+        if self.read_since > RESIDENT and self.map is not None:
+            self.map.madvise(mmap.MADV_DONTNEED)
+            self.read_since = size
+        return self.view[offset:offset + size]
 
 
 class Package:
@@ -353,6 +390,12 @@ class ZipPackage(Package):
             self._recording.append((name, offset, compressed, stream.crc, stream.size))
 
     def _write(self, fh) -> None:
+        with self._spill.mapped() as spill:
+            if not _plain_zip(fh, [(name, self.members[name]) for name in sorted(self.members)], spill):
+                self._zipfile_write(fh, spill)
+
+    def _zipfile_write(self, fh, spill: _Mapped) -> None:
+        """What zipfile writes for these members: for a zip that needs ZIP64 records, which `_plain_zip` leaves to it."""
         with zipfile.ZipFile(fh, "w") as zf:
             at = fh.tell()  # counted on from here (asking the file each time costs a system call)
             for name in sorted(self.members):
@@ -363,7 +406,7 @@ class ZipPackage(Package):
                 info.header_offset = at
                 header = info.FileHeader(zip64)
                 fh.write(header)
-                self._spill.copy_to(fh, member.offset, member.compressed)
+                fh.write(spill.read(member.offset, member.compressed))
                 at += len(header) + member.compressed
                 zf.filelist.append(info)
                 zf.NameToInfo[name] = info
@@ -431,6 +474,11 @@ class TgzPackage(Package):
         self.segments = out = SegmentedGzip(
             fh, key=(lambda digest, size, last: store.key(None, None, ("gzip segment", digest, size, last)))
             if store is not None else None, lookup=self._kept_segment, keep=self._keep_segment)
+        with self._spill.mapped() as spill:
+            self._units(out, spill)
+            out.close()  # (its last segment may read pieces again: inside the mapping)
+
+    def _units(self, out: SegmentedGzip, spill: _Mapped) -> None:
         total = 0
         for name in [*self.first, *sorted(n for n in self.members if n not in self.first)]:
             data, size = self.members[name], self.sizes[name]
@@ -442,7 +490,7 @@ class TgzPackage(Package):
             offset, end = data[0], data[0] + size
             at = bisect.bisect_right(self._cuts, offset)
             if size <= CHUNK and (at == len(self._cuts) or self._cuts[at] >= end):  # (almost every member)
-                out.unit([ustar_header(name, size) + self._spill.read(offset, size) + pad])
+                out.unit([ustar_header(name, size) + spill.read(offset, size) + pad])
                 continue
             bounds = [offset]
             while at < len(self._cuts) and self._cuts[at] < end:
@@ -451,15 +499,13 @@ class TgzPackage(Package):
             bounds.append(end)
             for n, (start, stop) in enumerate(zip(bounds, bounds[1:])):
                 pieces = [ustar_header(name, size)] if n == 0 else []
-                pieces.append(self._spill.read(start, stop - start) if stop - start <= CHUNK else
-                              lambda start=start, stop=stop: self._spill.chunks(start, stop - start))
+                pieces.append(spill.read(start, stop - start))
                 if stop == end:
                     pieces.append(pad)
                 out.unit(pieces)
         end = tarfile.NUL * (2 * tarfile.BLOCKSIZE)  # the end of the archive, then its last record filled
         total += len(end)
         out.unit([end + tarfile.NUL * (-total % tarfile.RECORDSIZE)])
-        out.close()
 
     def _kept_segment(self, key: str) -> bytes | None:
         hit = self.store.get(key) if self.store is not None else None
@@ -497,6 +543,47 @@ def ustar_header(name: str, size: int) -> bytes:
     head = bytearray(raw.ljust(100, tarfile.NUL) + b"0000644\0" + b"0000000\0" * 2 + b"%011o\0" % size + _USTAR_TAIL)
     head[148:155] = b"%06o\0" % sum(head)
     return bytes(head)
+
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # ... structCentralDir
+_END = struct.Struct("<4s4H2LH")  # ... structEndArchive
+_DOSDATE = (ZIP_EPOCH[0] - 1980) << 9 | ZIP_EPOCH[1] << 5 | ZIP_EPOCH[2]
+_DOSTIME = ZIP_EPOCH[3] << 11 | ZIP_EPOCH[4] << 5 | ZIP_EPOCH[5] // 2
+_UTF8_NAME = 0x800  # the flag zipfile sets on a name that is not ASCII
+_MODE = 0o100644 << 16  # `_zip_info`'s external_attr
+
+
+def _plain_zip(fh, members: list[tuple[str, ZipMember]], spill: _Mapped) -> bool:
+    """What zipfile writes for these members (deflated, time `ZIP_EPOCH`, mode 0644, made on unix: `_zip_info`), its
+    local headers, central directory and end record made directly, as `ustar_header` makes a tar's; False, having
+    written nothing, where zipfile would write ZIP64 records (a member of 2 GiB or more, 65,536 members or more,
+    or an archive past 2 GiB) or change a name (one holding NUL), which `_zipfile_write` leaves to zipfile."""
+    limit = zipfile.ZIP64_LIMIT
+    start = fh.tell()
+    named = []
+    at = start
+    for name, m in members:
+        if "\0" in name or m.size * 1.05 > limit or m.compressed > limit:
+            return False
+        try:
+            raw, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            raw, flags = name.encode("utf-8"), _UTF8_NAME
+        named.append((raw, flags, m, at))
+        at += _LOCAL.size + len(raw) + m.compressed
+    central_size = sum(_CENTRAL.size + len(raw) for raw, _, _, _ in named)
+    if len(named) > zipfile.ZIP_FILECOUNT_LIMIT or at > limit or central_size > limit:
+        return False
+    for raw, flags, m, _ in named:
+        fh.write(_LOCAL.pack(b"PK\003\004", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOSTIME, _DOSDATE, m.crc,
+                             m.compressed, m.size, len(raw), 0) + raw)
+        fh.write(spill.read(m.offset, m.compressed))
+    fh.write(b"".join(_CENTRAL.pack(b"PK\001\002", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOSTIME, _DOSDATE,
+                                    m.crc, m.compressed, m.size, len(raw), 0, 0, 0, 0, _MODE, offset) + raw
+                      for raw, flags, m, offset in named))
+    fh.write(_END.pack(b"PK\005\006", 0, 0, len(named), len(named), central_size, at, 0))
+    return True
 
 
 def _zip_info(name: str) -> zipfile.ZipInfo:

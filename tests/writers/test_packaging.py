@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from exporter.model import LocalFile
-from exporter.writers import gzipsegments
+from exporter.writers import gzipsegments, packaging
 from exporter.writers.gzipsegments import SegmentedGzip
 from exporter.writers.moodle.backup.xmldoc import DECLARATION as MOODLE_DECLARATION
 from exporter.writers.moodle.backup.xmldoc import document
@@ -72,6 +72,45 @@ def test_tgz_package_is_the_tgz_of_its_members(tmp_path):
     with tarfile.open(path) as tar:
         assert tar.getnames() == ["z.txt", *sorted(n for n in files if n != "z.txt")]
     assert os.listdir(path.parent) == ["p.tgz"]
+
+
+def test_packages_read_their_scratch_file_mapped_in_bounded_pieces(tmp_path, monkeypatch):
+    """The archive is the same when what is read of the mapped scratch file is dropped from memory every few
+    bytes (at every member here)."""
+    files = members(tmp_path)
+    made = {}
+    for resident in (packaging.RESIDENT, 100):
+        monkeypatch.setattr(packaging, "RESIDENT", resident)
+        for kind, package_type in (("zip", ZipPackage), ("tgz", TgzPackage)):
+            path = tmp_path / f"{kind}-{resident}" / f"p.{kind}"
+            path.parent.mkdir()
+            with package_type(path) as package:
+                for name in files:
+                    package.add(name, files[name])
+            made.setdefault(kind, set()).add(path.read_bytes())
+    assert len(made["zip"]) == 1 and len(made["tgz"]) == 1
+    assert made["zip"] == {zip_bytes(files)}
+
+
+def test_a_zip_made_directly_is_what_zipfile_writes(tmp_path, monkeypatch):
+    """`_plain_zip` (headers and directory made directly) against zipfile's own writing of the same members, and
+    zipfile's writing where `_plain_zip` declines (here: every zip, as for one needing ZIP64 records)."""
+    files = {**members(tmp_path), "ascii/ok.txt": "plain", "ünï/ÇØDÉ.txt": "utf-8 names", "": "no name"}
+    made = []
+    for plain in (True, False):
+        if not plain:
+            monkeypatch.setattr(packaging, "_plain_zip", lambda *args: False)
+        path = tmp_path / f"plain-{plain}.zip"
+        with ZipPackage(path) as package:
+            for name in files:
+                package.add(name, files[name])
+        made.append(path.read_bytes())
+    assert made[0] == made[1] == zip_bytes(files)
+    out = io.BytesIO()
+    many = [(f"{n}.txt", packaging.ZipMember(0, 2, 0, 0)) for n in range(65_536)]  # a ZIP64 count: zipfile's
+    assert packaging._plain_zip(out, many, None) is False and out.getvalue() == b""
+    huge = [("big.bin", packaging.ZipMember(0, 10, 0, 1 << 31))]  # a ZIP64 member: zipfile's
+    assert packaging._plain_zip(out, huge, None) is False and out.getvalue() == b""
 
 
 def _units(seed: int, count: int) -> list[bytes]:
