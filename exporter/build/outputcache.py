@@ -25,6 +25,7 @@ member an Adler-32 of its bytes: a missing, short, changed or unreadable entry i
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import json
@@ -254,8 +255,10 @@ class FragmentStore:
 
     The file is MAGIC, the members' stored bytes, the index (JSON: key -> [value, [[name, offset, stored size,
     CRC, size, Adler-32 of the stored bytes], ...]]) and the index's length (8 bytes). The last build's file is
-    mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as they did); at the
-    package's close a new one holding the fragments this build used replaces it (written beside it and renamed)."""
+    mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as they did). At the
+    package's close, the fragments this build made are appended to it with an index of the ones it used (the old
+    bytes stay where they are: a build reading the file meanwhile still finds its own), unless less than half of
+    the file would then be in use: then a new file holding only those replaces it (written beside it, renamed)."""
 
     def __init__(self, path: Path, base: str, digests: CourseDigests):
         self.path = path
@@ -264,16 +267,21 @@ class FragmentStore:
         self.index: dict = {}
         self.data: bytes | memoryview = b""
         self.hits = self.misses = 0
+        self._hit: set[str] = set()  # the keys `get` found whole
+        self._size = -1  # the file's size when it was mapped (-1: no file to append to), and which file it is
+        self._inode = -1
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
             with open(path, "rb") as fh:  # mapped, not read: a hit reads its own bytes only
                 blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                inode = os.fstat(fh.fileno()).st_ino
             if blob[:len(MAGIC)] == MAGIC and len(blob) >= len(MAGIC) + 8:
                 length = int.from_bytes(blob[-8:], "big")
                 end = len(blob) - 8 - length
                 if end >= len(MAGIC):
                     index = json.loads(blob[end:len(blob) - 8])
                     if isinstance(index, dict):
-                        self.index, self.data = index, memoryview(blob)[len(MAGIC):end]
+                        self.index, self.data, self._size = index, memoryview(blob)[len(MAGIC):end], len(blob)
+                        self._inode = inode
 
     def digest(self, *parts) -> str:
         """A digest of plain data and model objects, for a writer's own key parts (a course outline's)."""
@@ -302,16 +310,20 @@ class FragmentStore:
             self.misses += 1
             return None
         self.hits += 1
+        self._hit.add(key)
         return value, out
 
     def save(self, kept: list, copy) -> None:
-        """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, offset in the
-        package's scratch file, stored size, CRC, size), `copy(fh, offset, size)` writing its stored bytes (a zip
-        member's compressed ones; a piece of a tar member as it is, named "" and CRC 0)."""
-        def write(fh) -> None:
-            fh.write(MAGIC)
-            out, index, at = _Summed(fh), {}, 0
+        """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, where its
+        stored bytes are (an offset in the package's scratch file, or the bytes themselves: a replayed fragment's, as
+        this store held them), stored size, CRC, size), `copy(fh, where, size)` writing them (a zip member's
+        compressed ones; a piece of a tar member as it is, named "" and CRC 0)."""
+        def write(fh, at: int, reuse: bool) -> None:
+            out, index = _Summed(fh), {}
             for key, value, members in kept:
+                if reuse and key in self._hit and self.index[key][0] == value:  # where it is in the file already
+                    index[key] = self.index[key]
+                    continue
                 placed = []
                 for name, offset, stored, crc, size in members:
                     out.sum = 1
@@ -324,4 +336,23 @@ class FragmentStore:
 
         with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _replace(self.path, write)
+            used = sum(stored for _, _, members in kept for _, _, stored, _, _ in members)
+            made = sum(stored for key, _, members in kept if key not in self._hit for _, _, stored, _, _ in members)
+            if self._size >= 0 and 2 * used >= self._size + made and self._append(write):
+                return
+            _replace(self.path, lambda fh: (fh.write(MAGIC), write(fh, 0, False)))
+
+    def _append(self, write) -> bool:
+        """`write` the new fragments and the index at the end of the file as it was mapped; False when it is not
+        that file any more (another build replaced or appended to it: then it is replaced as a whole)."""
+        with open(self.path, "r+b") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True  # another build is appending to it now: this one keeps nothing
+            now = os.fstat(fh.fileno())
+            if (now.st_size, now.st_ino) != (self._size, self._inode):
+                return False
+            fh.seek(self._size)
+            write(fh, self._size - len(MAGIC), True)
+        return True

@@ -228,9 +228,16 @@ class Package:
             with open(self.path, "wb") as fh:
                 self._write(fh)
             if self.store is not None:
-                self.store.save(self._kept, self._spill.copy_to)
+                self.store.save(self._kept, self._copy_kept)
         finally:
             self._spill.remove()
+
+    def _copy_kept(self, dest, where: int | memoryview, size: int) -> None:
+        """A kept member's bytes for the store: from the scratch file (an offset), or as the store held them."""
+        if isinstance(where, int):
+            self._spill.copy_to(dest, where, size)
+        else:
+            dest.write(where)
 
     def discard(self) -> None:
         self._spill.remove()
@@ -283,12 +290,14 @@ class _Deflating:
 
 @dataclass(frozen=True)
 class ZipMember:
-    """A member compressed and ready to place: where its deflate stream is, its CRC and sizes."""
+    """A member compressed and ready to place: where its deflate stream is (at `offset` in the scratch file, or
+    `kept`: a replayed fragment's bytes where the store holds them), its CRC and sizes."""
 
     offset: int
     compressed: int
     crc: int
     size: int
+    kept: memoryview | None = None
 
 
 KEEP_AT_LEAST = 1 << 14  # a member outside a fragment is kept by its bytes from this size
@@ -340,13 +349,12 @@ class ZipPackage(Package):
             self.replayed = True
             value, members = hit
             recorded = []
-            for name, data, crc, size in members:
-                offset = self._spill.append(data)
+            for name, data, crc, size in members:  # placed from where the store holds them (never copied here)
                 if name:
-                    self.members[name], self.sizes[name] = ZipMember(offset, len(data), crc, size), size
+                    self.members[name], self.sizes[name] = ZipMember(-1, len(data), crc, size, data), size
                 else:
                     self.attached.append(bytes(data))
-                recorded.append((name, offset, len(data), crc, size))
+                recorded.append((name, data, len(data), crc, size))
             self._kept.append((key, value, recorded))
             return value
         assert self._recording is None, "fragments do not nest"
@@ -406,7 +414,7 @@ class ZipPackage(Package):
                 info.header_offset = at
                 header = info.FileHeader(zip64)
                 fh.write(header)
-                fh.write(spill.read(member.offset, member.compressed))
+                fh.write(member.kept if member.kept is not None else spill.read(member.offset, member.compressed))
                 at += len(header) + member.compressed
                 zf.filelist.append(info)
                 zf.NameToInfo[name] = info
@@ -578,7 +586,7 @@ def _plain_zip(fh, members: list[tuple[str, ZipMember]], spill: _Mapped) -> bool
     for raw, flags, m, _ in named:
         fh.write(_LOCAL.pack(b"PK\003\004", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOSTIME, _DOSDATE, m.crc,
                              m.compressed, m.size, len(raw), 0) + raw)
-        fh.write(spill.read(m.offset, m.compressed))
+        fh.write(m.kept if m.kept is not None else spill.read(m.offset, m.compressed))
     fh.write(b"".join(_CENTRAL.pack(b"PK\001\002", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOSTIME, _DOSDATE,
                                     m.crc, m.compressed, m.size, len(raw), 0, 0, 0, 0, _MODE, offset) + raw
                       for raw, flags, m, offset in named))

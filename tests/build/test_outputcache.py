@@ -201,6 +201,42 @@ def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
     assert FragmentStore(tmp_path / "x.fragments", "base", None).get("k1") is None
 
 
+def test_a_fragment_store_appends_what_is_new_and_is_rewritten_when_mostly_unused(tmp_path):
+    """A build that reuses most fragments appends the ones it made (the file grows by them, the old bytes stay);
+    when less than half the file would be in use, it is written anew with only those in use."""
+    path = tmp_path / "x.fragments"
+    scratch = bytes(range(256)) * 40  # 10 KiB of member bytes to take pieces of
+
+    def copy(fh, where, size):
+        fh.write(scratch[where:where + size] if isinstance(where, int) else where)
+
+    def build(keys, reuse):
+        """One build: the fragments in `reuse` got from the store (a hit keeps them), the others made anew."""
+        store = FragmentStore(path, "base", None)
+        kept = []
+        for n, key in enumerate(keys):
+            hit = store.get(key) if key in reuse else None
+            members = [(name, data, len(data), crc, size) for name, data, crc, size in hit[1]] if hit else \
+                [("m", 100 * n, 1000, n, 2000)]
+            kept.append((key, n if hit is None else hit[0], members))
+        before = path.stat().st_size if path.exists() else 0
+        store.save(kept, copy)
+        return before, path.stat().st_size
+
+    build(["a", "b", "c", "d"], set())
+    inode = path.stat().st_ino
+    before, after = build(["a", "b", "c", "e"], {"a", "b", "c"})
+    assert path.stat().st_ino == inode and before + 1000 < after < before + 1500  # "e" appended with the index
+    check = FragmentStore(path, "base", None)
+    assert [bytes(check.get(k)[1][0][1]) == scratch[100 * n:100 * n + 1000] for n, k in enumerate("abce")] == \
+        [True] * 4 and check.get("d") is None
+    build(["f", "g", "h", "i"], set())  # nothing reused: a file of its own
+    assert path.stat().st_ino != inode and path.stat().st_size < 4 * 1000 + 500
+    (tmp_path / "x.fragments").write_bytes(path.read_bytes()[:-3])  # a damaged file: replaced whole
+    build(["f", "j"], {"f"})
+    assert FragmentStore(path, "base", None).get("j") is not None
+
+
 def test_every_field_of_the_model_is_in_the_course_digest(tmp_path):
     """A writer's key changes with anything it is handed: each field of the course, each page."""
     from dataclasses import replace
