@@ -16,8 +16,6 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import latex2mathml.exceptions as texerr
-from latex2mathml.converter import convert
 from lxml import etree
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
@@ -35,19 +33,21 @@ _ANY = re.compile(r"\$")
 # the MathML elements that take a fixed number of arguments, and the TeX that makes them
 _ARITY = {"mfrac": (2, r"\frac"), "msup": (2, "^"), "msub": (2, "_"), "msubsup": (3, "_ and ^"),
           "mroot": (2, r"\sqrt[n]"), "munder": (2, "_"), "mover": (2, "^"), "munderover": (3, "_ and ^")}
+# why latex2mathml refused a formula, by the name of its exception (latex2mathml.exceptions; the library is
+# imported with the first formula: a course without one, or a rebuild from the page cache, never loads it)
 _REASONS = {
-    texerr.NumeratorNotFoundError: r"\frac has no numerator",
-    texerr.DenominatorNotFoundError: r"\frac has no denominator",
-    texerr.ExtraLeftOrMissingRightError: r"a \left has no \right",
-    texerr.MissingSuperScriptOrSubscriptError: "a ^ or _ has nothing after it",
-    texerr.DoubleSubscriptsError: "double subscript: write x_{ab} or {x_a}_b",
-    texerr.DoubleSuperscriptsError: "double superscript: write x^{ab} or {x^a}^b",
-    texerr.NoAvailableTokensError: "a command has no argument after it",
-    texerr.InvalidStyleForGenfracError: r"\genfrac has an invalid style",
-    texerr.MissingEndError: r"a \begin{...} has no \end{...}",
-    texerr.InvalidAlignmentError: "an array's column alignment is invalid",
-    texerr.InvalidWidthError: "a width is invalid",
-    texerr.LimitsMustFollowMathOperatorError: r"\limits must follow an operator such as \sum",
+    "NumeratorNotFoundError": r"\frac has no numerator",
+    "DenominatorNotFoundError": r"\frac has no denominator",
+    "ExtraLeftOrMissingRightError": r"a \left has no \right",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
+    "DoubleSubscriptsError": "double subscript: write x_{ab} or {x_a}_b",
+    "DoubleSuperscriptsError": "double superscript: write x^{ab} or {x^a}^b",
+    "NoAvailableTokensError": "a command has no argument after it",
+    "InvalidStyleForGenfracError": r"\genfrac has an invalid style",
+    "MissingEndError": r"a \begin{...} has no \end{...}",
+    "InvalidAlignmentError": "an array's column alignment is invalid",
+    "InvalidWidthError": "a width is invalid",
+    "LimitsMustFollowMathOperatorError": r"\limits must follow an operator such as \sum",
 }
 
 
@@ -61,10 +61,13 @@ def tex_mathml(tex: str, display: bool) -> str:
     if char is not None:  # the reader refuses these in a page; text from elsewhere (an import) may hold one
         raise TexError(f"it holds the control character {xmlchars.describe(char)}, which no package can carry")
     _balanced(tex)
+    import latex2mathml.exceptions as texerr
+    from latex2mathml.converter import convert
+
     try:
         mathml = convert(tex, display="block" if display else "inline")
-    except tuple(_REASONS) as exc:
-        raise TexError(_REASONS[type(exc)]) from None
+    except tuple(getattr(texerr, name) for name in _REASONS) as exc:
+        raise TexError(_REASONS[type(exc).__name__]) from None
     except (IndexError, KeyError, ValueError, TypeError, AttributeError, StopIteration) as exc:
         raise TexError(f"latex2mathml cannot read it ({type(exc).__name__}: {exc})") from None
     try:
