@@ -25,7 +25,6 @@ member an Adler-32 of its bytes: a missing, short, changed or unreadable entry i
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import io
 import json
@@ -38,8 +37,13 @@ from dataclasses import fields, replace
 from importlib import metadata
 from pathlib import Path
 
-from exporter.writers.layout import unplaced
 from exporter.model import Course, LocalFile
+from exporter.writers.layout import unplaced
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows: entries are written anew there, never appended to
+    fcntl = None  # type: ignore[assignment]
 
 OUTPUT_VERSION = 1
 FOLDER = "output"
@@ -338,7 +342,7 @@ class FragmentStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             used = sum(stored for _, _, members in kept for _, _, stored, _, _ in members)
             made = sum(stored for key, _, members in kept if key not in self._hit for _, _, stored, _, _ in members)
-            if self._size >= 0 and 2 * used >= self._size + made and self._append(write):
+            if fcntl is not None and self._size >= 0 and 2 * used >= self._size + made and self._append(write):
                 return
             _replace(self.path, lambda fh: (fh.write(MAGIC), write(fh, 0, False)))
 

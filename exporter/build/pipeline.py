@@ -79,9 +79,12 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
     course, report = read_course(content, overrides, cache=cache, progress=progress)
     options = options or Options()
     outputs = OutputCache(cache.folder) if cache is not None and cache.db is not None else None
-    handed = unplaced(course)  # what every writer reads (`Writer.reads`), made once before they fork
+    # what each format cannot carry, said at its line from the course as read; then the writers read the course
+    # without its lines (`Writer.reads`), made so here once, before they fork
+    uncarried = [writer.uncarried(course) for writer in writers]
+    course = unplaced(course, in_place=True)
     if outputs is not None:
-        outputs.prepare(handed)  # once, before the writers fork
+        outputs.prepare(course)  # once, before the writers fork
     result = BuildResult(course, report)
     with transaction(out) as staging:
         def place(writer) -> Path:  # each writer writes its package straight into its staging file
@@ -93,13 +96,13 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
 
         with progress.stage("writing", len(writers), "format") as tick:
             try:
-                produced = write_all(writers, handed, options, finish, jobs, done=tick, place=place,
+                produced = write_all(writers, course, options, finish, jobs, done=tick, place=place,
                                      outputs=outputs)
             except OSError as exc:  # a writer's own OS error (a course file, or writing its staged package)
                 raise OutputError(_shown(getattr(exc, "filename", None), staging.folder, out), os_reason(exc)) \
                     from None
-        for writer, (staged, artifact) in zip(writers, produced):
-            for source, line, message in writer.uncarried(course):
+        for writer, (staged, artifact), said in zip(writers, produced, uncarried):
+            for source, line, message in said:
                 report.warning(source, line, message, writer.name)
             for w in artifact.warnings:
                 report.warning(writer.filename(course), None, w, writer.name)

@@ -72,14 +72,23 @@ def _copy(course: Course, make: Callable[[Page, str], Page]) -> Course:
     return with_pages(course, [make(p, names[p.id]) for p in course.pages])
 
 
-def unplaced(course: Course) -> Course:
+def unplaced(course: Course, in_place: bool = False) -> Course:
     """The course without the source lines its quizzes, items and links stand on (each 0). No package shows one:
     what a format cannot carry is said at its line by the build, from the course as read (`Writer.uncarried`). So
     the writers are handed this (`Writer.reads`), and text added above a quiz, which moves its lines, changes no
-    other part of any package. A course without lines is returned as it is (a build unplaces its course once,
-    before its writers fork, and each writer's `reads` finds nothing to do)."""
+    other part of any package. A course without lines is returned as it is. `in_place`: its own objects changed,
+    no copy made (a build does so once, with its own course, before its writers fork: a copy would hold every
+    quiz and item twice)."""
     if not any(use.line for use in course.links) and not any(
             p.quiz.line or any(i.line for i in p.quiz.items) for p in course.pages if p.quiz is not None):
+        return course
+    if in_place:
+        for p in course.pages:
+            if p.quiz is not None:
+                p.quiz.line = 0
+                for item in p.quiz.items:
+                    item.line = 0
+        course.links = [replace(use, line=0) if use.line else use for use in course.links]
         return course
 
     def page(p: Page) -> Page:

@@ -171,7 +171,7 @@ class _Mapped:
 
     def read(self, offset: int, size: int) -> memoryview:
         self.read_since += size
-        if self.read_since > RESIDENT and self.map is not None:
+        if self.read_since > RESIDENT and self.map is not None and hasattr(mmap, "MADV_DONTNEED"):
             self.map.madvise(mmap.MADV_DONTNEED)
             self.read_since = size
         return self.view[offset:offset + size]
