@@ -256,7 +256,8 @@ def warm(course: Path, work: Path, env: dict, cwd: Path, runs: int = 3) -> dict:
                 clean_runs.append(_build_process(course, work / "out" / "clean", env, cwd, False))
                 identical = identical and warm_runs[-1]["sums"] == clean_runs[-1]["sums"]
             data["edits"][name] = {
-                "warm": {"cpu": min(r["cpu"] for r in warm_runs), "wall": statistics.median(r["wall"] for r in warm_runs)},
+                "warm": {"cpu": min(r["cpu"] for r in warm_runs),
+                         "wall": statistics.median(r["wall"] for r in warm_runs)},
                 "clean": {"cpu": min(r["cpu"] for r in clean_runs),
                           "wall": statistics.median(r["wall"] for r in clean_runs)},
                 "identical": identical}

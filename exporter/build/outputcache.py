@@ -318,10 +318,11 @@ class FragmentStore:
         return value, out
 
     def save(self, kept: list, copy) -> None:
-        """Replace the file with the fragments `kept` ([(key, value, members)]): each member (name, where its
-        stored bytes are (an offset in the package's scratch file, or the bytes themselves: a replayed fragment's, as
-        this store held them), stored size, CRC, size), `copy(fh, where, size)` writing them (a zip member's
-        compressed ones; a piece of a tar member as it is, named "" and CRC 0)."""
+        """Keep the fragments `kept` ([(key, value, members)]) for the next build, appended to the file or in a file
+        of their own (see the class): each member (name, where its stored bytes are (an offset in the package's
+        scratch file, or the bytes themselves: a replayed fragment's, as this store held them), stored size, CRC,
+        size), `copy(fh, where, size)` writing them (a zip member's compressed ones; a piece of a tar member as it
+        is, named "" and CRC 0)."""
         def write(fh, at: int, reuse: bool) -> None:
             out, index = _Summed(fh), {}
             for key, value, members in kept:

@@ -23,6 +23,7 @@ BUFFERED = 8 << 20  # a segment up to this size is held for its compressor; a la
 # the header gzip.GzipFile writes with no name, time 0 and level 6: magic, deflate, no flags, mtime 0, xfl 0, OS 255
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
+
 class SegmentedGzip:
     """Writes `HEADER` into `out`; then `unit(pieces)` for each unit in order, and `close()`. A piece is bytes, or a
     callable yielding its bytes (read again when a segment too large to hold is deflated). With `key(digest, size,

@@ -141,12 +141,14 @@ class _Spill:
         if self.end == 0:
             yield _Mapped(None)
             return
-        with mmap.mmap(self.fh.fileno(), self.end, access=mmap.ACCESS_READ) as m:
-            reader = _Mapped(m)
-            try:
-                yield reader
-            finally:
-                reader.view.release()
+        m = mmap.mmap(self.fh.fileno(), self.end, access=mmap.ACCESS_READ)
+        reader = _Mapped(m)
+        try:
+            yield reader
+        finally:
+            reader.view.release()
+            with contextlib.suppress(BufferError):  # a view still held (a failed write's): closed when it goes
+                m.close()
 
     def copy_to(self, dest, offset: int, size: int) -> None:
         for chunk in self.chunks(offset, size):
@@ -403,7 +405,7 @@ class ZipPackage(Package):
                 self._zipfile_write(fh, spill)
 
     def _zipfile_write(self, fh, spill: _Mapped) -> None:
-        """What zipfile writes for these members: for a zip that needs ZIP64 records, which `_plain_zip` leaves to it."""
+        """What zipfile writes for these members: for a zip needing ZIP64 records, which `_plain_zip` leaves to it."""
         with zipfile.ZipFile(fh, "w") as zf:
             at = fh.tell()  # counted on from here (asking the file each time costs a system call)
             for name in sorted(self.members):
