@@ -73,8 +73,9 @@ class SkippingInline(InlineProcessor):
 
 
 def install(md) -> None:
-    """Put SkippingInline in the place of `md`'s inline processor, at its priority (unless an extension
-    replaced Markdown's own: then that one stays)."""
-    if type(md.treeprocessors["inline"]) is InlineProcessor:  # noqa: E721 - exactly Markdown's own
+    """Put SkippingInline in the place of `md`'s inline processor, at its priority (unless an extension replaced
+    Markdown's own, or a Markdown release names its inner steps otherwise: then Markdown's own stays)."""
+    inner = all(hasattr(InlineProcessor, f"_InlineProcessor__{name}") for name in ("handleInline", "applyPattern"))
+    if inner and type(md.treeprocessors["inline"]) is InlineProcessor:  # noqa: E721 - exactly Markdown's own
         priority = next(item.priority for item in md.treeprocessors._priority if item.name == "inline")
         md.treeprocessors.register(SkippingInline(md), "inline", priority)
