@@ -455,6 +455,15 @@ class TgzPackage(Package):
         self._cuts: list[int] = []  # scratch file offsets where a member's writer ended a unit (`_Spilling.cut`)
         self.segments: SegmentedGzip | None = None  # the last close's gzip writer (what it deflated and reused)
 
+    def add(self, name: str, data: bytes | str | LocalFile | BinaryIO) -> None:
+        """As `Package.add`; bytes and text go straight to the scratch file (what a stream of them would write)."""
+        if isinstance(data, (bytes, str)) and not self._open:
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            self.members[name] = (self._spill.append(raw), len(raw))
+            self.sizes[name] = len(raw)
+            return
+        super().add(name, data)
+
     def keep(self, key: str, value, pieces: list[tuple[str, int, int]]) -> None:
         """For the fragment store: (name, offset, size) pieces of the scratch file (members added, or a part of
         one, named "") kept under `key` with a plain value; saved at close, read back with the store's `get`."""
