@@ -106,8 +106,9 @@ def worker_all(source: Path, out: Path) -> None:
 
 
 def _edit(page: Path) -> str:
+    """The page with a sentence added at its end (figure 3's first edit); its text before."""
     text = page.read_text(encoding="utf-8")
-    page.write_text(text + "\nA sentence added by the benchmark.\n", encoding="utf-8")
+    page.write_text(EDITS["a sentence added at its end"](text), encoding="utf-8")
     return text
 
 

@@ -19,7 +19,8 @@ outside a fragment are kept by their bytes' digest (`ZipPackage.add`).
 Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's
 artifact with a record of its key, and one file of fragments. Each is written beside and renamed into place, so
 a failed or interrupted write leaves the last good entry. A kept artifact carries its SHA-256 and each kept
-member an Adler-32 of its bytes: a missing, short, changed or unreadable entry is a miss, never an error. A course read from another folder is another course here (the model holds its source paths).
+member an Adler-32 of its bytes: a missing, short, changed or unreadable entry is a miss, never an error. A course
+read from another folder is another course here (the model holds its source paths).
 """
 
 from __future__ import annotations
@@ -323,10 +324,14 @@ class FragmentStore:
         scratch file, or the bytes themselves: a replayed fragment's, as this store held them), stored size, CRC,
         size), `copy(fh, where, size)` writing them (a zip member's compressed ones; a piece of a tar member as it
         is, named "" and CRC 0)."""
+        def in_file(key: str, value) -> bool:
+            """Whether the fragment is in this file already, as this build keeps it (a hit, with its value)."""
+            return key in self._hit and self.index[key][0] == value
+
         def write(fh, at: int, reuse: bool) -> None:
             out, index = _Summed(fh), {}
             for key, value, members in kept:
-                if reuse and key in self._hit and self.index[key][0] == value:  # where it is in the file already
+                if reuse and in_file(key, value):  # where it is in the file already
                     index[key] = self.index[key]
                     continue
                 placed = []
@@ -342,7 +347,8 @@ class FragmentStore:
         with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them
             self.path.parent.mkdir(parents=True, exist_ok=True)
             used = sum(stored for _, _, members in kept for _, _, stored, _, _ in members)
-            made = sum(stored for key, _, members in kept if key not in self._hit for _, _, stored, _, _ in members)
+            made = sum(stored for key, value, members in kept if not in_file(key, value)
+                       for _, _, stored, _, _ in members)
             if fcntl is not None and self._size >= 0 and 2 * used >= self._size + made and self._append(write):
                 return
             _replace(self.path, lambda fh: (fh.write(MAGIC), write(fh, 0, False)))

@@ -65,10 +65,10 @@ ATTRIBUTES = {
 _HEART = re.compile(r"<3(?![0-9]|\.[0-9])")
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 _ANY_TAG = re.compile(r"(<[A-Za-z/!?][^>]*>)")
-_CODE_TAG = re.compile(r"<(?:(code|pre|kbd|samp|script|style)\b[^>]*|/(code|pre|kbd|samp|script|style)\s*)>",
-                       re.IGNORECASE)
 HEART_MARK = "\ufffe"  # a `<3` in Markdown source while it is rendered (the reader removes U+FFFE from sources)
 _CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
+_CODE_NAMES = "|".join(sorted(_CODE_TAGS))
+_CODE_TAG = re.compile(rf"<(?:({_CODE_NAMES})\b[^>]*|/({_CODE_NAMES})\s*)>", re.IGNORECASE)  # a code start or end tag
 _URL_ATTRIBUTES = {"href", "src", "action", "cite", "data", "poster", "srcset"}
 
 

@@ -79,20 +79,23 @@ def unplaced(course: Course, in_place: bool = False) -> Course:
     other part of any package. A course without lines is returned as it is. `in_place`: its own objects changed,
     no copy made (a build does so once, with its own course, before its writers fork: a copy would hold every
     quiz and item twice)."""
-    if not any(use.line for use in course.links) and not any(
-            p.quiz.line or any(i.line for i in p.quiz.items) for p in course.pages if p.quiz is not None):
+
+    def placed(p: Page) -> bool:
+        return p.quiz is not None and bool(p.quiz.line or any(i.line for i in p.quiz.items))
+
+    if not any(use.line for use in course.links) and not any(placed(p) for p in course.pages):
         return course
+    links = [replace(use, line=0) if use.line else use for use in course.links]
     if in_place:
-        for p in course.pages:
-            if p.quiz is not None:
-                p.quiz.line = 0
-                for item in p.quiz.items:
-                    item.line = 0
-        course.links = [replace(use, line=0) if use.line else use for use in course.links]
+        for p in filter(placed, course.pages):
+            p.quiz.line = 0
+            for item in p.quiz.items:
+                item.line = 0
+        course.links = links
         return course
 
     def page(p: Page) -> Page:
-        if p.quiz is None or (not p.quiz.line and not any(i.line for i in p.quiz.items)):
+        if not placed(p):
             return p
         return replace(p, quiz=replace(p.quiz, line=0, items=[replace(i, line=0) for i in p.quiz.items]))
 
@@ -104,7 +107,7 @@ def unplaced(course: Course, in_place: bool = False) -> Course:
     return replace(course, pages=[new[id(p)] for p in course.pages], preface=[new[id(p)] for p in course.preface],
                    chapters=[replace(c, page=new[id(c.page)] if c.page else None,
                                      sections=[new[id(s)] for s in c.sections]) for c in course.chapters],
-                   links=[replace(use, line=0) if use.line else use for use in course.links])
+                   links=links)
 
 
 def with_pages(course: Course, pages: list[Page]) -> Course:

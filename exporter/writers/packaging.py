@@ -113,10 +113,14 @@ class _Spill:
         self.end += len(data)
         return offset
 
-    def read(self, offset: int, size: int) -> bytes:
+    def _sync(self) -> None:
+        """Everything appended handed to the file (read by offset or mapped, not through the buffer)."""
         if self._flushed != self.end:
             self.fh.flush()
             self._flushed = self.end
+
+    def read(self, offset: int, size: int) -> bytes:
+        self._sync()
         data = os.pread(self.fh.fileno(), size, offset)
         while len(data) < size:
             more = os.pread(self.fh.fileno(), size - len(data), offset + len(data))
@@ -135,9 +139,7 @@ class _Spill:
         """A reader of what the file holds now, for many members in an order of their own (no system call per
         member): `read(offset, size)` gives a view of the file mapped. What it has read stops counting in the
         process's memory every `RESIDENT` bytes (the pages stay in the system's cache)."""
-        if self._flushed != self.end:
-            self.fh.flush()
-            self._flushed = self.end
+        self._sync()
         if self.end == 0:
             yield _Mapped(None)
             return
@@ -151,13 +153,9 @@ class _Spill:
                 m.close()
 
     def copy_to(self, dest, offset: int, size: int) -> None:
-        for chunk in self.chunks(offset, size):
-            dest.write(chunk)
-
-    def chunks(self, offset: int, size: int) -> Iterator[bytes]:
         while size > 0:
             chunk = self.read(offset, min(CHUNK, size))
-            yield chunk
+            dest.write(chunk)
             offset += len(chunk)
             size -= len(chunk)
 
@@ -301,6 +299,10 @@ class ZipMember:
     size: int
     kept: memoryview | None = None
 
+    def stored(self, spill: _Mapped):
+        """Its compressed bytes: as the store holds them, or from the mapped scratch file."""
+        return self.kept if self.kept is not None else spill.read(self.offset, self.compressed)
+
 
 KEEP_AT_LEAST = 1 << 14  # a member outside a fragment is kept by its bytes from this size
 
@@ -416,7 +418,7 @@ class ZipPackage(Package):
                 info.header_offset = at
                 header = info.FileHeader(zip64)
                 fh.write(header)
-                fh.write(member.kept if member.kept is not None else spill.read(member.offset, member.compressed))
+                fh.write(member.stored(spill))
                 at += len(header) + member.compressed
                 zf.filelist.append(info)
                 zf.NameToInfo[name] = info
@@ -597,7 +599,7 @@ def _plain_zip(fh, members: list[tuple[str, ZipMember]], spill: _Mapped) -> bool
     for raw, flags, m, _ in named:
         fh.write(_LOCAL.pack(b"PK\003\004", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOSTIME, _DOSDATE, m.crc,
                              m.compressed, m.size, len(raw), 0) + raw)
-        fh.write(m.kept if m.kept is not None else spill.read(m.offset, m.compressed))
+        fh.write(m.stored(spill))
     fh.write(b"".join(_CENTRAL.pack(b"PK\001\002", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOSTIME, _DOSDATE,
                                     m.crc, m.compressed, m.size, len(raw), 0, 0, 0, 0, _MODE, offset) + raw
                       for raw, flags, m, offset in named))
