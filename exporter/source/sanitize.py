@@ -11,8 +11,9 @@ from exporter.links import FILE_SCHEME, PAGE_SCHEME
 
 HEART = "\u2764"
 # Text nh3 returns unchanged: no markup, no entity, none of the characters its HTML serializer rewrites
-# (CR becomes LF, NUL is dropped, a no-break space becomes &nbsp;). Most statements are such text.
-_PLAIN = re.compile("[^<>&\r\x00\u00a0]*")
+# (CR becomes LF, NUL is dropped, a no-break space becomes &nbsp;), no byte order mark first (its parser drops
+# one there). Most statements are such text.
+_PLAIN = re.compile("(?!\ufeff)[^<>&\r\x00\u00a0]*")
 
 # Formulas (exporter.source.math): MathML presentation elements, the TeX annotation, and their layout attributes.
 # No annotation-xml (it can hold HTML), no maction, no link or style attribute.
