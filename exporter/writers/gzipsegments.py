@@ -47,17 +47,51 @@ class SegmentedGzip:
             self._pieces.append(piece)
             for data in _chunks(piece):
                 crc = zlib.crc32(data, crc)
-                self.crc = zlib.crc32(data, self.crc)
                 size += len(data)
-                self._sha.update(data)
-                if self._buffer is not None:
-                    self._buffer += data
-                    if len(self._buffer) > BUFFERED:
-                        self._buffer = None
+                self._take(data)
         self._size += size
         self.total += size
-        if crc * SEGMENT < size << 32:
+        if crc * SEGMENT < size << 32:  # (`ends_segment`, from the pieces' CRC-32)
             self._end(last=False)
+
+    def add(self, data: bytes) -> None:
+        """One unit of one piece of bytes: `unit([data])`, in fewer steps (a tar member, most of a backup's)."""
+        self._piece(data)
+        if ends_segment(data):
+            self._end(last=False)
+
+    def run(self, data, ends: list[int]) -> None:
+        """Units given as one piece of bytes, with `ends`: where in it (in order) a unit ends that `ends_segment`
+        (what `add` of each unit would do, without a step per unit)."""
+        start = 0
+        for end in ends:
+            self._piece(data[start:end])
+            self._end(last=False)
+            start = end
+        if start < len(data):
+            self._piece(data[start:])
+
+    def _piece(self, data) -> None:
+        self._pieces.append(data)
+        self._take(data)
+        size = len(data)
+        self._size += size
+        self.total += size
+
+    def _take(self, data) -> None:
+        """The segment's next bytes: held while it is small, its digest and the stream's CRC-32 taken at its end
+        (`_hash`) in one call each; a segment grown past `BUFFERED` is hashed as it goes and read again later."""
+        if self._buffer is not None:
+            self._buffer += data
+            if len(self._buffer) > BUFFERED:
+                self._hash(self._buffer)
+                self._buffer = None
+        else:
+            self._hash(data)
+
+    def _hash(self, data) -> None:
+        self._sha.update(data)
+        self.crc = zlib.crc32(data, self.crc)
 
     def close(self) -> None:
         """The last segment (also when it is empty) and the gzip trailer: CRC-32 and size of everything."""
@@ -65,6 +99,8 @@ class SegmentedGzip:
         self.out.write(struct.pack("<II", self.crc & 0xFFFFFFFF, self.total & 0xFFFFFFFF))
 
     def _end(self, last: bool) -> None:
+        if self._buffer is not None:
+            self._hash(self._buffer)
         key = self.key(self._sha.hexdigest(), self._size, last) if self.key is not None else None
         data = self.lookup(key) if key is not None and self.lookup is not None else None
         if data is None:
@@ -85,6 +121,12 @@ class SegmentedGzip:
         if key is not None and self.keep is not None:
             self.keep(key, data)
         self._pieces, self._buffer, self._size, self._sha = [], bytearray(), 0, hashlib.sha256()
+
+
+def ends_segment(unit: bytes) -> bool:
+    """Whether a segment ends after this unit: its CRC-32, read as a fraction of 2^32, is below its size over
+    `SEGMENT`."""
+    return zlib.crc32(unit) * SEGMENT < len(unit) << 32
 
 
 def _chunks(piece) -> Iterable[bytes]:

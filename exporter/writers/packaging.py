@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TypeVar
 
 from exporter.model import LocalFile
-from exporter.writers.gzipsegments import SegmentedGzip
+from exporter.writers.gzipsegments import SegmentedGzip, ends_segment
 
 T = TypeVar("T")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in any artifact
@@ -455,37 +455,89 @@ class TgzPackage(Package):
         self.first = first
         self.members: dict[str, tuple[int, int] | LocalFile] = {}
         self._cuts: list[int] = []  # scratch file offsets where a member's writer ended a unit (`_Spilling.cut`)
+        self._runs: dict[str, tuple[list[str], int, int, list[int]]] = {}  # `add_run`'s, by their first member
+        self._run_of: dict[str, str] = {}  # each of their members' run, by its first member
         self.segments: SegmentedGzip | None = None  # the last close's gzip writer (what it deflated and reused)
 
     def add(self, name: str, data: bytes | str | LocalFile | BinaryIO) -> None:
         """As `Package.add`; bytes and text go straight to the scratch file (what a stream of them would write)."""
         if isinstance(data, (bytes, str)) and not self._open:
             raw = data.encode("utf-8") if isinstance(data, str) else data
-            self.members[name] = (self._spill.append(raw), len(raw))
-            self.sizes[name] = len(raw)
+            self._set(name, (self._spill.append(raw), len(raw)), len(raw))
             return
         super().add(name, data)
+
+    def add_run(self, files: dict[str, bytes], key: str | None = None) -> None:
+        """Members written as their part of the tar at once (headers, bytes, padding), in name order: what an
+        activity folder of the backup is. The archive is the same as with `add` of each; where the names
+        stand together in the archive's order, the run goes in as one piece at close, not member by member. With
+        `key`, the run is kept for the store (`kept_run` puts it back)."""
+        names = sorted(files)
+        units = []
+        for name in names:
+            data = files[name]
+            header = ustar_header(name, len(data))
+            if len(header) != tarfile.BLOCKSIZE or name in self.first:  # (never in a backup's folder)
+                for name in names:
+                    self.add(name, files[name])
+                return
+            units.append(header + data + tarfile.NUL * (-len(data) % tarfile.BLOCKSIZE))
+        ends, at = [], 0
+        for unit in units:
+            at += len(unit)
+            if ends_segment(unit):
+                ends.append(at)
+        offset = self._spill.append(b"".join(units))
+        sizes = [len(files[name]) for name in names]
+        self._run(names, sizes, ends, offset, at)
+        if key is not None:
+            self._kept.append((key, [names, sizes, ends], [("", offset, at, 0, at)]))
+
+    def kept_run(self, value, data) -> bool:
+        """A run kept by `add_run` (its value and bytes, from the store) put back; False, adding nothing, where
+        they do not agree (a damaged entry: the caller makes the members again)."""
+        try:
+            names, sizes, ends = value
+            total = sum(tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE) for size in sizes)
+        except (TypeError, ValueError):
+            return False
+        if total != len(data) or len(names) != len(sizes) or not names or names != sorted(names) \
+                or any(name in self.first for name in names):
+            return False
+        self._run(names, sizes, ends, self._spill.append(data), total)
+        return True
+
+    def _run(self, names: list[str], sizes: list[int], ends: list[int], offset: int, length: int) -> None:
+        at = offset
+        for name, size in zip(names, sizes):
+            self._set(name, (at + tarfile.BLOCKSIZE, size), size)
+            at += tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE)
+        self._runs[names[0]] = (names, offset, length, ends)
+        for name in names:
+            self._run_of[name] = names[0]
+
+    def _set(self, name: str, where: "tuple[int, int] | LocalFile", size: int) -> None:
+        """A member's place; one that replaces a member of a run breaks the run up (its members go in one by
+        one)."""
+        first = self._run_of.pop(name, None)
+        if first is not None:
+            self._runs.pop(first, None)
+        self.members[name] = where
+        self.sizes[name] = size
 
     def keep(self, key: str, value, pieces: list[tuple[str, int, int]]) -> None:
         """For the fragment store: (name, offset, size) pieces of the scratch file (members added, or a part of
         one, named "") kept under `key` with a plain value; saved at close, read back with the store's `get`."""
         self._kept.append((key, value, [(name, offset, size, 0, size) for name, offset, size in pieces]))
 
-    def where(self, name: str) -> tuple[str, int, int]:
-        """A member added from bytes as a piece `keep` takes: (name, offset, size)."""
-        offset, size = self.members[name]  # type: ignore[misc]
-        return name, offset, size
-
     def _add_local(self, name: str, data: LocalFile) -> None:
-        self.members[name] = data
-        self.sizes[name] = data.size
+        self._set(name, data, data.size)
 
     def _stream(self, name: str) -> _Spilling:
         return _Spilling(self._spill, self._cuts)
 
     def _finish(self, name: str, stream: _Spilling) -> None:
-        self.members[name] = (stream.offset, stream.size)
-        self.sizes[name] = stream.size
+        self._set(name, (stream.offset, stream.size), stream.size)
 
     def _write(self, fh) -> None:
         """What tarfile writes for these members (USTAR, headers from `ustar_header`), as a gzip stream in
@@ -501,7 +553,17 @@ class TgzPackage(Package):
 
     def _units(self, out: SegmentedGzip, spill: _Mapped) -> None:
         total = 0
-        for name in [*self.first, *sorted(n for n in self.members if n not in self.first)]:
+        names = [*self.first, *sorted(n for n in self.members if n not in self.first)]
+        i = 0
+        while i < len(names):
+            name = names[i]
+            run = self._runs.get(name)
+            if run is not None and names[i:i + len(run[0])] == run[0]:  # a run whose members stand together
+                out.run(spill.read(run[1], run[2]), run[3])
+                total += run[2]
+                i += len(run[0])
+                continue
+            i += 1
             data, size = self.members[name], self.sizes[name]
             pad = tarfile.NUL * (-size % tarfile.BLOCKSIZE)
             total += tarfile.BLOCKSIZE + size + len(pad)
@@ -511,7 +573,7 @@ class TgzPackage(Package):
             offset, end = data[0], data[0] + size
             at = bisect.bisect_right(self._cuts, offset)
             if size <= CHUNK and (at == len(self._cuts) or self._cuts[at] >= end):  # (almost every member)
-                out.unit([ustar_header(name, size) + spill.read(offset, size) + pad])
+                out.add(ustar_header(name, size) + spill.read(offset, size) + pad)
                 continue
             bounds = [offset]
             while at < len(self._cuts) and self._cuts[at] < end:
@@ -548,11 +610,12 @@ def _read_exactly(data: LocalFile, size: int) -> Iterator[bytes]:
             size -= len(chunk)
 
 
-_USTAR_TAIL = (b"0" * 11 + b"\0"  # mtime 0
-               + b" " * 8  # the checksum's place, as spaces while the sum is taken
-               + tarfile.REGTYPE + tarfile.NUL * 100 + tarfile.POSIX_MAGIC
+_USTAR_MODES = b"0000644\0" + b"0000000\0" * 2  # mode, uid, gid
+_USTAR_TAIL = (tarfile.REGTYPE + tarfile.NUL * 100 + tarfile.POSIX_MAGIC  # after mtime 0 and the checksum
                + b"root".ljust(32, tarfile.NUL) * 2  # uname, gname
                + tarfile.NUL * (16 + 155 + 12))  # devmajor, devminor (empty for a file), prefix, the block's rest
+# the header's byte sum but for its name and size: the checksum is taken with its own field as eight spaces
+_USTAR_SUM = sum(_USTAR_MODES) + sum(b"0" * 11 + b"\0") + sum(b" " * 8) + sum(_USTAR_TAIL)
 
 
 def ustar_header(name: str, size: int) -> bytes:
@@ -561,9 +624,9 @@ def ustar_header(name: str, size: int) -> bytes:
     raw = name.encode(tarfile.ENCODING, "surrogateescape")
     if len(raw) > 100 or size >= 8 ** 11:
         return _tar_info(name, size).tobuf(tarfile.USTAR_FORMAT, tarfile.ENCODING, "surrogateescape")
-    head = bytearray(raw.ljust(100, tarfile.NUL) + b"0000644\0" + b"0000000\0" * 2 + b"%011o\0" % size + _USTAR_TAIL)
-    head[148:155] = b"%06o\0" % sum(head)
-    return bytes(head)
+    sized = b"%011o\0" % size
+    check = b"%06o\0 " % (_USTAR_SUM + sum(raw) + sum(sized))
+    return b"".join((raw.ljust(100, tarfile.NUL), _USTAR_MODES, sized, b"00000000000\0", check, _USTAR_TAIL))
 
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader

@@ -154,6 +154,72 @@ def test_a_segment_too_large_to_hold_is_read_again(monkeypatch):
     assert _segmented(units)[0] == whole
 
 
+def test_units_added_as_a_run_make_the_same_stream_as_one_by_one():
+    """`SegmentedGzip.run` (units as one piece, with where a segment ends) writes what `add` of each writes."""
+    units = _units(7, 150)
+    one_by_one = io.BytesIO()
+    seg = SegmentedGzip(one_by_one)
+    for unit in units:
+        seg.add(unit)
+    seg.close()
+    assert one_by_one.getvalue() == _segmented(units)[0] and seg.deflated > 5
+    for size in (1, 7, 40, 150):  # runs of that many units
+        out = io.BytesIO()
+        seg = SegmentedGzip(out)
+        for start in range(0, len(units), size):
+            ends, at = [], 0
+            for unit in units[start:start + size]:
+                at += len(unit)
+                if gzipsegments.ends_segment(unit):
+                    ends.append(at)
+            seg.run(memoryview(b"".join(units[start:start + size])), ends)
+        seg.close()
+        assert out.getvalue() == one_by_one.getvalue(), size
+
+
+def _folders(rng: random.Random) -> dict[str, dict[str, bytes]]:
+    return {f"activities/{kind}_{n}": {f"activities/{kind}_{n}/{name}": (f"<{name} {n}/>" * rng.randrange(1, 3000)).encode()
+                                       for name in ("module.xml", f"{kind}.xml", "inforef.xml", "roles.xml")}
+            for n in range(1, 40) for kind in ("page", "quiz")}
+
+
+def test_members_added_as_runs_make_the_same_archive(tmp_path):
+    """`TgzPackage.add_run` (an activity folder's files as one piece of the tar) gives the bytes `add` of each
+    gives, kept runs put back give them too, and where a run's members do not stand together in the archive's
+    order, or one of them is replaced, its members go in one by one."""
+    folders = _folders(random.Random(5))
+    loose = {"activities/page_1/la.xml": b"<between/>", "activities/page_17b.xml": b"<after the folder/>",
+             "moodle_backup.xml": b"<index/>"}
+
+    def archive(path, how, kept=None) -> bytes:
+        with TgzPackage(path, first=("moodle_backup.xml",)) as package:
+            for folder in folders.values():
+                if how == "one by one":
+                    for name, data in folder.items():
+                        package.add(name, data)
+                elif kept is not None and kept:
+                    value, data = kept.pop(0)
+                    assert package.kept_run(value, data)
+                else:
+                    package.add_run(folder, key="k")
+            package.add("activities/quiz_3/roles.xml", b"<replaced/>")  # replaces a member of a run
+            for name, data in loose.items():
+                package.add(name, data)
+            runs = [(value, package._spill.read(offset, size)) for _, value, [(_, offset, size, _, _)] in package._kept]
+        return path.read_bytes(), runs
+
+    plain, _ = archive(tmp_path / "a.tgz", "one by one")
+    as_runs, kept = archive(tmp_path / "b.tgz", "runs")
+    assert as_runs == plain and len(kept) == len(folders)
+    assert archive(tmp_path / "c.tgz", "runs", list(kept))[0] == plain
+    with tarfile.open(tmp_path / "c.tgz") as tar:
+        assert tar.extractfile("activities/quiz_3/roles.xml").read() == b"<replaced/>"
+    with TgzPackage(tmp_path / "d.tgz") as package:  # a damaged kept value adds nothing
+        value, data = kept[0]
+        assert not package.kept_run(value, data[:-1]) and not package.kept_run([value[0], value[1][:-1], []], data)
+        assert not package.kept_run(None, data) and not package.members
+
+
 def test_a_failed_package_leaves_nothing(tmp_path):
     with pytest.raises(RuntimeError), ZipPackage(tmp_path / "p.zip") as package:
         package.add("a.txt", "text")

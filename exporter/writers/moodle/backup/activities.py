@@ -51,8 +51,8 @@ EMPTY = {
 def write(course: Course, plan: Plan,
           kept: Callable[[tuple, Callable[[], dict[str, bytes]]], dict[str, bytes]] | None = None) -> dict[str, bytes]:
     """Every activity folder's files, by path in the backup, each folder made from its activity `detached` from
-    the plan. `kept(parts, make)`: a folder's files from the writer's fragments, by what they are made from,
-    or make() them."""
+    the plan. `kept(parts, make)`: puts a folder's files into the package itself (from the writer's fragments, by
+    what they are made from, or make() them) and returns what is left to add (nothing)."""
     files: dict[str, bytes] = {}
     for activity in plan.activities:
         own, view = detached(activity, plan)

@@ -379,15 +379,16 @@ class MoodleBackupWriter(Writer):
         Formulas are TeX for Moodle's MathJax filter."""
         return write_math(course, mathml.STEPS[self.math])
 
-    def _kept_folder(self, store, kept: list):
-        """`activities.write`'s `kept`: an activity folder's files from the fragments when they hold what it is made
-        of (its detached activity and plan), else made; (key, file names) noted in `kept` for the next build."""
+    def _kept_folder(self, store, files: TgzPackage):
+        """`activities.write`'s `kept`: an activity folder's files put into the package as one run of the tar
+        (`TgzPackage.add_run`), from the fragments when they hold what it is made of (its detached activity and
+        plan), else made and kept there for the next build."""
         def folder(parts: tuple, make) -> dict[str, bytes]:
             key = self.fragment_key(None, None, "activity", *parts)
             hit = store.get(key)
-            files = {name: bytes(data) for name, data, _, _ in hit[1]} if hit is not None else make()
-            kept.append((key, list(files)))
-            return files
+            if hit is None or len(hit[1]) != 1 or not files.kept_run(hit[0], hit[1][0][1]):
+                files.add_run(make(), key)
+            return {}
 
         return folder
 
@@ -396,12 +397,9 @@ class MoodleBackupWriter(Writer):
         planner = Planner(course, store, lambda page, *parts: self.fragment_key(None, page, *parts, text=False))
         plan = planner.plan()
         files = TgzPackage(self.target, first=(mbz_course.INDEX,), fragments=store)  # each file added as it is made
-        folders: list = []  # (key, file names) of each activity folder, for the writer's fragments
-        for name, data in mbz_activities.write(course, plan, self._kept_folder(store, folders) if store else None
+        for name, data in mbz_activities.write(course, plan, self._kept_folder(store, files) if store else None
                                                ).items():
             files.add(name, data)
-        for key, names in folders:
-            files.keep(key, None, [files.where(name) for name in names])
         categories: list = []  # (key, ids counted, offset, size) of each question bank category
         mbz_questions.write(plan, files, categories)
         for key, counted, offset, size in categories:
