@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +31,43 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     return env
+
+
+class _KeptCompiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in a folder (jinja2 writes each beside and renames it into place); a file that cannot
+    be read or written is a miss: the template is compiled as without the folder."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged file: compiled afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def keep_compiled(folder: Path, code: str) -> None:
+    """From now on, templates are compiled once for this code (`code`: a digest of the package and its templates,
+    which the files' names hold; those of other code are removed) and kept in `folder` (a build's cache folder),
+    so a build does not compile the same templates again."""
+    prefix = f"{code[:16]}-"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in os.listdir(folder):
+            if not old.startswith(prefix):
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / old)
+    except OSError:
+        return
+    environment().bytecode_cache = _KeptCompiled(str(folder), prefix + "%s.cache")
+
+
+def preload(names) -> None:
+    """These templates compiled now (in a build, before its writers fork: each then finds them compiled)."""
+    for name in sorted(set(names)):
+        environment().get_template(name)
 
 
 def render_template(name: str, **context) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import Report
 from exporter.model import Course
 from exporter.build.staging import OutputError, Staged, os_reason, transaction
-from exporter.build.outputcache import OutputCache
+from exporter import render
+from exporter.build.outputcache import OutputCache, code_digest
 from exporter.build.parallel import write_all
 from exporter.progress import QUIET, Progress
 from exporter.source.reader import read_course
@@ -73,18 +75,33 @@ def build(content: Path, out: Path, formats: str = "all", overrides: dict | None
     """Raises ContentError or UsageError (nothing written), OutputError (an OS error writing; the output
     folder as it was) or output.Interrupted (SIGTERM; cleaned up); otherwise every artifact is in place, with
     the build report beside them. `jobs`: how many writers run at once (default: one per core); `cache`: an
-    exporter.source.cache.PageCache (with a folder, writer output is kept there too: exporter.build.outputcache)."""
+    exporter.source.cache.PageCache (with a folder, writer output is kept there too: exporter.build.outputcache).
+    What was made before the build, and the course once read, are left out of the garbage collector's passes
+    until it ends (`gc.freeze`): they live as long as it does, and forked writers then leave their pages shared."""
+    gc.freeze()
+    try:
+        return _build(content, out, formats, overrides, options, jobs, progress, cache)
+    finally:
+        gc.unfreeze()
+
+
+def _build(content: Path, out: Path, formats: str, overrides: dict | None, options: Options | None,
+           jobs: int | None, progress: Progress, cache) -> BuildResult:
     out = Path(out)
     writers = select(formats)  # a usage error before any reading
     course, report = read_course(content, overrides, cache=cache, progress=progress)
     options = options or Options()
     outputs = OutputCache(cache.folder) if cache is not None and cache.db is not None else None
+    if outputs is not None:  # templates compiled once per code, kept beside the writer output
+        render.keep_compiled(cache.folder / "templates", code_digest())
+    render.preload(name for writer in writers for name in writer.templates)  # once, before the writers fork
     # what each format cannot carry, said at its line from the course as read; then the writers read the course
     # without its lines (`Writer.reads`), made so here once, before they fork
     uncarried = [writer.uncarried(course) for writer in writers]
     course = unplaced(course, in_place=True)
     if outputs is not None:
         outputs.prepare(course)  # once, before the writers fork
+    gc.freeze()
     result = BuildResult(course, report)
     with transaction(out) as staging:
         def place(writer) -> Path:  # each writer writes its package straight into its staging file

@@ -92,6 +92,7 @@ class Writer:
     # where the package keeps its links between pages but a platform importing it breaks them: said at each link
     page_links_break: str = ""
     math: str = "mathml"  # how its formulas are written: "mathml" (kept), "tex" or "canvas" (exporter.mathml)
+    templates: tuple[str, ...] = ()  # the templates it renders (a build compiles them before its writers fork)
 
     target: Path  # the file build() writes the package into (set by write())
     # the build's store of this writer's fragments (exporter.build.outputcache.FragmentStore), set by a build

@@ -13,6 +13,7 @@ STATIC = "_static/"
 
 class HtmlWriter(Writer):
     name = "html"
+    templates = ("html/index.html", "html/page.html")
     title = "Static HTML site (review copy, answers shown)"
     carries = "every page and course file; quizzes shown with their answers"
     drops = "no tracking or scoring: a review copy"

@@ -304,3 +304,50 @@ def test_a_quiz_only_formats_key_changes_exactly_when_what_it_is_handed_does(tmp
             same_key = OutputCache(tmp_path).writer_key(writer, changed, Options()) == key
             assert same_handed == same_key, (name, variant)
             assert same_key == variant.endswith(("text", "lines")), (name, variant)
+
+
+@pytest.fixture
+def fresh_templates(monkeypatch):
+    """A new template environment for the test (none compiled yet), counting what it compiles; the next test gets
+    a new one again."""
+    import jinja2
+
+    from exporter import render
+
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    render.environment.cache_clear()
+    yield compiled
+    render.environment.cache_clear()
+
+
+def test_templates_are_compiled_once_per_code_and_a_damaged_one_is_compiled_again(warmed, tmp_path,
+                                                                                   fresh_templates):
+    from exporter import render
+
+    course, cache = warmed
+    folder = cache / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / "0123456789abcdef-old.cache").write_bytes(b"another code's")
+    build(course, tmp_path / "first", jobs=1, cache=PageCache(cache))  # (compiled here, or by the fixture's build)
+    kept = sorted(folder.iterdir())
+    prefix = outputcache.code_digest()[:16] + "-"
+    assert kept and all(p.name.startswith(prefix) for p in kept)
+    render.environment.cache_clear()  # a new process
+    fresh_templates.clear()
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    assert fresh_templates == []
+    for n, path in enumerate(kept):  # truncated, emptied or garbage after jinja2's own header
+        data = path.read_bytes()
+        path.write_bytes([data[: len(data) // 2], b"", data[:6] + b"\x00garbage{"][n % 3])
+    render.environment.cache_clear()
+    build(course, tmp_path / "damaged", jobs=1, cache=PageCache(cache))
+    assert "html/page.html" in fresh_templates and "report/report.html" in fresh_templates
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "damaged") == files_of(tmp_path / "warm") == files_of(tmp_path / "clean")

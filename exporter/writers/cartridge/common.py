@@ -238,6 +238,7 @@ class CartridgeWriter(Writer):
     """A Common Cartridge writer: which CC version, and which cartridge builder (plain or with extensions)."""
 
     extension = "imscc"
+    templates = ("cc/page.html",)
     profile: Profile = CC11
     cartridge: type[Cartridge] = Cartridge
     pages = True

@@ -257,6 +257,7 @@ class ScormWriter(Writer):
     pages = quiz_files = quiz_pages = True
     kinds = frozenset(KINDS)  # the quiz widget answers every kind (templates/static/widget.js)
     page_mark = "data-page-link"  # the runtime opens these as other pages of the course
+    templates = ("scorm/course.html", "scorm/page.html")
 
     def manifest(self, course: Course, package: ScormPackage) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
