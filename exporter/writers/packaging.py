@@ -482,37 +482,38 @@ class TgzPackage(Package):
                     self.add(name, files[name])
                 return
             units.append(header + data + tarfile.NUL * (-len(data) % tarfile.BLOCKSIZE))
-        ends, at = [], 0
-        for unit in units:
-            at += len(unit)
-            if ends_segment(unit):
-                ends.append(at)
-        offset = self._spill.append(b"".join(units))
+        run = b"".join(units)
+        offset = self._spill.append(run)
         sizes = [len(files[name]) for name in names]
-        self._run(names, sizes, ends, offset, at)
+        self._run(names, sizes, run, offset)
         if key is not None:
-            self._kept.append((key, [names, sizes, ends], [("", offset, at, 0, at)]))
+            self._kept.append((key, [names, sizes], [("", offset, len(run), 0, len(run))]))
 
     def kept_run(self, value, data) -> bool:
         """A run kept by `add_run` (its value and bytes, from the store) put back; False, adding nothing, where
         they do not agree (a damaged entry: the caller makes the members again)."""
         try:
-            names, sizes, ends = value
+            names, sizes = value
             total = sum(tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE) for size in sizes)
         except (TypeError, ValueError):
             return False
         if total != len(data) or len(names) != len(sizes) or not names or names != sorted(names) \
                 or any(name in self.first for name in names):
             return False
-        self._run(names, sizes, ends, self._spill.append(data), total)
+        self._run(names, sizes, data, self._spill.append(data))
         return True
 
-    def _run(self, names: list[str], sizes: list[int], ends: list[int], offset: int, length: int) -> None:
-        at = offset
+    def _run(self, names: list[str], sizes: list[int], data, offset: int) -> None:
+        """The run's members placed, and where its units end segments (`ends_segment`, taken from its bytes)."""
+        ends, at = [], 0
+        view = memoryview(data)
         for name, size in zip(names, sizes):
-            self._set(name, (at + tarfile.BLOCKSIZE, size), size)
-            at += tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE)
-        self._runs[names[0]] = (names, offset, length, ends)
+            self._set(name, (offset + at + tarfile.BLOCKSIZE, size), size)
+            unit = tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE)
+            if ends_segment(view[at:at + unit]):
+                ends.append(at + unit)
+            at += unit
+        self._runs[names[0]] = (names, offset, at, ends)
         for name in names:
             self._run_of[name] = names[0]
 
