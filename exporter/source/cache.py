@@ -142,11 +142,12 @@ def _diag_data(d: Diagnostic) -> list:
 
 
 _ENTRY_KEYS = {"page", "pages", "files", "uses", "diagnostics"}
+_BUILT = "built"  # an entry read from disk: its uses and page as `_entry_from` rebuilt them, for its first replay
 
 
 def _entry_from(data) -> dict | None:
     """A stored entry, checked to have an entry's shape throughout (every part rebuilds into the model), or
-    None: a miss."""
+    None: a miss. What was rebuilt to check it is kept in it for the first replay (`_BUILT`)."""
     try:
         if not isinstance(data, dict) or set(data) != _ENTRY_KEYS:
             return None
@@ -161,11 +162,10 @@ def _entry_from(data) -> dict | None:
                         for d in diagnostics)
                 and isinstance(data["page"], dict)):
             return None
-        for u in uses:
-            _use_from(u)
-        _page_from(data["page"])
+        built = ([_use_from(u) for u in uses], _page_from(data["page"]))
     except (TypeError, KeyError, ValueError, AttributeError):
         return None
+    data[_BUILT] = built
     return data
 
 
@@ -319,13 +319,16 @@ class PageCache:
         return any(resolver.folded.get(path.lower(), path) != path for path in entry["files"])
 
     def _replay(self, entry: dict, resolver: Resolver, report: Report) -> Page:
+        """The page and what its step did, made anew each time (a build changes its course in place); the first
+        replay of an entry read from disk takes what checking it made."""
+        uses, page = entry.pop(_BUILT, None) or ([_use_from(u) for u in entry["uses"]], _page_from(entry["page"]))
         for path in entry["files"]:
             resolver.folded.setdefault(path.lower(), path)
             resolver.files.setdefault(path, resolver.root / path)
-        resolver.uses.extend(_use_from(u) for u in entry["uses"])
+        resolver.uses.extend(uses)
         for path, line, message, level in entry["diagnostics"]:
             getattr(report, level)(path, line, message)
-        return _page_from(entry["page"])
+        return page
 
     def _run(self, build_page: PageStep, key: str, src, course_id: str, resolver: Resolver,
              report: Report) -> Page:
