@@ -92,10 +92,12 @@ def worker(side: str, source: Path, out: Path, fmt: str) -> None:
     if side == "ours":
         from exporter.source.reader import read_course
         from exporter.writers import WRITERS, Options
+        from exporter.writers.layout import unplaced
 
         start, cpu = time.perf_counter(), time.process_time()
-        course, _ = read_course(source)
         writer = WRITERS[fmt]()
+        course, _ = read_course(source, quiz_only=not writer.pages)  # as `exporter build --no-cache` reads it
+        unplaced(course, in_place=True)  # as a build hands it to its writers (exporter.build.pipeline)
         artifact = writer.write(course, Options())
         if hasattr(artifact, "save"):
             artifact.save(out / writer.filename(course))

@@ -89,7 +89,8 @@ def _build(content: Path, out: Path, formats: str, overrides: dict | None, optio
            jobs: int | None, progress: Progress, cache) -> BuildResult:
     out = Path(out)
     writers = select(formats)  # a usage error before any reading
-    course, report = read_course(content, overrides, cache=cache, progress=progress)
+    course, report = read_course(content, overrides, cache=cache, progress=progress,
+                                 quiz_only=not any(writer.pages for writer in writers))
     options = options or Options()
     outputs = OutputCache(cache.folder) if cache is not None and cache.db is not None else None
     if outputs is not None:  # templates compiled once per code, kept beside the writer output

@@ -20,9 +20,11 @@ inline.install(_md)
 _parser = lxml.html.HTMLParser()
 
 
-# A list line whose content is one base64 word: a quiz item. Markdown's inline pass leaves such a word as it is,
-# at a cost (every inline pattern tried on every item), so a run of them goes through Markdown as one stand-in item.
-_B64_LINE = re.compile(r"^[-*+] +[A-Za-z0-9+/]{8,}={0,2}[ \t]*$")
+# A list line whose content is one base64 word (a quiz item), or the stand-in the reader puts for an item
+# (`quiz.find_bank`). Markdown's inline pass leaves such a word as it is, at a cost (every inline pattern tried on
+# every item, and each list item handled on its own), so a run of them goes through Markdown as one stand-in item.
+_B64_LINE = re.compile(r"^[-*+] +(?:[A-Za-z0-9+/]{8,}={0,2}|\uffffitem\d+\uffff)[ \t]*$")
+_ITEM_STAND_IN = re.compile("\uffffitem\\d+\uffff")  # (as quiz._STAND_IN writes one)
 # A run's stand-in: U+FFFF around its number (the reader refuses U+FFFF in a source: no author text is one).
 _STAND_IN = re.compile("\uffffbank(\\d+)\uffff")
 
@@ -31,8 +33,8 @@ def render(source: str) -> etree._Element:
     """Markdown (kramdown flavour: IALs, inline HTML, entities, fenced code) into a <div> holding the blocks."""
     folded, runs = _fold_banks(source)
     if runs:
-        tree = _render(folded)
-        if _unfold_banks(tree, runs):
+        tree = _render(folded, runs)
+        if tree is not None:
             return tree
     return _render(source)  # no bank, or one in a shape the stand-in does not reproduce exactly
 
@@ -41,21 +43,27 @@ class TooDeep(ValueError):
     """The HTML parser stopped at its depth limit (libxml2 drops the rest of the document silently)."""
 
 
-def _render(source: str) -> etree._Element:
+def _render(source: str, runs: list[list[str]] | None = None) -> etree._Element | None:
+    """The blocks of `source`; with `runs` (`_fold_banks`), None unless each run's stand-in was rendered as a
+    list item, which its items then replace (before hearts are put back: a stand-in Markdown left elsewhere, as in
+    code, is no text a tree can hold)."""
     _md.reset()
     html = _md.convert(mark_hearts(source.replace(HEART_MARK, "")))
     tree = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div", parser=_parser)
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _parser.error_log):
         raise TooDeep("the page nests elements deeper than the HTML parser goes")
+    if runs and not _unfold_banks(tree, runs):
+        return None
     if HEART_MARK in html:
         hearts_in_tree(tree)
     return tree
 
 
 def _fold_banks(source: str) -> tuple[str, list[list[str]]]:
-    """Each run of base64 list lines, standing alone between blank lines, replaced by one stand-in list line."""
-    if "\uffff" in source:  # not a page the reader took (it refuses U+FFFF)
-        return source, []
+    """Each run of base64 list lines (or of the reader's item stand-ins), standing alone between blank lines,
+    replaced by one stand-in list line."""
+    if "\uffff" in source and source.count("\uffff") != 2 * len(_ITEM_STAND_IN.findall(source)):
+        return source, []  # U+FFFF besides the reader's item stand-ins: not a page the reader took (it refuses it)
     lines = source.split("\n")
     out: list[str] = []
     runs: list[list[str]] = []
@@ -85,11 +93,13 @@ def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
         run = int(m.group(1))
         if len(li) or run >= len(runs):
             return False
-        # each item goes in right after the one before (inserting by index walks the list: quadratic)
+        # each item goes in right after the one before (inserting by index walks the list: quadratic); made by
+        # the parser that read the page (an item's stand-in holds U+FFFF, which lxml's API refuses in a text)
+        made = lxml.html.fragment_fromstring("".join(f"<li>{escape(word, quote=False)}</li>" for word in runs[run]),
+                                             create_parent="ul", parser=_parser)
         at = li
-        for word in runs[run]:
-            new = etree.Element("li")
-            new.text, new.tail = word, li.tail
+        for new in list(made):
+            new.tail = li.tail
             at.addnext(new)
             at = new
         li.getparent().remove(li)

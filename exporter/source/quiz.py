@@ -86,7 +86,7 @@ def cut_quiz(tree: etree._Element, page_ident: str, shown: str, lines: list[str]
     resolve(cut.after, False, None, False)
     _unread_quiz_attributes(tree, shown, lines, first_line, report)
     reported = _nested_quizzes(tree, shown, lines, first_line, report)
-    _loose_items(tree, {cut.bank, *reported}, shown, LineFinder(lines, first_line), report)
+    _loose_items(tree, {cut.bank, *reported}, shown, lambda: LineFinder(lines, first_line), report)
     return cut
 
 
@@ -169,8 +169,9 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
                 fields["kind"] = TRUE_FALSE if labels == DEFAULT_LABELS else CHOICE
                 fields["labelled"] = True
             ident = ids.item_id(page_ident, item.key, taken)
-            made = Item(id=ident, source=shown, line=item_line or 0, **fields).map_html(
-                lambda html, at=item_line: resolve_html(html, resolve, at))
+            made = Item(id=ident, source=shown, line=item_line or 0, **fields)
+            if any(_has_url(part) for part in made.html_parts()):
+                made = made.map_html(lambda html, at=item_line: resolve_html(html, resolve, at))
             made.title = item_title(made.statement_html, ident)
             items.append(made)
     count = len(texts)
@@ -192,9 +193,13 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
 _URL_ATTR = re.compile(r"\b(?:href|src|srcset|poster|data)\s*=", re.IGNORECASE)
 
 
+def _has_url(html: str) -> bool:
+    return "=" in html and bool(_URL_ATTR.search(html))  # (no attribute at all: most items' parts)
+
+
 def resolve_html(html: str, resolve: Resolve, line: int | None) -> str:
     """An item's sanitized HTML with its links resolved (parsed only when it has any)."""
-    if "=" not in html or not _URL_ATTR.search(html):  # (no attribute at all: most items' parts)
+    if not _has_url(html):
         return html
     div = lxml.html.fragment_fromstring(html, create_parent="div")
     resolve([div], True, line, True)
@@ -292,16 +297,19 @@ def _nested_quizzes(tree: etree._Element, shown: str, lines: list[str], first_li
     return banks
 
 
-_B64_WORD = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/=])")
+B64_WORD = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/=])")
 
 
-def _loose_items(tree: etree._Element, banks: set, shown: str, index: LineFinder, report: Report) -> None:
+def _loose_items(tree: etree._Element, banks: set, shown: str, finder: Callable[[], LineFinder],
+                 report: Report) -> None:
     """Encoded items (statement and answer, base64) anywhere on the page but in the quiz's bank would be
     published as they are, and anyone could decode the answers: an error at each one's line. Code shows
-    syntax and is left alone."""
+    syntax and is left alone. `finder`: the page's LineFinder, made when one is found."""
+    index = None
     for text in _texts(tree, banks):
-        for m in _B64_WORD.finditer(text):
-            if _is_item(m.group()):
+        for m in B64_WORD.finditer(text):
+            if is_item(m.group()):
+                index = index or finder()
                 report.error(shown, index.find(m.group()), "this line holds an encoded quiz item (statement "
                              "and answer) outside any quiz: learners would see it and could decode the answer; "
                              "put it in a quiz's item list or remove it")
@@ -318,7 +326,7 @@ def _texts(el: etree._Element, skip: set):
             yield child.tail
 
 
-def _is_item(word: str) -> bool:
+def is_item(word: str) -> bool:
     if len(word) % 4:
         return False
     try:
@@ -372,6 +380,7 @@ class Bank:
 
     items: list[SourceItem]
     masked: str  # the page body with each item's lines replaced by one stand-in list item
+    at: int  # the body line (0-based) of the quiz's attribute list
 
     def read_by(self, tree: etree._Element) -> bool:
         """Whether Markdown read the masked body as the reader expects: the first list after the first
@@ -397,6 +406,9 @@ def visible_lines(lines: list[str]) -> list[str]:
     block starts a line (`<!--` after up to three spaces, as Markdown reads one) and ends with the line that
     holds `-->`; a `<!--` inside a line is inline text or HTML, as Markdown takes it."""
     out = list(lines)
+    text = "\n".join(lines)
+    if "```" not in text and "~~~" not in text and _COMMENT_OPEN not in text:  # most pages: nothing to blank
+        return out
     fence = None  # the open fence's characters
     comment = False
     for n, text in enumerate(lines):
@@ -429,12 +441,19 @@ def find_bank(lines: list[str]) -> Bank | None:
     items = bank_items(seen, _first_list_line(seen, at + 1))
     if not items:
         return None
-    masked = list(lines)
+    return Bank(items, masked(lines, items, 0, len(lines)), at)
+
+
+def masked(lines: list[str], items: list[SourceItem], start: int, end: int) -> str:
+    """Lines `start` to `end` (0-based, `end` excluded) with each item's lines in them replaced by one line: its
+    list marker and its stand-in."""
+    out: list[str | None] = lines[start:end]
     for k, item in enumerate(items):
-        masked[item.index] = item.lead + _STAND_IN.format(k)
-        for n in range(item.index + 1, item.end):
-            masked[n] = None
-    return Bank(items, "\n".join(text for text in masked if text is not None))
+        if start <= item.index < end:
+            out[item.index - start] = item.lead + _STAND_IN.format(k)
+            for n in range(item.index + 1, min(item.end, end)):
+                out[n - start] = None
+    return "\n".join(text for text in out if text is not None)
 
 
 def _first_list_line(lines: list[str], start: int) -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from lxml import etree
 
 from exporter import ids
 from exporter.errors import Report, UsageError
@@ -24,6 +27,7 @@ from exporter.source.linefinder import LineFinder
 from exporter.source.markup import TooDeep, outer_html, render
 from exporter.source.paths import inside
 from exporter.source.quiz import cut_quiz, find_bank, label_choices
+from exporter.source.quizregion import quiz_region
 from exporter.source.resolve import LineIndex, Resolver
 from exporter.source.settings import load_settings
 from exporter.xmlchars import bad_char, first_bad_line, message
@@ -44,9 +48,12 @@ class _Source:
 
 
 def read_course(folder: Path | str, overrides: dict | None = None, report: Report | None = None,
-                cache=None, progress=None) -> tuple[Course, Report]:
+                cache=None, progress=None, quiz_only: bool = False) -> tuple[Course, Report]:
     """The whole course, or ContentError listing every error found. `cache` (exporter.source.cache.PageCache)
-    keeps each page's step by the content of what it reads; `progress` (exporter.progress.Progress) shows a bar."""
+    keeps each page's step by the content of what it reads; `progress` (exporter.progress.Progress) shows a bar.
+    `quiz_only`: for formats that publish no page text (`Writer.pages` false): pages come without it
+    (`body_html`, `after_html` empty), and a page whose other text is inert has only its quiz region rendered
+    (`quizregion`); every error and warning is the same. Without a cache only: a cache keeps pages read whole."""
     folder = Path(folder)
     report = report or Report()
     if not folder.is_dir():
@@ -87,7 +94,10 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
     course = Course(title=settings.title, identifier=settings.identifier, language=settings.language,
                     version=settings.version, description=settings.description, site_url=settings.site_url,
                     strings=dict(settings.strings), skipped=skipped)
-    step = cache.step(_build_page) if cache is not None else _build_page
+    if cache is not None:  # the cache keeps pages read whole, for every format
+        step = cache.step(_build_page)
+    else:
+        step = functools.partial(_build_page, quiz_only=quiz_only)
     if cache is not None:
         cache.begin()
     with (progress or QUIET).stage("reading", len(sources), "page") as tick:
@@ -117,7 +127,7 @@ def _page_files(folder: Path, report: Report) -> list[Path]:
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in PAGE_SUFFIXES or not path.is_file():
             continue
-        if not inside(path, folder):
+        if path.is_symlink() and not inside(path, folder):  # (a file listed in the folder lies in it unless a link)
             report.error(path, None, "this page is a link to a file outside the course folder: copy the file "
                          "into the course folder")
             continue
@@ -145,7 +155,7 @@ def _read_source(path: Path, report: Report) -> _Source | None:
         report.error(shown, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8")
         return None
     text = lineends.normalize(text.removeprefix("\ufeff"))
-    bad = first_bad_line(text.split("\n"), 1)
+    bad = first_bad_line(text.split("\n"), 1) if bad_char(text) or "&#" in text else None  # (one search first)
     if bad:
         report.error(shown, bad[0], message(bad[1], "this line"))
         return None
@@ -195,10 +205,10 @@ def _read_source(path: Path, report: Report) -> _Source | None:
                    front.body_first_line, meta["serial"].line if kind != "index" else 1)
 
 
-def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report) -> Page:
+def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report, quiz_only: bool = False) -> Page:
     """One page read; a formula that cannot be read (in its text or its quiz) is an error at its line."""
     with math.formulas() as bad:
-        page = _read_page(src, course_id, resolver, report)
+        page = _read_page(src, course_id, resolver, report, quiz_only)
     if bad:
         finder = LineFinder(src.body.split("\n"), src.body_first_line)
         said = set()  # an item's text may be rendered more than once (its two written forms are compared)
@@ -210,16 +220,21 @@ def _build_page(src: _Source, course_id: str, resolver: Resolver, report: Report
     return page
 
 
-def _read_page(src: _Source, course_id: str, resolver: Resolver, report: Report) -> Page:
+def _read_page(src: _Source, course_id: str, resolver: Resolver, report: Report, quiz_only: bool) -> Page:
+    """The page's text, quiz and links; `quiz_only`: its text is left out (`body_html`, `after_html` empty) and,
+    where the rest of its text is inert, only its quiz region is rendered (`quizregion`)."""
     lines = src.body.split("\n")
     deep = nesting.too_deep(src.body)
     try:
         if deep is not None:
             raise TooDeep()
         bank = find_bank(lines)  # quiz items are read from their lines: Markdown sees a stand-in for each
-        tree = render(bank.masked if bank else src.body)
-        if bank and not bank.read_by(tree):
-            bank, tree = None, render(src.body)
+        region = quiz_region(lines, bank) if quiz_only else None
+        tree = render(region) if region else etree.Element("div") if region == "" else None
+        if tree is None or (bank is not None and not bank.read_by(tree)):  # the page rendered whole
+            tree = render(bank.masked if bank else src.body)
+            if bank and not bank.read_by(tree):
+                bank, tree = None, render(src.body)
     except TooDeep:
         report.error(src.shown, src.body_first_line + (deep or 0), nesting.MESSAGE)
         return Page(id=ids.page_id(course_id, src.serial), title=src.title, serial=src.serial, kind=src.kind,
@@ -233,8 +248,8 @@ def _read_page(src: _Source, course_id: str, resolver: Resolver, report: Report)
 
     cut = cut_quiz(tree, ident, src.shown, lines, src.body_first_line, report, resolve, bank)
     return Page(id=ident, title=src.title, serial=src.serial, kind=src.kind,
-                source=lineends.file_name_text(src.path.name),
-                body_html=outer_html(cut.before), after_html=outer_html(cut.after), quiz=cut.quiz)
+                source=lineends.file_name_text(src.path.name), body_html="" if quiz_only else outer_html(cut.before),
+                after_html="" if quiz_only else outer_html(cut.after), quiz=cut.quiz)
 
 
 def _true_false_in_language(course: Course) -> None:

@@ -14,6 +14,7 @@ tells what a format cannot carry, with file and line.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -57,9 +58,15 @@ class LineIndex:
 
     def __init__(self, lines: list[str], first_line: int):
         self.first_line = first_line
-        self.lines: dict[str, list[int]] = {}
+        self.source = lines
         self.taken: dict[str, int] = {}
-        for n, text in enumerate(lines):
+
+    @functools.cached_property
+    def lines(self) -> dict[str, list[int]]:
+        """The pass, made when a URL is first looked up (most pages' quizzes and many pages have none)."""
+        found: dict[str, list[int]] = {}
+        first_line = self.first_line
+        for n, text in enumerate(self.source):
             if "](" not in text and "=" not in text and "]:" not in text and "<" not in text:  # most lines
                 continue
             for pattern in self._PATTERNS:
@@ -70,7 +77,8 @@ class LineIndex:
                     value = unescape(raw.strip("\"'"))
                     unescaped = _MD_ESCAPE.sub(r"\1", value)  # what Markdown makes of `\\` and `\(`
                     for url in dict.fromkeys(_urls_in(value) + ([unescaped] if unescaped != value else [])):
-                        self.lines.setdefault(url, []).append(first_line + n)
+                        found.setdefault(url, []).append(first_line + n)
+        return found
 
     def line(self, url: str) -> int | None:
         """The line of the next use of url not yet asked for (the last one again when all were taken)."""

@@ -67,6 +67,7 @@ _HEART = re.compile(r"<3(?![0-9]|\.[0-9])")
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 _ANY_TAG = re.compile(r"(<[A-Za-z/!?][^>]*>)")
 HEART_MARK = "\ufffe"  # a `<3` in Markdown source while it is rendered (the reader removes U+FFFE from sources)
+_STAND_IN_MARK = "\uffff"  # what the reader's stand-ins for items are made of (`quiz.find_bank`, `markup`)
 _CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
 _CODE_NAMES = "|".join(sorted(_CODE_TAGS))
 _CODE_TAG = re.compile(rf"<(?:({_CODE_NAMES})\b[^>]*|/({_CODE_NAMES})\s*)>", re.IGNORECASE)  # a code start or end tag
@@ -134,22 +135,24 @@ def mark_hearts(source: str) -> str:
 
 
 def hearts_in_tree(tree) -> None:
-    """Rendered marks as hearts in text and text attributes; as `<3` again in code, URLs and URL attributes."""
+    """Rendered marks as hearts in text and text attributes; as `<3` again in code, URLs and URL attributes. A text
+    that also holds a reader's stand-in (U+FFFF, which lxml refuses to set) is left as it is: a tree where a
+    stand-in is not a list item's whole text is one the reader renders again without stand-ins."""
     for el in tree.iter():
         if not isinstance(el.tag, str):  # a comment: only the text after it is the page's
-            if el.tail and HEART_MARK in el.tail:
+            if el.tail and HEART_MARK in el.tail and _STAND_IN_MARK not in el.tail:
                 parent = el.getparent()
                 outer = parent is not None and (parent.tag in _CODE_TAGS or
                                                 any(a.tag in _CODE_TAGS for a in parent.iterancestors()))
                 el.tail = el.tail.replace(HEART_MARK, "<3") if outer else _text_hearts(el.tail)
             continue
         for name, value in el.attrib.items():
-            if HEART_MARK in value:
+            if HEART_MARK in value and _STAND_IN_MARK not in value:
                 el.set(name, value.replace(HEART_MARK, "<3") if name in _URL_ATTRIBUTES else _text_hearts(value))
-        if el.text and HEART_MARK in el.text:
+        if el.text and HEART_MARK in el.text and _STAND_IN_MARK not in el.text:
             code = el.tag in _CODE_TAGS or any(a.tag in _CODE_TAGS for a in el.iterancestors())
             el.text = el.text.replace(HEART_MARK, "<3") if code else _text_hearts(el.text)
-        if el.tail and HEART_MARK in el.tail:
+        if el.tail and HEART_MARK in el.tail and _STAND_IN_MARK not in el.tail:
             parent = el.getparent()
             outer = parent is not None and (parent.tag in _CODE_TAGS or
                                             any(a.tag in _CODE_TAGS for a in parent.iterancestors()))

@@ -23,9 +23,9 @@ def renders(monkeypatch):
     counted: list[str] = []
     real = reader_mod._build_page
 
-    def counting(src, *args):
+    def counting(src, *args, **kwargs):
         counted.append(src.path.name)
-        return real(src, *args)
+        return real(src, *args, **kwargs)
 
     monkeypatch.setattr(reader_mod, "_build_page", counting)
     return counted

@@ -194,7 +194,7 @@ class Prototype:
 
     def make(self, f: Flavour, quiz: Quiz, item: Item, texts: Messages, explanation: str) -> etree._Element:
         """A copy for `item`; `explanation` is its explanation as XHTML (empty where its shape has none)."""
-        el = copy.deepcopy(self.tree)
+        el = self.tree.__copy__()  # (lxml copies the whole tree either way; this skips copy.deepcopy's memo)
         nodes = list(el.iter())
         el.set("ident", item.id)
         el.set("title", item.title)
