@@ -152,10 +152,10 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
     resolve(blocks[:start], False, None, False)
     resolve([para] + blocks[start + 1:lists[0]], True, line, False)
     bank = blocks[lists[0]]
-    texts = ["".join(li.itertext()).strip() for li in bank.findall("li")]
-    if source is not None:  # each item's own text, from its lines
+    if source is not None:  # each item's own text, from its lines (one stand-in each in the list: Bank.read_by)
         sources = [(first_line + it.index, it.text, it.more) for it in source.items]
     else:  # rendered without stand-ins: base64 items read from the list's text, lines matched by it
+        texts = ["".join(li.itertext()).strip() for li in bank.findall("li")]
         item_lines = _item_lines(lines, first_line, (line or first_line) - first_line, texts)
         sources = [(item_lines[k] or line, text, []) for k, text in enumerate(texts)]
     items: list[Item] = []
@@ -170,11 +170,11 @@ def _cut(blocks: list, starts: list[int], page_ident: str, shown: str, lines: li
                 fields["labelled"] = True
             ident = ids.item_id(page_ident, item.key, taken)
             made = Item(id=ident, source=shown, line=item_line or 0, **fields)
-            if any(_has_url(part) for part in made.html_parts()):
+            if _has_url("".join(made.html_parts())):  # (parts joined: at worst a no-op map_html)
                 made = made.map_html(lambda html, at=item_line: resolve_html(html, resolve, at))
             made.title = item_title(made.statement_html, ident)
             items.append(made)
-    count = len(texts)
+    count = len(sources)
     if draw > count:
         report.error(shown, line, f"data-n={draw} is larger than the item bank ({count} items): "
                      "add items or lower data-n")

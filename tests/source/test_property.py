@@ -108,14 +108,16 @@ def test_well_formed_pages_always_read(tmp_path_factory, title, body, stimulus, 
 @example("\ufeff")  # found by hypothesis: nh3 drops a byte order mark at the start, the fast path kept it
 @example("\ufeffa\ufeff")
 def test_plain_text_fast_path_matches_the_sanitizer(text):
-    """clean_inline skips nh3 for text with no markup; the result must be what nh3 would return."""
+    """clean_inline and clean_blocks skip nh3 for text with no markup; the result must be what nh3 would return."""
     import nh3
 
-    from exporter.source.sanitize import ATTRIBUTES, INLINE_TAGS, clean_inline, hearts
+    from exporter.source.sanitize import ATTRIBUTES, BLOCK_TAGS, INLINE_TAGS, URL_SCHEMES, clean_blocks, \
+        clean_inline, hearts
 
-    expected = nh3.clean(hearts(text), tags=INLINE_TAGS, attributes=ATTRIBUTES,
-                         link_rel="noopener noreferrer").strip()
-    assert clean_inline(text) == expected
+    for clean, tags in ((clean_inline, INLINE_TAGS), (clean_blocks, BLOCK_TAGS)):
+        expected = nh3.clean(hearts(text), tags=tags, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                             link_rel="noopener noreferrer").strip()
+        assert clean(text) == expected, clean.__name__
 
 
 # mostly text a package can carry (any script, symbols, format characters), sometimes what it cannot
