@@ -70,13 +70,18 @@ def test_quiz_only_reading_reads_what_a_whole_reading_reads(tmp_path, monkeypatc
             assert len(regions) - before >= len(course.pages) // 2, f"{name}: the quiz region is rarely used"
 
 
-def test_a_quiz_only_build_writes_the_bytes_of_a_whole_build(tmp_path):
+def test_a_quiz_only_build_writes_the_bytes_of_a_whole_build(tmp_path, monkeypatch):
+    """A build of quiz-only formats alone (no cache) reads only quiz regions; one with a page format, never."""
+    regions = taken(monkeypatch)
     formats = "qti12,qti21,qti30,moodle"
     for name, folder in courses(tmp_path).items():
         if name == "corpus":
             continue  # (the snapshot of every format: bench and CI; this test keeps to our own courses)
+        del regions[:]
         whole = build(folder, tmp_path / name / "whole", "html," + formats, cache=None)
+        assert not regions, name
         alone = build(folder, tmp_path / name / "alone", formats, cache=None)
+        assert regions or name != "sample", "the sample course's quiz-only build should render quiz regions"
         made = {a.format: a.path.read_bytes() for a in alone.artifacts}
         assert made == {a.format: a.path.read_bytes() for a in whole.artifacts if a.format in made}, name
 
