@@ -134,6 +134,9 @@ def test_the_region_is_taken_where_the_rest_is_inert_and_not_elsewhere(tmp_path,
     bank = quiz(1, ITEMS)
     cases = {
         "inert": (f"Some text.\n\n{bank}\nMore text.\n", True),
+        "the quiz alone": (bank, True),
+        "the quiz first, no newline at the end": (f"{bank}\nMore text.", True),
+        "an empty page": ("", True),
         "no quiz": ("Only text, no quiz.\n", True),
         "a link before": (f"See [this](p.png).\n\n{bank}", False),
         "a formula after": (f"{bank}\nThe sum $x$.\n", False),
