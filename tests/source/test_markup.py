@@ -1,9 +1,9 @@
 """Rendering a page's Markdown (markup): hearts, and the stand-ins for item banks.
 
 The reader folds each run of base64 item lines (and of the stand-ins `quiz.find_bank` puts for a quiz's items)
-into one stand-in before Markdown (the inline pass over
-thousands of items was most of a build's reading time) and unfolds it after. The page must come out exactly
-as Markdown renders the unfolded source, whatever surrounds the items."""
+into one stand-in before Markdown (the inline pass over thousands of items was most of a build's reading time)
+and unfolds it after. The page must come out exactly as Markdown renders the unfolded source, whatever
+surrounds the items."""
 
 from __future__ import annotations
 
