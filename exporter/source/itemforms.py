@@ -161,7 +161,7 @@ def markdown_html(part: str) -> str:
     if HEART_MARK in html:
         div = lxml.html.fragment_fromstring(f"<div>{html}</div>")  # parsed: the mark is no text the API takes
         hearts_in_tree(div)
-        html = inner_html(div)
+        html = inner_html(div, strip=False)  # clean_inline strips, as for a part with no heart: U+00A0 stays
     return clean_inline(html)
 
 

@@ -107,11 +107,12 @@ def _unfold_banks(tree: etree._Element, runs: list[list[str]]) -> bool:
     return found == len(runs)
 
 
-def inner_html(el: etree._Element) -> str:
-    """The serialized content of an element (text and children), HTML syntax."""
+def inner_html(el: etree._Element, strip: bool = True) -> str:
+    """The serialized content of an element (text and children), HTML syntax; `strip`: without white space at
+    either end (any Unicode white space, U+00A0 included)."""
     parts = [escape(el.text, quote=False)] if el.text else []
     parts += [lxml.html.tostring(c, encoding="unicode", with_tail=True) for c in el]
-    return "".join(parts).strip()
+    return "".join(parts).strip() if strip else "".join(parts)
 
 
 def outer_html(elements) -> str:

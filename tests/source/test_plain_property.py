@@ -69,6 +69,7 @@ def test_a_plain_form_is_exact_or_refused(statement, letter, explanation):
 
 @settings(max_examples=500, deadline=None)
 @given(statement=TEXT, letter=LETTER, explanation=st.one_of(st.just(""), TEXT))
+@example(statement="<3\xa0", letter="Y", explanation="")  # found by hypothesis: a heart's part lost its last U+00A0
 def test_well_formed_items_always_have_a_plain_form(statement, letter, explanation):
     """Text with its tags closed and no white space at either end: written plain, then back, exactly."""
     decoded = f"{statement}/{letter}/{explanation}"
