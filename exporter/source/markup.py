@@ -20,11 +20,14 @@ inline.install(_md)
 _parser = lxml.html.HTMLParser()
 
 
-# A list line whose content is one base64 word (a quiz item), or the stand-in the reader puts for an item
-# (`quiz.find_bank`). Markdown's inline pass leaves such a word as it is, at a cost (every inline pattern tried on
-# every item, and each list item handled on its own), so a run of them goes through Markdown as one stand-in item.
-_B64_LINE = re.compile(r"^[-*+] +(?:[A-Za-z0-9+/]{8,}={0,2}|\uffffitem\d+\uffff)[ \t]*$")
-_ITEM_STAND_IN = re.compile("\uffffitem\\d+\uffff")  # (as quiz._STAND_IN writes one)
+# An item's stand-in (`quiz.find_bank` writes one for each item of a quiz's bank): U+FFFF around its number. The
+# reader refuses U+FFFF in a source (raw or as an entity: no package can carry it), so no author text is one.
+ITEM_STAND_IN = "\uffffitem{}\uffff"
+_ITEM_STAND_IN = re.compile(re.escape(ITEM_STAND_IN).replace(r"\{\}", r"\d+"))
+# A list line whose content is one base64 word (a quiz item), or an item's stand-in. Markdown's inline pass leaves
+# such a word as it is, at a cost (every inline pattern tried on every item, and each list item handled on its
+# own), so a run of them goes through Markdown as one stand-in item.
+_B64_LINE = re.compile(r"^[-*+] +(?:[A-Za-z0-9+/]{8,}={0,2}|" + _ITEM_STAND_IN.pattern + r")[ \t]*$")
 # A run's stand-in: U+FFFF around its number (the reader refuses U+FFFF in a source: no author text is one).
 _STAND_IN = re.compile("\uffffbank(\\d+)\uffff")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from exporter.source.itemforms import (
 from exporter.source import itemtypes
 from exporter.source.itemtypes import FEEDBACK_LINE, answer_kind, is_typed
 from exporter.source.linefinder import LineFinder
-from exporter.source.markup import inner_html, outer_html
+from exporter.source.markup import ITEM_STAND_IN, inner_html, outer_html
 from exporter.source.math import at_line
 from exporter.source.nesting import MAX_DEPTH, html_depth
 from exporter.source.sanitize import clean_blocks, clean_inline, visible_text
@@ -53,9 +54,6 @@ _IAL_N = re.compile(r"^\s*" + _IAL_TEXT.pattern)  # ... as a line of its own
 _ITEM_LINE = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>(?:.*[^ \t])?)[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _QUIZ_IAL = re.compile(r"^ {0,3}\{:[^}]*\bdata-n\s*=\s*[\"']?\s*\+?0*[1-9]\d*\s*[\"'\s}]")  # data-n above 0
-# An item's stand-in: U+FFFF around its number. The reader refuses U+FFFF in a source (raw or as an entity:
-# no package can carry it), so no text an author writes can look like one.
-_STAND_IN = "\uffffitem{}\uffff"
 FORMS = ("write it as 'statement /Y/ explanation' (or /N/; T and F work too) or as the base64 of "
          "'statement/Y/explanation'")
 
@@ -379,8 +377,14 @@ class Bank:
     """The item list after a page's quiz paragraph, as its source lines hold it."""
 
     items: list[SourceItem]
-    masked: str  # the page body with each item's lines replaced by one stand-in list item
+    lines: list[str]  # the page body's lines
     at: int  # the body line (0-based) of the quiz's attribute list
+
+    @functools.cached_property
+    def masked(self) -> str:
+        """The page body with each item's lines replaced by one stand-in list item (made when a page is rendered
+        whole: a quiz-only read may render its quiz region alone)."""
+        return mask_items(self.lines, self.items, 0, len(self.lines))
 
     def read_by(self, tree: etree._Element) -> bool:
         """Whether Markdown read the masked body as the reader expects: the first list after the first
@@ -392,7 +396,7 @@ class Bank:
         bank = next((b for b in blocks[start + 1:] if b.tag in ("ul", "ol")), None)
         if bank is None or len(bank) != len(self.items):
             return False
-        return all(li.tag == "li" and "".join(li.itertext()).strip() == _STAND_IN.format(k)
+        return all(li.tag == "li" and "".join(li.itertext()).strip() == ITEM_STAND_IN.format(k)
                    for k, li in enumerate(bank))
 
 
@@ -406,8 +410,8 @@ def visible_lines(lines: list[str]) -> list[str]:
     block starts a line (`<!--` after up to three spaces, as Markdown reads one) and ends with the line that
     holds `-->`; a `<!--` inside a line is inline text or HTML, as Markdown takes it."""
     out = list(lines)
-    text = "\n".join(lines)
-    if "```" not in text and "~~~" not in text and _COMMENT_OPEN not in text:  # most pages: nothing to blank
+    joined = "\n".join(lines)
+    if "```" not in joined and "~~~" not in joined and _COMMENT_OPEN not in joined:  # most pages: nothing to blank
         return out
     fence = None  # the open fence's characters
     comment = False
@@ -441,16 +445,16 @@ def find_bank(lines: list[str]) -> Bank | None:
     items = bank_items(seen, _first_list_line(seen, at + 1))
     if not items:
         return None
-    return Bank(items, masked(lines, items, 0, len(lines)), at)
+    return Bank(items, lines, at)
 
 
-def masked(lines: list[str], items: list[SourceItem], start: int, end: int) -> str:
+def mask_items(lines: list[str], items: list[SourceItem], start: int, end: int) -> str:
     """Lines `start` to `end` (0-based, `end` excluded) with each item's lines in them replaced by one line: its
     list marker and its stand-in."""
     out: list[str | None] = lines[start:end]
     for k, item in enumerate(items):
         if start <= item.index < end:
-            out[item.index - start] = item.lead + _STAND_IN.format(k)
+            out[item.index - start] = item.lead + ITEM_STAND_IN.format(k)
             for n in range(item.index + 1, min(item.end, end)):
                 out[n - start] = None
     return "\n".join(text for text in out if text is not None)

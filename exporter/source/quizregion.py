@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from exporter.source.quiz import B64_WORD, Bank, is_item, masked
+from exporter.source.quiz import B64_WORD, Bank, is_item, mask_items
 
 # a character or word in a line that makes rendering it report or link something, or read its neighbours
 # differently; a `{` that does not open an attribute list of classes and ids only (`{: .note #intro}`)
@@ -29,7 +29,7 @@ _CONTINUES = re.compile(r"[ \t]|>|(?:[-*+]|\d+[.)])(?:[ \t]|$)")
 
 
 def quiz_region(lines: list[str], bank: Bank | None) -> str | None:
-    """The Markdown to render for a quiz-only format (its items as stand-ins, `quiz.masked`): the quiz region
+    """The Markdown to render for a quiz-only format (its items as stand-ins, `quiz.mask_items`): the quiz region
     as the page's other lines leave it, "" for a page with no quiz and no other text to check; None when the
     page must be rendered whole."""
     if bank is None:
@@ -43,7 +43,7 @@ def quiz_region(lines: list[str], bank: Bank | None) -> str | None:
         return None
     if not (_inert(lines[:start]) and _inert(lines[after:])):
         return None
-    return masked(lines, bank.items, start, end)
+    return mask_items(lines, bank.items, start, end)
 
 
 def _inert(lines: list[str]) -> bool:

@@ -96,10 +96,9 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
                     strings=dict(settings.strings), skipped=skipped)
     if cache is not None:  # the cache keeps pages read whole, for every format
         step = cache.step(_build_page)
+        cache.begin()
     else:
         step = functools.partial(_build_page, quiz_only=quiz_only)
-    if cache is not None:
-        cache.begin()
     with (progress or QUIET).stage("reading", len(sources), "page") as tick:
         for src in sources:  # one call per page, every input explicit: what the cache keys on
             course.pages.append(step(src, course.identifier, resolver, report))

@@ -67,7 +67,7 @@ _HEART = re.compile(r"<3(?![0-9]|\.[0-9])")
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S*")
 _ANY_TAG = re.compile(r"(<[A-Za-z/!?][^>]*>)")
 HEART_MARK = "\ufffe"  # a `<3` in Markdown source while it is rendered (the reader removes U+FFFE from sources)
-_STAND_IN_MARK = "\uffff"  # what the reader's stand-ins for items are made of (`quiz.find_bank`, `markup`)
+STAND_IN_MARK = "\uffff"  # what the reader's stand-ins are made of (`markup`, `quiz.find_bank`): it refuses U+FFFF
 _CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
 _CODE_NAMES = "|".join(sorted(_CODE_TAGS))
 _CODE_TAG = re.compile(rf"<(?:({_CODE_NAMES})\b[^>]*|/({_CODE_NAMES})\s*)>", re.IGNORECASE)  # a code start or end tag
@@ -140,40 +140,47 @@ def hearts_in_tree(tree) -> None:
     stand-in is not a list item's whole text is one the reader renders again without stand-ins."""
     for el in tree.iter():
         if not isinstance(el.tag, str):  # a comment: only the text after it is the page's
-            if el.tail and HEART_MARK in el.tail and _STAND_IN_MARK not in el.tail:
+            if _marked(el.tail):
                 parent = el.getparent()
                 outer = parent is not None and (parent.tag in _CODE_TAGS or
                                                 any(a.tag in _CODE_TAGS for a in parent.iterancestors()))
                 el.tail = el.tail.replace(HEART_MARK, "<3") if outer else _text_hearts(el.tail)
             continue
         for name, value in el.attrib.items():
-            if HEART_MARK in value and _STAND_IN_MARK not in value:
+            if _marked(value):
                 el.set(name, value.replace(HEART_MARK, "<3") if name in _URL_ATTRIBUTES else _text_hearts(value))
-        if el.text and HEART_MARK in el.text and _STAND_IN_MARK not in el.text:
+        if _marked(el.text):
             code = el.tag in _CODE_TAGS or any(a.tag in _CODE_TAGS for a in el.iterancestors())
             el.text = el.text.replace(HEART_MARK, "<3") if code else _text_hearts(el.text)
-        if el.tail and HEART_MARK in el.tail and _STAND_IN_MARK not in el.tail:
+        if _marked(el.tail):
             parent = el.getparent()
             outer = parent is not None and (parent.tag in _CODE_TAGS or
                                             any(a.tag in _CODE_TAGS for a in parent.iterancestors()))
             el.tail = el.tail.replace(HEART_MARK, "<3") if outer else _text_hearts(el.tail)
 
 
+def _marked(text: str | None) -> bool:
+    """A text with a heart's mark to put back, and no stand-in (`hearts_in_tree`)."""
+    return bool(text) and HEART_MARK in text and STAND_IN_MARK not in text
+
+
 def clean_inline(html: str) -> str:
     """Statement, explanation, instruction: inline markup and text only."""
-    html = hearts(html)
-    if _PLAIN.fullmatch(html):
-        return html.strip()
-    return nh3.clean(html, tags=INLINE_TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer").strip()
+    return _clean(html, INLINE_TAGS)
 
 
 def clean_blocks(html: str) -> str:
     """A quiz stimulus: block and inline markup, classes kept (a `.conv` chat line stays one)."""
+    return _clean(html, BLOCK_TAGS)
+
+
+def _clean(html: str, tags) -> str:
+    """Hearts put in, then nh3 with these tags; text with no markup (most parts) skips it: what tags are allowed
+    does not matter there."""
     html = hearts(html)
-    if _PLAIN.fullmatch(html):  # (no markup: what tags are allowed does not matter; most quizzes have none)
+    if _PLAIN.fullmatch(html):
         return html.strip()
-    return nh3.clean(html, tags=BLOCK_TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+    return nh3.clean(html, tags=tags, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer").strip()
 
 
