@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from html import escape
 
@@ -40,6 +42,22 @@ def render(source: str) -> etree._Element:
         if tree is not None:
             return tree
     return _render(source)  # no bank, or one in a shape the stand-in does not reproduce exactly
+
+
+def render_shared(source: str) -> etree._Element:
+    """`render` for a text that pages share word for word: a quiz region (its instruction, attribute list and the
+    items' stand-ins) is often the same on many pages ("Mark each statement True or False ..."), so each such text
+    is rendered once and copied (the reader changes the tree it is given: it resolves links and takes the quiz's
+    attributes off). A text holding a `$` is rendered each time: rendering it reports its formulas (`math`) for
+    the page that has them."""
+    if "$" in source:
+        return render(source)
+    return copy.deepcopy(_rendered(source))
+
+
+@functools.lru_cache(maxsize=256)  # small trees: a course rarely has more distinct quiz regions than pages
+def _rendered(source: str) -> etree._Element:
+    return render(source)
 
 
 class TooDeep(ValueError):

@@ -24,7 +24,7 @@ from exporter.source.frontmatter import (
     text_value,
 )
 from exporter.source.linefinder import LineFinder
-from exporter.source.markup import TooDeep, outer_html, render
+from exporter.source.markup import TooDeep, outer_html, render, render_shared
 from exporter.source.paths import inside
 from exporter.source.quiz import cut_quiz, find_bank, label_choices
 from exporter.source.quizregion import quiz_region
@@ -229,7 +229,7 @@ def _read_page(src: _Source, course_id: str, resolver: Resolver, report: Report,
             raise TooDeep()
         bank = find_bank(lines)  # quiz items are read from their lines: Markdown sees a stand-in for each
         region = quiz_region(lines, bank) if quiz_only else None
-        tree = render(region) if region else etree.Element("div") if region == "" else None
+        tree = render_shared(region) if region else etree.Element("div") if region == "" else None
         if tree is None or (bank is not None and not bank.read_by(tree)):  # the page rendered whole
             tree = render(bank.masked if bank else src.body)
             if bank and not bank.read_by(tree):

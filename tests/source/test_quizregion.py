@@ -172,3 +172,37 @@ def test_an_encoded_item_outside_the_quiz_is_still_refused(tmp_path, word):
     with pytest.raises(ContentError) as alone:
         read_course(folder, quiz_only=True)
     assert [str(d) for d in whole.value.diagnostics] == [str(d) for d in alone.value.diagnostics]
+
+
+def test_pages_sharing_a_quiz_region_render_it_once_and_each_reads_its_own(tmp_path, monkeypatch):
+    """The same region on many pages is rendered once (`markup.render_shared`); each page still gets its own tree:
+    its link recorded for it, the quiz's attributes taken off its copy, not the one kept."""
+    from exporter.source import markup
+
+    markup._rendered.cache_clear()
+    rendered: list[str] = []
+    original = markup.render
+
+    def counted(source):
+        rendered.append(source)
+        return original(source)
+
+    monkeypatch.setattr(markup, "render", counted)
+    monkeypatch.setattr(reader, "render", counted)  # a page rendered whole
+    region = 'See the [other page](b.md) first:\n{: data-n="1"}\n\n- ' + ITEM + "\n"
+    folder = write_course(tmp_path / "c", {f"{n}.md": page(f"P{n}", n, f"Text.\n\n{region}") for n in range(4)}
+                          | {"b.md": page("B", 9, "Text.\n")})
+    once = read(folder, True)
+    assert len(rendered) == 1, rendered
+    assert once == read(folder, False)
+    links = [use.page for use in once[3]]
+    assert len(links) == 4 and len(set(links)) == 4, links
+    assert all(p.instruction_html.startswith("See the <a") for p in once[1][:4])
+
+
+def test_a_shared_region_with_a_formula_is_reported_on_every_page(tmp_path):
+    region = 'Is $\\frac{1}{$ right?\n{: data-n="1"}\n\n- ' + ITEM + "\n"
+    folder = write_course(tmp_path / "c", {f"{n}.md": page(f"P{n}", n, f"Text.\n\n{region}") for n in range(3)})
+    verdict, errors = read(folder, True)
+    assert verdict == "refused" and (verdict, errors) == read(folder, False)
+    assert sorted(e.split(":")[0].rsplit("/", 1)[-1] for e in errors if "the formula" in e) == ["0.md", "1.md", "2.md"]
