@@ -8,6 +8,8 @@ drawing `quiz.draw` items at 1 point each; every item is self-contained (stimulu
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from exporter import xhtml
@@ -129,46 +131,83 @@ def canvas_items(course: Course) -> ItemBuilder:
 
 
 def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder) -> bytes:
-    """The questestinterop document (Canvas flavour): one assessment, its root section, one question group."""
-    root = etree.Element(QTI("questestinterop"), nsmap={None: str(QTI), "xsi": str(XSI)})
-    root.set(XSI("schemaLocation"), QTI_LOCATION)
-    assessment = sub(root, QTI("assessment"), ident=quiz_ident(quiz), title=_title(page.title))
+    """The questestinterop document (Canvas flavour): one assessment, its root section, one question group. Its
+    frame is a copy of one tree (`_assessment_shape`) with the quiz's values set; then its items."""
+    root = _assessment_shape().__copy__()
+    assessment = root[0]
+    assessment.set("ident", quiz_ident(quiz))
+    assessment.set("title", _title(page.title))
     assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
-    metadata(assessment, (("cc_maxattempts", "unlimited"),))
-    group = sub(sub(assessment, QTI("section"), ident="root_section"), QTI("section"),
-                ident=f"{quiz_ident(quiz)}_group", title=_title(page.title))
-    selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
-    sub(selection, QTI("selection_number"), str(quiz.draw))
-    sub(sub(selection, QTI("selection_extension")), QTI("points_per_item"), str(POINTS_PER_ITEM))
+    group = assessment[1][0]
+    group.set("ident", f"{quiz_ident(quiz)}_group")
+    group.set("title", _title(page.title))
+    group[0][0][0].text = str(quiz.draw)  # selection_ordering/selection/selection_number
     for item in quiz.items:
         items.place(group, quiz, item)
     return serialize(root)
 
 
+@functools.cache
+def _assessment_shape() -> etree._Element:
+    """The questestinterop document without its items, its quiz's values empty and its attributes in place (in
+    their order), to be set."""
+    root = etree.Element(QTI("questestinterop"), nsmap={None: str(QTI), "xsi": str(XSI)})
+    root.set(XSI("schemaLocation"), QTI_LOCATION)
+    assessment = sub(root, QTI("assessment"), ident="", title="")
+    assessment.set("{http://www.w3.org/XML/1998/namespace}lang", "")
+    metadata(assessment, (("cc_maxattempts", "unlimited"),))
+    group = sub(sub(assessment, QTI("section"), ident="root_section"), QTI("section"), ident="", title="")
+    selection = sub(sub(group, QTI("selection_ordering")), QTI("selection"))
+    sub(selection, QTI("selection_number"))
+    sub(sub(selection, QTI("selection_extension")), QTI("points_per_item"), str(POINTS_PER_ITEM))
+    return root
+
+
 def assessment_meta_xml(course: Course, page: Page, quiz: Quiz) -> bytes:
-    """Canvas's settings for the quiz: title, description, points and the practice-quiz settings."""
-    root = etree.Element(CANVAS("quiz"), nsmap={None: str(CANVAS), "xsi": str(XSI)}, identifier=quiz_ident(quiz))
-    root.set(XSI("schemaLocation"), CANVAS_LOCATION)
-    sub(root, CANVAS("title"), _title(page.title))
-    sub(root, CANVAS("description"), description_html(quiz))
-    for name, value in settings(quiz):
-        sub(root, CANVAS(name), value)
-    _assignment(root, page, quiz)
-    sub(root, CANVAS("assignment_overrides"))
+    """Canvas's settings for the quiz: title, description, points and the practice-quiz settings (the quiz's
+    gradebook entry, `assignment`, among them). Every quiz's file has the same elements: a copy of one empty tree
+    (lxml copies it in C) with each element's value set in order."""
+    root = _meta_shape().__copy__()
+    root.set("identifier", quiz_ident(quiz))
+    title = _title(page.title)
+    values = [title, description_html(quiz), *(value for _, value in settings(quiz))]
+    for el, value in zip(root, values):
+        el.text = value
+    assignment = root[len(values)]
+    assignment.set("identifier", assignment_ident(quiz))
+    for el, (_, value) in zip(assignment, _assignment_fields(title, quiz)):
+        el.text = value
     return serialize(root)
+
+
+_ANY_QUIZ = Quiz(id="", instruction_html="", stimulus_html="", draw=0, items=[], line=0)  # (for names only)
+
+
+@functools.cache
+def _meta_shape() -> etree._Element:
+    """assessment_meta's elements in their order, empty, and its attributes in place (in their order), to be set:
+    the title, the description, the settings, the assignment with its fields, its overrides."""
+    root = etree.Element(CANVAS("quiz"), nsmap={None: str(CANVAS), "xsi": str(XSI)}, identifier="")
+    root.set(XSI("schemaLocation"), CANVAS_LOCATION)
+    for name in ("title", "description", *(name for name, _ in settings(_ANY_QUIZ))):
+        sub(root, CANVAS(name))
+    assignment = sub(root, CANVAS("assignment"), identifier="")
+    for name, _ in _assignment_fields("", _ANY_QUIZ):
+        sub(assignment, CANVAS(name))
+    sub(root, CANVAS("assignment_overrides"))
+    return root
 
 
 def assignment_ident(quiz: Quiz) -> str:
     return f"{quiz_ident(quiz)}_assignment"
 
 
-def _assignment(parent: etree._Element, page: Page, quiz: Quiz) -> None:
+def _assignment_fields(title: str, quiz: Quiz) -> list[tuple[str, str]]:
     """The quiz's gradebook entry. Canvas builds one itself for a graded quiz from a plain QTI or CC import, but
     not when it takes the package for one of its own exports (a cartridge with course_settings/): then only this
     block gives the quiz its assignment, so every quiz carries it, as Canvas's exports and text2qti do."""
-    el = sub(parent, CANVAS("assignment"), identifier=assignment_ident(quiz))
-    for name, value in (
-        ("title", _title(page.title)),
+    return [
+        ("title", title),
         ("workflow_state", "unpublished"),  # published with the quiz
         ("quiz_identifierref", quiz_ident(quiz)),
         ("points_possible", str(points_possible(quiz))),
@@ -176,8 +215,7 @@ def _assignment(parent: etree._Element, page: Page, quiz: Quiz) -> None:
         ("submission_types", "online_quiz"),
         ("all_day", "false"),
         ("omit_from_final_grade", "false"),
-    ):
-        sub(el, CANVAS(name), value)
+    ]
 
 
 def _title(text: str) -> str:
