@@ -142,13 +142,19 @@ def formulas():
         _found.pop()
 
 
-@contextmanager
-def at_line(line: int | None):
-    """Formulas read inside stand on this file line (an item's text, read from its own lines)."""
-    _line.append(line)
-    try:
-        yield
-    finally:
+class at_line:  # noqa: N801 (used as a function: `with at_line(n):`)
+    """Formulas read inside stand on this file line (an item's text, read from its own lines). A class, not a
+    generator: it is entered once per quiz item."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int | None):
+        self.line = line
+
+    def __enter__(self) -> None:
+        _line.append(self.line)
+
+    def __exit__(self, *exc) -> None:
         _line.pop()
 
 

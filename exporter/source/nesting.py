@@ -9,6 +9,7 @@ four columns of indentation, each open HTML element 1.
 
 from __future__ import annotations
 
+import functools
 import re
 
 MAX_DEPTH = 100
@@ -21,12 +22,28 @@ _FLAT = frozenset(
     "area base br col embed hr img input link meta source track wbr p li dt dd tr td th thead tbody tfoot "
     "option optgroup rb rt rp colgroup caption".split())
 
+# The characters a line can open blocks with (indentation, quote and list markers): each adds at most 2 to the
+# line's depth (a tab is four columns: a list and its item; a `-` at the end of a line: a list and its item).
+_OPENERS = "[ \t>*+\\-0-9.)]"
+
 MESSAGE = (f"blocks nested more than {MAX_DEPTH} levels deep (lists, quotes or HTML elements inside each "
            "other) from this line: no Markdown or HTML reader keeps that; flatten the text")
 
 
 def too_deep(source: str, limit: int = MAX_DEPTH) -> int | None:
     """The 0-based index of the first line whose nesting passes `limit`, or None."""
+    if source.count("<") <= limit // 2 and not _long_start(limit // 4).search("\n" + source):
+        return None  # each line's start nests fewer than limit/2 levels, all its tags together limit/2 (most pages)
+    return _scan(source, limit)
+
+
+@functools.lru_cache(maxsize=8)
+def _long_start(length: int) -> re.Pattern:
+    """A line (after a newline) starting with `length` characters that can open blocks."""
+    return re.compile(f"\n{_OPENERS}{{{length}}}")
+
+
+def _scan(source: str, limit: int) -> int | None:
     open_tags: list[str] = []
     for n, line in enumerate(source.split("\n")):
         depth = 0

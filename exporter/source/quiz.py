@@ -396,8 +396,8 @@ class Bank:
         bank = next((b for b in blocks[start + 1:] if b.tag in ("ul", "ol")), None)
         if bank is None or len(bank) != len(self.items):
             return False
-        return all(li.tag == "li" and "".join(li.itertext()).strip() == ITEM_STAND_IN.format(k)
-                   for k, li in enumerate(bank))
+        return all(li.tag == "li" and ((li.text or "") if not len(li) else "".join(li.itertext())).strip() ==
+                   ITEM_STAND_IN.format(k) for k, li in enumerate(bank))
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -480,8 +480,9 @@ def bank_items(lines: list[str], start: int) -> list[SourceItem]:
     straight after it, indented ones after a blank line), until a line that is neither."""
     items: list[SourceItem] = []
     n = start
+    following = None  # the next item's first line, matched where the item before it ended: (line, match)
     while n < len(lines):
-        m = _ITEM_LINE.match(lines[n])
+        m = following[1] if following and following[0] == n else _ITEM_LINE.match(lines[n])
         if not m:
             break
         texts, end = [m.group("text")], n + 1
@@ -493,7 +494,8 @@ def bank_items(lines: list[str], start: int) -> list[SourceItem]:
             if nxt == len(lines):
                 break
             under = _indent(lines[nxt]) >= indent + 2  # indented under the item's marker
-            if _ITEM_LINE.match(lines[nxt]) and not under:
+            following = (nxt, _ITEM_LINE.match(lines[nxt]))
+            if following[1] and not under:
                 break
             if nxt > end and not (_INDENTED.match(lines[nxt]) or (under and _is_marker(lines[nxt]))):
                 break  # after a blank line, an unindented line ends the list

@@ -167,12 +167,12 @@ class Prototype:
     def __init__(self, f: Flavour, el: etree._Element, item: Item):
         self.tree = copy.deepcopy(el)
         answers = f.answer_idents(item)
-        idents = set(answers) | {f"{a}_fb" for a in answers}
-        self.answers = answers
+        # each answer ident, and its feedback's, as (which answer, suffix)
+        idents = {a: (k, "") for k, a in enumerate(answers)} | {f"{a}_fb": (k, "_fb") for k, a in enumerate(answers)}
         self.entries: list[int] = []  # metadata fieldentry elements, in order
         self.question = self.explanation = -1  # their mattext elements
-        self.attributes: list[tuple[int, str]] = []  # (element, attribute) holding an answer ident
-        self.texts: list[int] = []  # elements whose text is an answer ident
+        self.attributes: list[tuple[int, str, int, str]] = []  # (element, attribute, answer, suffix): an answer ident
+        self.texts: list[tuple[int, int, str]] = []  # (element, answer, suffix): an element whose text is one
         in_presentation = in_general = False
         for n, node in enumerate(self.tree.iter()):
             name = etree.QName(node).localname
@@ -188,9 +188,9 @@ class Prototype:
                 self.explanation, in_general = n, False
             for attribute in ("ident", "linkrefid"):
                 if node.get(attribute) in idents:
-                    self.attributes.append((n, attribute))
+                    self.attributes.append((n, attribute, *idents[node.get(attribute)]))
             if name == "varequal" and node.text in idents:
-                self.texts.append(n)
+                self.texts.append((n, *idents[node.text]))
 
     def make(self, f: Flavour, quiz: Quiz, item: Item, texts: Messages, explanation: str) -> etree._Element:
         """A copy for `item`; `explanation` is its explanation as XHTML (empty where its shape has none)."""
@@ -204,12 +204,10 @@ class Prototype:
         if self.explanation >= 0:
             nodes[self.explanation].text = explanation
         answers = f.answer_idents(item)
-        if answers != self.answers:
-            renamed = dict(zip(self.answers, answers)) | {f"{a}_fb": f"{b}_fb" for a, b in zip(self.answers, answers)}
-            for n, attribute in self.attributes:
-                nodes[n].set(attribute, renamed[nodes[n].get(attribute)])
-            for n in self.texts:
-                nodes[n].text = renamed[nodes[n].text]
+        for n, attribute, k, suffix in self.attributes:
+            nodes[n].set(attribute, answers[k] + suffix)
+        for n, k, suffix in self.texts:
+            nodes[n].text = answers[k] + suffix
         return el
 
 
