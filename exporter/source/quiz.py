@@ -6,7 +6,6 @@ base64) cannot change the page around it, and `read_item` reads each item in eit
 
 from __future__ import annotations
 
-import base64
 import binascii
 import functools
 import re
@@ -209,7 +208,13 @@ TITLE_LIMIT = 80  # characters of the statement in an item's title (Moodle's own
 
 def label_choices(labels: tuple[str, str], answer: bool) -> list[Choice]:
     """A statement's two choices: the first label is right when the statement's answer field says yes."""
-    return [Choice(text_html(labels[0]), answer), Choice(text_html(labels[1]), not answer)]
+    first, second = _labels_html(labels)
+    return [Choice(first, answer), Choice(second, not answer)]
+
+
+@functools.lru_cache(maxsize=64)  # a course has a few pairs of labels; each of its statements asks for one
+def _labels_html(labels: tuple[str, str]) -> tuple[str, str]:
+    return text_html(labels[0]), text_html(labels[1])
 
 
 def item_title(statement_html: str, ident: str) -> str:
@@ -305,12 +310,11 @@ def _loose_items(tree: etree._Element, banks: set, shown: str, finder: Callable[
     syntax and is left alone. `finder`: the page's LineFinder, made when one is found."""
     index = None
     for text in _texts(tree, banks):
-        for m in B64_WORD.finditer(text):
-            if is_item(m.group()):
-                index = index or finder()
-                report.error(shown, index.find(m.group()), "this line holds an encoded quiz item (statement "
-                             "and answer) outside any quiz: learners would see it and could decode the answer; "
-                             "put it in a quiz's item list or remove it")
+        for word in encoded_items(text):
+            index = index or finder()
+            report.error(shown, index.find(word), "this line holds an encoded quiz item (statement and answer) "
+                         "outside any quiz: learners would see it and could decode the answer; put it in a "
+                         "quiz's item list or remove it")
 
 
 def _texts(el: etree._Element, skip: set):
@@ -324,11 +328,18 @@ def _texts(el: etree._Element, skip: set):
             yield child.tail
 
 
+def encoded_items(text: str) -> list[str]:
+    """The words of a text that are encoded items (`is_item`), in order. (Most words of prose look like base64;
+    only those of a length base64 has are decoded.)"""
+    return [word for word in B64_WORD.findall(text) if not len(word) % 4 and is_item(word)]
+
+
 def is_item(word: str) -> bool:
+    """Whether a word (a `B64_WORD`: base64 characters, then at most two `=`) is an encoded item."""
     if len(word) % 4:
         return False
-    try:
-        return decoded_parts(base64.b64decode(word, validate=True).decode("utf-8")) is not None
+    try:  # (base64.b64decode's `validate` checks the characters B64_WORD has already checked)
+        return decoded_parts(binascii.a2b_base64(word).decode("utf-8")) is not None
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return False
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from exporter.source.quiz import B64_WORD, Bank, is_item, mask_items
+from exporter.source.quiz import Bank, encoded_items, mask_items
 
 # a character or word in a line that makes rendering it report or link something, or read its neighbours
 # differently; a `{` that does not open an attribute list of classes and ids only (`{: .note #intro}`)
@@ -48,4 +48,4 @@ def quiz_region(lines: list[str], bank: Bank | None) -> str | None:
 
 def _inert(lines: list[str]) -> bool:
     text = "\n".join(lines)
-    return not _LIVE.search(text) and not any(is_item(m.group()) for m in B64_WORD.finditer(text))
+    return not _LIVE.search(text) and not encoded_items(text)

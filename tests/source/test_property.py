@@ -120,6 +120,29 @@ def test_plain_text_fast_path_matches_the_sanitizer(text):
         assert clean(text) == expected, clean.__name__
 
 
+_MARKUP = st.lists(st.sampled_from(["<p>", "</p>", "<em>", "</em>", '<p class="conv">', "<script>x</script>",
+                                     '<a href="https://e.org" onclick="x()">', "</a>", '<img src="a.png" alt="A">',
+                                     "<3", "&amp;", "&nbsp;", "\u00a0", "<!-- c -->", "<table><tr><td>1</td></tr>",
+                                     "<math><mi>x</mi></math>", "text", " ", "\n", "<b>", "</b>", "<div>"]),
+                   max_size=14).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKUP)
+def test_the_sanitizer_is_nh3_with_our_settings(text):
+    """clean_inline and clean_blocks sanitize with one nh3.Cleaner per tag set, set up once: what nh3.clean
+    returns with the same settings, markup or not."""
+    import nh3
+
+    from exporter.source.sanitize import ATTRIBUTES, BLOCK_TAGS, INLINE_TAGS, URL_SCHEMES, clean_blocks, \
+        clean_inline, hearts
+
+    for clean, tags in ((clean_inline, INLINE_TAGS), (clean_blocks, BLOCK_TAGS)):
+        expected = nh3.clean(hearts(text), tags=tags, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                             link_rel="noopener noreferrer").strip()
+        assert clean(text) == expected, clean.__name__
+
+
 # mostly text a package can carry (any script, symbols, format characters), sometimes what it cannot
 any_text = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),

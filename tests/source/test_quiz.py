@@ -109,3 +109,31 @@ def test_an_item_line_is_read_as_the_lazy_pattern_reads_it(line):
     lazy = re.compile(r"^(?P<lead> {0,3}(?:[-*+]|\d+\.)[ \t]+)(?P<text>.*?)[ \t]*$").match(line)
     ours = _ITEM_LINE.match(line)
     assert (lazy and (lazy.groupdict(), lazy.span())) == (ours and (ours.groupdict(), ours.span()))
+
+
+_WORD_PIECES = st.sampled_from(["QUJD", "YQ==", "eC9ZL3k=", "ab", "c", "=", "==", "+/", " ", "\n", "-", ".", "é",
+                                "complete", "together", base64.b64encode(b"x/Y/y").decode(),
+                                base64.b64encode(b"Long one/N/why").decode(), base64.b64encode(b"\xff\xfe/Y/").decode()])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_WORD_PIECES, max_size=16).map("".join))
+def test_encoded_items_are_the_base64_words_that_decode_to_items(text):
+    """quiz.encoded_items: each base64-looking word (6 characters or more, up to two `=`) that base64.b64decode
+    (validating) decodes to UTF-8 text with an answer field, in order; words of other lengths are not decoded."""
+    from exporter.source.itemforms import base64_text, decoded_parts, looks_base64
+    from exporter.source.quiz import B64_WORD, encoded_items
+
+    def decodes(word):
+        try:
+            return decoded_parts(base64.b64decode(word, validate=True).decode("utf-8")) is not None
+        except (ValueError, UnicodeDecodeError):
+            return False
+
+    assert encoded_items(text) == [m.group() for m in B64_WORD.finditer(text) if decodes(m.group())]
+    for word in text.split():  # an item's word as the reader decodes it: what b64decode, validating, gives
+        try:
+            expected = base64.b64decode(word, validate=True) if looks_base64(word) else None
+        except ValueError:
+            expected = None
+        assert base64_text(word) == expected, word
