@@ -15,6 +15,7 @@ A language without a catalog falls back to English; its direction (right-to-left
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 import string
@@ -35,6 +36,9 @@ from exporter.xhtml import xml_chars
 from exporter.xmlchars import bad_char, message
 
 SOURCE = "en"  # the language of the msgids
+# Languages written left to right in every region CLDR knows them in, unless a script is named (the shipped
+# catalogs' languages; a test checks each against Babel's locale data)
+LEFT_TO_RIGHT = frozenset({"de", "en", "es", "fr", "it", "nl", "pt"})
 DOMAIN = "messages"
 KEYWORDS = {"tr": ((1, "c"), 2), "trn": ((1, "c"), 2, 3)}  # how Babel finds messages in code and templates
 
@@ -126,10 +130,14 @@ class Messages:
         self.translations = _compiled(self.catalog)
         self.number_locale = self.locale or Locale.parse(SOURCE)
 
-    @property
+    @functools.cached_property
     def direction(self) -> str:
         """"rtl" for a right-to-left language (Arabic, Hebrew, ...), whether or not a catalog ships for it."""
-        return self.locale.text_direction if self.locale is not None else "ltr"
+        if self.locale is None:
+            return "ltr"
+        if self.locale.language in LEFT_TO_RIGHT and self.locale.script is None:
+            return "ltr"  # (Babel's answer needs the locale's data: loading it cost more than a small build)
+        return self.locale.text_direction
 
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.number_locale)

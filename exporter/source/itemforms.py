@@ -39,7 +39,7 @@ TRUE_LETTERS = "YyTt"
 _TO_BASE64_LETTER = {"T": "Y", "t": "y", "F": "N", "f": "n"}
 
 # base64 form: the decoded text's answer field (first /Y/ or /N/)
-_DECODED_SPLIT = re.compile(r"^(.*?)/([YyNn])/(.*)$", re.DOTALL)
+_DECODED_FIELDS = ("/Y/", "/y/", "/N/", "/n/")
 _BASE64_WORD = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
 # plain form: an escaped character, or an answer field; the first answer field not inside an escape wins
@@ -107,9 +107,14 @@ def base64_word(text: str) -> str:
 
 
 def decoded_parts(text: str) -> Parts | None:
-    """`statement/Y/explanation` split on its first /Y/ or /N/, or None when it has no answer field."""
-    m = _DECODED_SPLIT.match(text)
-    return Parts(m.group(1), m.group(2), m.group(3)) if m else None
+    """`statement/Y/explanation` split on its first /Y/ or /N/, or None when it has no answer field. (From one
+    `/` to the next: `^(.*?)/([YyNn])/(.*)$` tried the field at every character of the statement.)"""
+    at = text.find("/")
+    while at >= 0:
+        if text.startswith(_DECODED_FIELDS, at):
+            return Parts(text[:at], text[at + 1], text[at + 3:])
+        at = text.find("/", at + 1)
+    return None
 
 
 def decoded_shown(parts: Parts) -> Shown:

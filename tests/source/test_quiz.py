@@ -137,3 +137,14 @@ def test_encoded_items_are_the_base64_words_that_decode_to_items(text):
         except ValueError:
             expected = None
         assert base64_text(word) == expected, word
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["/", "Y", "y", "N", "n", "T", "a", " ", "\n", "//", "/Y/", "/n/", "é"]),
+                max_size=14).map("".join))
+def test_a_decoded_item_splits_as_the_lazy_pattern_split_it(text):
+    """itemforms.decoded_parts: the first /Y/ or /N/ (either case), what `^(.*?)/([YyNn])/(.*)$` (DOTALL) took."""
+    from exporter.source.itemforms import decoded_parts
+
+    m = re.compile(r"^(.*?)/([YyNn])/(.*)$", re.DOTALL).match(text)
+    assert decoded_parts(text) == (m and (m.group(1), m.group(2), m.group(3)))

@@ -174,7 +174,8 @@ class Prototype:
         self.attributes: list[tuple[int, str, int, str]] = []  # (element, attribute, answer, suffix): an answer ident
         self.texts: list[tuple[int, int, str]] = []  # (element, answer, suffix): an element whose text is one
         in_presentation = in_general = False
-        for n, node in enumerate(self.tree.iter()):
+        nodes = list(self.tree.iter())
+        for n, node in enumerate(nodes):
             name = etree.QName(node).localname
             if name == "fieldentry":
                 self.entries.append(n)
@@ -191,6 +192,7 @@ class Prototype:
                     self.attributes.append((n, attribute, *idents[node.get(attribute)]))
             if name == "varequal" and node.text in idents:
                 self.texts.append((n, *idents[node.text]))
+        self.entry_texts = [nodes[n].text for n in self.entries]
 
     def make(self, f: Flavour, quiz: Quiz, item: Item, texts: Messages, explanation: str) -> etree._Element:
         """A copy for `item`; `explanation` is its explanation as XHTML (empty where its shape has none)."""
@@ -198,8 +200,9 @@ class Prototype:
         nodes = list(el.iter())
         el.set("ident", item.id)
         el.set("title", item.title)
-        for n, (_, entry) in zip(self.entries, f.metadata(quiz, item, texts)):
-            nodes[n].text = entry
+        for n, was, (_, entry) in zip(self.entries, self.entry_texts, f.metadata(quiz, item, texts)):
+            if entry != was:  # (most are the same for every item of the shape: its type, its points)
+                nodes[n].text = entry
         nodes[self.question].text = xhtml.question_xhtml(quiz, item)
         if self.explanation >= 0:
             nodes[self.explanation].text = explanation
