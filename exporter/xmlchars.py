@@ -20,6 +20,18 @@ def bad_char(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+# the bytes of those characters in UTF-8 (which never holds a lone surrogate): a control character is one byte,
+# U+FFFE and U+FFFF three
+_BAD_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_BAD_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")
+
+
+def bad_bytes(data: bytes) -> bool:
+    """Whether UTF-8 text (valid: it decodes) holds a character `bad_char` finds; faster on the bytes than the
+    search on the text (which looks at every character for a class of them)."""
+    return len(data.translate(None, _BAD_CONTROLS)) != len(data) or _BAD_NONCHARACTER.search(data) is not None
+
+
 def describe(char: str) -> str:
     return f"U+{ord(char):04X}"
 

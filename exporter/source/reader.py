@@ -30,7 +30,7 @@ from exporter.source.quiz import cut_quiz, find_bank, label_choices
 from exporter.source.quizregion import quiz_region
 from exporter.source.resolve import LineIndex, Resolver
 from exporter.source.settings import load_settings
-from exporter.xmlchars import bad_char, first_bad_line, message
+from exporter.xmlchars import bad_bytes, bad_char, first_bad_line, message
 
 CLASSES = ("chapter", "section", "index")
 
@@ -154,7 +154,8 @@ def _read_source(path: Path, report: Report) -> _Source | None:
         report.error(shown, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8")
         return None
     text = lineends.normalize(text.removeprefix("\ufeff"))
-    bad = first_bad_line(text.split("\n"), 1) if bad_char(text) or "&#" in text else None  # (one search first)
+    # (one search first: the file's bytes for a character no package can hold, the text for an entity)
+    bad = first_bad_line(text.split("\n"), 1) if bad_bytes(data) or ("&" in text and "&#" in text) else None
     if bad:
         report.error(shown, bad[0], message(bad[1], "this line"))
         return None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from exporter.links import targets
 from exporter.model import DEFAULT_LABELS
 
@@ -44,3 +47,15 @@ def test_sample_course_shape(sample_course):
     assert linked and linked <= {p.id for p in c.pages}
 
 
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["\r", "\n", "\r\n", "\x85", "\u2028", "\u2029", "a", " ", "é", "\u00a0"]),
+                max_size=20).map("".join))
+def test_line_ends_become_newlines_and_line_like_characters_spaces(text):
+    """lineends.normalize, which looks for each character before substituting: what the two substitutions give."""
+    import re
+
+    from exporter.source import lineends
+
+    assert lineends.normalize(text) == re.sub("[\x85\u2028\u2029]", " ", re.sub("\r\n?", "\n", text))
