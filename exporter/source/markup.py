@@ -7,9 +7,13 @@ import functools
 import re
 from html import escape
 
+import xml.etree.ElementTree as ET
+
 import lxml.html
 import markdown
 from lxml import etree
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.serializers import to_html_string
 
 from exporter.source import inline
 from exporter.source.math import MathExtension
@@ -68,8 +72,10 @@ def _render(source: str, runs: list[list[str]] | None = None) -> etree._Element 
     """The blocks of `source`; with `runs` (`_fold_banks`), None unless each run's stand-in was rendered as a
     list item, which its items then replace (before hearts are put back: a stand-in Markdown left elsewhere, as in
     code, is no text a tree can hold)."""
-    _md.reset()
-    html = _md.convert(mark_hearts(source.replace(HEART_MARK, "")))
+    html = _plain_quiz_html(source) if runs else None
+    if html is None:
+        _md.reset()
+        html = _md.convert(mark_hearts(source.replace(HEART_MARK, "")))
     tree = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div", parser=_parser)
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _parser.error_log):
         raise TooDeep("the page nests elements deeper than the HTML parser goes")
@@ -78,6 +84,32 @@ def _render(source: str, runs: list[list[str]] | None = None) -> etree._Element 
     if HEART_MARK in html:
         hearts_in_tree(tree)
     return tree
+
+
+# A quiz region in its plainest shape, its items folded into one stand-in (`_fold_banks`): lines of plain text
+# (the instruction), the quiz's attribute list, blank lines, the stand-in's list line. Markdown makes of it the
+# paragraph with the list's attributes and a list of one item; `_plain_quiz_html` writes that HTML without
+# Markdown's passes (most of the cost of reading such a region). Plain text: words of characters no Markdown
+# pattern (inline or block) starts with, single spaces between them, and no line that starts like a list item, a
+# rule or a heading's underline.
+_PLAIN_WORDS = r"[^\s\x00-\x1f\\`*_\[\]!<>&$#{}|~^\ufffe\uffff]+"
+_PLAIN_LINE = rf"(?![-+=]|\d+[.)]){_PLAIN_WORDS}(?: {_PLAIN_WORDS})*"
+_PLAIN_REGION = re.compile(rf"(?P<text>{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*)\n(?P<ial>\{{:[A-Za-z0-9 #.=\"',:-]*\}})\n"
+                           "(?:[ \t]*\n)*[-*+] (?P<item>\uffffbank0\uffff)")
+
+
+def _plain_quiz_html(source: str) -> str | None:
+    """Markdown's HTML for a quiz region of the plainest shape (`_PLAIN_REGION`), or None for any other text. The
+    attribute list is read by Markdown's own extension (attr_list), the paragraph written by its serializer."""
+    m = _PLAIN_REGION.fullmatch(source)
+    ial = m and AttrListTreeprocessor.BLOCK_RE.search("\n" + m["ial"])
+    if not ial:
+        return None
+    p = ET.Element("p")
+    if _md.treeprocessors["attr_list"].assign_attrs(p, ial.group(1), strict=True):
+        return None  # a `}` too many: Markdown leaves such a list in the text
+    p.text = m["text"]
+    return f"{to_html_string(p)}\n<ul>\n<li>{m['item']}</li>\n</ul>"
 
 
 def _fold_banks(source: str) -> tuple[str, list[list[str]]]:

@@ -69,3 +69,37 @@ def test_a_heart_after_an_html_comment_is_a_heart(tmp_path):
     course, _ = read_course(folder)
     assert course.pages[0].body_html == "<p>Text <!-- c --> I \u2764 you.</p>"
     assert course.items[0].statement_html == "\u2764"
+
+
+_WORDS = st.sampled_from(["Mark", "each", "statement,", "7", "Cups'", "“quoted”", "é", "(see", "this)", "2.", "1.",
+                          "-", "+", "=", "#", "*em*", "a_b", "[x](y)", "!", "&amp;", "<b>", "$x$", "`c`", "{", "}",
+                          "x\\y", "\u00a0", "~", "|", "^", "==", "---"])
+_INSTRUCTION_LINE = st.lists(_WORDS, min_size=1, max_size=5).flatmap(
+    lambda words: st.sampled_from([" ", "  ", "\t"]).map(lambda sep: sep.join(words)))
+_IALS = st.sampled_from(['{: data-n="3"}', '{: #quiz data-n="2" data-opt="Yes,No"}', "{: .c data-n='1'}",
+                         "{: data-n=4}", '{:data-n="1"}', '{: data-n="1" }', '{: data-n="1"}}', '{: data_n="1"}',
+                         '{: data-n="1" data-opt="Oui, Non"}', '{: title="a,b" data-n="2"}', '{:}', "{: #a #b .c .d}"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_INSTRUCTION_LINE, min_size=1, max_size=3), _IALS, st.sampled_from(["\n", "\n\n", "\n  \n"]),
+       st.sampled_from(["-", "*", "+"]), st.integers(min_value=1, max_value=3))
+@example(["Mark each statement True or False, then press the Score button:"], '{: data-n="3"}', "\n", "-", 2)
+def test_a_plain_quiz_region_is_written_as_markdown_writes_it(lines, ial, blank, marker, items):
+    """markup._plain_quiz_html, which writes a plain quiz region's HTML without Markdown, writes what Markdown
+    does; and the whole rendering of the region (stand-ins folded, then put back) is the same either way."""
+    region = "\n".join(lines) + "\n" + ial + "\n" + blank + "\n".join(
+        f"{marker} \uffffitem{k}\uffff" for k in range(items))
+    folded, runs = markup._fold_banks(region)
+    fast = markup._plain_quiz_html(folded) if runs else None
+    if fast is not None:
+        markup._md.reset()
+        assert fast == markup._md.convert(folded)
+    assert html(markup.render(region)) == html(markup._render(region))
+
+
+def test_the_plain_quiz_region_is_written_without_markdown_where_it_can_be():
+    plain = 'Mark each statement True or False, then press the Score button:\n{: data-n="2"}\n\n- \uffffbank0\uffff'
+    assert markup._plain_quiz_html(plain) is not None
+    for other in ("Mark *each* one:", "Mark each one  ", "1. Mark each one:", "See [this](a.md):", "Tom & Jerry:"):
+        assert markup._plain_quiz_html(plain.replace(plain.split("\n")[0], other)) is None, other
