@@ -5,9 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from html import escape
-
 import xml.etree.ElementTree as ET
+from html import escape
 
 import lxml.html
 import markdown

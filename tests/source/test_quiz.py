@@ -113,7 +113,8 @@ def test_an_item_line_is_read_as_the_lazy_pattern_reads_it(line):
 
 _WORD_PIECES = st.sampled_from(["QUJD", "YQ==", "eC9ZL3k=", "ab", "c", "=", "==", "+/", " ", "\n", "-", ".", "é",
                                 "complete", "together", base64.b64encode(b"x/Y/y").decode(),
-                                base64.b64encode(b"Long one/N/why").decode(), base64.b64encode(b"\xff\xfe/Y/").decode()])
+                                base64.b64encode(b"Long one/N/why").decode(),
+                                base64.b64encode(b"\xff\xfe/Y/").decode()])
 
 
 @settings(max_examples=1500, deadline=None)
