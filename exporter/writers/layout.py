@@ -11,6 +11,7 @@ without a link are shared as they are: the copy costs one pass over the model.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable, Iterator
@@ -169,12 +170,17 @@ def outline_places(course: Course, view: Course) -> Iterator[tuple[Page, Chapter
 RESERVED = {"index"}  # a package's own table of contents
 
 
+@functools.lru_cache(maxsize=4096)  # every writer of a build asks, for every page (a path object each time cost more)
+def _file_stem(source: str) -> str:
+    return ids.file_stem(PurePosixPath(source).stem)
+
+
 def page_files(course: Course) -> dict[str, str]:
     """Each page's file name inside a flat package, by page id: its source name as .html (unique, stable)."""
     out: dict[str, str] = {}
     used = set(RESERVED)
     for page in course.pages:
-        stem = ids.file_stem(PurePosixPath(page.source).stem)
+        stem = _file_stem(page.source)
         name, n = stem, 1
         while name.lower() in used:
             n += 1
