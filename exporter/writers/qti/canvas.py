@@ -134,13 +134,14 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, items: ItemBuilder) -
     """The questestinterop document (Canvas flavour): one assessment, its root section, one question group. Its
     frame is a copy of one tree (`_assessment_shape`) with the quiz's values set; then its items."""
     root = _assessment_shape().__copy__()
+    title = _title(page.title)
     assessment = root[0]
     assessment.set("ident", quiz_ident(quiz))
-    assessment.set("title", _title(page.title))
+    assessment.set("title", title)
     assessment.set("{http://www.w3.org/XML/1998/namespace}lang", course.language)
     group = assessment[1][0]
     group.set("ident", f"{quiz_ident(quiz)}_group")
-    group.set("title", _title(page.title))
+    group.set("title", title)
     group[0][0][0].text = str(quiz.draw)  # selection_ordering/selection/selection_number
     for item in quiz.items:
         items.place(group, quiz, item)
