@@ -17,7 +17,8 @@ from its plan the same way (`activities.detached`, `Planner.kept_category`). Mem
 outside a fragment are kept by their bytes' digest (`ZipPackage.add`).
 
 Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's
-artifact with a record of its key, and one file of fragments. Each is written beside and renamed into place, so
+artifact with a record of its key, and one file of fragments. A kept artifact and the one in the output folder are
+one file with two names where the file system allows (a hard link, not a copy: no build changes either in place). Each is written beside and renamed into place, so
 a failed or interrupted write leaves the last good entry. A kept artifact carries its SHA-256 and each kept
 member an Adler-32 of its bytes: a missing, short, changed or unreadable entry is a miss, never an error. A course
 read from another folder is another course here (the model holds its source paths).
@@ -26,6 +27,7 @@ read from another folder is another course here (the model holds its source path
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -39,7 +41,8 @@ from importlib import metadata
 from pathlib import Path
 
 from exporter.model import Course, LocalFile
-from exporter.writers.layout import unplaced
+from exporter.source import cache as page_cache
+from exporter.writers.layout import outline, unplaced, with_hrefs
 
 try:
     import fcntl
@@ -59,7 +62,6 @@ def code_digest() -> str:
     global _CODE
     if _CODE is None:
         from exporter.render import templates_dir
-        from exporter.source import cache as page_cache
 
         h = hashlib.sha256(f"output {OUTPUT_VERSION}\n{page_cache.code_digest()}\n".encode())
         package = Path(__file__).resolve().parent.parent
@@ -85,6 +87,18 @@ def digest(*parts) -> str:
     pickler.fast = True  # no memo: the bytes depend on the values only, not on which objects are shared
     pickler.dump(parts)
     return hashlib.sha256(buf.getvalue()).hexdigest()
+
+
+_PLAIN = frozenset({str, int, float, type(None)})
+
+
+def plain_digest(*parts) -> str:
+    """`digest` of parts that are each a string, a number or None, without pickling: their `repr` (a tuple of these
+    has one spelling) hashed under a prefix pickle's bytes never start with, so no plain digest equals a pickled
+    one. Anything else goes through `digest`."""
+    if not all(type(part) in _PLAIN for part in parts):
+        return digest(*parts)
+    return hashlib.sha256(b"plain " + repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_stamps(course: Course) -> list[tuple[str, int, int | str]]:
@@ -117,6 +131,14 @@ class CourseDigests:
             self.quizzes[page.id] = bare
             self.whole[page.id] = digest(bare, page.body_html, page.after_html)
         self.course = {text: digest(*self._parts(course, text)) for text in (True, False)}
+        self._unplaced = course
+
+    @functools.cached_property
+    def outline(self) -> str:
+        """The digest of the outline every writer's fragments see (`Writer.outline`): the same for all of them, since
+        it holds no page text, quiz text or item, and each page's file name comes from the layout they share (made
+        once by the build, before its writers fork)."""
+        return digest(outline(with_hrefs(self._unplaced)))
 
     def _parts(self, course: Course, text: bool) -> list:
         pages = self.whole if text else self.quizzes
@@ -178,11 +200,11 @@ class OutputCache:
             if record.get("key") != key:
                 return None
             stored = base.with_name(f"{base.name}.{key[:32]}.artifact")
-            if stored.stat().st_size != record["bytes"] or _copy_summed(stored, target) != record["sha256"]:
+            if stored.stat().st_size != record["bytes"] or _placed(stored, Path(target)) != record["sha256"]:
                 Path(target).unlink()
                 return None
             return Artifact(Path(target), record["pages"], record["quizzes"], record["items"],
-                            list(record["warnings"]))
+                            list(record["warnings"]), sha256=record["sha256"])
         except (OSError, ValueError, KeyError, TypeError):
             with contextlib.suppress(OSError):
                 Path(target).unlink()
@@ -196,13 +218,14 @@ class OutputCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             stored = base.with_name(f"{base.name}.{key[:32]}.artifact")  # named by its key: the record points to it
-            _replace(stored, lambda fh: record.__setitem__("sha256", _copy_into(artifact.path, fh)))
+            record["sha256"] = _kept(artifact.path, stored)
             _replace(base.with_name(base.name + ".json"), lambda fh: fh.write(json.dumps(record).encode()))
             for old in self.folder.glob(f"{base.name}.*.artifact"):
                 if old != stored:
                     old.unlink()
         except OSError:
             return  # a read-only or full cache folder: the build goes on without it
+        artifact.sha256 = record["sha256"]
 
 
 def _writer_part(writer, options) -> str:
@@ -236,6 +259,33 @@ def _copy_summed(path: Path, target: Path) -> str:
     """`path` copied to `target`; the SHA-256 of what was copied."""
     with open(target, "wb") as fh:
         return _copy_into(path, fh)
+
+
+def _placed(path: Path, target: Path) -> str:
+    """`path` at `target`, a new name of the same file where the file system allows (an artifact is never changed
+    in place: the cache and the build replace theirs whole), else a copy; the SHA-256 of its bytes, read from
+    `target`, so a kept artifact changed since it was kept is a miss."""
+    try:
+        os.link(path, target)
+    except OSError:
+        return _copy_summed(path, target)
+    return page_cache.file_sha256(target)
+
+
+def _kept(path: Path, stored: Path) -> str:
+    """The artifact at `path` kept as `stored` (a new name of the same file, else a copy, put in place whole); the
+    SHA-256 of its bytes."""
+    fd, name = tempfile.mkstemp(prefix=".tmp-", dir=stored.parent)
+    os.close(fd)
+    try:
+        os.unlink(name)
+        digest = _placed(path, Path(name))
+        os.replace(name, stored)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return digest
 
 
 def _replace(path: Path, write) -> None:
@@ -297,7 +347,7 @@ class FragmentStore:
         its text, or without it for a fragment made from the page without its text) and `extra` (plain data:
         numbers given in course order, a part's name)."""
         pages = self.digests.whole if text else self.digests.quizzes
-        return digest(self.base, outline, pages[page.id] if page is not None else None, extra)
+        return plain_digest(self.base, outline, pages[page.id] if page is not None else None, *extra)
 
     def get(self, key: str):
         """(value, [(name, stored bytes, CRC, size), ...]) or None (also when a member's bytes do not sum as they

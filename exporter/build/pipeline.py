@@ -101,7 +101,7 @@ def _build(content: Path, out: Path, formats: str, overrides: dict | None, optio
     uncarried = [writer.uncarried(course) for writer in writers]
     course = unplaced(course, in_place=True)
     if outputs is not None:
-        outputs.prepare(course)  # once, before the writers fork
+        outputs.prepare(course).outline  # noqa: B018 - made once, before the writers fork
     gc.freeze()
     result = BuildResult(course, report)
     with transaction(out) as staging:
@@ -109,7 +109,7 @@ def _build(content: Path, out: Path, formats: str, overrides: dict | None, optio
             return staging.folder / writer.filename(course)
 
         def finish(writer, artifact) -> tuple[Staged, Artifact]:
-            staged = staging.seal(writer.filename(course))
+            staged = staging.seal(writer.filename(course), artifact.sha256)
             return staged, Artifact(None, artifact.pages, artifact.quizzes, artifact.items, artifact.warnings)
 
         with progress.stage("writing", len(writers), "format") as tick:

@@ -83,20 +83,24 @@ class Staging:
             raise OutputError(self.out / name, os_reason(exc)) from None
         return Staged(name, path, hashlib.sha256(data).hexdigest(), len(data))
 
-    def seal(self, name: str) -> Staged:
-        """The staged file a writer wrote for artifact `name`: on disk for good (fsync), its mode and digest."""
+    def seal(self, name: str, sha256: str | None = None) -> Staged:
+        """The staged file a writer wrote for artifact `name`: on disk for good (fsync), its mode and digest (read
+        from it, unless the caller knows it: an artifact copied from the cache of writer output, checked as copied)."""
         path = self.folder / name
         digest, size = hashlib.sha256(), 0
         try:
             with open(path, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    digest.update(chunk)
-                    size += len(chunk)
+                if sha256 is None:
+                    while chunk := fh.read(1 << 20):
+                        digest.update(chunk)
+                        size += len(chunk)
+                else:
+                    size = os.fstat(fh.fileno()).st_size
                 os.fsync(fh.fileno())
             os.chmod(path, 0o644)
         except OSError as exc:
             raise OutputError(self.out / name, os_reason(exc)) from None
-        return Staged(name, path, digest.hexdigest(), size)
+        return Staged(name, path, sha256 or digest.hexdigest(), size)
 
     def commit(self, staged: list[Staged]) -> None:
         """Move every staged artifact into the output folder; on any failure put back what was there."""

@@ -58,7 +58,7 @@ def _code_digest() -> str:
 _CODE: str | None = None
 
 
-def _file_sha256(file: Path) -> str:
+def file_sha256(file: Path) -> str:
     """A file's SHA-256, read a megabyte at a time (a 300 MB video is never held whole)."""
     h = hashlib.sha256()
     with open(file, "rb") as fh:
@@ -293,7 +293,7 @@ class PageCache:
         """A carried file's bytes as a digest (None when it is no longer a file inside the course folder)."""
         if file not in self._file_digests:
             try:
-                self._file_digests[file] = _file_sha256(file) if file.is_file() else None
+                self._file_digests[file] = file_sha256(file) if file.is_file() else None
             except OSError:
                 self._file_digests[file] = None
         return self._file_digests[file]

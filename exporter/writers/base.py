@@ -49,6 +49,7 @@ class Artifact:
     items: int
     warnings: list[str] = field(default_factory=list)
     content: bytes | None = None
+    sha256: str | None = None  # the file's digest where it is known already (copied from the cache of writer output)
 
     @property
     def data(self) -> bytes:
@@ -139,7 +140,7 @@ class Writer:
         """The course's outline (`layout.outline`: what a page's fragment sees of the other pages) and, when
         fragments are kept, its digest for their keys."""
         view = outline(course)
-        return view, (self.fragments.digest(view) if self.fragments is not None else None)
+        return view, (self.fragments.digests.outline if self.fragments is not None else None)
 
     def fragment_key(self, outline_key: str | None, page: Page | None, *extra, text: bool = True) -> str | None:
         """The key of a fragment made from the outline, `page` and `extra` (plain data); text=False for one made

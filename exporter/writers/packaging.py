@@ -371,6 +371,12 @@ class ZipPackage(Package):
         self._kept.append((key, value, recorded))
         return value
 
+    def derived(self, name: str, inputs, make: Callable[[], bytes]) -> None:
+        """A member made from `inputs` alone (plain data: a manifest's resources and outline): with a fragment store,
+        kept by a digest of them, so the same inputs as last build neither make nor compress it again."""
+        key = None if self.store is None else self.store.key(None, None, ("member", name, self.store.digest(inputs)))
+        self.fragment(key, lambda: self.add(name, make()))
+
     def attach(self, data: bytes) -> None:
         """Inside a fragment: bytes kept with it (not a member of the zip: a piece of one written elsewhere)."""
         self.attached.append(data)

@@ -4,6 +4,7 @@ what it reuses is counted, so a cache that never hits fails too."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -117,6 +118,9 @@ def test_a_warm_build_after_each_change_is_a_clean_build(edit, warmed, tmp_path,
     clean = build(course, tmp_path / "clean", jobs=1)
     assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
     assert [str(w) for w in warm.report.warnings] == [str(w) for w in clean.report.warnings]
+    for built in warm.artifacts:  # a copied artifact's digest is the record's: it must be the file's
+        assert (built.sha256, built.bytes) == (hashlib.sha256(built.path.read_bytes()).hexdigest(),
+                                               built.path.stat().st_size), built.format
     fetched = set(reuse["fetched"])
     quiz_only = {name for name, w in WRITERS.items() if not w.pages}
     if edit == "nothing":
@@ -182,6 +186,23 @@ def test_an_entry_changed_in_place_is_a_miss(warmed, tmp_path):
     build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
     build(course, tmp_path / "clean", jobs=1)
     assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+
+
+def test_an_artifact_changed_in_place_in_the_output_folder_is_not_copied_again(warmed, tmp_path):
+    """A kept artifact may be the same file as the one in the output folder (a second name for it, not a copy): one
+    changed there in place, its size kept, is then changed in the cache too, and is made again, not copied."""
+    course, cache = warmed
+    out = tmp_path / "out"
+    build(course, out, jobs=1, cache=PageCache(cache))
+    for path in out.iterdir():
+        if path.name != "report.html":
+            data = bytearray(path.read_bytes())
+            data[len(data) // 2] ^= 0x20
+            with open(path, "r+b") as fh:  # in place: every name of the file sees it
+                fh.write(bytes(data))
+    build(course, out, jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(out) == files_of(tmp_path / "clean")
 
 
 def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
@@ -351,3 +372,28 @@ def test_templates_are_compiled_once_per_code_and_a_damaged_one_is_compiled_agai
     assert "html/page.html" in fresh_templates and "report/report.html" in fresh_templates
     build(course, tmp_path / "clean", jobs=1)
     assert files_of(tmp_path / "damaged") == files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("which", ["sample", "typed"])
+def test_every_writer_sees_the_outline_the_build_digested_once(which, tmp_path):
+    """`CourseDigests.outline` is made once, in the build: every writer's own outline (from the course it is handed,
+    its items carried and its links written) must digest to it, or its fragments would be kept under a wrong key."""
+    from exporter.source.reader import read_course
+    from exporter.writers.layout import outline
+
+    source = SAMPLE if which == "sample" else typed_course(tmp_path / "typed")
+    course, _ = read_course(source)
+    digests = OutputCache(tmp_path / "cache").prepare(course)
+    for name, w in WRITERS.items():
+        writer = w()
+        handed = writer.write_links(writer.carried(writer.reads(course)))
+        assert outputcache.digest(outline(handed)) == digests.outline, name
+
+
+def test_a_plain_digest_is_one_of_its_values_and_never_a_pickled_ones():
+    from exporter.build.outputcache import digest, plain_digest
+
+    assert plain_digest("a", 1, None) == plain_digest("a", 1, None)
+    assert len({plain_digest("a", 1), plain_digest("a", "1"), plain_digest("a1"), plain_digest("a", 1.0),
+                plain_digest("a", True), digest("a", 1)}) == 6
+    assert plain_digest("a", ("b",)) == digest("a", ("b",))  # anything but strings and numbers is pickled

@@ -53,13 +53,16 @@ class CanvasCartridge(Cartridge):
         }, href=f"{ident}/assessment_meta.xml")]
 
     def add_course_settings(self) -> None:
-        files = {
-            f"{SETTINGS}canvas_export.txt": EXPORT_NOTE,
-            f"{SETTINGS}course_settings.xml": self.course_settings_xml(),
-            f"{SETTINGS}module_meta.xml": self.module_meta_xml(),
-        }
-        self.resource(f"{self.course.identifier}_course_settings", self.profile.associated_content, files,
-                      href=f"{SETTINGS}canvas_export.txt")
+        """Canvas's course files, in one resource; `module_meta.xml` made from the modules alone, so kept by them."""
+        settings = f"{SETTINGS}canvas_export.txt", f"{SETTINGS}course_settings.xml", f"{SETTINGS}module_meta.xml"
+        self.files.add(settings[0], EXPORT_NOTE)
+        self.files.add(settings[1], self.course_settings_xml())
+        modules = [(m.ident, m.title, [(e.ident, e.kind, e.title, e.resource,
+                                        None if e.quiz is None else float(canvas_qti.points_possible(e.quiz)))
+                                       for e in m.entries]) for m in self.modules]
+        self.files.derived(settings[2], modules, lambda: module_meta_xml(modules))
+        self.rows.append([f"{self.course.identifier}_course_settings", self.profile.associated_content,
+                          list(settings), settings[0], []])
 
     def course_settings_xml(self) -> bytes:
         """The course's title and code, its home page the modules."""
@@ -70,50 +73,51 @@ class CanvasCartridge(Cartridge):
         sub(root, CANVAS("default_view"), "modules")
         return serialize(root)
 
-    def module_meta_xml(self) -> bytes:
-        """The modules in order with their items, identifiers as in the manifest's organization, and the order
-        lock: each module in sequential order, its pages to view and its quizzes to score full marks on, and
-        each module after the first requiring the one before. Elements as Canvas's `lib/cc/module_meta.rb`
-        writes them (its importer resolves a requirement's identifierref among the module's own items and a
-        prerequisite's among the modules imported before it)."""
-        root = etree.Element(CANVAS("modules"), nsmap={None: str(CANVAS)})
-        previous = None
-        for position, module in enumerate(self.modules, start=1):
-            el = sub(root, CANVAS("module"), identifier=module.ident)
-            sub(el, CANVAS("title"), xhtml.xml_chars(module.title))
-            sub(el, CANVAS("workflow_state"), "active")
-            sub(el, CANVAS("position"), str(position))
-            sub(el, CANVAS("require_sequential_progress"), "true")
-            sub(el, CANVAS("locked"), "false")
-            if previous is not None:
-                prerequisite = sub(sub(el, CANVAS("prerequisites")), CANVAS("prerequisite"), type="context_module")
-                sub(prerequisite, CANVAS("title"), xhtml.xml_chars(previous.title))
-                sub(prerequisite, CANVAS("identifierref"), previous.ident)
-            items = sub(el, CANVAS("items"))
-            for n, entry in enumerate(module.entries, start=1):
-                item = sub(items, CANVAS("item"), identifier=entry.ident)
-                sub(item, CANVAS("content_type"), CONTENT_TYPES[entry.kind])
-                sub(item, CANVAS("workflow_state"), ITEM_STATES[entry.kind])
-                sub(item, CANVAS("title"), xhtml.xml_chars(entry.title))
-                sub(item, CANVAS("identifierref"), entry.resource)
-                sub(item, CANVAS("position"), str(n))
-                sub(item, CANVAS("new_tab"), "false")
-                sub(item, CANVAS("indent"), "0")
-            requirements = sub(el, CANVAS("completionRequirements"))
-            for entry in module.entries:
-                if entry.quiz is None:
-                    sub(sub(requirements, CANVAS("completionRequirement"), type="must_view"),
-                        CANVAS("identifierref"), entry.ident)
-                else:
-                    req = sub(requirements, CANVAS("completionRequirement"), type="min_score")
-                    sub(req, CANVAS("min_score"), str(float(canvas_qti.points_possible(entry.quiz))))
-                    sub(req, CANVAS("identifierref"), entry.ident)
-            previous = module
-        return serialize(root)
-
     def artifact(self) -> Artifact:
         self.add_course_settings()
         return super().artifact()
+
+
+def module_meta_xml(modules: list) -> bytes:
+    """The modules in order with their items, identifiers as in the manifest's organization, and the order lock:
+    each module in sequential order, its pages to view and its quizzes to score full marks on (`modules`: ident,
+    title, [(ident, kind, title, resource, a quiz's points or None)]), and each module after the first requiring
+    the one before. Elements as Canvas's `lib/cc/module_meta.rb` writes them (its importer resolves a requirement's
+    identifierref among the module's own items and a prerequisite's among the modules imported before it)."""
+    root = etree.Element(CANVAS("modules"), nsmap={None: str(CANVAS)})
+    previous = None
+    for position, (ident, title, entries) in enumerate(modules, start=1):
+        el = sub(root, CANVAS("module"), identifier=ident)
+        sub(el, CANVAS("title"), xhtml.xml_chars(title))
+        sub(el, CANVAS("workflow_state"), "active")
+        sub(el, CANVAS("position"), str(position))
+        sub(el, CANVAS("require_sequential_progress"), "true")
+        sub(el, CANVAS("locked"), "false")
+        if previous is not None:
+            prerequisite = sub(sub(el, CANVAS("prerequisites")), CANVAS("prerequisite"), type="context_module")
+            sub(prerequisite, CANVAS("title"), xhtml.xml_chars(previous[1]))
+            sub(prerequisite, CANVAS("identifierref"), previous[0])
+        items = sub(el, CANVAS("items"))
+        for n, (entry, kind, entry_title, resource, _) in enumerate(entries, start=1):
+            item = sub(items, CANVAS("item"), identifier=entry)
+            sub(item, CANVAS("content_type"), CONTENT_TYPES[kind])
+            sub(item, CANVAS("workflow_state"), ITEM_STATES[kind])
+            sub(item, CANVAS("title"), xhtml.xml_chars(entry_title))
+            sub(item, CANVAS("identifierref"), resource)
+            sub(item, CANVAS("position"), str(n))
+            sub(item, CANVAS("new_tab"), "false")
+            sub(item, CANVAS("indent"), "0")
+        requirements = sub(el, CANVAS("completionRequirements"))
+        for entry, _, _, _, points in entries:
+            if points is None:
+                sub(sub(requirements, CANVAS("completionRequirement"), type="must_view"),
+                    CANVAS("identifierref"), entry)
+            else:
+                req = sub(requirements, CANVAS("completionRequirement"), type="min_score")
+                sub(req, CANVAS("min_score"), str(points))
+                sub(req, CANVAS("identifierref"), entry)
+        previous = (ident, title)
+    return serialize(root)
 
 
 class Cc13Writer(CartridgeWriter):

@@ -89,22 +89,13 @@ class Cartridge:
 
     def __init__(self, course: Course, profile: Profile, target: Path, writer: Writer | None = None):
         self.course, self.profile = course, profile
-        self.cp, self.lom = Namespace(profile.cp), Namespace(profile.lom)
         self.writer = writer or CartridgeWriter()
         # the cartridge's files, each compressed into it as it is made; a page's or a quiz's as one fragment,
         # made from the outline (`layout.outline`) and the page alone
         self.files = ZipPackage(target, self.writer.fragments)
         self.view, self.outline_key = self.writer.outline(course)
         self.modules: list[Module] = []
-        cid = course.identifier
-        self.root = etree.Element(self.cp("manifest"), nsmap={None: profile.cp, "lomimscc": profile.lom},
-                                  identifier=f"{cid}_manifest")
-        self._metadata()
-        organizations = sub(self.root, self.cp("organizations"))
-        organization = sub(organizations, self.cp("organization"), identifier=f"{cid}_org",
-                           structure="rooted-hierarchy")
-        self.outline = sub(organization, self.cp("item"), identifier=f"{cid}_root")  # untitled, as CC requires
-        self.resources = sub(self.root, self.cp("resources"))
+        self.rows: list[list] = []  # the manifest's resources in order: [ident, kind, [file names], href, depends]
         self.shared: dict[str, str] = {}  # shared file path (inside SHARED) -> its resource
         self.texts = messages_for(course)
         self.items = cc_qti.ItemBuilder(cc_qti.FLAVOUR, self.texts)  # each item built once, for its quiz and the bank
@@ -116,18 +107,6 @@ class Cartridge:
             if use.target.kind == "file" and not use.in_quiz:
                 self.used.setdefault(use.page, []).append(use.target.ref)
 
-    def _metadata(self) -> None:
-        """schema, schemaversion and the LOM block with the course's title, language and description."""
-        course, cp, lom = self.course, self.cp, self.lom
-        meta = sub(self.root, cp("metadata"))
-        sub(meta, cp("schema"), "IMS Common Cartridge")
-        sub(meta, cp("schemaversion"), self.profile.version)
-        general = sub(sub(meta, lom("lom")), lom("general"))
-        sub(sub(general, lom("title")), lom("string"), xhtml.xml_chars(course.title), language=course.language)
-        sub(general, lom("language"), course.language)
-        description = xhtml.xml_chars(course.description).strip() or xhtml.xml_chars(course.title)
-        sub(sub(general, lom("description")), lom("string"), description, language=course.language)
-
     def resource(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
                  depends: tuple[str, ...] | list[str] = ()) -> None:
         """A manifest resource listing `files` (added to the cartridge) and its dependencies."""
@@ -136,8 +115,7 @@ class Cartridge:
     def listed(self, resources: list) -> None:
         """Manifest resources a fragment made: [ident, kind, [file names], href, depends] each (their files are in
         the cartridge already)."""
-        for ident, kind, names, href, depends in resources:
-            cp_resource(self.resources, self.profile.cp, ident, kind, names, href=href, depends=depends)
+        self.rows.extend(resources)
 
     def made(self, ident: str, kind: str, files: dict[str, bytes | str], href: str | None = None,
              depends: tuple[str, ...] | list[str] = ()) -> list:
@@ -163,8 +141,7 @@ class Cartridge:
 
         self.files.fragment(self.writer.fragment_key(self.outline_key, page, "page"), make)
         depends = [self.shared[p] for p in dict.fromkeys([STYLESHEET, *self.used.get(page.id, ())])]
-        cp_resource(self.resources, self.profile.cp, page.id, "webcontent", [PAGES + page.href],
-                    href=PAGES + page.href, depends=depends)
+        self.rows.append([page.id, "webcontent", [PAGES + page.href], PAGES + page.href, depends])
         return Entry(f"{page.id}_item", page.title, page.id, "page")
 
     def quiz_ident(self, quiz: Quiz) -> str:
@@ -221,17 +198,45 @@ class Cartridge:
         return self
 
     def artifact(self) -> Artifact:
-        """The outline written into the organization, then the zip of the manifest and every file."""
-        for module in self.modules:
-            parent = sub(self.outline, self.cp("item"), identifier=module.ident)
-            sub(parent, self.cp("title"), xhtml.xml_chars(module.title))
-            for entry in module.entries:
-                item = sub(parent, self.cp("item"), identifier=entry.ident, identifierref=entry.resource)
-                sub(item, self.cp("title"), xhtml.xml_chars(entry.title))
-        self.files.add(MANIFEST, serialize(self.root))
-        self.files.close()
+        """The zip of every file and the manifest: made from the course's settings, the resources and the modules
+        alone (`manifest_xml`), so kept by them: a build whose edit changes none of them does not make it again."""
         course = self.course
+        inputs = (self.profile, course.identifier, course.title, course.language, course.description, self.rows,
+                  [(m.ident, m.title, [(e.ident, e.title, e.resource) for e in m.entries]) for m in self.modules])
+        self.files.derived(MANIFEST, inputs, lambda: manifest_xml(*inputs))
+        self.files.close()
         return Artifact(self.files.path, len(course.pages), len(course.quizzes), len(course.items))
+
+
+def manifest_xml(profile: Profile, identifier: str, title: str, language: str, description: str, rows: list,
+                 modules: list) -> bytes:
+    """The manifest: schema, schemaversion and the LOM block with the course's title, language and description; one
+    rooted organization whose untitled root item holds the modules (ident, title, [(ident, title, resource)]); the
+    resources (`Cartridge.rows`)."""
+    cp, lom = Namespace(profile.cp), Namespace(profile.lom)
+    root = etree.Element(cp("manifest"), nsmap={None: profile.cp, "lomimscc": profile.lom},
+                         identifier=f"{identifier}_manifest")
+    meta = sub(root, cp("metadata"))
+    sub(meta, cp("schema"), "IMS Common Cartridge")
+    sub(meta, cp("schemaversion"), profile.version)
+    general = sub(sub(meta, lom("lom")), lom("general"))
+    sub(sub(general, lom("title")), lom("string"), xhtml.xml_chars(title), language=language)
+    sub(general, lom("language"), language)
+    text = xhtml.xml_chars(description).strip() or xhtml.xml_chars(title)
+    sub(sub(general, lom("description")), lom("string"), text, language=language)
+    organization = sub(sub(root, cp("organizations")), cp("organization"), identifier=f"{identifier}_org",
+                       structure="rooted-hierarchy")
+    outline = sub(organization, cp("item"), identifier=f"{identifier}_root")  # untitled, as CC requires
+    for ident, module_title, entries in modules:
+        parent = sub(outline, cp("item"), identifier=ident)
+        sub(parent, cp("title"), xhtml.xml_chars(module_title))
+        for entry, entry_title, resource in entries:
+            item = sub(parent, cp("item"), identifier=entry, identifierref=resource)
+            sub(item, cp("title"), xhtml.xml_chars(entry_title))
+    resources = sub(root, cp("resources"))
+    for ident, kind, names, href, depends in rows:
+        cp_resource(resources, profile.cp, ident, kind, names, href=href, depends=depends)
+    return serialize(root)
 
 
 class CartridgeWriter(Writer):

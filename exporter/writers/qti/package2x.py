@@ -526,9 +526,9 @@ class QtiWriter(Writer):
         for path in sorted(used):
             files.add(path, course.files[path])
             resources.append(file_resource(path))
-        files.add("imsmanifest.xml", build_manifest(
-            self.manifest_ns, self.manifest_location, f"{course.identifier}_{self.name}", self.manifest_schema,
-            self.manifest_version, resources))
+        manifest = (self.manifest_ns, self.manifest_location, f"{course.identifier}_{self.name}", self.manifest_schema,
+                    self.manifest_version, resources)
+        files.derived("imsmanifest.xml", manifest, lambda: build_manifest(*manifest))
         files.close()
         return Artifact(self.target, 0, len(course.quizzes), len(course.items))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 from markupsafe import Markup
@@ -49,6 +50,7 @@ class Sco:
     files: list[str]
     page: Page | None = None  # pages mode: the page it shows
     previous: Sco | None = None  # pages mode: the SCO that must be finished first
+    quiz: bool = False  # pages mode: its page has a quiz (scored)
 
     @property
     def resource(self) -> str:
@@ -171,7 +173,7 @@ def build_package(course: Course, options: Options, version: str,
     previous: Sco | None = None
     view = view if view is not None else outline_of(course)
     for page, chapter, prev, nxt in outline_places(course, view):  # each page from the outline and itself
-        sco = Sco(page.id, page.title, page.href, [page.href], page, previous)
+        sco = Sco(page.id, page.title, page.href, [page.href], page, previous, page.quiz is not None)
         config = {
             "scorm": version,
             "mode": mode,
@@ -201,6 +203,40 @@ def build_package(course: Course, options: Options, version: str,
     outline = [Cluster(f"{course.identifier}_ch{n}", g.title, [scos_by_page[id(p)] for p in g.pages])
                for n, g in enumerate(course.groups, start=1)]
     return ScormPackage(files, outline, assets, mode)
+
+
+class ManifestCourse(NamedTuple):
+    """What of the course a manifest shows."""
+
+    identifier: str
+    version: str
+    title: str
+    quizzes: bool  # whether it has any
+
+
+def manifest_inputs(course: Course, package: ScormPackage) -> tuple:
+    """What a manifest is made from, as plain data: the course's part, the mode, the shared assets, and each chapter
+    with its SCOs (no page: a SCO's title, files, whether it is scored and the SCO before it)."""
+    return (tuple(ManifestCourse(course.identifier, course.version, course.title, bool(course.quizzes))),
+            package.mode, list(package.assets),
+            [(c.ident, c.title, [(s.ident, s.title, s.href, list(s.files), s.quiz,
+                                  s.previous.ident if s.previous is not None else None) for s in c.scos])
+             for c in package.outline])
+
+
+def manifest_parts(inputs: tuple) -> tuple[ManifestCourse, ScormPackage]:
+    """The course and package a manifest is written from, made back from `manifest_inputs` alone."""
+    course, mode, assets, clusters = inputs
+    scos: dict[str, Sco] = {}
+    outline = []
+    for ident, title, members in clusters:
+        cluster = Cluster(ident, title)
+        for sco_ident, sco_title, href, files, quiz, previous in members:
+            sco = Sco(sco_ident, sco_title, href, files, None, scos[previous] if previous else None, quiz)
+            scos[sco_ident] = sco
+            cluster.scos.append(sco)
+        outline.append(cluster)
+    return ManifestCourse(*course), ScormPackage({}, outline, assets, mode)
 
 
 def course_config(course: Course, version: str) -> dict:
@@ -259,7 +295,7 @@ class ScormWriter(Writer):
     page_mark = "data-page-link"  # the runtime opens these as other pages of the course
     templates = ("scorm/course.html", "scorm/page.html")
 
-    def manifest(self, course: Course, package: ScormPackage) -> bytes:  # pragma: no cover - interface
+    def manifest(self, course: Course | ManifestCourse, package: ScormPackage) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
 
     def files(self, course: Course, options: Options | None = None) -> dict[str, bytes | str]:
@@ -280,6 +316,7 @@ class ScormWriter(Writer):
         view, outline_key = self.outline(course)
         package = build_package(course, options, self.version, files.add, view,
                                 lambda page, make: files.fragment(self.fragment_key(outline_key, page), make))
-        files.add("imsmanifest.xml", self.manifest(course, package))
+        inputs = manifest_inputs(course, package)  # made from these alone, so kept by them
+        files.derived("imsmanifest.xml", inputs, lambda: self.manifest(*manifest_parts(inputs)))
         files.close()
         return Artifact(self.target, len(course.pages), len(course.quizzes), len(course.items))

@@ -33,7 +33,7 @@ class Scorm12Writer(ScormWriter):
              "the page, the interaction records its one value")
     version = "1.2"
 
-    def manifest(self, course: Course, package: ScormPackage) -> bytes:
+    def manifest(self, course: Course | ManifestCourse, package: ScormPackage) -> bytes:
         root = etree.Element(f"{{{CP}}}manifest", nsmap={None: CP, "adlcp": ADLCP},
                              identifier=f"{course.identifier}_scorm12", version=course.version)
         meta = sub(root, f"{{{CP}}}metadata")
@@ -43,7 +43,7 @@ class Scorm12Writer(ScormWriter):
         for item, sco in items:  # adlcp children in the XSD's order: prerequisites, ..., masteryscore
             if sco.previous is not None:
                 sub(item, f"{{{ADLCP}}}prerequisites", sco.previous.ident, type="aicc_script")
-            if sco.page is not None and sco.page.quiz is not None:
+            if sco.quiz:
                 sub(item, f"{{{ADLCP}}}masteryscore", MASTERY)
         add_resources(root, CP, f"{{{ADLCP}}}scormtype", package)
         return serialize(root)

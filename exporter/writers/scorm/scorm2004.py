@@ -95,7 +95,7 @@ class Scorm2004Writer(ScormWriter):
              "or moodle-backup")
     version = "2004"
 
-    def manifest(self, course: Course, package: ScormPackage) -> bytes:
+    def manifest(self, course: Course | ManifestCourse, package: ScormPackage) -> bytes:
         root = etree.Element(_q("manifest"), nsmap=NSMAP, identifier=f"{course.identifier}_scorm2004",
                              version=course.version)
         meta = sub(root, _q("metadata"))
@@ -105,7 +105,7 @@ class Scorm2004Writer(ScormWriter):
         course_mode = package.mode == "course"
         gates = _gates(package.scos)
         for item, sco in items:
-            scored = bool(course.quizzes) if course_mode else (sco.page is not None and sco.page.quiz is not None)
+            scored = bool(course.quizzes) if course_mode else sco.quiz
             _sco_sequencing(item, scored, sco.ident in gates)
         for cluster in clusters:
             _control(cluster, choice=course_mode)
