@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -114,6 +115,20 @@ def _not_text(args) -> str | None:
             except UnicodeEncodeError:
                 return "--" + key.replace("_", "-")
     return None
+
+
+def run() -> None:
+    """The `exporter` command (and `python -m exporter`): `main`, then out without the interpreter's teardown. Freeing
+    a course read into memory object by object took about as long as a warm build's writers (0.12 s of CPU for a
+    course of 6,000 items). Everything the command writes is closed by then (artifacts renamed into place, the page
+    cache committed, writer processes joined); only the standard streams may still hold output."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
+            pass
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,8 +60,13 @@ def parse(url: str) -> Target | None:
     return None
 
 
+_KEPT_PATH = re.compile(r"[A-Za-z0-9" + re.escape(_SAFE) + r"]*\Z")  # what `quote` returns as it is
+
+
 def encode_path(path: str) -> str:
     """A package path as a URL path (spaces, '#', '?', '%' and non-ASCII percent-encoded)."""
+    if _KEPT_PATH.match(path):  # (a manifest has thousands, nearly all plain)
+        return path
     return quote(path, safe=_SAFE)
 
 

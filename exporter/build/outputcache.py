@@ -188,6 +188,11 @@ class OutputCache:
         return FragmentStore(base.with_name(base.name + ".fragments"), _writer_part(writer, options),
                              self.prepare(course))
 
+    def has_fragments(self, writer, course: Course) -> bool:
+        """Whether an earlier build kept `writer`'s fragments for this course."""
+        base = self.folder / self._base(writer, course)
+        return base.with_name(base.name + ".fragments").is_file()
+
     # ---- whole artifacts ----
 
     def fetch(self, writer, course: Course, key: str, target: Path):
@@ -349,16 +354,22 @@ class FragmentStore:
         pages = self.digests.whole if text else self.digests.quizzes
         return plain_digest(self.base, outline, pages[page.id] if page is not None else None, *extra)
 
-    def get(self, key: str):
+    def get(self, key: str, attached: bool = True):
         """(value, [(name, stored bytes, CRC, size), ...]) or None (also when a member's bytes do not sum as they
-        did when saved: a damaged entry is made again)."""
+        did when saved: a damaged entry is made again). attached=False: pieces attached to the fragment (named "")
+        are not read here; their CRC is the Adler-32 they must sum to, for `intact` when they are used."""
         entry = self.index.get(key)
         try:
             value, members = entry
             out = []
             for name, offset, stored, crc, size, check in members:
                 data = self.data[offset:offset + stored]
-                if len(data) != stored or zlib.adler32(data) != check:
+                if len(data) != stored:
+                    raise ValueError("damaged")
+                if not name and not attached:
+                    out.append((name, data, check, size))
+                    continue
+                if zlib.adler32(data) != check:
                     raise ValueError("damaged")
                 out.append((name, data, crc, size))
         except (TypeError, ValueError):
@@ -367,6 +378,11 @@ class FragmentStore:
         self.hits += 1
         self._hit.add(key)
         return value, out
+
+    @staticmethod
+    def intact(data, check: int) -> bool:
+        """Whether an attached piece `get(attached=False)` handed over sums as it did when it was saved."""
+        return zlib.adler32(data) == check
 
     def save(self, kept: list, copy) -> None:
         """Keep the fragments `kept` ([(key, value, members)]) for the next build, appended to the file or in a file

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,6 +23,7 @@ from exporter.build.outputcache import OutputCache
 from exporter.errors import ContentError, Diagnostic
 from exporter.model import Course
 from exporter.writers import Artifact, Options, Writer
+from exporter.writers.packaging import StaleFragments
 
 T = TypeVar("T")
 _job: tuple | None = None  # what forked workers inherit: writers, course, options, finish, place, outputs
@@ -45,13 +47,17 @@ def write_all(writers: list[Writer], course: Course, options: Options,
     global _job
     _job = (writers, course, options, finish, place, outputs)
     try:
-        if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            results = []
-            for n in range(len(writers)):
-                results.append(_write_one(n))
+        results: list = [None] * len(writers)
+        pending = list(range(len(writers)))
+        if outputs is not None and place is not None:
+            pending = _warm(pending, results, done)
+        if jobs < 2 or len(pending) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for n in pending:
+                results[n] = _write_one(n)
                 done(1)
         else:
-            results = _in_workers(len(writers), jobs, done)
+            for n, result in zip(pending, _in_workers(pending, jobs, done)):
+                results[n] = result
     finally:
         _job = None
     failed = [Diagnostic(f"format {w.name}", None, f"the writer failed ({r}): nothing was written; this is a bug "
@@ -62,12 +68,43 @@ def write_all(writers: list[Writer], course: Course, options: Options,
     return results  # type: ignore[return-value]
 
 
-def _in_workers(count: int, jobs: int, done: Callable[[int], None]) -> list:
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+IN_BUILD = 1.0  # CPU seconds of warm writers the build runs itself before it hands the rest to worker processes
+
+
+def _warm(pending: list[int], results: list, done: Callable[[int], None]) -> list[int]:
+    """The writers whose artifact is kept whole copy it here, in the build; when every other one has its fragments
+    from an earlier build (little to make: one page's part, say), they are run here too, one after another, until
+    they have taken `IN_BUILD` seconds of CPU: forking a worker process costs its copy of the pages of the course
+    it touches (measured on a warm build of 580 pages after a one-page edit: 0.45 s of CPU more in two workers
+    than in the build, and 0.2 s more wall time). The writers left, if any, are returned."""
+    writers, course, options, finish, place, outputs = _job
+    left = []
+    for n in pending:
+        writer = writers[n]
+        key = outputs.writer_key(writer, course, options)
+        artifact = outputs.fetch(writer, course, key, place(writer))
+        if artifact is None:
+            left.append(n)
+            continue
+        results[n] = finish(writer, artifact)
+        done(1)
+    if not all(outputs.has_fragments(writers[n], course) for n in left):
+        return left  # a writer with nothing kept makes its whole package: side by side
+    start = time.process_time()
+    while left and (len(left) == 1 or time.process_time() - start < IN_BUILD):
+        n = left.pop(0)
+        results[n] = _write_one(n)
+        done(1)
+    return left
+
+
+def _in_workers(indexes: list[int], jobs: int, done: Callable[[int], None]) -> list:
+    """`_write_one` of each writer of `indexes` in worker processes; their results in that order."""
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(indexes)), mp_context=multiprocessing.get_context("fork"),
                                initializer=_quiet_worker)
-    results: list = [None] * count
+    results: list = [None] * len(indexes)
     try:
-        futures = {pool.submit(_write_one, n): n for n in range(count)}
+        futures = {pool.submit(_write_one, n): k for k, n in enumerate(indexes)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             done(1)
@@ -112,6 +149,9 @@ def _written(writer: Writer, course: Course, options: Options, target: Path | No
     if artifact is None:
         writer.fragments = outputs.fragments(writer, course, options)
         try:
+            artifact = writer.write(course, options, target)
+        except StaleFragments:  # a damaged piece the writer found late: written again, without its fragments
+            writer.fragments = None
             artifact = writer.write(course, options, target)
         finally:
             writer.fragments = None

@@ -304,6 +304,11 @@ class ZipMember:
         return self.kept if self.kept is not None else spill.read(self.offset, self.compressed)
 
 
+class StaleFragments(Exception):
+    """Raised by a writer that relied on fragments it had not read yet (`FragmentStore.get(attached=False)`) and
+    found one damaged: the build writes that artifact again without its fragments."""
+
+
 KEEP_AT_LEAST = 1 << 14  # a member outside a fragment is kept by its bytes from this size
 
 
@@ -338,17 +343,20 @@ class ZipPackage(Package):
         self.members: dict[str, ZipMember] = {}
         self._recording: list | None = None
         self.replayed = False  # whether the last fragment was replayed (its value: what it made then)
-        self.attached: list[bytes] = []  # the bytes the last fragment attached
+        self.attached: list = []  # the bytes the last fragment attached
+        self.checks: list[int] = []  # ... when replayed: the Adler-32 each must sum to (`FragmentStore.intact`)
 
     def fragment(self, key: str | None, make: Callable[[], T]) -> T:
         """The members `make()` adds, and the plain value it returns (JSON data: manifest entries): replayed from
         the fragment store when it holds `key` (their compressed bytes copied), else made and kept. The value
         comes back as JSON gives it (lists for tuples) either way, so a writer meets the same in both cases.
-        Bytes `make()` attaches (`attach`: a fragment's piece of a larger member) are in `attached` after it."""
-        self.replayed, self.attached = False, []
+        Bytes `make()` attaches (`attach`: a fragment's piece of a larger member) are in `attached` after it; when
+        replayed, as the store holds them, not read yet: the writer checks each with `FragmentStore.intact` and its
+        `checks` entry before it uses it."""
+        self.replayed, self.attached, self.checks = False, [], []
         if self.store is None or key is None:
             return make()
-        hit = self.store.get(key)
+        hit = self.store.get(key, attached=False)
         if hit is not None:
             self.replayed = True
             value, members = hit
@@ -357,7 +365,9 @@ class ZipPackage(Package):
                 if name:
                     self.members[name], self.sizes[name] = ZipMember(-1, len(data), crc, size, data), size
                 else:
-                    self.attached.append(bytes(data))
+                    self.attached.append(data)
+                    self.checks.append(crc)  # (for an attached piece: its Adler-32)
+                    crc = 0
                 recorded.append((name, data, len(data), crc, size))
             self._kept.append((key, value, recorded))
             return value

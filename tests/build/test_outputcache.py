@@ -140,14 +140,36 @@ def test_a_warm_build_after_each_change_is_a_clean_build(edit, warmed, tmp_path,
         assert not fetched
 
 
-def test_a_warm_build_in_forked_writers_is_a_clean_build(warmed, tmp_path):
-    """The writers side by side in worker processes (each keeps its own entries)."""
+@pytest.mark.parametrize("in_build", [0.0, 60.0])
+def test_a_warm_build_in_forked_writers_is_a_clean_build(in_build, warmed, tmp_path, monkeypatch):
+    """The writers side by side in worker processes (each keeps its own entries), or, each with its fragments kept,
+    run in the build itself (up to `IN_BUILD` seconds of them); a writer whose artifact is kept whole is copied in
+    the build either way."""
+    from exporter.build import parallel
+
     course, cache = warmed
-    EDITS["a quiz statement"](course)
+    pooled: list[list[str]] = []
+    in_workers = parallel._in_workers
+
+    def recording(indexes, jobs, done):
+        pooled.append(sorted(parallel._job[0][n].name for n in indexes))
+        return in_workers(indexes, jobs, done)
+
+    monkeypatch.setattr(parallel, "_in_workers", recording)
+    monkeypatch.setattr(parallel, "IN_BUILD", in_build)
+    EDITS["a page's text"](course)
     build(course, tmp_path / "warm", jobs=2, cache=PageCache(cache))
+    page_formats = sorted(name for name, w in WRITERS.items() if w.pages)
+    assert pooled == ([page_formats] if in_build == 0 else []), pooled  # the quiz-only formats: copied whole
+    EDITS["a quiz statement"](course)
     build(course, tmp_path / "warm2", jobs=2, cache=PageCache(cache))
     build(course, tmp_path / "clean", jobs=2)
-    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean") == files_of(tmp_path / "warm2")
+    assert files_of(tmp_path / "warm2") == files_of(tmp_path / "clean")
+    shutil.rmtree(cache)  # nothing kept: every writer in a worker
+    pooled.clear()
+    build(course, tmp_path / "cold", jobs=2, cache=PageCache(cache))
+    assert pooled == [sorted(WRITERS)]
+    assert files_of(tmp_path / "cold") == files_of(tmp_path / "clean")
 
 
 def test_typed_course_warm_builds_are_clean_builds(tmp_path):
@@ -183,6 +205,39 @@ def test_an_entry_changed_in_place_is_a_miss(warmed, tmp_path):
             data = bytearray(path.read_bytes())
             data[len(data) // 3] ^= 0x20
             path.write_bytes(bytes(data))
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+
+
+def _damage_fragments(path: Path, which) -> int:
+    """One byte flipped in each member of a fragment file that `which(name)` picks, sizes kept; how many."""
+    import json
+
+    data = bytearray(path.read_bytes())
+    length = int.from_bytes(data[-8:], "big")
+    index = json.loads(bytes(data[len(data) - 8 - length:len(data) - 8]))
+    damaged = 0
+    for _, members in index.values():
+        for name, offset, stored, *_ in members:
+            if which(name) and stored:
+                data[len(outputcache.MAGIC) + offset + stored // 2] ^= 0x20
+                damaged += 1
+    path.write_bytes(bytes(data))
+    return damaged
+
+
+@pytest.mark.parametrize("edit", ["a page's text", "a quiz statement"])
+@pytest.mark.parametrize("part", ["the bank's pieces", "the bank"])
+def test_a_cartridge_bank_kept_by_its_quizzes_keys_is_read_only_when_made_and_never_damaged(edit, part, warmed,
+                                                                                          tmp_path):
+    """A cartridge's question bank is kept by its quizzes' keys, their items' bytes read only when it is made again.
+    Each piece damaged (an edit, or the bank itself damaged, makes the bank again: the writer finds the damage and
+    writes the cartridge anew), or the kept bank itself damaged: the cartridges are still a clean build's."""
+    course, cache = warmed
+    which = (lambda name: name == "") if part == "the bank's pieces" else (lambda name: name.startswith("question_"))
+    assert sum(_damage_fragments(path, which) for path in (cache / outputcache.FOLDER).glob("cc1*.fragments")) >= 2
+    EDITS[edit](course)
     build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
     build(course, tmp_path / "clean", jobs=1)
     assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")

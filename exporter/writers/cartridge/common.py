@@ -26,7 +26,7 @@ from exporter.model import MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Page, Qui
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.cartridge import items as cc_qti
-from exporter.writers.packaging import ZipPackage
+from exporter.writers.packaging import StaleFragments, ZipPackage
 from exporter.writers.xmltree import Namespace, cp_resource, serialize, sub
 
 MANIFEST = "imsmanifest.xml"
@@ -102,6 +102,8 @@ class Cartridge:
         self.bank_ident = f"{course.identifier}_question_bank"
         # the bank is written as the quizzes are built, into a scratch file beside the package
         self.bank = cc_qti.QuestionBank(self.bank_ident, tempfile.TemporaryFile(dir=target.parent))
+        self.quiz_keys: list[str | None] = []  # each quiz's fragment key, in course order
+        self.pending: list = []  # replayed quizzes' items not in the bank yet: (kept bytes, their Adler-32, count)
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:
@@ -162,6 +164,7 @@ class Cartridge:
         bare = replace(page, body_html="", after_html="")
 
         def make() -> dict:
+            self._splice_pending()  # (the quizzes before this one first: the bank is in course order)
             mark = self.bank.mark()
             data = cc_qti.assessment_xml(self.view, bare, bare.quiz, ident, self.items, self.bank)
             companions = self.quiz_companions(bare, bare.quiz, ident)
@@ -171,17 +174,39 @@ class Cartridge:
             self.files.attach(bank)
             return {"resources": [*companions, own], "count": count}
 
-        made = self.files.fragment(self.writer.fragment_key(self.outline_key, bare, "quiz", ident, text=False), make)
-        if self.files.replayed:  # its items go into the bank as they were written
-            self.bank.splice(self.files.attached[0], made["count"])
+        key = self.writer.fragment_key(self.outline_key, bare, "quiz", ident, text=False)
+        self.quiz_keys.append(key)
+        made = self.files.fragment(key, make)
+        if self.files.replayed:  # its items go into the bank as they were written, when the bank is made
+            self.pending.append((self.files.attached[0], self.files.checks[0], made["count"]))
         self.listed(made["resources"])
         return Entry(f"{ident}_item", self.texts.quiz_title(page.title), ident, "quiz", quiz)
 
+    def _splice_pending(self) -> None:
+        """The items of the quizzes replayed so far put into the bank, each checked as it is read (a damaged one: the
+        cartridge is written again without fragments, `StaleFragments`)."""
+        for data, check, count in self.pending:
+            if not self.files.store.intact(data, check):
+                raise StaleFragments(QUESTION_BANK)
+            self.bank.splice(data, count)
+        self.pending = []
+
     def add_question_bank(self) -> None:
-        """The bank the quizzes filled as they were built, when the course has items."""
-        if self.bank.count:
+        """The bank the quizzes filled as they were built, when the course has items. It is made from their items
+        alone, so kept by their fragments' keys: when every quiz was replayed and the bank is kept under theirs, no
+        item of it is read."""
+        if not self.bank.count and not any(count for _, _, count in self.pending):
+            return
+        key = None if None in self.quiz_keys else \
+            self.writer.fragment_key(self.outline_key, None, "question bank", *self.quiz_keys)
+
+        def make() -> None:
+            self._splice_pending()
             with self.bank.finish() as document:
-                self.resource(self.bank_ident, self.profile.question_bank, {QUESTION_BANK: document})
+                self.files.add(QUESTION_BANK, document)
+
+        self.files.fragment(key, make)
+        self.rows.append([self.bank_ident, self.profile.question_bank, [QUESTION_BANK], None, []])
 
     def build(self) -> Cartridge:
         """Every part of the course: shared files, then each module's pages and quizzes, then the question bank."""
