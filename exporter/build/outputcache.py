@@ -37,7 +37,6 @@ import pickle
 import tempfile
 import zlib
 from dataclasses import fields, replace
-from importlib import metadata
 from pathlib import Path
 
 from exporter.model import Course, LocalFile
@@ -63,17 +62,14 @@ def code_digest() -> str:
     if _CODE is None:
         from exporter.render import templates_dir
 
+        import babel
+        import jinja2
+
         h = hashlib.sha256(f"output {OUTPUT_VERSION}\n{page_cache.code_digest()}\n".encode())
-        package = Path(__file__).resolve().parent.parent
-        for root, modules in ((package, False), (templates_dir(), True)):  # the package's modules are in the first
-            for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                               and (modules or p.suffix != ".py")):
-                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        for lib in ("jinja2", "Babel"):
-            try:
-                h.update(f"{lib} {metadata.version(lib)}\n".encode())
-            except metadata.PackageNotFoundError:
-                h.update(f"{lib} -\n".encode())
+        # the package's modules are in the page cache's part
+        page_cache.hash_tree(h, Path(__file__).resolve().parent.parent, lambda name: not name.endswith(".py"))
+        page_cache.hash_tree(h, templates_dir(), lambda name: True)
+        h.update(f"jinja2 {jinja2.__version__}\nBabel {babel.__version__}\n".encode())
         h.update(f"zlib {zlib.ZLIB_RUNTIME_VERSION}\n".encode())  # kept compressed bytes are zlib's
         _CODE = h.hexdigest()
     return _CODE

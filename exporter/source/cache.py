@@ -26,8 +26,10 @@ import sqlite3
 import zlib
 from collections.abc import Callable
 from dataclasses import fields
-from importlib import metadata
+import importlib.util
 from pathlib import Path
+
+import yaml
 
 from exporter.errors import Diagnostic, Report
 from exporter.links import LinkUse, Target
@@ -44,15 +46,33 @@ PageStep = Callable[..., Page]  # reader._build_page(src, course_id, resolver, r
 def _code_digest() -> str:
     """Every module of the package and the libraries that shape the output: a different version, a new key."""
     h = hashlib.sha256(f"cache {CACHE_VERSION}\n".encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for lib in ("markdown", "nh3", "lxml", "python-frontmatter", "PyYAML", "latex2mathml"):
-        try:
-            h.update(f"{lib} {metadata.version(lib)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{lib} -\n".encode())
+    hash_tree(h, Path(__file__).resolve().parent.parent, lambda name: name.endswith(".py"))
+    import lxml.etree
+    import markdown
+    import nh3
+
+    for lib, version in (("markdown", markdown.__version__), ("nh3", nh3.__version__),
+                         ("lxml", lxml.etree.__version__), ("PyYAML", yaml.__version__)):
+        h.update(f"{lib} {version}\n".encode())
+    # latex2mathml names its version only through importlib.metadata (slow to load): its files stand for it
+    spec = importlib.util.find_spec("latex2mathml")
+    if spec is not None and spec.origin:
+        hash_tree(h, Path(spec.origin).parent, lambda name: True)
     return h.hexdigest()
+
+
+def hash_tree(h, root: Path, keep: Callable[[str], bool]) -> None:
+    """Each file under `root` whose name `keep` takes (none in __pycache__), in the order of their paths: its path
+    inside `root` and its bytes, into the digest `h`."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        inside = os.path.relpath(folder, root).replace(os.sep, "/")
+        found += [(name if inside == "." else f"{inside}/{name}", os.path.join(folder, name))
+                  for name in names if keep(name)]
+    for shown, path in sorted(found):
+        with open(path, "rb") as fh:
+            h.update(shown.encode("utf-8", "surrogateescape") + b"\0" + fh.read() + b"\0")
 
 
 _CODE: str | None = None

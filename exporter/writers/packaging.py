@@ -314,7 +314,7 @@ KEEP_AT_LEAST = 1 << 14  # a member outside a fragment is kept by its bytes from
 
 def _content_digest(data) -> tuple[str, int]:
     """A digest of a member's bytes and their count; an open file is read to its end and put back where it stood."""
-    h = hashlib.blake2b(digest_size=20)
+    h = hashlib.sha256()  # (faster than blake2b where the CPU has SHA instructions, as most now do)
     size = 0
     if isinstance(data, LocalFile):
         for chunk in data.chunks(CHUNK):
@@ -501,37 +501,42 @@ class TgzPackage(Package):
         run = b"".join(units)
         offset = self._spill.append(run)
         sizes = [len(files[name]) for name in names]
-        self._run(names, sizes, run, offset)
+        ends = self._run(names, sizes, run, offset)
         if key is not None:
-            self._kept.append((key, [names, sizes], [("", offset, len(run), 0, len(run))]))
+            self._kept.append((key, [names, sizes, ends], [("", offset, len(run), 0, len(run))]))
 
     def kept_run(self, value, data) -> bool:
-        """A run kept by `add_run` (its value and bytes, from the store) put back; False, adding nothing, where
-        they do not agree (a damaged entry: the caller makes the members again)."""
+        """A run kept by `add_run` (its value and bytes, from the store: the bytes checked as they were kept, so the
+        units ending segments are the ones kept with them) put back; False, adding nothing, where they do not agree
+        (a damaged entry: the caller makes the members again)."""
         try:
-            names, sizes = value
+            names, sizes, ends = value
             total = sum(tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE) for size in sizes)
+            ordered = all(isinstance(end, int) and 0 < end <= total for end in ends) and ends == sorted(set(ends))
         except (TypeError, ValueError):
             return False
         if total != len(data) or len(names) != len(sizes) or not names or names != sorted(names) \
-                or any(name in self.first for name in names):
+                or any(name in self.first for name in names) or not ordered:
             return False
-        self._run(names, sizes, data, self._spill.append(data))
+        self._run(names, sizes, data, self._spill.append(data), ends)
         return True
 
-    def _run(self, names: list[str], sizes: list[int], data, offset: int) -> None:
-        """The run's members placed, and where its units end segments (`ends_segment`, taken from its bytes)."""
-        ends, at = [], 0
+    def _run(self, names: list[str], sizes: list[int], data, offset: int, ends: list[int] | None = None) -> list[int]:
+        """The run's members placed, and where its units end segments (`ends_segment`, taken from its bytes unless
+        `ends` gives them); those ends."""
+        found, at = [], 0
         view = memoryview(data)
         for name, size in zip(names, sizes):
             self._set(name, (offset + at + tarfile.BLOCKSIZE, size), size)
             unit = tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE)
-            if ends_segment(view[at:at + unit]):
-                ends.append(at + unit)
+            if ends is None and ends_segment(view[at:at + unit]):
+                found.append(at + unit)
             at += unit
+        ends = found if ends is None else ends
         self._runs[names[0]] = (names, offset, at, ends)
         for name in names:
             self._run_of[name] = names[0]
+        return ends
 
     def _set(self, name: str, where: "tuple[int, int] | LocalFile", size: int) -> None:
         """A member's place; one that replaces a member of a run breaks the run up (its members go in one by

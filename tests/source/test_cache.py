@@ -211,3 +211,34 @@ def test_a_stored_entry_of_the_wrong_shape_or_edited_is_a_miss(tmp_path, renders
     assert sorted(renders) == ["a.md", "b.md", "c.md", "d.md"], "every altered entry is rendered again"
     assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
     assert [a.sha256 for a in warm.artifacts] == [a.sha256 for a in clean.artifacts]
+
+
+def test_hash_tree_takes_every_kept_file_by_its_path_and_bytes(tmp_path):
+    """The code digests' walk (`hash_tree`): a changed, added or renamed file changes it; __pycache__ and files the
+    filter leaves do not."""
+    import hashlib
+
+    from exporter.source.cache import hash_tree
+
+    def digest() -> str:
+        h = hashlib.sha256()
+        hash_tree(h, tmp_path, lambda name: name.endswith(".py"))
+        return h.hexdigest()
+
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "a.py").write_text("a = 1\n")
+    (tmp_path / "pkg" / "sub" / "b.py").write_text("b = 2\n")
+    first = digest()
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    (tmp_path / "pkg" / "__pycache__" / "c.py").write_text("ignored\n")
+    (tmp_path / "pkg" / "notes.txt").write_text("not a module\n")
+    assert digest() == first
+    (tmp_path / "pkg" / "sub" / "b.py").write_text("b = 3\n")
+    assert digest() != first
+    (tmp_path / "pkg" / "sub" / "b.py").write_text("b = 2\n")
+    assert digest() == first
+    (tmp_path / "pkg" / "sub" / "b.py").rename(tmp_path / "pkg" / "sub" / "c.py")
+    assert digest() != first
+    (tmp_path / "pkg" / "sub" / "c.py").rename(tmp_path / "pkg" / "sub" / "b.py")
+    (tmp_path / "pkg" / "d.py").write_text("")
+    assert digest() != first

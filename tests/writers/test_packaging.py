@@ -218,6 +218,9 @@ def test_members_added_as_runs_make_the_same_archive(tmp_path):
         value, data = kept[0]
         assert not package.kept_run(value, data[:-1]) and not package.kept_run([value[0], value[1][:-1]], data)
         assert not package.kept_run(None, data) and not package.members
+        names, sizes, ends = value
+        for wrong in ([len(data) + 512], [0], ["512"], [1024, 512], [512, 512]):  # units that end segments: in order
+            assert not package.kept_run([names, sizes, wrong], data), wrong
 
 
 def test_a_failed_package_leaves_nothing(tmp_path):
