@@ -469,9 +469,11 @@ class TgzPackage(Package):
     def __init__(self, path: Path | str, first: tuple[str, ...] = (), fragments=None):
         super().__init__(path, fragments)
         self.first = first
-        self.members: dict[str, tuple[int, int] | LocalFile] = {}
+        self.members: dict[str, tuple[int, int] | LocalFile | memoryview] = {}  # (offset, size) in the scratch file
         self._cuts: list[int] = []  # scratch file offsets where a member's writer ended a unit (`_Spilling.cut`)
-        self._runs: dict[str, tuple[list[str], int, int, list[int]]] = {}  # `add_run`'s, by their first member
+        # `add_run`'s and `kept_run`'s, by their first member: names, offset in the scratch file (or the kept bytes),
+        # size, where units end segments
+        self._runs: dict[str, tuple[list[str], int | memoryview, int, list[int]]] = {}
         self._run_of: dict[str, str] = {}  # each of their members' run, by its first member
         self.segments: SegmentedGzip | None = None  # the last close's gzip writer (what it deflated and reused)
 
@@ -505,10 +507,11 @@ class TgzPackage(Package):
         if key is not None:
             self._kept.append((key, [names, sizes, ends], [("", offset, len(run), 0, len(run))]))
 
-    def kept_run(self, value, data) -> bool:
+    def kept_run(self, value, data, key: str | None = None) -> bool:
         """A run kept by `add_run` (its value and bytes, from the store: the bytes checked as they were kept, so the
-        units ending segments are the ones kept with them) put back; False, adding nothing, where they do not agree
-        (a damaged entry: the caller makes the members again)."""
+        units ending segments are the ones kept with them) put back, read where the store holds them (not copied
+        into the scratch file), and with `key` kept again for the next build; False, adding nothing, where they do
+        not agree (a damaged entry: the caller makes the members again)."""
         try:
             names, sizes, ends = value
             total = sum(tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE) for size in sizes)
@@ -518,27 +521,32 @@ class TgzPackage(Package):
         if total != len(data) or len(names) != len(sizes) or not names or names != sorted(names) \
                 or any(name in self.first for name in names) or not ordered:
             return False
-        self._run(names, sizes, data, self._spill.append(data), ends)
+        view = memoryview(data)
+        self._run(names, sizes, view, None, ends)
+        if key is not None:
+            self._kept.append((key, value, [("", view, len(view), 0, len(view))]))
         return True
 
-    def _run(self, names: list[str], sizes: list[int], data, offset: int, ends: list[int] | None = None) -> list[int]:
-        """The run's members placed, and where its units end segments (`ends_segment`, taken from its bytes unless
-        `ends` gives them); those ends."""
+    def _run(self, names: list[str], sizes: list[int], data, offset: int | None,
+             ends: list[int] | None = None) -> list[int]:
+        """The run's members placed (at `offset` in the scratch file, or, with None, read from `data` where it is), and
+        where its units end segments (`ends_segment`, taken from its bytes unless `ends` gives them); those ends."""
         found, at = [], 0
         view = memoryview(data)
         for name, size in zip(names, sizes):
-            self._set(name, (offset + at + tarfile.BLOCKSIZE, size), size)
+            start = at + tarfile.BLOCKSIZE
+            self._set(name, (offset + start, size) if offset is not None else view[start:start + size], size)
             unit = tarfile.BLOCKSIZE + size + (-size % tarfile.BLOCKSIZE)
             if ends is None and ends_segment(view[at:at + unit]):
                 found.append(at + unit)
             at += unit
         ends = found if ends is None else ends
-        self._runs[names[0]] = (names, offset, at, ends)
+        self._runs[names[0]] = (names, offset if offset is not None else view, at, ends)
         for name in names:
             self._run_of[name] = names[0]
         return ends
 
-    def _set(self, name: str, where: "tuple[int, int] | LocalFile", size: int) -> None:
+    def _set(self, name: str, where: "tuple[int, int] | LocalFile | memoryview", size: int) -> None:
         """A member's place; one that replaces a member of a run breaks the run up (its members go in one by
         one)."""
         first = self._run_of.pop(name, None)
@@ -581,7 +589,7 @@ class TgzPackage(Package):
             name = names[i]
             run = self._runs.get(name)
             if run is not None and names[i:i + len(run[0])] == run[0]:  # a run whose members stand together
-                out.run(spill.read(run[1], run[2]), run[3])
+                out.run(spill.read(run[1], run[2]) if isinstance(run[1], int) else run[1], run[3])
                 total += run[2]
                 i += len(run[0])
                 continue
@@ -591,6 +599,9 @@ class TgzPackage(Package):
             total += tarfile.BLOCKSIZE + size + len(pad)
             if isinstance(data, LocalFile):
                 out.unit([ustar_header(name, size), lambda data=data, size=size: _read_exactly(data, size), pad])
+                continue
+            if isinstance(data, memoryview):  # a member of a kept run, where the store holds it
+                out.add(ustar_header(name, size) + data + pad)
                 continue
             offset, end = data[0], data[0] + size
             at = bisect.bisect_right(self._cuts, offset)

@@ -172,6 +172,23 @@ def test_a_warm_build_in_forked_writers_is_a_clean_build(in_build, warmed, tmp_p
     assert files_of(tmp_path / "cold") == files_of(tmp_path / "clean")
 
 
+def test_what_a_warm_build_replayed_is_kept_for_the_next_one(warmed, tmp_path, reuse):
+    """Two edits, two warm builds: the second replays as much as the first (a fragment the first replayed is kept in
+    the store, not only the ones it made)."""
+    course, cache = warmed
+    EDITS["a page's text"](course)
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    first = {name: (store.hits, store.misses) for name, store in reuse["stores"]}
+    reuse["stores"].clear()
+    append(course / "01-before.md", "\nAnother sentence.\n")
+    build(course, tmp_path / "warm2", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm2") == files_of(tmp_path / "clean")
+    for name, store in reuse["stores"]:
+        assert store.misses <= 2 + SEGMENTS.get(name, 0) and store.hits >= first[name][0] - 2, \
+            (name, first[name], (store.hits, store.misses))
+
+
 def test_typed_course_warm_builds_are_clean_builds(tmp_path):
     """Every question kind through every format, warm after a change to one item of each quiz's page."""
     course = typed_course(tmp_path / "course", draw=3)

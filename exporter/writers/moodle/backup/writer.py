@@ -386,7 +386,7 @@ class MoodleBackupWriter(Writer):
         def folder(parts: tuple, make) -> dict[str, bytes]:
             key = self.fragment_key(None, None, "activity", *parts)
             hit = store.get(key)
-            if hit is None or len(hit[1]) != 1 or not files.kept_run(hit[0], hit[1][0][1]):
+            if hit is None or len(hit[1]) != 1 or not files.kept_run(hit[0], hit[1][0][1], key):
                 files.add_run(make(), key)
             return {}
 
