@@ -130,11 +130,16 @@ class CourseDigests:
         self._unplaced = course
 
     @functools.cached_property
+    def outline_view(self) -> Course:
+        """The outline every writer's fragments see (`Writer.outline`): the same for all of them, since it holds no
+        page text, quiz text or item, and each page's file name comes from the layout they share (made once by the
+        build, before its writers fork; they read it, never change it)."""
+        return outline(with_hrefs(self._unplaced))
+
+    @functools.cached_property
     def outline(self) -> str:
-        """The digest of the outline every writer's fragments see (`Writer.outline`): the same for all of them, since
-        it holds no page text, quiz text or item, and each page's file name comes from the layout they share (made
-        once by the build, before its writers fork)."""
-        return digest(outline(with_hrefs(self._unplaced)))
+        """The digest of `outline_view`."""
+        return digest(self.outline_view)
 
     def _parts(self, course: Course, text: bool) -> list:
         pages = self.whole if text else self.quizzes

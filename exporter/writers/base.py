@@ -138,9 +138,10 @@ class Writer:
 
     def outline(self, course: Course) -> tuple[Course, str | None]:
         """The course's outline (`layout.outline`: what a page's fragment sees of the other pages) and, when
-        fragments are kept, its digest for their keys."""
-        view = outline(course)
-        return view, (self.fragments.digests.outline if self.fragments is not None else None)
+        fragments are kept, its digest for their keys (both made once by the build: the same for every writer)."""
+        if self.fragments is not None:
+            return self.fragments.digests.outline_view, self.fragments.digests.outline
+        return outline(course), None
 
     def fragment_key(self, outline_key: str | None, page: Page | None, *extra, text: bool = True) -> str | None:
         """The key of a fragment made from the outline, `page` and `extra` (plain data); text=False for one made

@@ -26,8 +26,9 @@ def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark
                 math: Callable[[str], str] | None = None) -> Course:
     """The course with each page's file name set and every fragment's targets written by the callables
     (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text.
-    `math`: the writer's step over each fragment holding a formula (exporter.mathml.STEPS), None to keep MathML."""
-    if math is not None and not any(mathml.MARK in html for html in _fragments(course)):
+    `math`: the writer's step over each fragment holding a formula (exporter.mathml.STEPS), None to keep MathML.
+    A fragment with neither a link nor a formula is shared as it is, and a quiz none of whose text changes."""
+    if math is not None and not _has_math(course):
         math = None
     if not course.links and math is None:
         return with_hrefs(course)
@@ -54,7 +55,7 @@ def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark
 
 def write_math(course: Course, math: Callable[[str], str] | None) -> Course:
     """The course with each page's file name set and each formula written by `math` (links left as they are)."""
-    if math is None or not any(mathml.MARK in html for html in _fragments(course)):
+    if math is None or not _has_math(course):
         return with_hrefs(course)
 
     def step(html: str) -> str:
@@ -126,8 +127,10 @@ def _page(page: Page, href: str, body: Callable[[str], str], quiz_text: Callable
     quiz = page.quiz
     if quiz is not None:
         items = [_item(i, quiz_text) for i in quiz.items]
-        quiz = replace(quiz, instruction_html=quiz_text(quiz.instruction_html),
-                       stimulus_html=quiz_text(quiz.stimulus_html), items=items)
+        instruction, stimulus = quiz_text(quiz.instruction_html), quiz_text(quiz.stimulus_html)
+        if instruction is not quiz.instruction_html or stimulus is not quiz.stimulus_html or \
+                any(new is not old for new, old in zip(items, quiz.items)):
+            quiz = replace(quiz, instruction_html=instruction, stimulus_html=stimulus, items=items)
     return replace(page, href=href, body_html=body(page.body_html), after_html=body(page.after_html), quiz=quiz)
 
 
@@ -135,17 +138,17 @@ def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
     return item.map_html(quiz_text)
 
 
-def _fragments(course: Course):
-    """Every HTML fragment of the course (pages, quiz text, every part of every item: `Item.map_html`'s)."""
+def _has_math(course: Course) -> bool:
+    """Whether any HTML fragment of the course holds a formula (its pages' text, their quizzes' text, every part of
+    every item: `Item.map_html`'s)."""
     for page in course.pages:
-        yield page.body_html
-        yield page.after_html
-        if page.quiz is None:
-            continue
-        yield page.quiz.instruction_html
-        yield page.quiz.stimulus_html
-        for item in page.quiz.items:
-            yield from item.html_parts()
+        if mathml.MARK in page.body_html or mathml.MARK in page.after_html:
+            return True
+        quiz = page.quiz
+        if quiz is not None and (mathml.MARK in quiz.instruction_html or mathml.MARK in quiz.stimulus_html or
+                                 any(mathml.MARK in html for item in quiz.items for html in item.html_parts())):
+            return True
+    return False
 
 
 def outline(course: Course) -> Course:

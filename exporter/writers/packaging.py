@@ -507,6 +507,22 @@ class TgzPackage(Package):
         if key is not None:
             self._kept.append((key, [names, sizes, ends], [("", offset, len(run), 0, len(run))]))
 
+    def derived(self, name: str, inputs, make: Callable[[], bytes]) -> None:
+        """A member made from `inputs` alone (plain data), as `ZipPackage.derived`: with a fragment store, kept by a
+        digest of them, and read where the store holds it when they are the same as last build."""
+        key = None if self.store is None else self.store.key(None, None, ("member", name, self.store.digest(inputs)))
+        hit = self.store.get(key) if key is not None else None
+        if hit is not None and len(hit[1]) == 1 and not hit[1][0][0]:
+            data = hit[1][0][1]
+            self._set(name, data, len(data))
+            self._kept.append((key, None, [("", data, len(data), 0, len(data))]))
+            return
+        data = make()
+        offset = self._spill.append(data)
+        self._set(name, (offset, len(data)), len(data))
+        if key is not None:
+            self._kept.append((key, None, [("", offset, len(data), 0, len(data))]))
+
     def kept_run(self, value, data, key: str | None = None) -> bool:
         """A run kept by `add_run` (its value and bytes, from the store: the bytes checked as they were kept, so the
         units ending segments are the ones kept with them) put back, read where the store holds them (not copied

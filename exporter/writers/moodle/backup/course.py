@@ -81,8 +81,8 @@ ROOT_SETTINGS = {
 
 
 def write(course: Course, plan: Plan, files: Files, filename: str) -> dict[str, bytes | LocalFile]:
-    out: dict[str, bytes | LocalFile] = {"moodle_backup.xml": moodle_backup_xml(course, plan, filename),
-                             "course/course.xml": course_xml(course)}
+    """The backup's files but its activities' and `moodle_backup.xml` (`backup_inputs`, `moodle_backup_xml`)."""
+    out: dict[str, bytes | LocalFile] = {"course/course.xml": course_xml(course)}
     for name, tags in COURSE_EMPTY.items():
         out["course/" + name] = empty(*tags)
     for section in plan.sections:
@@ -97,12 +97,23 @@ def write(course: Course, plan: Plan, files: Files, filename: str) -> dict[str, 
     return out
 
 
-def backup_id(course: Course) -> str:
+def backup_id(identifier: str, version: str) -> str:
     """The backup's id (32 hex digits, like Moodle's): the same for the same course."""
-    return hashlib.md5(f"exporter:{course.identifier}:{course.version}".encode()).hexdigest()
+    return hashlib.md5(f"exporter:{identifier}:{version}".encode()).hexdigest()
 
 
-def moodle_backup_xml(course: Course, plan: Plan, filename: str) -> bytes:
+def backup_inputs(course: Course, plan: Plan, filename: str) -> tuple:
+    """What `moodle_backup.xml` is made from, as plain data: the file's name, the course's settings, each activity
+    (module id, section id, kind, name, folder, key) and each section (id, title, folder, key, its activities' keys)."""
+    return (filename, course.site_url, course.identifier, course.title, course.version,
+            [(a.moduleid, a.section.id, a.modname, a.name, a.directory, a.key) for a in plan.activities],
+            [(s.id, s.name or str(s.number), s.directory, s.key, [a.key for a in s.activities])
+             for s in plan.sections])
+
+
+def moodle_backup_xml(filename: str, site_url: str, identifier: str, title: str, version: str, activities: list,
+                      sections: list) -> bytes:
+    """The backup's index (`backup_inputs` gives what it is made from)."""
     root = etree.Element("moodle_backup")
     information = fields(etree.SubElement(root, "information"), {
         "name": filename,
@@ -114,41 +125,40 @@ def moodle_backup_xml(course: Course, plan: Plan, filename: str) -> bytes:
         "mnet_remoteusers": 0,
         "include_files": 1,
         "include_file_references_to_external_content": 0,
-        "original_wwwroot": course.site_url.rstrip("/") or NOWHERE,
-        "original_site_identifier_hash": hashlib.md5(f"exporter:{course.identifier}".encode()).hexdigest(),
+        "original_wwwroot": site_url.rstrip("/") or NOWHERE,
+        "original_site_identifier_hash": hashlib.md5(f"exporter:{identifier}".encode()).hexdigest(),
         "original_course_id": 1,
         "original_course_format": COURSE_FORMAT,
-        "original_course_fullname": db_name(course.title, FULLNAME),
-        "original_course_shortname": xml_chars(course.identifier),
+        "original_course_fullname": db_name(title, FULLNAME),
+        "original_course_shortname": xml_chars(identifier),
         "original_course_startdate": START_DATE,
         "original_course_enddate": 0,
         "original_course_contextid": COURSE_CONTEXT,
         "original_system_contextid": SYSTEM_CONTEXT,
     })
-    detail = etree.SubElement(nest(information, "details"), "detail", {"backup_id": backup_id(course)})
+    detail = etree.SubElement(nest(information, "details"), "detail", {"backup_id": backup_id(identifier, version)})
     fields(detail, {"type": "course", "format": "moodle2", "interactive": 1, "mode": 10, "execution": 1,
                     "executiontime": 0})
     contents = etree.SubElement(information, "contents")
-    activities = etree.SubElement(contents, "activities")
-    for activity in plan.activities:
-        row(activities, "activity", {"moduleid": activity.moduleid, "sectionid": activity.section.id,
-                                     "modulename": activity.modname, "title": activity.name,
-                                     "directory": activity.directory, "insubsection": ""})
-    sections = etree.SubElement(contents, "sections")
-    for section in plan.sections:
-        row(sections, "section", {"sectionid": section.id, "title": section.name or str(section.number),
-                                  "directory": section.directory, "parentcmid": "", "modname": ""})
-    row(contents, "course", {"courseid": 1, "title": xml_chars(course.identifier), "directory": "course"})
+    listed = etree.SubElement(contents, "activities")
+    for moduleid, sectionid, modname, name, directory, _ in activities:
+        row(listed, "activity", {"moduleid": moduleid, "sectionid": sectionid, "modulename": modname, "title": name,
+                                 "directory": directory, "insubsection": ""})
+    listed = etree.SubElement(contents, "sections")
+    for sectionid, section_title, directory, _, _ in sections:
+        row(listed, "section", {"sectionid": sectionid, "title": section_title, "directory": directory,
+                                "parentcmid": "", "modname": ""})
+    row(contents, "course", {"courseid": 1, "title": xml_chars(identifier), "directory": "course"})
     settings = etree.SubElement(information, "settings")
     setting(settings, "root", "filename", filename)
     for name, value in ROOT_SETTINGS.items():
         setting(settings, "root", name, value)
-    for section in plan.sections:
-        setting(settings, "section", f"{section.key}_included", 1, section=section.key)
-        setting(settings, "section", f"{section.key}_userinfo", 0, section=section.key)
-        for activity in section.activities:
-            setting(settings, "activity", f"{activity.key}_included", 1, activity=activity.key)
-            setting(settings, "activity", f"{activity.key}_userinfo", 0, activity=activity.key)
+    for _, _, _, key, keys in sections:
+        setting(settings, "section", f"{key}_included", 1, section=key)
+        setting(settings, "section", f"{key}_userinfo", 0, section=key)
+        for activity in keys:
+            setting(settings, "activity", f"{activity}_included", 1, activity=activity)
+            setting(settings, "activity", f"{activity}_userinfo", 0, activity=activity)
     return document(root)
 
 
@@ -284,4 +294,4 @@ def archive_index(sizes: dict[str, int]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-__all__ = ["INDEX", "archive_index", "write"]
+__all__ = ["INDEX", "archive_index", "backup_inputs", "moodle_backup_xml", "write"]

@@ -404,6 +404,8 @@ class MoodleBackupWriter(Writer):
         mbz_questions.write(plan, files, categories)
         for key, counted, offset, size in categories:
             files.keep(key, counted, [("", offset, size)])
+        inputs = mbz_course.backup_inputs(course, plan, self.filename(course))  # made from these alone: kept by them
+        files.derived("moodle_backup.xml", inputs, lambda: mbz_course.moodle_backup_xml(*inputs))
         for name, data in mbz_course.write(course, plan, planner.files, self.filename(course)).items():
             files.add(name, data)
         files.add(mbz_course.INDEX, mbz_course.archive_index(files.sizes))
