@@ -266,6 +266,7 @@ def test_an_artifact_changed_in_place_in_the_output_folder_is_not_copied_again(w
     course, cache = warmed
     out = tmp_path / "out"
     build(course, out, jobs=1, cache=PageCache(cache))
+    assert all(path.stat().st_nlink == 2 for path in out.iterdir() if path.name != "report.html")  # (one file)
     for path in out.iterdir():
         if path.name != "report.html":
             data = bytearray(path.read_bytes())
@@ -275,6 +276,27 @@ def test_an_artifact_changed_in_place_in_the_output_folder_is_not_copied_again(w
     build(course, out, jobs=1, cache=PageCache(cache))
     build(course, tmp_path / "clean", jobs=1)
     assert files_of(out) == files_of(tmp_path / "clean")
+
+
+def test_kept_artifacts_are_copied_where_the_file_system_cannot_link(warmed, tmp_path, monkeypatch, reuse):
+    """A cache folder on another file system than the output (or one without hard links): artifacts are kept and
+    put in place as copies, and the output is still a clean build's."""
+    import errno
+    import os
+
+    def no_link(*args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    course, cache = warmed
+    monkeypatch.setattr(os, "link", no_link)
+    EDITS["a page's text"](course)
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "warm2", jobs=1, cache=PageCache(cache))  # (every artifact copied from the cache)
+    assert set(reuse["fetched"]) >= set(WRITERS) - {name for name, w in WRITERS.items() if w.pages}
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean") == files_of(tmp_path / "warm2")
+    for path in (tmp_path / "warm2").iterdir():
+        assert path.stat().st_nlink == 1, path
 
 
 def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
