@@ -13,15 +13,19 @@ A fragment's key holds its writer's parts, the digest of the course's outline (`
 each page's place, title and file name, none of their text) and the page's own digest, plus what else its writer
 names (ids counted in course order). The fragment's maker is handed the outline and the page, never another
 page's text, so nothing outside the key reaches it; the Moodle backup's parts are made from objects detached
-from its plan the same way (`activities.detached`, `Planner.kept_category`). Members of 16 KiB or more added
-outside a fragment are kept by their bytes' digest (`ZipPackage.add`).
+from its plan the same way (`activities.detached`, `Planner.kept_category`). A member made from plain inputs
+alone (a manifest, the backup's index) is kept by a digest of them (`ZipPackage.derived`, `TgzPackage.derived`), a
+cartridge's question bank by its quizzes' keys. Members of 16 KiB or more added outside a fragment are kept by
+their bytes' digest (`ZipPackage.add`).
 
 Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's
 artifact with a record of its key, and one file of fragments. A kept artifact and the one in the output folder are
-one file with two names where the file system allows (a hard link, not a copy: no build changes either in place). Each is written beside and renamed into place, so
-a failed or interrupted write leaves the last good entry. A kept artifact carries its SHA-256 and each kept
-member an Adler-32 of its bytes: a missing, short, changed or unreadable entry is a miss, never an error. A course
-read from another folder is another course here (the model holds its source paths).
+one file with two names where the file system allows (a hard link, not a copy: no build changes either in place).
+Each entry is written beside and renamed into place, so a failed or interrupted write leaves the last good entry.
+A kept artifact carries its SHA-256 and each kept member an Adler-32 of its bytes: a missing, short, changed or
+unreadable entry is a miss, never an error (a piece a writer reads late, and finds damaged, makes it write its
+package again: `StaleFragments`). A course read from another folder is another course here (the model holds its
+source paths).
 """
 
 from __future__ import annotations
@@ -185,14 +189,20 @@ class OutputCache:
 
     def fragments(self, writer, course: Course, options) -> FragmentStore:
         """The store of `writer`'s fragments for this course (a package's members per page or quiz)."""
-        base = self.folder / self._base(writer, course)
-        return FragmentStore(base.with_name(base.name + ".fragments"), _writer_part(writer, options),
-                             self.prepare(course))
+        return FragmentStore(self._fragments_path(writer, course), _writer_part(writer, options), self.prepare(course))
 
     def has_fragments(self, writer, course: Course) -> bool:
         """Whether an earlier build kept `writer`'s fragments for this course."""
+        return self._fragments_path(writer, course).is_file()
+
+    def forget_fragments(self, writer, course: Course) -> None:
+        """`writer`'s fragments for this course dropped (a damaged piece found: the next store starts afresh)."""
+        with contextlib.suppress(OSError):
+            self._fragments_path(writer, course).unlink()
+
+    def _fragments_path(self, writer, course: Course) -> Path:
         base = self.folder / self._base(writer, course)
-        return base.with_name(base.name + ".fragments").is_file()
+        return base.with_name(base.name + ".fragments")
 
     # ---- whole artifacts ----
 

@@ -150,8 +150,9 @@ def _written(writer: Writer, course: Course, options: Options, target: Path | No
         writer.fragments = outputs.fragments(writer, course, options)
         try:
             artifact = writer.write(course, options, target)
-        except StaleFragments:  # a damaged piece the writer found late: written again, without its fragments
-            writer.fragments = None
+        except StaleFragments:  # a damaged piece the writer found late: written again, its fragments made anew
+            outputs.forget_fragments(writer, course)
+            writer.fragments = outputs.fragments(writer, course, options)
             artifact = writer.write(course, options, target)
         finally:
             writer.fragments = None

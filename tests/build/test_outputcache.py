@@ -247,10 +247,12 @@ def _damage_fragments(path: Path, which) -> int:
 @pytest.mark.parametrize("edit", ["a page's text", "a quiz statement"])
 @pytest.mark.parametrize("part", ["the bank's pieces", "the bank"])
 def test_a_cartridge_bank_kept_by_its_quizzes_keys_is_read_only_when_made_and_never_damaged(edit, part, warmed,
-                                                                                          tmp_path):
+                                                                                          tmp_path, reuse, monkeypatch):
     """A cartridge's question bank is kept by its quizzes' keys, their items' bytes read only when it is made again.
     Each piece damaged (an edit, or the bank itself damaged, makes the bank again: the writer finds the damage and
-    writes the cartridge anew), or the kept bank itself damaged: the cartridges are still a clean build's."""
+    writes the cartridge anew, its fragments made afresh), or the kept bank itself damaged: the cartridges are still
+    a clean build's, and once the damage was found (when the bank was made again) the builds after replay them as
+    usual."""
     course, cache = warmed
     which = (lambda name: name == "") if part == "the bank's pieces" else (lambda name: name.startswith("question_"))
     assert sum(_damage_fragments(path, which) for path in (cache / outputcache.FOLDER).glob("cc1*.fragments")) >= 2
@@ -258,6 +260,31 @@ def test_a_cartridge_bank_kept_by_its_quizzes_keys_is_read_only_when_made_and_ne
     build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
     build(course, tmp_path / "clean", jobs=1)
     assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+    replace_in(course / "02-bike-check.md", "Both brakes", "Both of the brakes")  # the bank made again
+    build(course, tmp_path / "warm2", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean2", jobs=1)
+    assert files_of(tmp_path / "warm2") == files_of(tmp_path / "clean2")
+    reuse["stores"].clear()
+    from exporter.writers.cartridge.common import Cartridge
+
+    found, splice = [], Cartridge._splice_pending
+
+    def recording(self):
+        try:
+            splice(self)
+        except Exception as exc:
+            found.append(exc)
+            raise
+
+    monkeypatch.setattr(Cartridge, "_splice_pending", recording)
+    replace_in(course / "02-bike-check.md", "Both of the brakes", "Both the brakes")
+    build(course, tmp_path / "warm3", jobs=1, cache=PageCache(cache))
+    assert not found  # (the damage was dropped with the fragments it was in)
+    build(course, tmp_path / "clean3", jobs=1)
+    assert files_of(tmp_path / "warm3") == files_of(tmp_path / "clean3")
+    for name, store in reuse["stores"]:
+        if name.startswith("cc"):
+            assert store.hits > 0 and store.misses <= 3, (name, store.hits, store.misses)
 
 
 def test_an_artifact_changed_in_place_in_the_output_folder_is_not_copied_again(warmed, tmp_path):
