@@ -306,7 +306,7 @@ class ZipMember:
 
 class StaleFragments(Exception):
     """Raised by a writer that relied on fragments it had not read yet (`FragmentStore.get(attached=False)`) and
-    found one damaged: the build writes that artifact again without its fragments."""
+    found one damaged: the build drops that writer's fragments and writes its artifact again, keeping them anew."""
 
 
 KEEP_AT_LEAST = 1 << 14  # a member outside a fragment is kept by its bytes from this size
@@ -469,7 +469,8 @@ class TgzPackage(Package):
     def __init__(self, path: Path | str, first: tuple[str, ...] = (), fragments=None):
         super().__init__(path, fragments)
         self.first = first
-        self.members: dict[str, tuple[int, int] | LocalFile | memoryview] = {}  # (offset, size) in the scratch file
+        # each member: (offset, size) in the scratch file, a course file, or kept bytes where the store holds them
+        self.members: dict[str, tuple[int, int] | LocalFile | memoryview] = {}
         self._cuts: list[int] = []  # scratch file offsets where a member's writer ended a unit (`_Spilling.cut`)
         # `add_run`'s and `kept_run`'s, by their first member: names, offset in the scratch file (or the kept bytes),
         # size, where units end segments
