@@ -184,7 +184,7 @@ class Cartridge:
 
     def _splice_pending(self) -> None:
         """The items of the quizzes replayed so far put into the bank, each checked as it is read (a damaged one: the
-        cartridge is written again without fragments, `StaleFragments`)."""
+        build writes the cartridge again, its fragments made anew: `StaleFragments`)."""
         for data, check, count in self.pending:
             if not self.files.store.intact(data, check):
                 raise StaleFragments(QUESTION_BANK)
