@@ -27,16 +27,12 @@ def cp_resource(parent: etree._Element, ns: str, identifier: str, kind: str, fil
     """An IMS Content Packaging `<resource>` (in every package's manifest): its files, then its dependencies.
     File names are package paths; the manifest holds them as URIs (a space or '#' percent-encoded)."""
     q = f"{{{ns}}}"
-    own = {"identifier": identifier, "type": kind}
-    if href:
-        own["href"] = encode_path(href)
-    own.update((k, v) for k, v in attrib.items() if v is not None)
-    res = etree.SubElement(parent, q + "resource", own)
-    file, dependency = q + "file", q + "dependency"
+    res = sub(parent, q + "resource", identifier=identifier, type=kind, href=encode_path(href) if href else None,
+              **attrib)
     for name in files:
-        etree.SubElement(res, file, {"href": encode_path(name)})
+        sub(res, q + "file", href=encode_path(name))
     for ref in depends:
-        etree.SubElement(res, dependency, {"identifierref": ref})
+        sub(res, q + "dependency", identifierref=ref)
     return res
 
 
