@@ -232,6 +232,10 @@ class Package:
         finally:
             self._spill.remove()
 
+    def _derived_key(self, name: str, inputs) -> str | None:
+        """The store's key of member `name` made from `inputs` alone (`derived`); None without a store."""
+        return None if self.store is None else self.store.key(None, None, ("member", name, self.store.digest(inputs)))
+
     def _copy_kept(self, dest, where: int | memoryview, size: int) -> None:
         """A kept member's bytes for the store: from the scratch file (an offset), or as the store held them."""
         if isinstance(where, int):
@@ -384,8 +388,7 @@ class ZipPackage(Package):
     def derived(self, name: str, inputs, make: Callable[[], bytes]) -> None:
         """A member made from `inputs` alone (plain data: a manifest's resources and outline): with a fragment store,
         kept by a digest of them, so the same inputs as last build neither make nor compress it again."""
-        key = None if self.store is None else self.store.key(None, None, ("member", name, self.store.digest(inputs)))
-        self.fragment(key, lambda: self.add(name, make()))
+        self.fragment(self._derived_key(name, inputs), lambda: self.add(name, make()))
 
     def attach(self, data: bytes) -> None:
         """Inside a fragment: bytes kept with it (not a member of the zip: a piece of one written elsewhere)."""
@@ -511,7 +514,7 @@ class TgzPackage(Package):
     def derived(self, name: str, inputs, make: Callable[[], bytes]) -> None:
         """A member made from `inputs` alone (plain data), as `ZipPackage.derived`: with a fragment store, kept by a
         digest of them, and read where the store holds it when they are the same as last build."""
-        key = None if self.store is None else self.store.key(None, None, ("member", name, self.store.digest(inputs)))
+        key = self._derived_key(name, inputs)
         hit = self.store.get(key) if key is not None else None
         if hit is not None and len(hit[1]) == 1 and not hit[1][0][0]:
             data = hit[1][0][1]

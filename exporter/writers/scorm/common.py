@@ -217,7 +217,7 @@ class ManifestCourse(NamedTuple):
 def manifest_inputs(course: Course, package: ScormPackage) -> tuple:
     """What a manifest is made from, as plain data: the course's part, the mode, the shared assets, and each chapter
     with its SCOs (no page: a SCO's title, files, whether it is scored and the SCO before it)."""
-    return (tuple(ManifestCourse(course.identifier, course.version, course.title, bool(course.quizzes))),
+    return (ManifestCourse(course.identifier, course.version, course.title, bool(course.quizzes)),
             package.mode, list(package.assets),
             [(c.ident, c.title, [(s.ident, s.title, s.href, list(s.files), s.quiz,
                                   s.previous.ident if s.previous is not None else None) for s in c.scos])
@@ -236,7 +236,7 @@ def manifest_parts(inputs: tuple) -> tuple[ManifestCourse, ScormPackage]:
             scos[sco_ident] = sco
             cluster.scos.append(sco)
         outline.append(cluster)
-    return ManifestCourse(*course), ScormPackage({}, outline, assets, mode)
+    return course, ScormPackage({}, outline, assets, mode)
 
 
 def course_config(course: Course, version: str) -> dict:
