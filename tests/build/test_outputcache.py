@@ -229,11 +229,8 @@ def test_an_entry_changed_in_place_is_a_miss(warmed, tmp_path):
 
 def _damage_fragments(path: Path, which) -> int:
     """One byte flipped in each member of a fragment file that `which(name)` picks, sizes kept; how many."""
-    import json
-
+    index = FragmentStore(path, "base", None).index  # (as the store reads it)
     data = bytearray(path.read_bytes())
-    length = int.from_bytes(data[-8:], "big")
-    index = json.loads(bytes(data[len(data) - 8 - length:len(data) - 8]))
     damaged = 0
     for _, members in index.values():
         for name, offset, stored, *_ in members:
@@ -341,6 +338,10 @@ def test_a_fragment_store_reads_back_what_it_saved(tmp_path):
     data = (tmp_path / "x.fragments").read_bytes()  # one byte of a member changed: that entry is a miss
     (tmp_path / "x.fragments").write_bytes(data.replace(b"some bytes", b"some bytez"))
     assert FragmentStore(tmp_path / "x.fragments", "base", None).get("k1") is None
+    index = data.rindex(b"k2")  # a byte of the index changed: it fails its CRC, every entry is a miss
+    (tmp_path / "x.fragments").write_bytes(data[:index] + b"k3" + data[index + 2:])
+    damaged = FragmentStore(tmp_path / "x.fragments", "base", None)
+    assert damaged.index == {} and damaged.get("k1") is None and damaged.get("k3") is None
 
 
 def test_a_fragment_store_appends_what_is_new_and_is_rewritten_when_mostly_unused(tmp_path):

@@ -166,10 +166,10 @@ def test_a_file_name_differing_in_case_from_another_pages_is_still_an_error(tmp_
 
 
 def _rewrite_entries(disk: Path, change, sealed: bool = True) -> int:
-    """Each stored entry's JSON passed through `change` (to a value of any shape) and written back: sealed with
+    """Each stored entry's content passed through `change` (to a value of any shape) and written back: sealed with
     a digest as the cache seals what it stores, or (`sealed=False`) under the digest it had, as an edit by
     hand would leave it. How many there were."""
-    import json
+    import marshal
     import sqlite3
     import zlib
 
@@ -177,9 +177,9 @@ def _rewrite_entries(disk: Path, change, sealed: bool = True) -> int:
     db = sqlite3.connect(db_path, isolation_level=None)
     rows = db.execute("SELECT key, data FROM entry").fetchall()
     for key, data in rows:
-        value = change(json.loads(zlib.decompress(data[32:]).decode("utf-8")))
+        value = change(cache_mod.unseal(key, data))
         new = (cache_mod.seal(key, value) if sealed else
-               data[:32] + zlib.compress(json.dumps(value).encode("utf-8")))
+               data[:32] + zlib.compress(marshal.dumps(value, 4)))
         db.execute("UPDATE entry SET data = ? WHERE key = ?", (new, key))
     db.close()
     return len(rows)
@@ -242,3 +242,17 @@ def test_hash_tree_takes_every_kept_file_by_its_path_and_bytes(tmp_path):
     (tmp_path / "pkg" / "sub" / "c.py").rename(tmp_path / "pkg" / "sub" / "b.py")
     (tmp_path / "pkg" / "d.py").write_text("")
     assert digest() != first
+
+
+def test_a_sealed_entry_reads_back_as_plain_data_even_from_a_str_subclass():
+    """Entries are stored in marshal's format; a value it cannot hold (a subclass of str) is stored as JSON would
+    give it back, and a damaged entry is None, never an error."""
+    from markupsafe import Markup
+
+    entry = {"page": {"title": "T", "n": 3, "x": 1.5, "none": None, "list": [1, "a"]}, "files": {}}
+    assert cache_mod.unseal("k", cache_mod.seal("k", entry)) == entry
+    back = cache_mod.unseal("k", cache_mod.seal("k", {"html": Markup("<b>x</b>"), "pair": ("a", 1)}))
+    assert back == {"html": "<b>x</b>", "pair": ["a", 1]} and type(back["html"]) is str
+    sealed = cache_mod.seal("k", entry)
+    assert cache_mod.unseal("other key", sealed) is None
+    assert cache_mod.unseal("k", sealed[:-1] + bytes([sealed[-1] ^ 1])) is None
