@@ -15,7 +15,8 @@ names (ids counted in course order). The fragment's maker is handed the outline 
 page's text, so nothing outside the key reaches it; the Moodle backup's parts are made from objects detached
 from its plan the same way (`activities.detached`, `Planner.kept_category`). A member made from plain inputs
 alone (a manifest, the backup's index) is kept by a digest of them (`ZipPackage.derived`, `TgzPackage.derived`), a
-cartridge's question bank by its quizzes' keys. Members of 16 KiB or more added outside a fragment are kept by
+cartridge's question bank and a QTI 2.x/3.0 manifest by their quizzes' keys (each quiz's part of them is kept with
+its fragment, and read only when they are made again). Members of 16 KiB or more added outside a fragment are kept by
 their bytes' digest (`ZipPackage.add`).
 
 Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's

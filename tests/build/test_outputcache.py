@@ -284,6 +284,33 @@ def test_a_cartridge_bank_kept_by_its_quizzes_keys_is_read_only_when_made_and_ne
             assert store.hits > 0 and store.misses <= 3, (name, store.hits, store.misses)
 
 
+def test_a_qti_manifest_made_from_damaged_kept_parts_finds_the_damage(warmed, tmp_path, reuse, monkeypatch):
+    """A QTI 2.x/3.0 manifest is made from each quiz's part, kept with the quiz's files, and kept whole by the quizzes'
+    keys. Every kept part damaged, then an item edited (its id, so the manifest, changes): the writer reads the kept
+    parts, finds the damage, and writes its package anew, its fragments made afresh; the result is a clean build's,
+    and the build after replays them as usual."""
+    course, cache = warmed
+    assert sum(_damage_fragments(path, lambda name: name == "")
+               for path in (cache / outputcache.FOLDER).glob("qti[23]*.fragments")) >= 8
+    forgotten = []
+    forget = OutputCache.forget_fragments
+    monkeypatch.setattr(OutputCache, "forget_fragments",
+                        lambda self, writer, *args: forgotten.append(writer.name) or forget(self, writer, *args))
+    EDITS["a quiz statement"](course)
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+    assert sorted(forgotten) == ["qti21", "qti30"]
+    reuse["stores"].clear()
+    replace_in(course / "02-bike-check.md", "Both brakes", "Both of the brakes")
+    build(course, tmp_path / "warm2", jobs=1, cache=PageCache(cache))
+    build(course, tmp_path / "clean2", jobs=1)
+    assert files_of(tmp_path / "warm2") == files_of(tmp_path / "clean2") and sorted(forgotten) == ["qti21", "qti30"]
+    for name, store in reuse["stores"]:
+        if name in ("qti21", "qti30"):
+            assert store.hits > 0 and store.misses <= 3, (name, store.hits, store.misses)
+
+
 def test_an_artifact_changed_in_place_in_the_output_folder_is_not_copied_again(warmed, tmp_path):
     """A kept artifact may be the same file as the one in the output folder (a second name for it, not a copy): one
     changed there in place, its size kept, is then changed in the cache too, and is made again, not copied."""

@@ -29,7 +29,7 @@ from exporter.i18n.messages import Messages, messages_for
 from exporter.model import (CHOICE, CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, TRUE_FALSE, Course, Item,
                              Page, Quiz)
 from exporter.writers.base import Artifact, Options, Writer
-from exporter.writers.packaging import ZipPackage
+from exporter.writers.packaging import StaleFragments, ZipPackage
 from exporter.writers.qti.items12 import statement_shape, verdict_html
 from exporter.writers.xmltree import cp_resource, serialize, sub
 from exporter.xhtml import append_html, text_html, to_text
@@ -466,9 +466,9 @@ def file_resource(path: str) -> Resource:
     return Resource(f"file_{ids.digest(path)}", "webcontent", path, [path])
 
 
-def build_manifest(ns: str, location: str, ident: str, schema: str, version: str,
-                   resources: list[Resource]) -> bytes:
-    """An IMS CP manifest: package metadata, no organization, one resource per file with its dependencies."""
+def build_manifest(ns: str, location: str, ident: str, schema: str, version: str, resources: list[bytes]) -> bytes:
+    """An IMS CP manifest: package metadata, no organization, and the resources (`resource_xml`'s pieces, in order):
+    one per file with its dependencies. The same bytes as the whole tree serialized."""
     q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
     root = etree.Element(q("manifest"), nsmap={None: ns, "xsi": XSI}, identifier=ident)
     root.set(f"{{{XSI}}}schemaLocation", location)
@@ -476,10 +476,32 @@ def build_manifest(ns: str, location: str, ident: str, schema: str, version: str
     sub(meta, q("schema"), schema)
     sub(meta, q("schemaversion"), version)
     sub(root, q("organizations"))
-    holder = sub(root, q("resources"))
+    sub(root, q("resources"))
+    text = serialize(root)
+    body = b"".join(resources)
+    if not body:
+        return text
+    at = text.rindex(_NO_RESOURCES)  # (the last element: nothing after it holds text of the course)
+    return text[:at] + _RESOURCES_OPEN + body + _RESOURCES_CLOSE + text[at + len(_NO_RESOURCES):]
+
+
+_NO_RESOURCES = b"  <resources/>\n"
+_RESOURCES_OPEN = b"  <resources>\n"
+_RESOURCES_CLOSE = b"  </resources>\n"
+
+
+def resource_xml(ns: str, resources: list[Resource]) -> bytes:
+    """Resources as `build_manifest` places them: each `<resource>` serialized at its depth in the manifest (a
+    quiz's are made, and kept, with its files)."""
+    if not resources:
+        return b""
+    root = etree.Element(f"{{{ns}}}manifest", nsmap={None: ns, "xsi": XSI})
+    holder = sub(root, f"{{{ns}}}resources")
     for res in resources:
         cp_resource(holder, ns, res.ident, res.type, res.files, href=res.href, depends=res.deps)
-    return serialize(root)
+    text = etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    start = text.index(_RESOURCES_OPEN.strip()) + len(_RESOURCES_OPEN.strip()) + 1  # (after its line's end)
+    return text[start:text.rindex(_RESOURCES_CLOSE)]
 
 
 # --- the writer --------------------------------------------------------------------------------------------
@@ -515,35 +537,49 @@ class QtiWriter(Writer):
         files = ZipPackage(self.target, self.fragments)  # each file compressed into it as it is made
         view, outline_key = self.outline(course)
         items = StatementItems(d, messages_for(view))
-        resources: list[Resource] = []
+        pieces: list = []  # each quiz's part of the manifest (`resource_xml`), and when replayed its check
+        keys: list[str | None] = []
         used: set[str] = set()
         for page in course.pages:
-            if page.quiz is not None:  # a quiz's files: one fragment, made from the outline and its page
-                made = files.fragment(self.fragment_key(outline_key, page, "quiz", text=False),
-                                      lambda page=page: self._quiz(files, view, page, items))
-                resources += [Resource(*r) for r in made["resources"]]
+            if page.quiz is not None:  # a quiz's files and manifest part: one fragment, made from the outline and page
+                key = self.fragment_key(outline_key, page, "quiz", text=False)
+                made = files.fragment(key, lambda page=page: self._quiz(files, view, page, items))
+                pieces.append((files.attached[0], files.checks[0] if files.replayed else None))
+                keys.append(key)
                 used.update(made["used"])
         for path in sorted(used):
             files.add(path, course.files[path])
-            resources.append(file_resource(path))
-        manifest = (self.manifest_ns, self.manifest_location, f"{course.identifier}_{self.name}", self.manifest_schema,
-                    self.manifest_version, resources)
-        files.derived("imsmanifest.xml", manifest, lambda: build_manifest(*manifest))
+        head = (self.manifest_ns, self.manifest_location, f"{course.identifier}_{self.name}", self.manifest_schema,
+                self.manifest_version)
+        shared = [file_resource(path) for path in sorted(used)]
+
+        def manifest() -> bytes:
+            """Made from the quizzes' parts, each checked as it is read (a damaged one: the build writes the package
+            again, its fragments made anew: `StaleFragments`)."""
+            parts = []
+            for data, check in pieces:
+                if check is not None and not files.store.intact(data, check):
+                    raise StaleFragments("imsmanifest.xml")
+                parts.append(data)
+            return build_manifest(*head, [*parts, resource_xml(self.manifest_ns, shared)])
+
+        # kept by what it is made from: the quizzes' fragments (by their keys) and the course files' resources
+        files.derived("imsmanifest.xml", (head, keys, [(r.ident, r.href) for r in shared]), manifest)
         files.close()
         return Artifact(self.target, 0, len(course.quizzes), len(course.items))
 
     def _quiz(self, files: ZipPackage, view: Course, page: Page, items: StatementItems) -> dict:
-        """The quiz's stimulus, items and test added to the zip; their manifest resources and the course files they
-        use, as plain data."""
+        """The quiz's stimulus, items and test added to the zip, and their part of the manifest attached
+        (`resource_xml`); the course files they use, as plain data."""
         d, quiz = self.dialect, page.quiz
-        resources: list[list] = []
+        resources: list[Resource] = []
         used: set[str] = set()
 
         def add(path: str, root: etree._Element, type_: str, ident: str, deps: list[str]) -> None:
             linked = files_used(root, d.ns, view, self.quiz_file_prefix)
             used.update(linked)
             files.add(path, serialize(root))
-            resources.append([ident, type_, path, [path], deps + [file_resource(f).ident for f in linked]])
+            resources.append(Resource(ident, type_, path, [path], deps + [file_resource(f).ident for f in linked]))
 
         ref, deps = None, []
         if self.shared_stimulus and quiz.stimulus_html.strip():
@@ -557,4 +593,5 @@ class QtiWriter(Writer):
             hrefs[item.id] = f"../items/{item.id}.xml"
         add(f"tests/{quiz.id}.xml", build_test(d, page, quiz, hrefs), self.test_type, quiz.id,
             [i.id for i in quiz.items])
-        return {"resources": resources, "used": sorted(used)}
+        files.attach(resource_xml(self.manifest_ns, resources))
+        return {"used": sorted(used)}
