@@ -361,3 +361,34 @@ def test_a_replayed_fragment_makes_the_same_zip(tmp_path):
     assert (tmp_path / "a.zip").read_bytes() == zip_bytes(files)
     second = write(tmp_path / "b.zip", Store(first.store.saved))
     assert second.replayed and (tmp_path / "b.zip").read_bytes() == zip_bytes(files)
+
+
+def test_a_large_member_is_deflated_once_for_the_packages_a_process_writes(tmp_path, monkeypatch):
+    """Packages with a fragment store written one after another (a warm build's writers in turn) share the deflate
+    stream of a large member they both hold, inside a fragment or outside one; each zip is still what zipfile writes.
+    Beyond its budget, the oldest stream is dropped."""
+    monkeypatch.setattr(packaging, "_DEFLATED", packaging._Deflated(1 << 20))
+    files = members(tmp_path)
+    deflated = []
+    compressobj = zlib.compressobj
+    monkeypatch.setattr(packaging.zlib, "compressobj", lambda *a: deflated.append(1) or compressobj(*a))
+
+    def write(path, inside):
+        with ZipPackage(path, Store()) as package:
+            for name in sorted(files):
+                if inside:
+                    package.fragment(f"k {name}", lambda name=name: package.add(name, files[name]))
+                else:
+                    package.add(name, files[name])
+        return len(deflated)
+
+    first = write(tmp_path / "a.zip", False)
+    assert write(tmp_path / "b.zip", True) - first == first - 3  # the three large members deflated once
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes() == zip_bytes(files)
+    assert 0 < packaging._DEFLATED.held <= 1 << 20
+    small = packaging._Deflated(10)
+    small.put(("a", 1), b"123456", 1)
+    small.put(("b", 1), b"abcdef", 2)  # over the budget with the first: the first dropped
+    small.put(("c", 1), b"x" * 11, 3)  # over it alone: not held
+    assert small.get(("a", 1)) is None and small.get(("b", 1)) == (b"abcdef", 2) and small.get(("c", 1)) is None
+    assert small.held == 6
