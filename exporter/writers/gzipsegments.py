@@ -19,14 +19,13 @@ import zlib
 from typing import Callable, Iterable
 
 SEGMENT = 1 << 20  # a segment's mean uncompressed size: a few bytes of flush and a dictionary lost per megabyte
-BUFFERED = 8 << 20  # a segment up to this size is held for its compressor; a larger one is read again
 # the header gzip.GzipFile writes with no name, time 0 and level 6: magic, deflate, no flags, mtime 0, xfl 0, OS 255
 HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 
 class SegmentedGzip:
     """Writes `HEADER` into `out`; then `unit(pieces)` for each unit in order, and `close()`. A piece is bytes, or a
-    callable yielding its bytes (read again when a segment too large to hold is deflated). With `key(digest, size,
+    callable yielding its bytes (called again when its segment is deflated). With `key(digest, size,
     last)`, `lookup(key)` (kept bytes, or None) and `keep(key, data)`, segments are reused (see the module)."""
 
     def __init__(self, out, lookup: Callable[[str], "bytes | None"] | None = None,
@@ -34,7 +33,6 @@ class SegmentedGzip:
         self.out, self.lookup, self.keep, self.key = out, lookup, keep, key
         self.crc = self.total = 0
         self._pieces: list = []
-        self._buffer: bytearray | None = bytearray()
         self._size = 0
         self._sha = hashlib.sha256()
         self.reused = self.deflated = 0  # segments, for tests and the curious
@@ -79,17 +77,8 @@ class SegmentedGzip:
         self.total += size
 
     def _take(self, data) -> None:
-        """The segment's next bytes: held while it is small, its digest and the stream's CRC-32 taken at its end
-        (`_hash`) in one call each; a segment grown past `BUFFERED` is hashed as it goes and read again later."""
-        if self._buffer is not None:
-            self._buffer += data
-            if len(self._buffer) > BUFFERED:
-                self._hash(self._buffer)
-                self._buffer = None
-        else:
-            self._hash(data)
-
-    def _hash(self, data) -> None:
+        """The segment's next bytes into its digest and the stream's CRC-32, as they come (not copied: the pieces are
+        read again to deflate a segment not kept)."""
         self._sha.update(data)
         self.crc = zlib.crc32(data, self.crc)
 
@@ -99,19 +88,14 @@ class SegmentedGzip:
         self.out.write(struct.pack("<II", self.crc & 0xFFFFFFFF, self.total & 0xFFFFFFFF))
 
     def _end(self, last: bool) -> None:
-        if self._buffer is not None:
-            self._hash(self._buffer)
         key = self.key(self._sha.hexdigest(), self._size, last) if self.key is not None else None
         data = self.lookup(key) if key is not None and self.lookup is not None else None
         if data is None:
             compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
             parts = []
-            if self._buffer is not None:
-                parts.append(compressor.compress(self._buffer))
-            else:
-                for piece in self._pieces:
-                    for chunk in _chunks(piece):
-                        parts.append(compressor.compress(chunk))
+            for piece in self._pieces:  # (deflate's output does not depend on how its input is cut)
+                for chunk in _chunks(piece):
+                    parts.append(compressor.compress(chunk))
             parts.append(compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH))
             data = b"".join(parts)
             self.deflated += 1
@@ -120,7 +104,7 @@ class SegmentedGzip:
         self.out.write(data)
         if key is not None and self.keep is not None:
             self.keep(key, data)
-        self._pieces, self._buffer, self._size, self._sha = [], bytearray(), 0, hashlib.sha256()
+        self._pieces, self._size, self._sha = [], 0, hashlib.sha256()
 
 
 def ends_segment(unit: bytes) -> bool:

@@ -147,11 +147,21 @@ def test_segmented_gzip_is_one_gzip_of_its_units_and_reuses_segments_of_the_same
     assert zlib.decompressobj(wbits=31).decompress(again)  # a single gzip member (no second header)
 
 
-def test_a_segment_too_large_to_hold_is_read_again(monkeypatch):
+def test_a_segment_is_deflated_from_its_pieces_as_from_its_bytes_whole():
+    """A segment not kept is deflated from its pieces again (never copied into one buffer): the same stream as its
+    bytes in one piece, however they are cut."""
     units = _units(5, 40)
-    whole, _ = _segmented(units)
-    monkeypatch.setattr(gzipsegments, "BUFFERED", 1000)
-    assert _segmented(units)[0] == whole
+
+    def stream(cut: int) -> bytes:
+        out = io.BytesIO()
+        seg = SegmentedGzip(out)
+        for unit in units:
+            seg.unit([unit[k:k + cut] for k in range(0, len(unit), cut)] or [b""])
+        seg.close()
+        return out.getvalue()
+
+    whole = stream(1 << 30)
+    assert stream(7) == stream(4096) == whole and gzip.decompress(whole) == b"".join(units)
 
 
 def test_units_added_as_a_run_make_the_same_stream_as_one_by_one():
