@@ -64,9 +64,9 @@ class Category:
     idnumber: str | None = None
     questions: list[Question] = field(default_factory=list)
     # the writer's fragments (exporter.build.outputcache): the key of this category's part of questions.xml, and
-    # that part's bytes when they were kept (its questions are then not planned again)
+    # that part's bytes when they were kept, where the store holds them (its questions are then not planned again)
     key: str | None = None
-    kept: bytes | None = None
+    kept: bytes | memoryview | None = None
     counted: tuple[int, int, int] = (0, 0, 0)  # how many question, answer and match ids its questions use
 
 

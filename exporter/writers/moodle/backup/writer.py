@@ -229,7 +229,7 @@ class Planner:
         hit = self.fragments.get(category.key)
         try:
             category.counted = tuple(int(n) for n in hit[0])
-            category.kept = bytes(hit[1][0][1])
+            category.kept = hit[1][0][1]  # (read where the store holds it, not copied)
         except (TypeError, ValueError, IndexError):
             quiz = page.quiz
             assert quiz is not None
