@@ -266,10 +266,12 @@ class _Summed:
 def _copy_into(path: Path, fh) -> str:
     """The file copied into `fh`; the SHA-256 of its bytes."""
     h = hashlib.sha256()
-    with open(path, "rb") as src:
-        while chunk := src.read(1 << 20):
-            h.update(chunk)
-            fh.write(chunk)
+    buf = bytearray(1 << 18)  # (one buffer for every piece: `page_cache.file_sha256`)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as src:
+        while n := src.readinto(buf):
+            h.update(view[:n])
+            fh.write(view[:n])
     return h.hexdigest()
 
 
