@@ -12,7 +12,6 @@ from pathlib import Path
 from exporter import __version__
 from exporter.build.pipeline import build
 from exporter.build.staging import Interrupted, OutputError, sigterm_interrupts
-from exporter.commands import importer, new, recode
 from exporter.errors import ContentError, UsageError
 from exporter.progress import Progress
 from exporter.progress import wanted as progress_wanted
@@ -21,6 +20,7 @@ from exporter.source.reader import read_course
 from exporter.writers import WRITERS, Options
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+IMPORT_FORMATS = ("text2qti", "gift")  # `exporter import --from`: `importer.READERS`' names (loaded only for import)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="add the quizzes of a text2qti or GIFT file to a course, as new pages")
     i.add_argument("file", help="the quiz file: text2qti (.md, .txt) or GIFT (.gift, .txt)")
     i.add_argument("--into", required=True, help="the course folder to add the pages to (created if missing)")
-    i.add_argument("--from", dest="source", choices=tuple(importer.READERS),
+    i.add_argument("--from", dest="source", choices=IMPORT_FORMATS,
                    help="the file's format, when its name does not tell (.txt)")
     i.add_argument("--check", action="store_true", help="only report what would be written (writes nothing)")
     return p
@@ -240,6 +240,8 @@ def _failed(exc: UsageError | ContentError) -> int:
 def _authoring(args) -> int:
     """`decode`, `encode` and `new`: the exit code; nothing written on an error. SIGTERM and Ctrl-C stop them
     as they stop a build: no traceback, 143 or 130, no temporary file left."""
+    from exporter.commands import new, recode  # (only here: a build need not load them)
+
     rewrite: list = []  # decode's or encode's plan, once made: what it wrote, if stopped while writing
     try:
         with sigterm_interrupts():
@@ -276,6 +278,8 @@ def _authoring(args) -> int:
 
 
 def _import(args) -> int:
+    from exporter.commands import importer
+
     done = importer.run(Path(args.file), Path(args.into), args.source, args.check)
     for d in sorted(done.report.warnings, key=lambda d: d.line or 0):
         print(d, file=sys.stderr)
@@ -287,6 +291,8 @@ def _import(args) -> int:
 
 
 def _rewrite(args, holder: list) -> int:
+    from exporter.commands import recode
+
     to = recode.PLAIN if args.command == "decode" else recode.BASE64
     form = "plain text" if to == recode.PLAIN else "base64"
     rewrite = recode.plan(Path(args.content), to)

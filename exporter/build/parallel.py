@@ -10,13 +10,11 @@ the other workers are stopped before the exception leaves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
 
 from exporter.build.outputcache import OutputCache
@@ -51,7 +49,7 @@ def write_all(writers: list[Writer], course: Course, options: Options,
         pending = list(range(len(writers)))
         if outputs is not None and place is not None:
             pending = _warm(pending, results, done)
-        if jobs < 2 or len(pending) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if jobs < 2 or len(pending) < 2 or not _can_fork():
             for n in pending:
                 results[n] = _write_one(n)
                 done(1)
@@ -98,8 +96,17 @@ def _warm(pending: list[int], results: list, done: Callable[[int], None]) -> lis
     return left
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # (here: a build that writes in its own process need not load it)
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _in_workers(indexes: list[int], jobs: int, done: Callable[[int], None]) -> list:
     """`_write_one` of each writer of `indexes` in worker processes; their results in that order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(indexes)), mp_context=multiprocessing.get_context("fork"),
                                initializer=_quiet_worker)
     results: list = [None] * len(indexes)

@@ -301,3 +301,17 @@ def test_moodle_stores_the_same_questions_from_the_gift_file_and_from_our_import
             assert text_of(b["feedback"]) in text_of(a["feedback"]), text  # ours adds the verdict where none is given
         assert [(text_of(s["questiontext"]), s["answertext"]) for s in mine.get("subquestions", [])] == \
             [(text_of(s["questiontext"]), s["answertext"]) for s in their.get("subquestions", [])], text
+
+
+def test_the_command_offers_every_reader_and_a_build_does_not_load_them():
+    """`exporter import --from` names `importer.READERS` (the command line knows them without loading the readers,
+    which a build never needs)."""
+    import sys
+
+    from exporter import cli
+
+    assert cli.IMPORT_FORMATS == tuple(importer.READERS)
+    out = subprocess.run([sys.executable, "-c", "import sys, exporter.cli; print(sorted(m for m in sys.modules "
+                          "if m.startswith(('exporter.commands', 'multiprocessing', 'concurrent'))))"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
