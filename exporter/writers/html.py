@@ -25,8 +25,11 @@ class HtmlWriter(Writer):
         for name, data in course.files.items():
             files.add(name, data)
         files.add(STATIC + "course.css", static_file("static/course.css"))
-        files.add("index.html", render_template("html/index.html", course=course, static=STATIC))
         view, outline_key = self.outline(course)
+        # the table of contents: made from the outline and how many items each quiz has, so kept by them
+        counts = [len(page.quiz.items) for page in course.pages if page.quiz is not None]
+        files.fragment(self.fragment_key(outline_key, None, "index", *counts), lambda: files.add(
+            "index.html", render_template("html/index.html", course=course, static=STATIC)))
         for page, chapter, prev, nxt in outline_places(course, view):  # each page from the outline and itself
             files.fragment(self.fragment_key(outline_key, page), lambda: files.add(page.href, render_template(
                 "html/page.html", course=view, page=page, chapter=chapter, prev=prev, next=nxt, static=STATIC)))

@@ -48,6 +48,8 @@ EDITS = {
     "an explanation": lambda c: replace_in(c / "02-bike-check.md", "A quick squeeze of each lever",
                                            "One squeeze of each lever"),
     "a quiz's draw": lambda c: replace_in(c / "02-bike-check.md", 'data-n="3"', 'data-n="2"'),
+    "an item added": lambda c: replace_in(c / "02-bike-check.md", "check them anyway.\n", "check them anyway.\n"
+                                          "- A bell is worth having in town. /Y/ It warns people on foot.\n"),
     "a page title": lambda c: replace_in(c / "02-bike-check.md", 'title: "Checking your bike"',
                                          'title: "Checking the bike"'),
     "the course title": lambda c: replace_in(c / "course.yml", "title: Safe Cycling in Town",
