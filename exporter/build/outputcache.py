@@ -47,7 +47,7 @@ from pathlib import Path
 
 from exporter.model import Course, LocalFile
 from exporter.source import cache as page_cache
-from exporter.writers.layout import outline, unplaced, with_hrefs
+from exporter.writers.layout import has_math, outline, unplaced, with_hrefs
 
 try:
     import fcntl
@@ -134,6 +134,7 @@ class CourseDigests:
             self.whole[page.id] = digest(bare, page.body_html, page.after_html)
         self.course = {text: digest(*self._parts(course, text)) for text in (True, False)}
         self._unplaced = course
+        self.math = has_math(course)  # whether any fragment holds a formula (`Writer.math_step`), looked at once
 
     @functools.cached_property
     def outline_view(self) -> Course:

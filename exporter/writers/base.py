@@ -7,6 +7,7 @@ import contextlib
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from exporter import links, mathml
@@ -165,7 +166,16 @@ class Writer:
                 return None
             return links.file_url(self.quiz_file_prefix if in_quiz else self.file_prefix)(target)
 
-        return write_links(course, page_link, file_link, self.page_mark, mathml.STEPS[self.math])
+        return write_links(course, page_link, file_link, self.page_mark, self.math_step())
+
+    def math_step(self) -> Callable[[str], str] | None:
+        """Its step over each fragment holding a formula (`mathml.STEPS`), or None: when fragments are kept, the build
+        has looked once whether the course holds any formula (`CourseDigests.math`), and none in the whole course
+        means none in what this writer is handed; else `layout.write_links` looks in the writer's course."""
+        digests = getattr(self.fragments, "digests", None)
+        if digests is not None and not digests.math:
+            return None
+        return mathml.STEPS[self.math]
 
     def carried(self, course: Course) -> Course:
         """The course with only the items whose kind this format carries (the others: `uncarried`)."""

@@ -28,7 +28,7 @@ def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark
     (in_quiz: False for page bodies, True for quiz text); a callable's None drops the reference, keeps its text.
     `math`: the writer's step over each fragment holding a formula (exporter.mathml.STEPS), None to keep MathML.
     A fragment with neither a link nor a formula is shared as it is, and a quiz none of whose text changes."""
-    if math is not None and not _has_math(course):
+    if math is not None and not has_math(course):
         math = None
     if not course.links and math is None:
         return with_hrefs(course)
@@ -55,7 +55,7 @@ def write_links(course: Course, page_link: WriteLink, file_link: WriteLink, mark
 
 def write_math(course: Course, math: Callable[[str], str] | None) -> Course:
     """The course with each page's file name set and each formula written by `math` (links left as they are)."""
-    if math is None or not _has_math(course):
+    if math is None or not has_math(course):
         return with_hrefs(course)
 
     def step(html: str) -> str:
@@ -138,7 +138,7 @@ def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
     return item.map_html(quiz_text)
 
 
-def _has_math(course: Course) -> bool:
+def has_math(course: Course) -> bool:
     """Whether any HTML fragment of the course holds a formula (its pages' text, their quizzes' text, every part of
     every item: `Item.map_html`'s)."""
     for page in course.pages:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
-from coursekit import typed_course
+from coursekit import awkward_course, typed_course
 
 import exporter.build.outputcache as outputcache
 from exporter.build.outputcache import FragmentStore, OutputCache
@@ -548,3 +548,25 @@ def test_a_plain_digest_is_one_of_its_values_and_never_a_pickled_ones():
     assert len({plain_digest("a", 1), plain_digest("a", "1"), plain_digest("a1"), plain_digest("a", 1.0),
                 plain_digest("a", True), digest("a", 1)}) == 6
     assert plain_digest("a", ("b",)) == digest("a", ("b",))  # anything but strings and numbers is pickled
+
+
+def test_whether_a_course_holds_a_formula_is_looked_at_once_and_a_course_without_is_written_as_a_clean_build(
+        tmp_path, monkeypatch):
+    """`CourseDigests.math`: the sample holds formulas, the awkward course none. Without any, a warm build's writers
+    do not look for them (`Writer.math_step` is None) and write what a clean build writes."""
+    from exporter.source.reader import read_course
+    from exporter.writers import layout
+
+    assert OutputCache(tmp_path / "c").prepare(read_course(SAMPLE)[0]).math is True
+    course = awkward_course(tmp_path / "awkward")
+    assert OutputCache(tmp_path / "c").prepare(read_course(course)[0]).math is False
+    build(course, tmp_path / "cold", jobs=1, cache=PageCache(tmp_path / "cache"))
+    append(course / "b.md", "\nOne more line.\n")
+    looked = []
+    has_math = layout.has_math
+    monkeypatch.setattr(layout, "has_math", lambda c: looked.append(1) or has_math(c))
+    build(course, tmp_path / "warm", jobs=1, cache=PageCache(tmp_path / "cache"))
+    assert looked == []  # (the build's own look is `CourseDigests`', made with the name it imported)
+    monkeypatch.undo()
+    build(course, tmp_path / "clean", jobs=1)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")

@@ -31,7 +31,6 @@ import lxml.html
 from markupsafe import Markup
 
 from exporter.i18n.messages import messages_for
-from exporter import mathml
 from exporter.ids import digest
 from exporter.model import CHOICE_KINDS, KINDS, MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Item, Page, Quiz
 from exporter.writers.base import Artifact, Options, Writer
@@ -377,7 +376,7 @@ class MoodleBackupWriter(Writer):
     def write_links(self, course: Course) -> Course:
         """Links stay the reader's targets here: each text is written once its file area is known (mbz_content).
         Formulas are TeX for Moodle's MathJax filter."""
-        return write_math(course, mathml.STEPS[self.math])
+        return write_math(course, self.math_step())
 
     def _kept_folder(self, store, files: TgzPackage):
         """`activities.write`'s `kept`: an activity folder's files put into the package as one run of the tar
