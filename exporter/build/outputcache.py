@@ -336,8 +336,8 @@ class FragmentStore:
     stored bytes, CRC and size, and the small value `make` returned) and keeps for the next build.
 
     The file is MAGIC, the members' stored bytes, the index (key -> [value, [[name, offset, stored size, CRC, size,
-    Adler-32 of the stored bytes], ...]], in `marshal`'s format), its CRC-32 (4 bytes) and its length (8 bytes). The last build's file is
-    mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as they did). At the
+    Adler-32 of the stored bytes], ...]], in `marshal`'s format), its CRC-32 (4 bytes) and its length (8 bytes). The
+    last build's file is mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as they did). At the
     package's close, the fragments this build made are appended to it with an index of the ones it used (the old
     bytes stay where they are: a build reading the file meanwhile still finds its own), unless less than half of
     the file would then be in use: then a new file holding only those replaces it (written beside it, renamed)."""
