@@ -267,12 +267,9 @@ class _Summed:
 def _copy_into(path: Path, fh) -> str:
     """The file copied into `fh`; the SHA-256 of its bytes."""
     h = hashlib.sha256()
-    buf = bytearray(1 << 18)  # (one buffer for every piece: `page_cache.file_sha256`)
-    view = memoryview(buf)
-    with open(path, "rb", buffering=0) as src:
-        while n := src.readinto(buf):
-            h.update(view[:n])
-            fh.write(view[:n])
+    for piece in page_cache.file_pieces(path):
+        h.update(piece)
+        fh.write(piece)
     return h.hexdigest()
 
 
@@ -324,10 +321,8 @@ def _replace(path: Path, write) -> None:
 
 MAGIC = b"exporter fragments 3\n"
 # the index is in `marshal`'s format (plain data: a fifth of the time JSON took to write it, and less to read, for
-# the 7,000 entries of a course of 6,000 items), followed by its CRC-32 (4 bytes) and its length (8 bytes). Plain
-# data in marshal's version 4 reads the same in every Python since 3.4; a damaged index fails its CRC or its loading,
-# and its fragments are made anew.
-_MARSHAL = 4
+# the 7,000 entries of a course of 6,000 items; `page_cache.MARSHAL_VERSION`), followed by its CRC-32 (4 bytes) and
+# its length (8 bytes). A damaged index fails its CRC or its loading, and its fragments are made anew.
 _TAIL = 12
 
 
@@ -337,10 +332,11 @@ class FragmentStore:
 
     The file is MAGIC, the members' stored bytes, the index (key -> [value, [[name, offset, stored size, CRC, size,
     Adler-32 of the stored bytes], ...]], in `marshal`'s format), its CRC-32 (4 bytes) and its length (8 bytes). The
-    last build's file is mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as they did). At the
-    package's close, the fragments this build made are appended to it with an index of the ones it used (the old
-    bytes stay where they are: a build reading the file meanwhile still finds its own), unless less than half of
-    the file would then be in use: then a new file holding only those replaces it (written beside it, renamed)."""
+    last build's file is mapped when the writer starts (a hit reads its own bytes, and is used only if they sum as
+    they did). At the package's close, the fragments this build made are appended to it with an index of the ones it
+    used (the old bytes stay where they are: a build reading the file meanwhile still finds its own), unless less than
+    half of the file would then be in use: then a new file holding only those replaces it (written beside it,
+    renamed)."""
 
     def __init__(self, path: Path, base: str, digests: CourseDigests):
         self.path = path
@@ -430,7 +426,7 @@ class FragmentStore:
                     placed.append([name, at, stored, crc, size, out.sum])
                     at += stored
                 index[key] = [value, placed]
-            head = marshal.dumps(index, _MARSHAL)
+            head = marshal.dumps(index, page_cache.MARSHAL_VERSION)
             fh.write(head + zlib.crc32(head).to_bytes(4, "big") + len(head).to_bytes(8, "big"))
 
         with contextlib.suppress(OSError, ValueError):  # a full or read-only cache folder: the next build makes them

@@ -25,7 +25,7 @@ import marshal
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 import importlib.util
 from pathlib import Path
@@ -40,6 +40,7 @@ from exporter.source.resolve import Resolver
 # the entry layout (2: each stored entry sealed with a digest; 3: in marshal's format); code changes are caught by the
 # code digest below
 CACHE_VERSION = 3
+MARSHAL_VERSION = 4  # entries and the writer fragments' index: plain data reads the same in every Python since 3.4
 DIR_NAME = ".exporter-cache"
 KEEP_BUILDS = 30  # disk entries not used by one of the last this many builds are dropped
 
@@ -81,15 +82,22 @@ def hash_tree(h, root: Path, keep: Callable[[str], bool]) -> None:
 _CODE: str | None = None
 
 
-def file_sha256(file: Path) -> str:
-    """A file's SHA-256, read 256 KiB at a time into one buffer (a 300 MB video is never held whole, and each piece
-    read does not take fresh memory: a new megabyte each time cost a warm build 2,000 page faults)."""
-    h = hashlib.sha256()
+def file_pieces(file: Path) -> Iterator[memoryview]:
+    """A file's bytes, 256 KiB at a time, each piece read into the same buffer (use it before asking for the next):
+    a 300 MB video is never held whole, and no piece takes fresh memory (a new megabyte each time cost a warm build
+    2,000 page faults)."""
     buf = bytearray(1 << 18)
     view = memoryview(buf)
     with open(file, "rb", buffering=0) as fh:
         while n := fh.readinto(buf):
-            h.update(view[:n])
+            yield view[:n]
+
+
+def file_sha256(file: Path) -> str:
+    """A file's SHA-256 (`file_pieces`)."""
+    h = hashlib.sha256()
+    for piece in file_pieces(file):
+        h.update(piece)
     return h.hexdigest()
 
 
