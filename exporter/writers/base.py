@@ -6,12 +6,12 @@ import argparse
 import contextlib
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from exporter import links, mathml
-from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course, Page
+from exporter.model import CHOICE, KIND_NAMES, TRUE_FALSE, Course, Page, copy_with
 from exporter.writers.layout import outline, page_files, unplaced, with_pages, write_links
 
 
@@ -134,8 +134,8 @@ class Writer:
         course = unplaced(course)
         if self.pages:
             return course
-        return replace(with_pages(course, [replace(p, body_html="", after_html="") for p in course.pages]),
-                       links=[use for use in course.links if use.in_quiz])
+        return copy_with(with_pages(course, [copy_with(p, body_html="", after_html="") for p in course.pages]),
+                         links=[use for use in course.links if use.in_quiz])
 
     def outline(self, course: Course) -> tuple[Course, str | None]:
         """The course's outline (`layout.outline`: what a page's fragment sees of the other pages) and, when
@@ -181,7 +181,7 @@ class Writer:
         """The course with only the items whose kind this format carries (the others: `uncarried`)."""
         if all(i.kind in self.kinds for i in course.items):
             return course
-        pages = [replace(p, quiz=replace(p.quiz, items=[i for i in p.quiz.items if i.kind in self.kinds]))
+        pages = [copy_with(p, quiz=copy_with(p.quiz, items=[i for i in p.quiz.items if i.kind in self.kinds]))
                  if p.quiz else p for p in course.pages]
         return with_pages(course, pages)
 

@@ -12,12 +12,11 @@ without a link are shared as they are: the copy costs one pass over the model.
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Callable, Iterator
 
 from exporter import ids, links, mathml
-from exporter.model import Chapter, Course, Item, Page
+from exporter.model import Chapter, Course, Item, Page, copy_with
 
 WriteLink = Callable[[links.Target, bool], "str | None"]  # a target (in quiz text?) as the package writes it
 
@@ -66,7 +65,7 @@ def write_math(course: Course, math: Callable[[str], str] | None) -> Course:
 
 def with_hrefs(course: Course) -> Course:
     """The course with each page's file name set (`Page.href`), fragments as they are."""
-    return _copy(course, lambda p, href: replace(p, href=href))
+    return _copy(course, lambda p, href: copy_with(p, href=href))
 
 
 def _copy(course: Course, make: Callable[[Page, str], Page]) -> Course:
@@ -87,7 +86,7 @@ def unplaced(course: Course, in_place: bool = False) -> Course:
 
     if not any(use.line for use in course.links) and not any(placed(p) for p in course.pages):
         return course
-    links = [replace(use, line=0) if use.line else use for use in course.links]
+    links = [copy_with(use, line=0) if use.line else use for use in course.links]
     if in_place:
         for p in filter(placed, course.pages):
             p.quiz.line = 0
@@ -99,26 +98,26 @@ def unplaced(course: Course, in_place: bool = False) -> Course:
     def page(p: Page) -> Page:
         if not placed(p):
             return p
-        return replace(p, quiz=replace(p.quiz, line=0, items=[replace(i, line=0) for i in p.quiz.items]))
+        return copy_with(p, quiz=copy_with(p.quiz, line=0, items=[copy_with(i, line=0) for i in p.quiz.items]))
 
     new: dict[int, Page] = {}  # by the page's id(): a page stands in the pages and in its chapter (or preface)
     for p in (*course.pages, *course.preface, *(c.page for c in course.chapters if c.page),
               *(s for c in course.chapters for s in c.sections)):
         if id(p) not in new:
             new[id(p)] = page(p)
-    return replace(course, pages=[new[id(p)] for p in course.pages], preface=[new[id(p)] for p in course.preface],
-                   chapters=[replace(c, page=new[id(c.page)] if c.page else None,
-                                     sections=[new[id(s)] for s in c.sections]) for c in course.chapters],
-                   links=links)
+    return copy_with(course, pages=[new[id(p)] for p in course.pages], preface=[new[id(p)] for p in course.preface],
+                     chapters=[copy_with(c, page=new[id(c.page)] if c.page else None,
+                                         sections=[new[id(s)] for s in c.sections]) for c in course.chapters],
+                     links=links)
 
 
 def with_pages(course: Course, pages: list[Page]) -> Course:
     """The course with its pages replaced, one for one (same order), in its chapters too."""
     by_id = {id(old): new for old, new in zip(course.pages, pages)}
-    out = replace(course, pages=pages, chapters=[], preface=[])
+    out = copy_with(course, pages=pages, chapters=[], preface=[])
     for chapter in course.chapters:
-        out.chapters.append(replace(chapter, page=by_id[id(chapter.page)] if chapter.page else None,
-                                    sections=[by_id[id(p)] for p in chapter.sections]))
+        out.chapters.append(copy_with(chapter, page=by_id[id(chapter.page)] if chapter.page else None,
+                                      sections=[by_id[id(p)] for p in chapter.sections]))
     out.preface = [by_id[id(p)] for p in course.preface]
     return out
 
@@ -130,8 +129,8 @@ def _page(page: Page, href: str, body: Callable[[str], str], quiz_text: Callable
         instruction, stimulus = quiz_text(quiz.instruction_html), quiz_text(quiz.stimulus_html)
         if instruction is not quiz.instruction_html or stimulus is not quiz.stimulus_html or \
                 any(new is not old for new, old in zip(items, quiz.items)):
-            quiz = replace(quiz, instruction_html=instruction, stimulus_html=stimulus, items=items)
-    return replace(page, href=href, body_html=body(page.body_html), after_html=body(page.after_html), quiz=quiz)
+            quiz = copy_with(quiz, instruction_html=instruction, stimulus_html=stimulus, items=items)
+    return copy_with(page, href=href, body_html=body(page.body_html), after_html=body(page.after_html), quiz=quiz)
 
 
 def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
@@ -157,17 +156,17 @@ def outline(course: Course) -> Course:
     the line it stands on: text added above a quiz changes that page alone). A page's part of a package is made
     from this and the page itself alone, which is what the cache of writer output keys it on
     (exporter.build.outputcache)."""
-    stubs = [replace(p, body_html="", after_html="",
-                     quiz=replace(p.quiz, instruction_html="", stimulus_html="", items=[], line=0) if p.quiz else None)
+    stubs = [copy_with(p, body_html="", after_html="", quiz=copy_with(
+                 p.quiz, instruction_html="", stimulus_html="", items=[], line=0) if p.quiz else None)
              for p in course.pages]
-    return replace(with_pages(course, stubs), links=[])
+    return copy_with(with_pages(course, stubs), links=[])
 
 
 def outline_places(course: Course, view: Course) -> Iterator[tuple[Page, Chapter, Page | None, Page | None]]:
     """Each page of the course in order, with its chapter and the pages before and after it from the outline
     `view` (`outline(course)`); a chapter's own page is the page itself where it is that page."""
     for page, (stub, chapter, prev, nxt) in zip(course.pages, view.places()):
-        yield page, (replace(chapter, page=page) if chapter.page is stub else chapter), prev, nxt
+        yield page, (copy_with(chapter, page=page) if chapter.page is stub else chapter), prev, nxt
 
 
 RESERVED = {"index"}  # a package's own table of contents

@@ -15,14 +15,14 @@ that quiz.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from exporter import ids, xhtml
 from exporter.i18n.messages import messages_for
-from exporter.model import MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Page, Quiz
+from exporter.model import MATCHING, MULTIPLE, NUMERIC, SHORT, Course, Page, Quiz, copy_with
 from exporter.render import render_template, static_file
 from exporter.writers.base import Artifact, Options, Writer
 from exporter.writers.cartridge import items as cc_qti
@@ -161,7 +161,7 @@ class Cartridge:
         if not any(cc_qti.carried(item) for item in quiz.items):
             return None
         ident = self.quiz_ident(quiz)
-        bare = replace(page, body_html="", after_html="")
+        bare = copy_with(page, body_html="", after_html="")
 
         def make() -> dict:
             self._splice_pending()  # (the quizzes before this one first: the bank is in course order)

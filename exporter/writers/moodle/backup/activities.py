@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 
 from lxml import etree
 
-from exporter.model import Course, Quiz
+from exporter.model import Course, Quiz, copy_with
 from exporter.writers.moodle.backup.content import Files, StoredFile
 from exporter.writers.moodle.backup.plan import GRADE_CATEGORY, Activity, Category, Plan, Section
 from exporter.writers.moodle.backup.xmldoc import document, empty, nest, refs, row
@@ -90,7 +89,7 @@ def detached(activity: Activity, plan: Plan) -> tuple[Activity, Plan]:
     if quiz is not None:  # how many items, not which: the draw is at most their number
         quiz = Quiz("", "", "", quiz.draw, [None] * len(quiz.items), 0, quiz.shuffle)  # type: ignore[list-item]
     category = Category(activity.category.id, "", "", 0, 0, "") if activity.category is not None else None
-    own = replace(activity, section=section, previous=previous, page=None, quiz=quiz, category=category)
+    own = copy_with(activity, section=section, previous=previous, page=None, quiz=quiz, category=category)
     bank = Activity(plan.qbank.modname, plan.qbank.moduleid, plan.qbank.instanceid, "", section)
     categories = plan.categories if activity.modname == "qbank" else plan.categories[:1]
     files = Files(None)  # type: ignore[arg-type]
