@@ -42,10 +42,10 @@ import os
 import pickle
 import tempfile
 import zlib
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 
-from exporter.model import Course, LocalFile
+from exporter.model import Course, LocalFile, copy_with
 from exporter.source import cache as page_cache
 from exporter.writers.layout import has_math, outline, unplaced, with_hrefs
 
@@ -83,12 +83,37 @@ def code_digest() -> str:
 
 def digest(*parts) -> str:
     """A digest of plain data and model objects (dataclasses, lists, dicts, strings, numbers, paths): equal values
-    give equal digests in any process (pickle without its memo, so shared objects and equal copies agree)."""
+    give equal digests in any process (pickle without its memo, so shared objects and equal copies agree). The
+    classes of `_NUMBERED` are written as their number in it, not by name (`_numbered`)."""
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=4)
     pickler.fast = True  # no memo: the bytes depend on the values only, not on which objects are shared
+    pickler.memo = _numbered()
     pickler.dump(parts)
     return hashlib.sha256(buf.getvalue()).hexdigest()
+
+
+# The modules whose classes `digest` numbers: the model, and the backup's plan its folder keys are made from.
+_NUMBERED = ("exporter.links", "exporter.model", "exporter.writers.moodle.backup.content",
+             "exporter.writers.moodle.backup.plan")
+
+
+@functools.cache
+def _numbered() -> dict[int, tuple[int, type]]:
+    """The classes of `_NUMBERED`'s modules (and paths), each by a fixed number, as a pickler's memo: a pickler
+    in fast mode adds nothing to its memo but still looks each object up in it, so a class found there is written
+    as that number (a memo reference), not as its module and name, looked up again for every object (which took
+    a third of a page's digest). Nothing else is in the memo, so the bytes stay a function of the values alone,
+    and the numbers are the same in every process: the modules and their classes in the order of this code (a
+    change of which changes `code_digest`, every key's part), whatever a process has imported before."""
+    import importlib
+    import pathlib
+
+    classes = [pathlib.PurePosixPath, pathlib.PosixPath, pathlib.PureWindowsPath, pathlib.WindowsPath]
+    for name in _NUMBERED:
+        module = importlib.import_module(name)
+        classes += [c for c in vars(module).values() if isinstance(c, type) and c.__module__ == name]
+    return {id(c): (n, c) for n, c in enumerate(classes)}
 
 
 _PLAIN = frozenset({str, int, float, type(None)})
@@ -129,7 +154,7 @@ class CourseDigests:
         self.quizzes: dict[str, str] = {}
         course = unplaced(course)  # what every writer is handed (`Writer.reads`): no source lines
         for page in course.pages:
-            bare = digest(replace(page, body_html="", after_html=""))
+            bare = digest(copy_with(page, body_html="", after_html=""))
             self.quizzes[page.id] = bare
             self.whole[page.id] = digest(bare, page.body_html, page.after_html)
         self.course = {text: digest(*self._parts(course, text)) for text in (True, False)}

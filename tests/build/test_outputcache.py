@@ -550,6 +550,42 @@ def test_a_plain_digest_is_one_of_its_values_and_never_a_pickled_ones():
     assert plain_digest("a", ("b",)) == digest("a", ("b",))  # anything but strings and numbers is pickled
 
 
+_DIGEST_IN_A_NEW_PROCESS = """
+import sys
+if sys.argv[1] == "backup-first":  # another import order: the numbering of classes must not follow it
+    import exporter.writers.moodle.backup.plan
+from exporter.build.outputcache import digest
+from exporter.source.reader import read_course
+course, _ = read_course(sys.argv[2])
+print(digest(course.pages), digest(course.pages[0]))
+"""
+
+
+def test_a_digest_is_a_function_of_the_values_in_any_process_and_import_order():
+    """`digest` writes the model's classes as numbers (`_numbered`): the numbers are fixed, so a page read in
+    two processes that imported modules in another order has one digest, the one this process gives; shared
+    objects and equal copies agree; values that differ only in their class differ."""
+    import subprocess
+    import sys
+    from copy import deepcopy
+
+    from exporter.build.outputcache import digest
+    from exporter.model import Choice, Pair
+    from exporter.source.reader import read_course
+
+    pages = read_course(SAMPLE)[0].pages
+    here = f"{digest(pages)} {digest(pages[0])}"
+    for order in ("model-first", "backup-first"):
+        done = subprocess.run([sys.executable, "-c", _DIGEST_IN_A_NEW_PROCESS, order, str(SAMPLE)],
+                              capture_output=True, text=True, check=True)
+        assert done.stdout.split() == here.split(), order
+    shared = pages[0]
+    assert digest([shared, shared]) == digest([shared, deepcopy(shared)])
+    other = object.__new__(Pair)  # a Choice's fields in another class
+    other.__dict__.update(vars(Choice("a", True)))
+    assert digest(other) != digest(Choice("a", True)) != digest(Choice("a", False))
+
+
 def test_whether_a_course_holds_a_formula_is_looked_at_once_and_a_course_without_is_written_as_a_clean_build(
         tmp_path, monkeypatch):
     """`CourseDigests.math`: the sample holds formulas, the awkward course none. Without any, a warm build's writers
