@@ -19,6 +19,10 @@ cartridge's question bank and a QTI 2.x/3.0 manifest by their quizzes' keys (eac
 its fragment, and read only when they are made again). Members of 16 KiB or more added outside a fragment are kept by
 their bytes' digest (`ZipPackage.add`).
 
+A page's digests are made once per page cache entry (`PageDigests`): a page read from the same entry as in the last
+build, in a course of the same language and wording, has the same value, so its digests are read back by the entry's
+token (`PageCache.tokens`) instead of digesting its quiz again.
+
 Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's
 artifact with a record of its key, and one file of fragments. A kept artifact and the one in the output folder are
 one file with two names where the file system allows (a hard link, not a copy: no build changes either in place).
@@ -47,7 +51,7 @@ from pathlib import Path
 
 from exporter.model import Course, LocalFile, copy_with
 from exporter.source import cache as page_cache
-from exporter.writers.layout import has_math, outline, unplaced, with_hrefs
+from exporter.writers.layout import has_math, outline, page_has_math, unplaced, with_hrefs
 
 try:
     import fcntl
@@ -149,17 +153,30 @@ class CourseDigests:
     course's digest both ways, made once per build before the writers fork. Every field of the model is in them
     (pages, chapters and preface as page digests and ids, course files by `file_stamps`)."""
 
-    def __init__(self, course: Course):
+    def __init__(self, course: Course, tokens: dict | None = None, known: "PageDigests | None" = None):
+        """`tokens` (the page cache's: by page id, the page as read and its entry's token) and `known` (the last
+        build's bare digests by token): a page read from the same entry as then, in a course of the same language
+        and wording, has the same value (the step's page, its true/false labels set in the course's words, its lines
+        taken off), so its digest and whether it holds a formula are taken from `known`, not made again."""
         self.whole: dict[str, str] = {}
         self.quizzes: dict[str, str] = {}
         course = unplaced(course)  # what every writer is handed (`Writer.reads`): no source lines
+        context = _page_context(course) if tokens and known is not None else None
+        math = False
         for page in course.pages:
-            bare = digest(copy_with(page, body_html="", after_html=""))
+            held = tokens.get(page.id) if context is not None else None
+            if held is not None and held[0] is page:  # (this very object, changed only as the build changes all)
+                bare, formula = known.get(held[1], context, page)
+            else:
+                bare = digest(copy_with(page, body_html="", after_html=""))
+                formula = context is not None and page_has_math(page)
+            math = math or formula
             self.quizzes[page.id] = bare
             self.whole[page.id] = digest(bare, page.body_html, page.after_html)
         self.course = {text: digest(*self._parts(course, text)) for text in (True, False)}
         self._unplaced = course
-        self.math = has_math(course)  # whether any fragment holds a formula (`Writer.math_step`), looked at once
+        # whether any fragment holds a formula (`Writer.math_step`), looked at once
+        self.math = math if context is not None else has_math(course)
 
     @functools.cached_property
     def outline_view(self) -> Course:
@@ -192,18 +209,80 @@ class CourseDigests:
         return parts
 
 
+def _page_context(course: Course) -> bytes:
+    """What a page's value depends on besides its page cache entry: the code (the reader's changes after its step,
+    the catalogs), and the course's language and wording, which set true/false items' labels
+    (`reader._true_false_in_language`)."""
+    from exporter.i18n.messages import messages_for
+
+    return hashlib.sha256(repr((code_digest(), course.language, sorted(course.strings.items()),
+                                messages_for(course).labels())).encode("utf-8", "surrogatepass")).digest()
+
+
+PAGES_MAGIC = b"exporter page digests 1\n"
+
+
+class PageDigests:
+    """Each page's bare digest and whether it holds a formula (`CourseDigests`), by the token of the page cache entry
+    it was read from and the page's context (`_page_context`), as the last build found them: one file, MAGIC, then
+    the SHA-256 of the rest, then the rest (a dict in `marshal`'s format). A damaged or missing file is empty."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.held: dict[bytes, tuple[str, bool]] = {}
+        self.used: dict[bytes, tuple[str, bool]] = {}
+        with contextlib.suppress(OSError, ValueError, TypeError, EOFError):
+            data = path.read_bytes()
+            payload = data[len(PAGES_MAGIC) + 32:]
+            if data.startswith(PAGES_MAGIC) and hashlib.sha256(payload).digest() == \
+                    data[len(PAGES_MAGIC):len(PAGES_MAGIC) + 32]:
+                held = marshal.loads(payload)
+                if isinstance(held, dict):
+                    self.held = held
+        self.changed = False
+        self.found = 0  # pages whose digests were taken from the file (for tests and the curious)
+
+    def get(self, token: bytes, context: bytes, page) -> tuple[str, bool]:
+        """(the page's bare digest, whether it holds a formula): as kept, else made (and kept from now on)."""
+        key = hashlib.sha256(token + context).digest()
+        found = self.held.get(key)
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
+                and isinstance(found[1], bool)):
+            found = (digest(copy_with(page, body_html="", after_html="")), page_has_math(page))
+            self.changed = True
+        else:
+            self.found += 1
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Keep what this build used (only that: the file does not grow with old pages), if it differs."""
+        if not self.changed and len(self.used) == len(self.held):
+            return
+        payload = marshal.dumps(self.used, page_cache.MARSHAL_VERSION)
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _replace(self.path, lambda fh: fh.write(PAGES_MAGIC + hashlib.sha256(payload).digest() + payload))
+
+
 class OutputCache:
     """The cache folder's output part; one per build, shared by the forked writers (each writes its own files)."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder) / FOLDER
         self.digests: CourseDigests | None = None
+        self.known: PageDigests | None = None  # the last build's page digests, when `prepare` was given tokens
         self._of: int | None = None
 
-    def prepare(self, course: Course) -> CourseDigests:
-        """The course's digests (made once, in the build before its writers fork)."""
+    def prepare(self, course: Course, tokens: dict | None = None) -> CourseDigests:
+        """The course's digests (made once, in the build before its writers fork). `tokens`: the page cache's for the
+        read that gave `course` (`PageCache.tokens`): the pages' digests are then kept by them (`PageDigests`)."""
         if self.digests is None or self._of != id(course):
-            self.digests, self._of = CourseDigests(course), id(course)
+            known = PageDigests(self.folder / "pages.digests") if tokens else None
+            self.digests, self._of = CourseDigests(course, tokens, known), id(course)
+            self.known = known
+            if known is not None:
+                known.save()
         return self.digests
 
     def writer_key(self, writer, course: Course, options) -> str:

@@ -101,7 +101,7 @@ def _build(content: Path, out: Path, formats: str, overrides: dict | None, optio
     uncarried = [writer.uncarried(course) for writer in writers]
     course = unplaced(course, in_place=True)
     if outputs is not None:
-        outputs.prepare(course).outline  # noqa: B018 - made once, before the writers fork
+        outputs.prepare(course, cache.tokens).outline  # noqa: B018 - made once, before the writers fork
     gc.freeze()
     result = BuildResult(course, report)
     with transaction(out) as staging:

@@ -235,6 +235,10 @@ class PageCache:
         self.db: sqlite3.Connection | None = None
         self.generation = 0
         self._file_digests: dict[Path, str | None] = {}
+        # what the last read's pages were replayed from or kept as: by page id, the page and its entry's token (the
+        # digest `seal` put before it: of its key and its whole content); `tokens` says what they are for
+        self.tokens: dict[str, tuple[Page, bytes]] = {}
+        self._token_of: dict[str, bytes] = {}  # by key: the token of the entry held in memory
         if folder is not None:
             self._open(folder)
 
@@ -262,9 +266,12 @@ class PageCache:
             return None
         try:
             row = self.db.execute("SELECT data FROM entry WHERE key = ?", (key,)).fetchone()
-            return _entry_from(unseal(key, row[0])) if row and isinstance(row[0], bytes) else None
+            entry = _entry_from(unseal(key, row[0])) if row and isinstance(row[0], bytes) else None
         except (sqlite3.Error, zlib.error, ValueError, EOFError, TypeError):
             return None
+        if entry is not None:
+            self._token_of[key] = bytes(row[0][:32])  # (what `unseal` checked: the digest of key and content)
+        return entry
 
     # ---- one read of the course ----
 
@@ -272,12 +279,14 @@ class PageCache:
         """A new read of the course: files may have changed since the last one."""
         self.used = set()
         self._file_digests = {}
+        self.tokens = {}
         self._pending: list[tuple[str, bytes]] = []
         self._touched: list[str] = []
 
     def finish(self) -> None:
         """The read is over: keep in memory only what it used; store new entries on disk; forget old ones."""
         self.memory = {k: v for k, v in self.memory.items() if k in self.used}
+        self._token_of = {k: v for k, v in self._token_of.items() if k in self.memory}
         if self.db is None:
             return
         try:
@@ -317,9 +326,17 @@ class PageCache:
                 self.memory[key] = entry
                 if from_disk:
                     self._touched.append(key)
-                return self._replay(entry, resolver, report)
-            return self._run(build_page, key, src, course_id, resolver, report)
+                return self._token(key, self._replay(entry, resolver, report))
+            return self._token(key, self._run(build_page, key, src, course_id, resolver, report))
         return cached
+
+    def _token(self, key: str, page: Page) -> Page:
+        """The page, its entry's token noted (`tokens`) where it has one: the page is a function of that entry
+        alone (a replay rebuilds it from the entry's content, which a run made from the page)."""
+        token = self._token_of.get(key) if key in self.memory else None
+        if token is not None:
+            self.tokens[page.id] = (page, token)
+        return page
 
     def _key(self, src, course_id: str, resolver: Resolver) -> str:
         parts = [code_digest(), str(resolver.root), src.shown, src.path.name, src.title, str(src.serial), src.kind,
@@ -373,6 +390,7 @@ class PageCache:
     def _run(self, build_page: PageStep, key: str, src, course_id: str, resolver: Resolver,
              report: Report) -> Page:
         self.renders += 1
+        self._token_of.pop(key, None)  # (the entry this run replaces, if any, is not what it returns)
         local = Report()
         lookups = _Lookups(resolver.pages)
         own = Resolver(root=resolver.root, pages=lookups, site_url=resolver.site_url, report=local,  # type: ignore[arg-type]
@@ -396,7 +414,9 @@ class PageCache:
                  "diagnostics": [_diag_data(d) for d in diagnostics if d.level != "error"]}
         self.memory[key] = entry
         if self.db is not None:
-            self._pending.append((key, seal(key, entry)))
+            sealed = seal(key, entry)
+            self._pending.append((key, sealed))
+            self._token_of[key] = sealed[:32]
         return page
 
 

@@ -140,14 +140,16 @@ def _item(item: Item, quiz_text: Callable[[str], str]) -> Item:
 def has_math(course: Course) -> bool:
     """Whether any HTML fragment of the course holds a formula (its pages' text, their quizzes' text, every part of
     every item: `Item.map_html`'s)."""
-    for page in course.pages:
-        if mathml.MARK in page.body_html or mathml.MARK in page.after_html:
-            return True
-        quiz = page.quiz
-        if quiz is not None and (mathml.MARK in quiz.instruction_html or mathml.MARK in quiz.stimulus_html or
-                                 any(mathml.MARK in html for item in quiz.items for html in item.html_parts())):
-            return True
-    return False
+    return any(page_has_math(page) for page in course.pages)
+
+
+def page_has_math(page: Page) -> bool:
+    """Whether any HTML fragment of the page holds a formula: its text, its quiz's, every part of every item."""
+    if mathml.MARK in page.body_html or mathml.MARK in page.after_html:
+        return True
+    quiz = page.quiz
+    return quiz is not None and (mathml.MARK in quiz.instruction_html or mathml.MARK in quiz.stimulus_html or
+                                 any(mathml.MARK in html for item in quiz.items for html in item.html_parts()))
 
 
 def outline(course: Course) -> Course:
@@ -192,5 +194,5 @@ def page_files(course: Course) -> dict[str, str]:
     return out
 
 
-__all__ = ["RESERVED", "outline", "outline_places", "page_files", "unplaced", "with_hrefs", "with_pages",
-           "write_links", "write_math"]
+__all__ = ["RESERVED", "has_math", "outline", "outline_places", "page_files", "page_has_math", "unplaced",
+           "with_hrefs", "with_pages", "write_links", "write_math"]

@@ -606,3 +606,79 @@ def test_whether_a_course_holds_a_formula_is_looked_at_once_and_a_course_without
     monkeypatch.undo()
     build(course, tmp_path / "clean", jobs=1)
     assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+
+
+# changes after which a page read from an unchanged page cache entry has another value: its true/false labels
+PAGE_CONTEXT = {
+    "the course language": EDITS["the course language"],
+    "the words for true and false": lambda c: append(c / "course.yml", "strings:\n  label.true: \"Yes, true\"\n"),
+}
+
+
+def _read_for_build(course: Path, cache: PageCache):
+    """The course as a build hands it to `OutputCache.prepare`, and the page cache's tokens of that read."""
+    from exporter.source.reader import read_course
+    from exporter.writers.layout import unplaced
+
+    read, _ = read_course(course, cache=cache)
+    return unplaced(read, in_place=True), cache.tokens
+
+
+def _fresh(course) -> outputcache.CourseDigests:
+    return outputcache.CourseDigests(course)
+
+
+@pytest.mark.parametrize("edit", ["nothing", "a page's text", "a quiz statement", "a page title", *PAGE_CONTEXT])
+def test_page_digests_kept_by_their_cache_entries_are_the_digests_made_afresh(edit, warmed, tmp_path):
+    """`PageDigests`: a page read from the same page cache entry as the last build takes its digests from that build
+    (the others are made); what comes out is what digesting every page afresh gives, also where the course's
+    language or wording gives its true/false items other labels than the entry's page had."""
+    course, cache = warmed
+    (EDITS | PAGE_CONTEXT)[edit](course)
+    read, tokens = _read_for_build(course, PageCache(cache))
+    assert len(tokens) == len(read.pages)  # every page of a build with a cache folder has its entry's token
+    outputs = OutputCache(cache)
+    digests = outputs.prepare(read, tokens)
+    fresh = _fresh(read)
+    assert (digests.quizzes, digests.whole, digests.course, digests.math) == \
+        (fresh.quizzes, fresh.whole, fresh.course, fresh.math)
+    changed = {"nothing": 0, "a page's text": 1, "a quiz statement": 1, "a page title": 1}.get(edit, len(read.pages))
+    assert outputs.known.found == len(read.pages) - changed  # taken from the last build: the test is not idle
+    # ... and the next build, with nothing changed, takes them all
+    again, tokens = _read_for_build(course, PageCache(cache))
+    outputs = OutputCache(cache)
+    assert outputs.prepare(again, tokens).quizzes == fresh.quizzes and outputs.known.found == len(again.pages)
+
+
+def test_page_digests_from_a_damaged_file_or_for_a_page_replaced_after_its_read_are_made_afresh(warmed, tmp_path):
+    course, cache = warmed
+    read, tokens = _read_for_build(course, PageCache(cache))
+    kept = cache / "output" / "pages.digests"
+    data = bytearray(kept.read_bytes())
+    data[-5] ^= 0xFF
+    kept.write_bytes(bytes(data))
+    outputs = OutputCache(cache)
+    assert outputs.prepare(read, tokens).quizzes == _fresh(read).quizzes and outputs.known.found == 0
+    # a page put in the course's place of the one read is not the page its token stands for: its digest is made
+    from exporter.model import copy_with
+
+    read, tokens = _read_for_build(course, PageCache(cache))
+    at = next(n for n, p in enumerate(read.pages) if p.quiz is not None)
+    read.pages[at] = copy_with(read.pages[at], title="Renamed after the read")
+    outputs = OutputCache(cache)
+    assert outputs.prepare(read, tokens).quizzes == _fresh(read).quizzes
+    assert outputs.known.found == len(read.pages) - 1
+
+
+def test_pages_read_again_from_memory_keep_their_tokens_and_a_page_read_anew_gets_another(warmed):
+    """`build --watch` and the preview read the course again through the same page cache: its pages come from memory
+    then, with the tokens of their entries; a page whose step ran again has its new entry's token."""
+    course, cache = warmed
+    pages = PageCache(cache)
+    _, first = _read_for_build(course, pages)
+    first = {page_id: token for page_id, (_, token) in first.items()}
+    EDITS["a page's text"](course)
+    read, again = _read_for_build(course, pages)
+    assert pages.hits == 2 * len(read.pages) - 1
+    changed = {page_id for page_id, (_, token) in again.items() if first[page_id] != token}
+    assert changed == {p.id for p in read.pages if p.source.endswith("02-bike-check.md")}
