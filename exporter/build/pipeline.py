@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import Report
+from exporter.i18n import kept
 from exporter.model import Course
 from exporter.build.staging import OutputError, Staged, os_reason, transaction
 from exporter import render
@@ -89,6 +90,8 @@ def _build(content: Path, out: Path, formats: str, overrides: dict | None, optio
            jobs: int | None, progress: Progress, cache) -> BuildResult:
     out = Path(out)
     writers = select(formats)  # a usage error before any reading
+    # catalogs compiled and numbers written once, kept for the builds after this one (the reader asks for words)
+    kept.keep_in(cache.folder / "i18n" if cache is not None and cache.folder is not None else None)
     course, report = read_course(content, overrides, cache=cache, progress=progress,
                                  quiz_only=not any(writer.pages for writer in writers))
     options = options or Options()

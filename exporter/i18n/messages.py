@@ -9,7 +9,7 @@ its key (the catalog's msgctxt, short and stable) and its English text (the msgi
 Placeholders are `{name}`; whole numbers given as placeholders are written in the language's number format.
 The catalogs are `locale/<language>/LC_MESSAGES/messages.po` beside this module, made from `locale/messages.pot`
 (`python -m exporter.i18n.catalogs` extracts and updates them); each is compiled in memory the first time a build
-asks for its language. A course can replace any message (`strings:` in course.yml, by key or by English text).
+asks for its language (a build with a cache folder keeps it compiled there, and the numbers it wrote: `kept`). A course can replace any message (`strings:` in course.yml, by key or by English text).
 A language without a catalog falls back to English; its direction (right-to-left or not) still applies.
 """
 
@@ -27,11 +27,10 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from exporter.i18n import kept
 from exporter.xhtml import xml_chars
 from exporter.xmlchars import bad_char, message
 
@@ -55,6 +54,8 @@ def available() -> list[str]:
 @cache
 def template() -> dict[str, tuple[str, str | None]]:
     """The catalog template's messages: key (msgctxt) -> (msgid, plural msgid or None)."""
+    from babel.messages.pofile import read_po  # (Babel's catalog reader: loaded where one is read)
+
     with open(locale_dir() / f"{DOMAIN}.pot", "rb") as f:
         pot = read_po(f)
     found = {}
@@ -68,13 +69,17 @@ def template() -> dict[str, tuple[str, str | None]]:
 
 @cache
 def _compiled(name: str) -> gettext.GNUTranslations:
-    """One catalog compiled in memory from its .po source."""
-    with open(locale_dir() / name / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
-        catalog = read_po(f, locale=name, domain=DOMAIN)
-    buffer = BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    """One catalog compiled in memory from its .po source (or as a build's cache folder kept it: `kept`)."""
+    def compile(source: bytes) -> bytes:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        buffer = BytesIO()
+        write_mo(buffer, read_po(BytesIO(source), locale=name, domain=DOMAIN), use_fuzzy=False)
+        return buffer.getvalue()
+
+    source = (locale_dir() / name / "LC_MESSAGES" / f"{DOMAIN}.po").read_bytes()
+    return gettext.GNUTranslations(BytesIO(kept.catalog(source, compile)))
 
 
 def parse_locale(language: str) -> Locale | None:
@@ -141,10 +146,13 @@ class Messages:
         return self.locale.text_direction
 
     def number(self, n: int) -> str:
-        """A whole number as this language writes it (each number formatted once: Babel takes ~40 us a number)."""
+        """A whole number as this language writes it (each number formatted once: Babel takes ~40 us a number, and
+        loading its format for the language, once, more than writing one page; `kept` keeps them from build to
+        build)."""
         text = self._numbers.get(n)
         if text is None:
-            text = self._numbers[n] = format_decimal(n, locale=self.number_locale)
+            locale = self.number_locale
+            text = self._numbers[n] = kept.number(str(locale), n, lambda n: format_decimal(n, locale=locale))
         return text
 
     def decimal(self, text: str) -> str:
