@@ -37,9 +37,9 @@ from exporter.links import LinkUse, Target
 from exporter.model import Choice, Item, Numeric, Page, Pair, Quiz
 from exporter.source.resolve import Resolver
 
-# the entry layout (2: each stored entry sealed with a digest; 3: in marshal's format); code changes are caught by the
-# code digest below
-CACHE_VERSION = 3
+# the entry layout (2: each stored entry sealed with a digest; 3: in marshal's format; 4: items as their fields' values
+# in order); code changes are caught by the code digest below
+CACHE_VERSION = 4
 MARSHAL_VERSION = 4  # entries and the writer fragments' index: plain data reads the same in every Python since 3.4
 DIR_NAME = ".exporter-cache"
 KEEP_BUILDS = 30  # disk entries not used by one of the last this many builds are dropped
@@ -143,15 +143,36 @@ def _page_data(page: Page) -> dict:
     return data
 
 
-def _item_data(item: Item) -> dict:
-    return {**_plain(item), "choices": [_plain(c) for c in item.choices], "pairs": [_plain(p) for p in item.pairs],
-            "numeric": _plain(item.numeric) if item.numeric else None}
+_ITEM_FIELDS = tuple(f.name for f in fields(Item))
+_CHOICES, _PAIRS, _NUMERIC = (_ITEM_FIELDS.index(name) for name in ("choices", "pairs", "numeric"))
 
 
-def _item_from(data: dict) -> Item:
-    return Item(**{**data, "choices": [Choice(**c) for c in data["choices"]],
-                   "pairs": [Pair(**p) for p in data["pairs"]],
-                   "numeric": Numeric(**data["numeric"]) if data["numeric"] else None})
+def _values(obj) -> tuple:
+    """A dataclass's fields' values, in their order (what its constructor takes, one by one)."""
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
+    return tuple([getattr(obj, n) for n in names])
+
+
+def _item_data(item: Item) -> tuple:
+    """An item as its fields' values in order, its choices, pairs and numeric range likewise: the items are most of an
+    entry, and `marshal` reads tuples back in about half the time it takes for dicts of the same values."""
+    values = list(_values(item))
+    values[_CHOICES] = [_values(c) for c in item.choices]
+    values[_PAIRS] = [_values(p) for p in item.pairs]
+    values[_NUMERIC] = _values(item.numeric) if item.numeric else None
+    return tuple(values)
+
+
+def _item_from(data: tuple) -> Item:
+    if len(data) != len(_ITEM_FIELDS):
+        raise ValueError("not an item")
+    values = list(data)
+    values[_CHOICES] = [Choice(*c) for c in values[_CHOICES]]
+    values[_PAIRS] = [Pair(*p) for p in values[_PAIRS]]
+    values[_NUMERIC] = Numeric(*values[_NUMERIC]) if values[_NUMERIC] else None
+    return Item(*values)
 
 
 def _page_from(data: dict) -> Page:
@@ -251,7 +272,11 @@ class PageCache:
             if not ignore.exists():
                 ignore.write_text("# made by exporter: a cache of rendered pages, safe to delete\n*\n",
                                   encoding="utf-8")
-            db = sqlite3.connect(folder / f"pages-v{CACHE_VERSION}.sqlite3", timeout=30, isolation_level=None)
+            ours = f"pages-v{CACHE_VERSION}.sqlite3"
+            for old in folder.glob("pages-v*.sqlite3*"):  # an earlier layout's entries: never read again
+                if not old.name.startswith(ours):
+                    old.unlink(missing_ok=True)
+            db = sqlite3.connect(folder / ours, timeout=30, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, data BLOB NOT NULL, "
                        "used INTEGER NOT NULL)")

@@ -213,6 +213,54 @@ def test_a_stored_entry_of_the_wrong_shape_or_edited_is_a_miss(tmp_path, renders
     assert [a.sha256 for a in warm.artifacts] == [a.sha256 for a in clean.artifacts]
 
 
+def _items_changed(change):
+    """An entry change applied to each item of its quiz (an entry without one left as it is)."""
+    def changed(entry):
+        quiz = entry["page"].get("quiz")
+        if quiz:
+            quiz["items"] = [change(item) for item in quiz["items"]]
+        return entry
+    return changed
+
+
+def _with_choice(item):
+    choices = cache_mod._ITEM_FIELDS.index("choices")
+    return item[:choices] + ([(*c, "one more") for c in item[choices]] or [("x", True, "", "one more")],) + \
+        item[choices + 1:]
+
+
+@pytest.mark.parametrize("change", [
+    lambda item: item[:-1],  # a field short
+    lambda item: (*item, 1),  # one too many
+    lambda item: dict(zip(cache_mod._ITEM_FIELDS, item)),  # the layout before items were their values
+    _with_choice,  # a choice with a value too many
+], ids=["short", "long", "as-dict", "choice-long"])
+def test_a_stored_item_of_the_wrong_shape_is_a_miss(tmp_path, renders, change):
+    """Items are stored as their fields' values in order (`_item_data`): one of another length, or in the older
+    layout, rebuilds into no item, and its page is rendered again."""
+    course = small_course(tmp_path / "course")
+    clean = build(course, tmp_path / "clean", "qti12,scorm12", jobs=1)
+    disk = tmp_path / "cache"
+    build(course, tmp_path / "cold", "qti12,scorm12", jobs=1, cache=PageCache(disk))
+    with_items = [p.source.rsplit("/", 1)[-1] for p in clean.course.pages if p.quiz and p.quiz.items]
+    assert with_items
+    _rewrite_entries(disk, _items_changed(change))
+    renders.clear()
+    build(course, tmp_path / "warm", "qti12,scorm12", jobs=1, cache=PageCache(disk))
+    assert sorted(renders) == sorted(with_items)
+    assert files_of(tmp_path / "warm") == files_of(tmp_path / "clean")
+
+
+def test_an_earlier_layouts_entries_are_removed_when_the_cache_opens(tmp_path):
+    disk = tmp_path / "cache"
+    disk.mkdir()
+    for name in ("pages-v3.sqlite3", "pages-v3.sqlite3-wal", "pages-v3.sqlite3-shm", "other.sqlite3"):
+        (disk / name).write_bytes(b"old")
+    PageCache(disk).close()
+    assert sorted(p.name for p in disk.iterdir() if p.name != ".gitignore") == \
+        ["other.sqlite3", f"pages-v{cache_mod.CACHE_VERSION}.sqlite3"]
+
+
 def test_hash_tree_takes_every_kept_file_by_its_path_and_bytes(tmp_path):
     """The code digests' walk (`hash_tree`): a changed, added or renamed file changes it; __pycache__ and files the
     filter leaves do not."""
