@@ -374,7 +374,7 @@ class ZipPackage(Package):
         self._recording: list | None = None
         self.replayed = False  # whether the last fragment was replayed (its value: what it made then)
         self.attached: list = []  # the bytes the last fragment attached
-        self.checks: list[int] = []  # ... when replayed: the Adler-32 each must sum to (`FragmentStore.intact`)
+        self.checks: list[int] = []  # ... when replayed: the checksum each must sum to (`FragmentStore.intact`)
 
     def fragment(self, key: str | None, make: Callable[[], T]) -> T:
         """The members `make()` adds, and the plain value it returns (JSON data: manifest entries): replayed from
@@ -396,7 +396,7 @@ class ZipPackage(Package):
                     self.members[name], self.sizes[name] = ZipMember(-1, len(data), crc, size, data), size
                 else:
                     self.attached.append(data)
-                    self.checks.append(crc)  # (for an attached piece: its Adler-32)
+                    self.checks.append(crc)  # (for an attached piece: its checksum)
                     crc = 0
                 recorded.append((name, data, len(data), crc, size))
             self._kept.append((key, value, recorded))

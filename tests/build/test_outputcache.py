@@ -682,3 +682,32 @@ def test_pages_read_again_from_memory_keep_their_tokens_and_a_page_read_anew_get
     assert pages.hits == 2 * len(read.pages) - 1
     changed = {page_id for page_id, (_, token) in again.items() if first[page_id] != token}
     assert changed == {p.id for p in read.pages if p.source.endswith("02-bike-check.md")}
+
+
+def test_a_digest_is_a_new_picklers_after_other_digests_and_after_one_that_failed():
+    """`digest` reuses one pickler per thread: each digest must be what a new one gives, whatever came before (a
+    deep value, one that could not be pickled)."""
+    import io
+    import pickle
+
+    from exporter.model import Choice
+
+    values = (Choice("a", True), [1, "x", None], {"k": Path("p/q")})
+
+    def fresh(*parts) -> str:
+        buf = io.BytesIO()
+        pickler = pickle.Pickler(buf, protocol=4)
+        pickler.fast = True
+        pickler.memo = outputcache._numbered()
+        pickler.dump(parts)
+        return hashlib.sha256(buf.getvalue()).hexdigest()
+
+    assert outputcache.digest(*values) == fresh(*values)
+    deep: list = []
+    for _ in range(80):  # deeper than a fast pickler's nesting check starts at
+        deep = [deep, Choice("b", False)]
+    assert outputcache.digest(deep) == fresh(deep)
+    with pytest.raises(Exception):
+        outputcache.digest(Choice("c", True), lambda: None)  # (a function cannot be pickled)
+    assert outputcache.digest(*values) == fresh(*values)
+    assert outputcache.digest(Choice("c", True)) == fresh(Choice("c", True))

@@ -322,20 +322,20 @@ class Store:
         self.entries, self.saved = entries or {}, None
 
     def get(self, key, attached=True):
-        """As FragmentStore.get: attached=False hands attached pieces (named "") over unread, with their Adler-32."""
-        import zlib
+        """As FragmentStore.get: attached=False hands attached pieces (named "") over unread, with their checksum."""
+        from exporter.build.outputcache import checksum
 
         hit = self.entries.get(key)
         if hit is None or attached:
             return hit
         value, members = hit
-        return value, [(name, data, crc if name else zlib.adler32(data), size) for name, data, crc, size in members]
+        return value, [(name, data, crc if name else checksum(data), size) for name, data, crc, size in members]
 
     @staticmethod
     def intact(data, check):
-        import zlib
+        from exporter.build.outputcache import FragmentStore
 
-        return zlib.adler32(data) == check
+        return FragmentStore.intact(data, check)
 
     def key(self, outline, page, extra, text=True):
         return repr(extra)

@@ -103,7 +103,7 @@ class Cartridge:
         # the bank is written as the quizzes are built, into a scratch file beside the package
         self.bank = cc_qti.QuestionBank(self.bank_ident, tempfile.TemporaryFile(dir=target.parent))
         self.quiz_keys: list[str | None] = []  # each quiz's fragment key, in course order
-        self.pending: list = []  # replayed quizzes' items not in the bank yet: (kept bytes, their Adler-32, count)
+        self.pending: list = []  # replayed quizzes' items not in the bank yet: (kept bytes, their checksum, count)
         self.used: dict[str, list[str]] = {}  # page id -> the course files its body uses
         for use in course.links:
             if use.target.kind == "file" and not use.in_quiz:
