@@ -17,7 +17,7 @@ from its plan the same way (`activities.detached`, `Planner.kept_category`). A m
 alone (a manifest, the backup's index) is kept by a digest of them (`ZipPackage.derived`, `TgzPackage.derived`), a
 cartridge's question bank and a QTI 2.x/3.0 manifest by their quizzes' keys (each quiz's part of them is kept with
 its fragment, and read only when they are made again). Members of 16 KiB or more added outside a fragment are kept by
-their bytes' digest (`ZipPackage.add`).
+their bytes' key (`ZipPackage.add`, `contentkey`).
 
 A page's digests are made once per page cache entry (`PageDigests`): a page read from the same entry as in the last
 build, in a course of the same language and wording, has the same value, so its digests are read back by the entry's

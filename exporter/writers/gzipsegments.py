@@ -8,15 +8,16 @@ Where a segment ends is decided by the content: the stream is written as units (
 its writer marked, `_Spilling.cut`), and a segment ends after a unit whose CRC-32, read as a fraction of 2^32, is
 below the unit's size over `SEGMENT`. A segment is `SEGMENT` bytes long on average, and an edit moves no
 boundary but those of the units it changes. With a fragment store, each segment's compressed bytes are kept by
-the SHA-256 of its bytes: a segment made of the same bytes as in the last build is copied, not deflated again.
+the key of its bytes (`contentkey`): a segment made of the same bytes as in the last build is copied, not deflated again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import zlib
 from typing import Callable, Iterable
+
+from exporter.writers import contentkey
 
 SEGMENT = 1 << 20  # a segment's mean uncompressed size: a few bytes of flush and a dictionary lost per megabyte
 # the header gzip.GzipFile writes with no name, time 0 and level 6: magic, deflate, no flags, mtime 0, xfl 0, OS 255
@@ -34,7 +35,7 @@ class SegmentedGzip:
         self.crc = self.total = 0
         self._pieces: list = []
         self._size = 0
-        self._sha = hashlib.sha256()
+        self._key = contentkey.hasher()
         self.reused = self.deflated = 0  # segments, for tests and the curious
         out.write(HEADER)
 
@@ -79,7 +80,7 @@ class SegmentedGzip:
     def _take(self, data) -> None:
         """The segment's next bytes into its digest and the stream's CRC-32, as they come (not copied: the pieces are
         read again to deflate a segment not kept)."""
-        self._sha.update(data)
+        self._key.update(data)
         self.crc = zlib.crc32(data, self.crc)
 
     def close(self) -> None:
@@ -88,7 +89,7 @@ class SegmentedGzip:
         self.out.write(struct.pack("<II", self.crc & 0xFFFFFFFF, self.total & 0xFFFFFFFF))
 
     def _end(self, last: bool) -> None:
-        key = self.key(self._sha.hexdigest(), self._size, last) if self.key is not None else None
+        key = self.key(self._key.hexdigest(), self._size, last) if self.key is not None else None
         data = self.lookup(key) if key is not None and self.lookup is not None else None
         if data is None:
             compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
@@ -104,7 +105,8 @@ class SegmentedGzip:
         self.out.write(data)
         if key is not None and self.keep is not None:
             self.keep(key, data)
-        self._pieces, self._size, self._sha = [], 0, hashlib.sha256()
+        self._pieces, self._size = [], 0
+        self._key.reset()
 
 
 def ends_segment(unit: bytes) -> bool:

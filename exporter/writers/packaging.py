@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gzip
-import hashlib
 import io
 import json
 import mmap
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, TypeVar
 
 from exporter.model import LocalFile
+from exporter.writers import contentkey
 from exporter.writers.gzipsegments import SegmentedGzip, ends_segment
 
 T = TypeVar("T")
@@ -343,8 +343,9 @@ _DEFLATED = _Deflated(32 << 20)
 
 
 def _content_digest(data) -> tuple[str, int]:
-    """A digest of a member's bytes and their count; an open file is read to its end and put back where it stood."""
-    h = hashlib.sha256()  # (faster than blake2b where the CPU has SHA instructions, as most now do)
+    """The key of a member's bytes (`contentkey`) and their count; an open file is read to its end and put back where
+    it stood."""
+    h = contentkey.hasher()
     size = 0
     if isinstance(data, LocalFile):
         for chunk in data.chunks(CHUNK):
