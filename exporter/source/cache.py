@@ -35,6 +35,7 @@ import yaml
 from exporter.errors import Diagnostic, Report
 from exporter.links import LinkUse, Target
 from exporter.model import Choice, Item, Numeric, Page, Pair, Quiz
+from exporter.source.frontcache import FrontMatters
 from exporter.source.resolve import Resolver
 
 # the entry layout (2: each stored entry sealed with a digest; 3: in marshal's format; 4: items as their fields' values
@@ -260,6 +261,7 @@ class PageCache:
         # digest `seal` put before it: of its key and its whole content); `tokens` says what they are for
         self.tokens: dict[str, tuple[Page, bytes]] = {}
         self._token_of: dict[str, bytes] = {}  # by key: the token of the entry held in memory
+        self.front_matter: FrontMatters | None = None  # pages' front matter read once per text (with a folder)
         if folder is not None:
             self._open(folder)
 
@@ -283,6 +285,7 @@ class PageCache:
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
             db.execute("INSERT OR IGNORE INTO meta VALUES ('builds', 0)")
             self.db = db
+            self.front_matter = FrontMatters(folder / "front-matter", code_digest())
         except (OSError, sqlite3.Error):
             self.db = None  # a read-only or broken cache folder: build without it
 
@@ -312,6 +315,8 @@ class PageCache:
         """The read is over: keep in memory only what it used; store new entries on disk; forget old ones."""
         self.memory = {k: v for k, v in self.memory.items() if k in self.used}
         self._token_of = {k: v for k, v in self._token_of.items() if k in self.memory}
+        if self.front_matter is not None:
+            self.front_matter.save()
         if self.db is None:
             return
         try:

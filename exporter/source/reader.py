@@ -68,8 +68,9 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
         report.raise_if_errors()
     sources: list[_Source] = []
     skipped: list[str] = []
+    load = cache.front_matter.load if cache is not None and cache.front_matter is not None else load_mapping
     for path in files:
-        src = _read_source(path, report)
+        src = _read_source(path, report, load)
         if src is None:
             continue
         if src.kind == "index":
@@ -140,7 +141,9 @@ def _page_files(folder: Path, report: Report) -> list[Path]:
     return sorted(found.values())
 
 
-def _read_source(path: Path, report: Report) -> _Source | None:
+def _read_source(path: Path, report: Report, load=load_mapping) -> _Source | None:
+    """The page's source, or None with its errors reported. `load`: `load_mapping`, or the page cache's
+    (`frontcache`: the same entries, kept by the front matter's text)."""
     shown = str(path)
     try:
         data = path.read_bytes()
@@ -161,7 +164,7 @@ def _read_source(path: Path, report: Report) -> _Source | None:
         return None
     try:
         front = split_front_matter(text)
-        meta = load_mapping(front.yaml, front.first_line)
+        meta = load(front.yaml, front.first_line)
     except MetaError as exc:
         said = exc.message if exc.message.startswith(("missing", "broken", "the front")) else \
             f"broken front matter: {exc.message}"
