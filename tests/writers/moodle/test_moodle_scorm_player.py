@@ -92,11 +92,20 @@ def student(browser, web):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30000)
-    page.goto(f"{web}/login/index.php")
-    page.fill("#username", STUDENT[0])
-    page.fill("#password", STUDENT[1])
-    page.click("#loginbtn")
-    page.wait_for_load_state()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):  # (on a new site Moodle now and then answers a first login with its login page again)
+        page.goto(f"{web}/login/index.php")
+        page.fill("#username", STUDENT[0])
+        page.fill("#password", STUDENT[1])
+        page.click("#loginbtn")
+        try:  # the login's redirects end outside /login/ (else the test's next goto may cut them short)
+            page.wait_for_url(lambda url: "/login/" not in url, timeout=15000)
+            break
+        except PlaywrightTimeout:
+            continue
+    else:
+        pytest.fail(f"the student could not log in to Moodle: {page.url}")
     yield page
     context.close()
 
