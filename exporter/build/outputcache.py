@@ -26,11 +26,11 @@ token (`PageCache.tokens`) instead of digesting its quiz again.
 Entries live in the page cache's folder (`.exporter-cache/output/`): per writer and course, the last build's
 artifact with a record of its key, and one file of fragments. A kept artifact and the one in the output folder are
 one file with two names where the file system allows (a hard link, not a copy: no build changes either in place).
-Each entry is written beside and renamed into place, so a failed or interrupted write leaves the last good entry.
-A kept artifact carries its SHA-256 and each kept member a checksum of its bytes (`checksum`): a missing, short, changed or
-unreadable entry is a miss, never an error (a piece a writer reads late, and finds damaged, makes it write its
-package again: `StaleFragments`). A course read from another folder is another course here (the model holds its
-source paths).
+Each entry is written beside and renamed into place, so a failed or interrupted write leaves the last good entry. A
+kept artifact carries its SHA-256 and each kept member a checksum of its bytes (`checksum`): a missing, short,
+changed or unreadable entry is a miss, never an error (a piece a writer reads late, and finds damaged, makes it
+write its package again: `StaleFragments`). A course read from another folder is another course here (the model
+holds its source paths).
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ its key (the catalog's msgctxt, short and stable) and its English text (the msgi
 Placeholders are `{name}`; whole numbers given as placeholders are written in the language's number format.
 The catalogs are `locale/<language>/LC_MESSAGES/messages.po` beside this module, made from `locale/messages.pot`
 (`python -m exporter.i18n.catalogs` extracts and updates them); each is compiled in memory the first time a build
-asks for its language (a build with a cache folder keeps it compiled there, and the numbers it wrote: `kept`). A course can replace any message (`strings:` in course.yml, by key or by English text).
-A language without a catalog falls back to English; its direction (right-to-left or not) still applies.
+asks for its language (a build with a cache folder keeps it compiled there, and the numbers it wrote: `kept`). A
+course can replace any message (`strings:` in course.yml, by key or by English text). A language without a catalog
+falls back to English; its direction (right-to-left or not) still applies.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ Each segment of the uncompressed stream is deflated by a compressor of its own a
 last one by the stream's end). Its compressed bytes then depend on its own bytes alone, and the segments join
 into one ordinary gzip member that any gzip reader inflates (the full flush is an empty stored block).
 
-Where a segment ends is decided by the content: the stream is written as units (a tar member, or a part of one
-its writer marked, `_Spilling.cut`), and a segment ends after a unit whose CRC-32, read as a fraction of 2^32, is
-below the unit's size over `SEGMENT`. A segment is `SEGMENT` bytes long on average, and an edit moves no
-boundary but those of the units it changes. With a fragment store, each segment's compressed bytes are kept by
-the key of its bytes (`contentkey`): a segment made of the same bytes as in the last build is copied, not deflated again.
+Where a segment ends is decided by the content: the stream is written as units (a tar member, or a part of one its
+writer marked, `_Spilling.cut`), and a segment ends after a unit whose CRC-32, read as a fraction of 2^32, is below
+the unit's size over `SEGMENT`. A segment is `SEGMENT` bytes long on average, and an edit moves no boundary but
+those of the units it changes. With a fragment store, each segment's compressed bytes are kept by the key of its
+bytes (`contentkey`): a segment made of the same bytes as in the last build is copied, not deflated again.
 """
 
 from __future__ import annotations
