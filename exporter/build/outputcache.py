@@ -52,6 +52,7 @@ from pathlib import Path
 
 import xxhash
 
+from exporter import sealedfile
 from exporter.model import Course, LocalFile, copy_with
 from exporter.source import cache as page_cache
 from exporter.writers.layout import has_math, outline, page_has_math, unplaced, with_hrefs
@@ -184,7 +185,7 @@ class CourseDigests:
             if held is not None and held[0] is page:  # (this very object, changed only as the build changes all)
                 bare, formula = known.get(held[1], context, page)
             else:
-                bare = digest(copy_with(page, body_html="", after_html=""))
+                bare = _bare_digest(page)
                 formula = context is not None and page_has_math(page)
             math = math or formula
             self.quizzes[page.id] = bare
@@ -225,6 +226,11 @@ class CourseDigests:
         return parts
 
 
+def _bare_digest(page) -> str:
+    """The digest of the page without its text (what a quiz-only format is handed of it)."""
+    return digest(copy_with(page, body_html="", after_html=""))
+
+
 def _page_context(course: Course) -> bytes:
     """What a page's value depends on besides its page cache entry: the code (the reader's changes after its step,
     the catalogs), and the course's language and wording, which set true/false items' labels
@@ -240,21 +246,18 @@ PAGES_MAGIC = b"exporter page digests 1\n"
 
 class PageDigests:
     """Each page's bare digest and whether it holds a formula (`CourseDigests`), by the token of the page cache entry
-    it was read from and the page's context (`_page_context`), as the last build found them: one file, MAGIC, then
-    the SHA-256 of the rest, then the rest (a dict in `marshal`'s format). A damaged or missing file is empty."""
+    it was read from and the page's context (`_page_context`), as the last build found them: one file, sealed
+    (`sealedfile`: a dict in `marshal`'s format). A damaged or missing file is empty."""
 
     def __init__(self, path: Path):
         self.path = path
         self.held: dict[bytes, tuple[str, bool]] = {}
         self.used: dict[bytes, tuple[str, bool]] = {}
-        with contextlib.suppress(OSError, ValueError, TypeError, EOFError):
-            data = path.read_bytes()
-            payload = data[len(PAGES_MAGIC) + 32:]
-            if data.startswith(PAGES_MAGIC) and hashlib.sha256(payload).digest() == \
-                    data[len(PAGES_MAGIC):len(PAGES_MAGIC) + 32]:
-                held = marshal.loads(payload)
-                if isinstance(held, dict):
-                    self.held = held
+        payload = sealedfile.read(path, PAGES_MAGIC)
+        with contextlib.suppress(ValueError, TypeError, EOFError):
+            held = marshal.loads(payload) if payload is not None else None
+            if isinstance(held, dict):
+                self.held = held
         self.changed = False
         self.found = 0  # pages whose digests were taken from the file (for tests and the curious)
 
@@ -264,7 +267,7 @@ class PageDigests:
         found = self.held.get(key)
         if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
                 and isinstance(found[1], bool)):
-            found = (digest(copy_with(page, body_html="", after_html="")), page_has_math(page))
+            found = (_bare_digest(page), page_has_math(page))
             self.changed = True
         else:
             self.found += 1
@@ -275,10 +278,7 @@ class PageDigests:
         """Keep what this build used (only that: the file does not grow with old pages), if it differs."""
         if not self.changed and len(self.used) == len(self.held):
             return
-        payload = marshal.dumps(self.used, page_cache.MARSHAL_VERSION)
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _replace(self.path, lambda fh: fh.write(PAGES_MAGIC + hashlib.sha256(payload).digest() + payload))
+        sealedfile.write(self.path, marshal.dumps(self.used, page_cache.MARSHAL_VERSION), PAGES_MAGIC)
 
 
 class OutputCache:
@@ -358,7 +358,7 @@ class OutputCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             stored = base.with_name(f"{base.name}.{key[:32]}.artifact")  # named by its key: the record points to it
             record["sha256"] = _kept(artifact.path, stored)
-            _replace(base.with_name(base.name + ".json"), lambda fh: fh.write(json.dumps(record).encode()))
+            sealedfile.replace(base.with_name(base.name + ".json"), lambda fh: fh.write(json.dumps(record).encode()))
             for old in self.folder.glob(f"{base.name}.*.artifact"):
                 if old != stored:
                     old.unlink()
@@ -436,19 +436,6 @@ def _kept(path: Path, stored: Path) -> str:
             os.unlink(name)
         raise
     return digest
-
-
-def _replace(path: Path, write) -> None:
-    """Write a file beside `path` and rename it into place (an entry is whole or absent)."""
-    fd, name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
 
 
 MAGIC = b"exporter fragments 4\n"  # (4: members summed by `checksum`, no longer Adler-32)
@@ -568,7 +555,7 @@ class FragmentStore:
                        for _, _, stored, _, _ in members)
             if fcntl is not None and self._size >= 0 and 2 * used >= self._size + made and self._append(write):
                 return
-            _replace(self.path, lambda fh: (fh.write(MAGIC), write(fh, 0, False)))
+            sealedfile.replace(self.path, lambda fh: (fh.write(MAGIC), write(fh, 0, False)))
 
     def _append(self, write) -> bool:
         """`write` the new fragments and the index at the end of the file as it was mapped; False when it is not

@@ -4,8 +4,8 @@ folder, `keep_in`) for the builds after it.
 Compiling a catalog from its .po source (Babel's reader, in Python) and loading a language's number format (Babel's
 locale data) cost a build more than writing what one edited page changes. Both give the same output for the same
 input and Babel version, so each is kept by a digest of them: a compiled catalog by its source's bytes, a number's
-text by the language. Each file holds the SHA-256 of its content before it: a damaged, cut short or foreign file is
-not used (the catalog is compiled, the number formatted, again), never an error. Without a folder nothing is kept.
+text by the language. Each file is sealed (`sealedfile`): a damaged, cut short or foreign file is not used (the
+catalog is compiled, the number formatted, again), never an error. Without a folder nothing is kept.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import babel
+
+from exporter import sealedfile
 
 VERSION = 1
 _folder: Path | None = None
@@ -40,41 +40,15 @@ def _name(kind: str, *parts: bytes) -> str:
     return f"{kind}-{h.hexdigest()[:32]}"
 
 
-def _read(path: Path) -> bytes | None:
-    """A kept file's content, or None when there is none or it is not whole."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    content = data[32:]
-    return content if len(data) >= 32 and hashlib.sha256(content).digest() == data[:32] else None
-
-
-def _write(path: Path, content: bytes) -> None:
-    """The content kept (written beside, renamed into place: a reader meets a whole file or none); a folder that
-    cannot be written keeps nothing."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hashlib.sha256(content).digest() + content)
-            os.replace(name, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-            raise
-
-
 def catalog(source: bytes, compile: Callable[[bytes], bytes]) -> bytes:
     """The compiled (.mo) bytes of a catalog's .po `source`: `compile(source)`, or as kept from an earlier build."""
     if _folder is None:
         return compile(source)
     path = _folder / (_name("catalog", source) + ".mo")
-    kept = _read(path)
+    kept = sealedfile.read(path)
     if kept is None:
         kept = compile(source)
-        _write(path, kept)
+        sealedfile.write(path, kept)
     return kept
 
 
@@ -82,18 +56,17 @@ def number(language: str, n: int, format: Callable[[int], str]) -> str:
     """A whole number in `language`'s format: `format(n)`, or as kept from an earlier build."""
     if _folder is None:
         return format(n)
-    known = _numbers.get(language)
     path = _folder / (_name("numbers", language.encode("utf-8", "surrogatepass")) + ".marshal")
+    known = _numbers.get(language)
     if known is None:
-        known = {}
+        known = _numbers[language] = {}
         with contextlib.suppress(ValueError, EOFError, TypeError):
-            data = _read(path)
+            data = sealedfile.read(path)
             held = marshal.loads(data) if data is not None else None
             if isinstance(held, dict):
-                known = {k: v for k, v in held.items() if type(k) is int and type(v) is str}
-        _numbers[language] = known
+                known.update((k, v) for k, v in held.items() if type(k) is int and type(v) is str)
     text = known.get(n)
     if text is None:
         text = known[n] = format(n)
-        _write(path, marshal.dumps(known, 4))
+        sealedfile.write(path, marshal.dumps(known, 4))
     return text

@@ -127,12 +127,17 @@ class _Lookups:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _plain(obj) -> dict:
-    """A dataclass's fields, one level deep (faster than dataclasses.asdict, which deep-copies)."""
+def _names(obj) -> tuple[str, ...]:
+    """A dataclass's field names, in order (looked up once per class)."""
     names = _FIELDS.get(type(obj))
     if names is None:
         names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
-    return {n: getattr(obj, n) for n in names}
+    return names
+
+
+def _plain(obj) -> dict:
+    """A dataclass's fields, one level deep (faster than dataclasses.asdict, which deep-copies)."""
+    return {n: getattr(obj, n) for n in _names(obj)}
 
 
 def _page_data(page: Page) -> dict:
@@ -150,10 +155,7 @@ _CHOICES, _PAIRS, _NUMERIC = (_ITEM_FIELDS.index(name) for name in ("choices", "
 
 def _values(obj) -> tuple:
     """A dataclass's fields' values, in their order (what its constructor takes, one by one)."""
-    names = _FIELDS.get(type(obj))
-    if names is None:
-        names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
-    return tuple([getattr(obj, n) for n in names])
+    return tuple([getattr(obj, n) for n in _names(obj)])
 
 
 def _item_data(item: Item) -> tuple:

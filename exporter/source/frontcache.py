@@ -5,8 +5,8 @@ Reading every page's front matter (libyaml composing it, Python resolving each s
 twentieth of a build after a one-page edit. An entry is kept by the YAML's text, the line it starts on and the code
 (`cache.code_digest`: every module of the package and PyYAML's version; whether libyaml is there): the same text
 gives the same entries. Front matter with an error is never kept (it is read again, and reported as reading
-reports it). One file: MAGIC, the SHA-256 of the rest, then the rest (a dict in `marshal`'s format); a damaged,
-cut short or foreign file is empty. It holds what the last build used, and others up to `LIMIT` (two courses
+reports it). One file, sealed (`sealedfile`: MAGIC, the SHA-256 of the rest, then a dict in `marshal`'s format); a
+damaged, cut short or foreign file is empty. It holds what the last build used, and others up to `LIMIT` (two courses
 built from one working folder keep each other's).
 """
 
@@ -15,10 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
-import tempfile
 from pathlib import Path
 
+from exporter import sealedfile
 from exporter.source import frontmatter
 from exporter.source.frontmatter import Entry
 
@@ -61,27 +60,15 @@ class FrontMatters:
             if len(keep) >= len(self.used) + LIMIT:
                 break
             keep.setdefault(key, value)
-        payload = marshal.dumps(keep, 4)
-        with contextlib.suppress(OSError):
-            fd, name = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-                os.replace(name, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(name)
-                raise
+        sealedfile.write(self.path, marshal.dumps(keep, 4), MAGIC)
 
 
 def _read(path: Path) -> dict:
-    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-        data = path.read_bytes()
-        payload = data[len(MAGIC) + 32:]
-        if data.startswith(MAGIC) and hashlib.sha256(payload).digest() == data[len(MAGIC):len(MAGIC) + 32]:
-            held = marshal.loads(payload)
-            if isinstance(held, dict):
-                return held
+    payload = sealedfile.read(path, MAGIC)
+    with contextlib.suppress(ValueError, EOFError, TypeError):
+        held = marshal.loads(payload) if payload is not None else None
+        if isinstance(held, dict):
+            return held
     return {}
 
 

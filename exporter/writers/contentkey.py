@@ -16,7 +16,3 @@ def hasher():
     """A new hasher: update(bytes), hexdigest(), reset()."""
     return xxhash.xxh3_128()
 
-
-def key(data) -> str:
-    """The key of these bytes."""
-    return xxhash.xxh3_128_hexdigest(data)
