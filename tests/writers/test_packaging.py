@@ -113,6 +113,30 @@ def test_a_zip_made_directly_is_what_zipfile_writes(tmp_path, monkeypatch):
     assert packaging._plain_zip(out, huge, None) is False and out.getvalue() == b""
 
 
+def test_pieces_are_written_whole_in_order_through_short_writes(tmp_path, monkeypatch):
+    """`_write_pieces` (a zip's headers and members, one `os.writev` per batch) goes on where a short write stopped,
+    also inside a piece, and writes what the file's buffer held first; a file without a descriptor gets the same."""
+    rng = random.Random(3)
+    pieces = [bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 300))) for _ in range(2500)]
+    pieces += [memoryview(b"a view" * 50)[7:200], b""]
+    real, calls = os.writev, []
+
+    def short(fd, buffers):  # at most 997 bytes a call: most calls stop inside a piece
+        calls.append(len(buffers))
+        return real(fd, [bytes(b"".join(bytes(b) for b in buffers)[:997])])
+
+    monkeypatch.setattr(os, "writev", short)
+    path = tmp_path / "pieces"
+    with open(path, "wb") as fh:
+        fh.write(b"before ")
+        packaging._write_pieces(fh, pieces)
+    assert path.read_bytes() == b"before " + b"".join(bytes(p) for p in pieces)
+    assert max(calls) <= packaging.BATCH and len(calls) > len(pieces) // packaging.BATCH + 1
+    out = io.BytesIO()
+    packaging._write_pieces(out, pieces)
+    assert out.getvalue() == b"".join(bytes(p) for p in pieces)
+
+
 def _units(seed: int, count: int) -> list[bytes]:
     rng = random.Random(seed)
     return [("<unit %d>" % n).encode() + bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 3000)))
