@@ -774,8 +774,8 @@ def _plain_zip(fh, members: list[tuple[str, ZipMember]], spill: _Mapped) -> bool
 def _write_pieces(fh, pieces: list) -> None:
     """Pieces (a member's header, its compressed bytes where the scratch file or the store holds them) written into
     an open file in order, with one `os.writev` per `BATCH` of them: straight from where they are, with no copy
-    into the file's buffer and no call per piece (a zip of 7,000 members: 40% less time than two writes per
-    member). A file without a descriptor (an in-memory one) is written piece by piece."""
+    into the file's buffer and no call per piece (a zip of 6,951 members: 0.028 s of CPU instead of 0.041 with two
+    writes per member). A file without a descriptor (an in-memory one) is written piece by piece."""
     try:
         fd = fh.fileno() if hasattr(os, "writev") else None
     except (OSError, ValueError, io.UnsupportedOperation):
@@ -798,7 +798,15 @@ def _write_pieces(fh, pieces: list) -> None:
             batch = [memoryview(batch[n])[done:], *batch[n + 1:]]
 
 
-BATCH = 1024  # pieces per system call (IOV_MAX on Linux and macOS)
+def _iov_max() -> int:
+    try:
+        limit = os.sysconf("SC_IOV_MAX")
+    except (AttributeError, ValueError, OSError):
+        limit = -1
+    return min(1024, limit) if limit > 0 else 16  # (POSIX's least IOV_MAX where the system names none)
+
+
+BATCH = _iov_max()  # pieces per system call: the system's IOV_MAX (1,024 on Linux and macOS), at most 1,024
 
 
 def _zip_info(name: str) -> zipfile.ZipInfo:
