@@ -30,8 +30,6 @@ from dataclasses import fields
 import importlib.util
 from pathlib import Path
 
-import yaml
-
 from exporter.errors import Diagnostic, Report
 from exporter.links import LinkUse, Target
 from exporter.model import Choice, Item, Numeric, Page, Pair, Quiz
@@ -57,8 +55,14 @@ def _code_digest() -> str:
     import nh3
 
     for lib, version in (("markdown", markdown.__version__), ("nh3", nh3.__version__),
-                         ("lxml", lxml.etree.__version__), ("PyYAML", yaml.__version__)):
+                         ("lxml", lxml.etree.__version__)):
         h.update(f"{lib} {version}\n".encode())
+    # PyYAML without loading it (a build whose front matter is all kept never does, `frontmatter`): its __init__.py,
+    # which names its version, and the names of its files, libyaml's binding (_yaml*.so) among them or not
+    spec = importlib.util.find_spec("yaml")
+    if spec is not None and spec.origin:
+        h.update(b"PyYAML " + Path(spec.origin).read_bytes() + b"\0")
+        h.update("\0".join(sorted(set(os.listdir(Path(spec.origin).parent)) - {"__pycache__"})).encode())
     # latex2mathml names its version only through importlib.metadata (slow to load): its files stand for it
     spec = importlib.util.find_spec("latex2mathml")
     if spec is not None and spec.origin:

@@ -1,9 +1,10 @@
-"""Front matter read once per text: what `frontmatter.load_mapping` gives for a page's front matter, kept in the page
-cache's folder for the builds after it, so a build composes again only the front matter that changed.
+"""Front matter read once per text: what `frontmatter.load_mapping` gives for a page's front matter (and for the
+settings file, course.yml), kept in the page cache's folder for the builds after it, so a build composes again only
+the front matter that changed, and one that changed none never loads PyYAML.
 
 Reading every page's front matter (libyaml composing it, Python resolving each scalar's type) took about a
 twentieth of a build after a one-page edit. An entry is kept by the YAML's text, the line it starts on and the code
-(`cache.code_digest`: every module of the package and PyYAML's version; whether libyaml is there): the same text
+(`cache.code_digest`: every module of the package, PyYAML's version and whether libyaml is there): the same text
 gives the same entries. Front matter with an error is never kept (it is read again, and reported as reading
 reports it). One file, sealed (`sealedfile`: MAGIC, the SHA-256 of the rest, then a dict in `marshal`'s format); a
 damaged, cut short or foreign file is empty. It holds what the last build used, and others up to `LIMIT` (two courses
@@ -31,7 +32,7 @@ class FrontMatters:
 
     def __init__(self, path: Path, code: str):
         self.path = path
-        self.salt = f"{code}\0libyaml {frontmatter._FAST is not None}\0".encode()
+        self.salt = f"{code}\0".encode()  # (the code digest names PyYAML's files: whether libyaml is there too)
         self.held: dict | None = None  # read at the first load
         self.used: dict[bytes, tuple] = {}
         self.found = 0  # entries read from the file (for tests and the curious)

@@ -60,7 +60,8 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
         if folder.exists():
             raise UsageError(f"{folder} is a file, not a folder: give the folder that holds the course's pages")
         raise UsageError(f"{folder}: no such course folder")
-    settings = load_settings(folder, overrides or {}, report)
+    load = cache.front_matter.load if cache is not None and cache.front_matter is not None else load_mapping
+    settings = load_settings(folder, overrides or {}, report, load)
     files = _page_files(folder, report)
     if not files:
         if not report.errors:
@@ -68,7 +69,6 @@ def read_course(folder: Path | str, overrides: dict | None = None, report: Repor
         report.raise_if_errors()
     sources: list[_Source] = []
     skipped: list[str] = []
-    load = cache.front_matter.load if cache is not None and cache.front_matter is not None else load_mapping
     for path in files:
         src = _read_source(path, report, load)
         if src is None:

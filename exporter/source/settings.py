@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from exporter.errors import Report, UsageError
 from exporter.i18n import messages as i18n
 from exporter.ids import slug
 from exporter.source import lineends as sourcetext
-from exporter.source.frontmatter import MetaError, load_mapping, text_value
+from exporter.source.frontmatter import Entry, MetaError, load_mapping, text_value
 from exporter.source.paths import inside
 from exporter.xmlchars import bad_char, first_bad_line, message
 
@@ -30,8 +31,10 @@ class Settings:
     strings: dict[str, str] = field(default_factory=dict)  # the author's wording for learner-facing messages
 
 
-def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
-    """Read the settings file (if any), apply overrides, fill defaults (with a note)."""
+def load_settings(folder: Path, overrides: dict, report: Report,
+                  load: Callable[[str, int], dict[str, Entry]] = load_mapping) -> Settings:
+    """Read the settings file (if any), apply overrides, fill defaults (with a note). `load`: how a YAML text
+    becomes its entries (`frontmatter.load_mapping`, or a build's kept ones: `frontcache`)."""
     data: dict[str, str] = {}
     strings, text = None, ""
     found = [folder / n for n in SETTINGS_FILES if (folder / n).is_file()]
@@ -43,7 +46,7 @@ def load_settings(folder: Path, overrides: dict, report: Report) -> Settings:
         report.error(found[1], None, f"{' and '.join(p.name for p in found)} are both in the course folder: "
                      "keep one settings file")
     elif found:
-        data, strings, text = _read_file(found[0], report)
+        data, strings, text = _read_file(found[0], report, load)
     for key, value in overrides.items():
         if isinstance(value, str) and bad_char(value):
             raise UsageError(message(bad_char(value), f"--{key.replace('_', '-')}"))
@@ -104,7 +107,8 @@ def _key_line(text: str, key: str) -> int | None:
     return next((n for n, line in enumerate(text.split("\n"), 1) if re.match(rf"^{re.escape(key)}\s*[:=]", line)), None)
 
 
-def _read_file(path: Path, report: Report) -> tuple[dict[str, str], dict | None, str]:
+def _read_file(path: Path, report: Report,
+               load: Callable[[str, int], dict[str, Entry]]) -> tuple[dict[str, str], dict | None, str]:
     """The known settings of a course.yml or course.toml, each as text, its `strings` mapping (None when
     absent) and the file's text; errors and warnings to the report."""
     try:
@@ -120,7 +124,7 @@ def _read_file(path: Path, report: Report) -> tuple[dict[str, str], dict | None,
         report.error(path, bad[0], message(bad[1], "this line"))
         return {}, None, text
     try:
-        values = _toml(text) if path.suffix == ".toml" else _yaml(text)
+        values = _toml(text) if path.suffix == ".toml" else _yaml(text, load)
     except MetaError as exc:
         report.error(path, exc.line, exc.message)
         return {}, None, text
@@ -140,8 +144,9 @@ def _read_file(path: Path, report: Report) -> tuple[dict[str, str], dict | None,
     return data, strings, text
 
 
-def _yaml(text: str) -> dict[str, tuple[str | None | MetaError, int]]:
-    entries = load_mapping(text, 1)
+def _yaml(text: str, load: Callable[[str, int], dict[str, Entry]]) \
+        -> dict[str, tuple[str | None | MetaError, int]]:
+    entries = load(text, 1)
     out: dict[str, tuple[str | None | MetaError, int]] = {}
     for key, entry in entries.items():
         if key == "strings":  # the one setting that is a mapping: the author's wording of messages

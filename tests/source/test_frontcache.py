@@ -81,3 +81,30 @@ def test_a_damaged_file_or_entry_is_read_again_never_used(damage, tmp_path):
         path.write_bytes(frontcache.MAGIC + hashlib.sha256(payload).digest() + payload)
     second, kept = _read(course, tmp_path / "cache")
     assert kept.found == 0 and second.pages == first.pages
+
+
+def test_the_settings_file_is_kept_too_and_a_build_of_kept_texts_never_loads_yaml(tmp_path):
+    """course.yml goes through the same store as the pages' front matter; a build that finds every text there
+    composes no YAML, and so never loads PyYAML (`frontmatter` loads it with the first text it composes)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings = "title: Kept settings\nversion: 1.10\ndescription: >\n  Folded\n  text\n"
+    course = write_course(tmp_path / "course", {**SHAPES, "course.yml": settings})
+    first, kept = _read(course, tmp_path / "cache")
+    assert kept.found == 0 and len(kept.used) == len(SHAPES) + 1
+    second, kept = _read(course, tmp_path / "cache")
+    assert kept.found == len(SHAPES) + 1  # the settings file's entries from the store too
+    assert (second.title, second.version, second.description) == (first.title, first.version, first.description) \
+        == ("Kept settings", "1.10", "Folded text")
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys; from exporter import cli; cli.main(sys.argv[1:]); print('yaml' in sys.modules)"
+    env = dict(os.environ, EXPORTER_CACHE_DIR=str(tmp_path / "build-cache"), PYTHONPATH=str(root))
+    loaded = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code, "build", str(course), "--format", "qti12", "--out",
+                               str(tmp_path / "out"), "--quiet"], capture_output=True, text=True, env=env, check=True)
+        loaded.append(done.stdout.split()[-1])
+    assert loaded == ["True", "False"]

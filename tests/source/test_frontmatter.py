@@ -188,7 +188,7 @@ def test_a_character_yaml_refuses_is_an_error_at_its_line(course):
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from exporter.source import frontmatter  # noqa: E402
+from exporter.source import yamltext  # noqa: E402
 from exporter.source.frontmatter import MetaError, load_mapping  # noqa: E402
 
 
@@ -223,8 +223,8 @@ def test_libyaml_path_reads_as_the_strict_loader(text):
 
 
 def test_libyaml_path_is_taken_for_plain_front_matter():
-    assert frontmatter._FAST is not None, "PyYAML is built without libyaml here"
-    assert frontmatter._fast_root("title: A page\nserial: 3\nclass: section") is not frontmatter._STRICT
+    assert yamltext._FAST is not None, "PyYAML is built without libyaml here"
+    assert yamltext._fast_root("title: A page\nserial: 3\nclass: section") is not yamltext._STRICT
 
 
 @settings(max_examples=300, deadline=None)
