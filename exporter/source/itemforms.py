@@ -24,6 +24,7 @@ from typing import NamedTuple
 import lxml.html
 import markdown
 from markdown import util
+from markdown.extensions.attr_list import AttrListExtension
 
 from exporter.source import inline
 from exporter.source.markup import inner_html
@@ -58,7 +59,7 @@ _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$)|\d{1,9}(?=[.)](?:\
 # ... and a slash that would start an answer field in the statement.
 _FIELD_SLASH = re.compile(r"/(?=[YyNnTtFf]/)")
 
-_md = markdown.Markdown(extensions=["attr_list", MathExtension()], output_format="html")
+_md = markdown.Markdown(extensions=[AttrListExtension(), MathExtension()], output_format="html")
 inline.install(_md)
 # Where Markdown's inline pass can start anything (escapes, code, emphasis, links, images, HTML, entities, line
 # breaks, attribute lists, its placeholders, formulas); text without these comes out of it as it went in.
