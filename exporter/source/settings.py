@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import tomllib
-
 from exporter.errors import Report, UsageError
 from exporter.i18n import messages as i18n
 from exporter.ids import slug
@@ -163,6 +161,8 @@ def _yaml(text: str, load: Callable[[str, int], dict[str, Entry]]) \
 def _toml(text: str) -> dict[str, tuple[str | None | MetaError, int]]:
     """TOML keeps no source text for its values: strings and whole numbers are taken; a float
     (1.10 would read as 1.1), a boolean, a date, a list or a table must be written as a string."""
+    import tomllib  # (loaded for a course.toml only: 5 ms of the start of every other build)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
