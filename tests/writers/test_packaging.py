@@ -220,7 +220,7 @@ def _folders(rng: random.Random) -> dict[str, dict[str, bytes]]:
 def test_members_added_as_runs_make_the_same_archive(tmp_path):
     """`TgzPackage.add_run` (an activity folder's files as one piece of the tar) gives the bytes `add` of each
     gives, kept runs put back give them too, and where a run's members do not stand together in the archive's
-    order, or one of them is replaced, its members go in one by one."""
+    order, or one of them is replaced (by a member or by a later run's), its members go in one by one."""
     folders = _folders(random.Random(5))
     loose = {"activities/page_1/la.xml": b"<between/>", "activities/page_17b.xml": b"<after the folder/>",
              "moodle_backup.xml": b"<index/>"}
@@ -237,6 +237,13 @@ def test_members_added_as_runs_make_the_same_archive(tmp_path):
                 else:
                     package.add_run(folder, key="k")
             package.add("activities/quiz_3/roles.xml", b"<replaced/>")  # replaces a member of a run
+            # a later run holding a member of an earlier one: the earlier run's members then go in one by one
+            again = {"activities/quiz_5/module.xml": b"<taken over/>", "activities/quiz_5/zz.xml": b"<new/>"}
+            if how == "one by one":
+                for name, data in again.items():
+                    package.add(name, data)
+            else:
+                package.add_run(again)
             for name, data in loose.items():
                 package.add(name, data)
             runs = [(value, package._spill.read(offset, size)) for _, value, [(_, offset, size, _, _)] in package._kept]
@@ -248,6 +255,7 @@ def test_members_added_as_runs_make_the_same_archive(tmp_path):
     assert archive(tmp_path / "c.tgz", "runs", list(kept))[0] == plain
     with tarfile.open(tmp_path / "c.tgz") as tar:
         assert tar.extractfile("activities/quiz_3/roles.xml").read() == b"<replaced/>"
+        assert tar.extractfile("activities/quiz_5/module.xml").read() == b"<taken over/>"
     with TgzPackage(tmp_path / "d.tgz") as package:  # a damaged kept value adds nothing
         value, data = kept[0]
         assert not package.kept_run(value, data[:-1]) and not package.kept_run([value[0], value[1][:-1]], data)
