@@ -78,12 +78,26 @@ def rebuild_on_save(folder: Path, build: Callable[[], int], ignore: Iterable[Pat
         first = build()
         if first == 2:
             return first
-        print(f"watching {folder} for changes; Ctrl-C stops", file=sys.stderr, flush=True)
         stop = threading.Event()
-        watch(folder, lambda paths: _again(build, paths), stop, ignore)
+        watch(folder, lambda paths: _again(build, paths), stop, ignore,
+              ready=_Said(f"watching {folder} for changes; Ctrl-C stops"))
     except KeyboardInterrupt:
         pass
     return 0
+
+
+class _Said(threading.Event):
+    """`watch`'s ready event that says `text` when it is set: "watching" is printed once the watcher listens, so a
+    save made after the line appears is seen (printed before, a save in between was missed)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def set(self) -> None:
+        if not self.is_set():
+            print(self.text, file=sys.stderr, flush=True)
+        super().set()
 
 
 def _again(build: Callable[[], int], paths: set[Path]) -> None:
