@@ -171,7 +171,6 @@ def _rewrite_entries(disk: Path, change, sealed: bool = True) -> int:
     hand would leave it. How many there were."""
     import marshal
     import sqlite3
-    import zlib
 
     [db_path] = disk.glob("pages-v*.sqlite3")
     db = sqlite3.connect(db_path, isolation_level=None)
@@ -179,7 +178,7 @@ def _rewrite_entries(disk: Path, change, sealed: bool = True) -> int:
     for key, data in rows:
         value = change(cache_mod.unseal(key, data))
         new = (cache_mod.seal(key, value) if sealed else
-               data[:32] + zlib.compress(marshal.dumps(value, 4)))
+               data[:32] + marshal.dumps(value, 4))
         db.execute("UPDATE entry SET data = ? WHERE key = ?", (new, key))
     db.close()
     return len(rows)
