@@ -59,10 +59,14 @@ def _code_digest() -> str:
         h.update(f"{lib} {version}\n".encode())
     # PyYAML without loading it (a build whose front matter is all kept never does, `frontmatter`): its __init__.py,
     # which names its version, and the names of its files, libyaml's binding (_yaml*.so) among them or not
-    spec = importlib.util.find_spec("yaml")
-    if spec is not None and spec.origin:
-        h.update(b"PyYAML " + Path(spec.origin).read_bytes() + b"\0")
-        h.update("\0".join(sorted(set(os.listdir(Path(spec.origin).parent)) - {"__pycache__"})).encode())
+    try:
+        origin = Path(importlib.util.find_spec("yaml").origin)
+        h.update(b"PyYAML " + origin.read_bytes() + b"\0")
+        h.update("\0".join(sorted(set(os.listdir(origin.parent)) - {"__pycache__"})).encode())
+    except (AttributeError, TypeError, ValueError, OSError):  # (not installed as files: its version, loaded)
+        import yaml
+
+        h.update(f"PyYAML {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', None)}\n".encode())
     # latex2mathml names its version only through importlib.metadata (slow to load): its files stand for it
     spec = importlib.util.find_spec("latex2mathml")
     if spec is not None and spec.origin:

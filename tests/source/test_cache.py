@@ -303,3 +303,24 @@ def test_a_sealed_entry_reads_back_as_plain_data_even_from_a_str_subclass():
     sealed = cache_mod.seal("k", entry)
     assert cache_mod.unseal("other key", sealed) is None
     assert cache_mod.unseal("k", sealed[:-1] + bytes([sealed[-1] ^ 1])) is None
+
+
+def test_the_code_digest_names_pyyaml_by_its_files_or_else_by_its_version(monkeypatch):
+    """PyYAML is named by its files without loading it: its __init__.py and the names beside it (libyaml's
+    binding among them); a PyYAML that is not there as files (no origin to read) is named by its loaded version."""
+    import copy
+    import importlib.util
+
+    files = cache_mod._code_digest()
+    real = importlib.util.find_spec
+
+    def no_file(name, *args):
+        spec = real(name, *args)
+        if name == "yaml":  # (a copy: a loaded module's own spec is what find_spec gives)
+            spec = copy.copy(spec)
+            spec.origin = None
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_file)
+    loaded = cache_mod._code_digest()
+    assert len(files) == len(loaded) == 64 and files != loaded
