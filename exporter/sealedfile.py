@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import tempfile
 from collections.abc import Callable
@@ -43,3 +44,14 @@ def read(path: Path, magic: bytes = b"") -> bytes | None:
     if len(data) < start or not data.startswith(magic) or hashlib.sha256(content).digest() != data[len(magic):start]:
         return None
     return content
+
+
+def read_dict(path: Path, magic: bytes = b"") -> dict:
+    """A dict `write` sealed at `path` in `marshal`'s format, or an empty one when there is none, it is not whole,
+    or it holds anything else."""
+    content = read(path, magic)
+    with contextlib.suppress(ValueError, EOFError, TypeError):
+        held = marshal.loads(content) if content is not None else None
+        if isinstance(held, dict):
+            return held
+    return {}

@@ -251,13 +251,8 @@ class PageDigests:
 
     def __init__(self, path: Path):
         self.path = path
-        self.held: dict[bytes, tuple[str, bool]] = {}
+        self.held: dict[bytes, tuple[str, bool]] = sealedfile.read_dict(path, PAGES_MAGIC)
         self.used: dict[bytes, tuple[str, bool]] = {}
-        payload = sealedfile.read(path, PAGES_MAGIC)
-        with contextlib.suppress(ValueError, TypeError, EOFError):
-            held = marshal.loads(payload) if payload is not None else None
-            if isinstance(held, dict):
-                self.held = held
         self.changed = False
         self.found = 0  # pages whose digests were taken from the file (for tests and the curious)
 

@@ -10,7 +10,6 @@ catalog is compiled, the number formatted, again), never an error. Without a fol
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 from collections.abc import Callable
@@ -59,12 +58,8 @@ def number(language: str, n: int, format: Callable[[int], str]) -> str:
     path = _folder / (_name("numbers", language.encode("utf-8", "surrogatepass")) + ".marshal")
     known = _numbers.get(language)
     if known is None:
-        known = _numbers[language] = {}
-        with contextlib.suppress(ValueError, EOFError, TypeError):
-            data = sealedfile.read(path)
-            held = marshal.loads(data) if data is not None else None
-            if isinstance(held, dict):
-                known.update((k, v) for k, v in held.items() if type(k) is int and type(v) is str)
+        known = _numbers[language] = {k: v for k, v in sealedfile.read_dict(path).items()
+                                      if type(k) is int and type(v) is str}
     text = known.get(n)
     if text is None:
         text = known[n] = format(n)

@@ -13,7 +13,6 @@ built from one working folder keep each other's).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 from pathlib import Path
@@ -39,7 +38,7 @@ class FrontMatters:
 
     def load(self, text: str, first_line: int) -> dict[str, Entry]:
         if self.held is None:
-            self.held = _read(self.path)
+            self.held = sealedfile.read_dict(self.path, MAGIC)
         key = hashlib.sha256(self.salt + f"{first_line}\0{text}".encode("utf-8", "surrogatepass")).digest()[:16]
         kept = self.held.get(key)
         entries = _entries(kept) if kept is not None else None
@@ -62,15 +61,6 @@ class FrontMatters:
                 break
             keep.setdefault(key, value)
         sealedfile.write(self.path, marshal.dumps(keep, 4), MAGIC)
-
-
-def _read(path: Path) -> dict:
-    payload = sealedfile.read(path, MAGIC)
-    with contextlib.suppress(ValueError, EOFError, TypeError):
-        held = marshal.loads(payload) if payload is not None else None
-        if isinstance(held, dict):
-            return held
-    return {}
 
 
 def _entries(kept) -> dict[str, Entry] | None:

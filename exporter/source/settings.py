@@ -15,6 +15,7 @@ from exporter.source.frontmatter import Entry, MetaError, load_mapping, text_val
 from exporter.source.paths import inside
 from exporter.xmlchars import bad_char, first_bad_line, message
 
+Load = Callable[[str, int], dict[str, Entry]]  # a YAML text and its first line -> its entries (`load_mapping`)
 SETTINGS_FILES = ("course.yml", "course.yaml", "course.toml")
 
 
@@ -29,8 +30,7 @@ class Settings:
     strings: dict[str, str] = field(default_factory=dict)  # the author's wording for learner-facing messages
 
 
-def load_settings(folder: Path, overrides: dict, report: Report,
-                  load: Callable[[str, int], dict[str, Entry]] = load_mapping) -> Settings:
+def load_settings(folder: Path, overrides: dict, report: Report, load: Load = load_mapping) -> Settings:
     """Read the settings file (if any), apply overrides, fill defaults (with a note). `load`: how a YAML text
     becomes its entries (`frontmatter.load_mapping`, or a build's kept ones: `frontcache`)."""
     data: dict[str, str] = {}
@@ -105,8 +105,7 @@ def _key_line(text: str, key: str) -> int | None:
     return next((n for n, line in enumerate(text.split("\n"), 1) if re.match(rf"^{re.escape(key)}\s*[:=]", line)), None)
 
 
-def _read_file(path: Path, report: Report,
-               load: Callable[[str, int], dict[str, Entry]]) -> tuple[dict[str, str], dict | None, str]:
+def _read_file(path: Path, report: Report, load: Load) -> tuple[dict[str, str], dict | None, str]:
     """The known settings of a course.yml or course.toml, each as text, its `strings` mapping (None when
     absent) and the file's text; errors and warnings to the report."""
     try:
@@ -142,8 +141,7 @@ def _read_file(path: Path, report: Report,
     return data, strings, text
 
 
-def _yaml(text: str, load: Callable[[str, int], dict[str, Entry]]) \
-        -> dict[str, tuple[str | None | MetaError, int]]:
+def _yaml(text: str, load: Load) -> dict[str, tuple[str | None | MetaError, int]]:
     entries = load(text, 1)
     out: dict[str, tuple[str | None | MetaError, int]] = {}
     for key, entry in entries.items():

@@ -15,4 +15,3 @@ import xxhash
 def hasher():
     """A new hasher: update(bytes), hexdigest(), reset()."""
     return xxhash.xxh3_128()
-
