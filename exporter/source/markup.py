@@ -12,18 +12,24 @@ import lxml.html
 import markdown
 from lxml import etree
 from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
-from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.serializers import to_html_string
 
 from exporter.source import inline
 from exporter.source.math import MathExtension
 from exporter.source.sanitize import HEART_MARK, hearts_in_tree, mark_hearts
 
-# fenced_code: kramdown's ~~~ fences and GFM's ``` fences, with a language (`~~~ ruby`, ```` ```python ````,
-# `~~~ {.yaml}`) as the code's class: language-ruby. Extensions are handed over made, not by name: a name has Markdown
-# look through every installed package's entry points first (15 ms of every build's start)
-_md = markdown.Markdown(extensions=[AttrListExtension(), FencedCodeExtension(), MathExtension()], output_format="html")
+# Extensions are handed over made, not by name: a name has Markdown look through every installed package's entry
+# points first (15 ms of every build's start). fenced_code (kramdown's ~~~ fences and GFM's ``` fences, with a
+# language (`~~~ ruby`, ```` ```python ````, `~~~ {.yaml}`) as the code's class: language-ruby) is added to it at the
+# first text that may hold a fence (`_fenced`)
+_md = markdown.Markdown(extensions=[AttrListExtension(), MathExtension()], output_format="html")
 inline.install(_md)
+# Three backticks or tildes (Markdown drops STX and ETX before it looks for fences): every text fenced_code's
+# preprocessor could change has them, and it leaves any other text as it is, so a text without them is rendered
+# the same without it. Importing it imports Pygments (for codehilite, which we never use), and Pygments
+# importlib.metadata: 30 ms of a build whose pages have no fence, such as a warm one rendering one page again.
+_MAY_FENCE = re.compile(r"`[\x02\x03]*`[\x02\x03]*`|~[\x02\x03]*~[\x02\x03]*~")
+_fences = False
 _parser = lxml.html.HTMLParser()
 
 
@@ -75,8 +81,11 @@ def _render(source: str, runs: list[list[str]] | None = None) -> etree._Element 
     code, is no text a tree can hold)."""
     html = _plain_quiz_html(source) if runs else None
     if html is None:
+        text = mark_hearts(source.replace(HEART_MARK, ""))
+        if not _fences and _MAY_FENCE.search(text):
+            _fenced()
         _md.reset()
-        html = _md.convert(mark_hearts(source.replace(HEART_MARK, "")))
+        html = _md.convert(text)
     tree = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div", parser=_parser)
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _parser.error_log):
         raise TooDeep("the page nests elements deeper than the HTML parser goes")
@@ -85,6 +94,15 @@ def _render(source: str, runs: list[list[str]] | None = None) -> etree._Element 
     if HEART_MARK in html:
         hearts_in_tree(tree)
     return tree
+
+
+def _fenced() -> None:
+    """fenced_code added to `_md` (once: it stays for every text after)."""
+    global _fences
+    from markdown.extensions.fenced_code import FencedCodeExtension
+
+    _md.registerExtensions([FencedCodeExtension()], {})
+    _fences = True
 
 
 # A quiz region in its plainest shape, its items folded into one stand-in (`_fold_banks`): lines of plain text

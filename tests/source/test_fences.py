@@ -68,3 +68,31 @@ def test_decode_leaves_an_example_in_a_fence_alone(tmp_path):
     assert r.returncode == 0, r.stderr
     text = (folder / "a.md").read_text(encoding="utf-8")
     assert example in text and encode(*ITEMS[0]) not in text
+
+
+def test_fenced_code_is_loaded_at_the_first_text_that_may_hold_a_fence():
+    """Markdown's fenced_code (and the Pygments it imports) is added at the first text with three backticks or
+    tildes, in a new process: texts before it render without it, and a fence after them is still code, as in a
+    process that had it from its start."""
+    import json
+    import subprocess
+    import sys
+
+    code = """if True:
+        import sys
+        from exporter.source import markup
+        from lxml import etree
+        html = lambda text: etree.tostring(markup.render(text), encoding="unicode")
+        plain = html("Some *text* with `code`, ~one~ tilde and `` two ``.\\n\\n- a list\\n")
+        loaded = "markdown.extensions.fenced_code" in sys.modules or "pygments" in sys.modules
+        split = html("Before.\\n\\n`\\x02``\\nnot code\\n``\\x03`\\n")
+        fenced = html("Before.\\n\\n~~~ ruby\\nx = *1*\\n~~~\\n\\n```\\ny\\n```\\n")
+        import json
+        print(json.dumps([loaded, "markdown.extensions.fenced_code" in sys.modules, plain, fenced, split]))
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, after, plain, fenced, split = json.loads(done.stdout)
+    assert (loaded, after) == (False, True)
+    assert "<em>text</em>" in plain and "<code>code</code>" in plain and "<li>a list</li>" in plain
+    assert '<pre><code class="language-ruby">x = *1*\n</code></pre>' in fenced and "<pre><code>y\n</code></pre>" in fenced
+    assert "<pre><code>not code\n</code></pre>" in split  # (Markdown drops STX and ETX before it looks for fences)
