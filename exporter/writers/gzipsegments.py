@@ -7,7 +7,8 @@ into one ordinary gzip member that any gzip reader inflates (the full flush is a
 Where a segment ends is decided by the content: the stream is written as units (a tar member, or a part of one its
 writer marked, `_Spilling.cut`), and a segment ends after a unit whose CRC-32, read as a fraction of 2^32, is below
 the unit's size over `SEGMENT`. A segment is `SEGMENT` bytes long on average, and an edit moves no boundary but
-those of the units it changes. With a fragment store, each segment's compressed bytes are kept by the key of its
+those of the units it changes. The tar's writer also ends segments around what changes with any edit (`boundary`):
+the archive's index, and the header and padding of a member cut into parts. With a fragment store, each segment's compressed bytes are kept by the key of its
 bytes (`contentkey`): a segment made of the same bytes as in the last build is copied, not deflated again.
 """
 
@@ -69,6 +70,12 @@ class SegmentedGzip:
             start = end
         if start < len(data):
             self._piece(data[start:])
+
+    def boundary(self) -> None:
+        """The segment ends here (unless nothing is in it yet): what changes on its own, between two boundaries, then
+        changes no segment beside it (a member's size in its tar header, which any edit of the member changes)."""
+        if self._size:
+            self._end(last=False)
 
     def _piece(self, data) -> None:
         self._pieces.append(data)

@@ -670,18 +670,25 @@ class TgzPackage(Package):
             at = bisect.bisect_right(self._cuts, offset)
             if size <= CHUNK and (at == len(self._cuts) or self._cuts[at] >= end):  # (almost every member)
                 out.add(ustar_header(name, size) + spill.read(offset, size) + pad)
+                if name in self.first:  # (a backup's index: it lists every member's size, so any edit changes it)
+                    out.boundary()
                 continue
             bounds = [offset]
             while at < len(self._cuts) and self._cuts[at] < end:
                 bounds.append(self._cuts[at])
                 at += 1
             bounds.append(end)
-            for n, (start, stop) in enumerate(zip(bounds, bounds[1:])):
-                pieces = [ustar_header(name, size)] if n == 0 else []
-                pieces.append(spill.read(start, stop - start))
-                if stop == end:
-                    pieces.append(pad)
-                out.unit(pieces)
+            # a large member (a question bank, cut into parts; a large course's index) changes its size with any edit
+            # of a part: its header and its padding are segments of their own, so only the part's segment is deflated
+            # again
+            out.boundary()
+            out.unit([ustar_header(name, size)])
+            out.boundary()
+            for start, stop in zip(bounds, bounds[1:]):
+                out.unit([spill.read(start, stop - start)])
+            out.boundary()
+            out.unit([pad])
+            out.boundary()
         end = tarfile.NUL * (2 * tarfile.BLOCKSIZE)  # the end of the archive, then its last record filled
         total += len(end)
         out.unit([end + tarfile.NUL * (-total % tarfile.RECORDSIZE)])

@@ -434,3 +434,46 @@ def test_a_large_member_is_deflated_once_for_the_packages_a_process_writes(tmp_p
     small.put(("c", 1), b"x" * 11, 3)  # over it alone: not held
     assert small.get(("a", 1)) is None and small.get(("b", 1)) == (b"abcdef", 2) and small.get(("c", 1)) is None
     assert small.held == 6
+
+
+def test_a_large_members_header_and_padding_and_the_index_end_segments(tmp_path, monkeypatch):
+    """A member cut into parts (a backup's question bank) changes its size, in its header, and its padding with any
+    edit of a part, and the index listed first (a backup's, of every member's size) changes too: each is a segment
+    of its own (`SegmentedGzip.boundary`), so an edit deflates no part but its own again."""
+    ends: list[int] = []
+    boundary = SegmentedGzip.boundary
+
+    def noted(self):
+        if self._size:
+            ends.append(self.total)  # (where in the tar a segment ends)
+        boundary(self)
+
+    monkeypatch.setattr(SegmentedGzip, "boundary", noted)
+    parts = [(f"<part {n}>" + "words " * (300 + 37 * n)).encode() for n in range(8)]
+
+    def write(path, parts, store):
+        ends.clear()
+        files = {"index.txt": f"bank {sum(map(len, parts))}\n".encode(), "a.txt": b"before", "z.txt": b"after"}
+        with TgzPackage(path, first=("index.txt",), fragments=store) as package:
+            for name, data in files.items():
+                package.add(name, data)
+            with package.open("bank.xml") as stream:
+                for part in parts:
+                    stream.write(part)
+                    stream.cut()
+        files["bank.xml"] = b"".join(parts)
+        assert gzip.decompress(path.read_bytes()) == gzip.decompress(tgz_bytes(files, first=("index.txt",)))
+        return package
+
+    first = write(tmp_path / "a.tgz", parts, Store())
+    size = sum(map(len, parts))
+    index, header = 1024, 2048  # (index.txt, then a.txt, each a header and a block, then bank.xml's header)
+    assert ends == [index, header, header + 512, header + 512 + size, header + 512 + size + (-size % 512)]
+    edited = list(parts)
+    edited[3] = b"<edited>" + parts[3]
+    again = write(tmp_path / "b.tgz", edited, Store(first.store.saved))
+    # the index, the bank's header, the segment of its parts, its padding: its parts are one segment here, and
+    # a.txt and z.txt (each in a segment of its own, between boundaries) are not deflated again
+    assert again.segments.deflated == 4, (again.segments.deflated, again.segments.reused)
+    write(tmp_path / "c.tgz", edited, None)
+    assert (tmp_path / "b.tgz").read_bytes() == (tmp_path / "c.tgz").read_bytes()
