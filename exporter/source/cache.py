@@ -19,6 +19,7 @@ else is a miss, and so is one whose shape is not an entry's (`_entry_from`), nev
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -42,6 +43,11 @@ CACHE_VERSION = 5
 MARSHAL_VERSION = 4  # entries and the writer fragments' index: plain data reads the same in every Python since 3.4
 DIR_NAME = ".exporter-cache"
 KEEP_BUILDS = 30  # disk entries not used by one of the last this many builds are dropped
+# A build marks an entry it read from disk as used by it only once the entry's mark is this many builds old: most
+# builds then write no entry they only read (a mark is a field of the row that holds the page: marking each of 580
+# pages had a warm build write 4.7 MB of database pages), and an entry is dropped once none of the last KEEP_BUILDS
+# builds used it, at the latest MARK_EVERY - 1 builds later
+MARK_EVERY = 10
 
 PageStep = Callable[..., Page]  # reader._build_page(src, course_id, resolver, report)
 
@@ -302,12 +308,13 @@ class PageCache:
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT data FROM entry WHERE key = ?", (key,)).fetchone()
+            row = self.db.execute("SELECT data, used FROM entry WHERE key = ?", (key,)).fetchone()
             entry = _entry_from(unseal(key, row[0])) if row and isinstance(row[0], bytes) else None
         except (sqlite3.Error, ValueError, EOFError, TypeError):
             return None
         if entry is not None:
             self._token_of[key] = bytes(row[0][:32])  # (what `unseal` checked: the digest of key and content)
+            self._marks[key] = row[1]
         return entry
 
     # ---- one read of the course ----
@@ -319,6 +326,11 @@ class PageCache:
         self.tokens = {}
         self._pending: list[tuple[str, bytes]] = []
         self._touched: list[str] = []
+        self._marks: dict[str, object] = {}  # by key: the mark (`used`) of each entry read from disk
+        self._build = 0  # this build's number, as the disk's count of builds gives it now (`MARK_EVERY`)
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error, TypeError):
+                self._build = self.db.execute("SELECT value FROM meta WHERE name = 'builds'").fetchone()[0] + 1
 
     def finish(self) -> None:
         """The read is over: keep in memory only what it used; store new entries on disk; forget old ones."""
@@ -335,7 +347,7 @@ class PageCache:
             self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?)",
                                 [(k, v, builds) for k, v in self._pending])
             self.db.executemany("UPDATE entry SET used = ? WHERE key = ?", [(builds, k) for k in self._touched])
-            self.db.execute("DELETE FROM entry WHERE used < ?", (builds - KEEP_BUILDS,))
+            self.db.execute("DELETE FROM entry WHERE used < ?", (builds - KEEP_BUILDS - (MARK_EVERY - 1),))
             self.db.execute("COMMIT")
         except sqlite3.Error:
             try:
@@ -363,11 +375,16 @@ class PageCache:
             if entry is not None and self._valid(entry, resolver) and not self._clashes(entry, resolver):
                 self.hits += 1
                 self.memory[key] = entry
-                if from_disk:
+                if from_disk and self._stale(key):
                     self._touched.append(key)
                 return self._token(key, self._replay(entry, resolver, report))
             return self._token(key, self._run(build_page, key, src, course_id, resolver, report))
         return cached
+
+    def _stale(self, key: str) -> bool:
+        """Whether the entry read from disk under `key` is marked used by this build (`MARK_EVERY`)."""
+        mark = self._marks.get(key)
+        return not isinstance(mark, int) or mark <= self._build - MARK_EVERY
 
     def _token(self, key: str, page: Page) -> Page:
         """The page, its entry's token noted (`tokens`) where it has one: the page is a function of that entry

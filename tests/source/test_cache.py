@@ -324,3 +324,47 @@ def test_the_code_digest_names_pyyaml_by_its_files_or_else_by_its_version(monkey
     monkeypatch.setattr(importlib.util, "find_spec", no_file)
     loaded = cache_mod._code_digest()
     assert len(files) == len(loaded) == 64 and files != loaded
+
+
+@pytest.mark.parametrize("reads, last", [(3, 3), (4, 4)])
+def test_entries_read_are_marked_every_few_builds_and_dropped_after_keep_builds(tmp_path, monkeypatch, reads, last):
+    """A build marks an entry it read from disk as used by it only once the mark is `MARK_EVERY` builds old (most
+    builds write back none of the entries they read), and an entry is dropped once none of the last `KEEP_BUILDS`
+    builds used it, at the latest `MARK_EVERY` - 1 builds later. Here 5 and 3: a page read by builds 1 to `reads`
+    (marked by build 1 and, from the 4th, by build 4), then edited, is dropped by build `last` + 6 (its mark 1: the
+    earliest) or `last` + 8 (its mark 4: the latest)."""
+    import sqlite3
+
+    from exporter.source.reader import read_course
+
+    monkeypatch.setattr(cache_mod, "KEEP_BUILDS", 5)
+    monkeypatch.setattr(cache_mod, "MARK_EVERY", 3)
+    course = small_course(tmp_path / "c")
+    disk = tmp_path / "cache"
+
+    used: set[str] = set()
+
+    def read() -> dict[str, int]:
+        """The entries on disk after a build that read the course (their keys and marks); `used`: the keys it used."""
+        cache = PageCache(disk)
+        read_course(course, cache=cache)
+        cache.close()
+        used.clear()
+        used.update(cache.used)
+        with sqlite3.connect(disk / f"pages-v{cache_mod.CACHE_VERSION}.sqlite3") as db:
+            return dict(db.execute("SELECT key, used FROM entry"))
+
+    marks = [read() for _ in range(reads)]
+    assert len(marks[0]) == 4 and set(marks[0].values()) == {1}
+    assert marks[1:3] == [marks[0]] * 2  # builds 2 and 3 write no mark
+    if reads == 4:
+        assert set(marks[3].values()) == {4}  # build 4 marks them all
+    (course / "d.md").write_text((course / "d.md").read_text(encoding="utf-8").replace("Text.", "Edited."),
+                                 encoding="utf-8")
+    assert len(read()) == 5  # build reads + 1: a new entry for d.md, the old one not used
+    edited = set(marks[-1]) - used
+    assert len(edited) == 1
+    builds = reads + 1
+    while edited <= set(read()):
+        builds += 1
+    assert builds + 1 == last + (6 if last == 3 else 8)
