@@ -22,6 +22,7 @@ from lxml import etree
 from exporter import xhtml
 from exporter.model import CHOICE, ESSAY, MULTIPLE, SHORT, TRUE_FALSE as TRUE_FALSE_KIND, Course, Item, Page, Quiz
 from exporter.writers.qti.items12 import QTI, Flavour, ItemBuilder, mattext, metadata
+from exporter.writers.splicedfile import SplicedFile
 from exporter.writers.xmltree import serialize, sub
 
 EXAM = "cc.exam.v0p1"
@@ -96,11 +97,12 @@ def assessment_xml(course: Course, page: Page, quiz: Quiz, ident: str, items: It
 class QuestionBank:
     """The cartridge's question bank (an objectbank with every item of every quiz, in course order), written as
     the quizzes are built: each item is serialized into it from its quiz's document, so it is built once and no
-    item waits in memory for the bank (lxml's incremental writer), into `out` (a scratch file) or memory."""
+    item waits in memory for the bank (lxml's incremental writer), into `out` (a scratch file) or memory. Items
+    written before (`splice`) go in by reference (`SplicedFile`)."""
 
     def __init__(self, ident: str, out=None):
         self.count = 0
-        self._out = out if out is not None else io.BytesIO()
+        self._out = SplicedFile(out if out is not None else io.BytesIO())
         self._open = ExitStack()
         self._xf = self._open.enter_context(etree.xmlfile(self._out, encoding="UTF-8"))
         self._xf.write_declaration()
@@ -121,24 +123,20 @@ class QuestionBank:
     def since(self, mark: tuple[int, int]) -> tuple[bytes, int]:
         """The bytes written since `mark` and how many items they hold."""
         self._xf.flush()
-        end = self._out.tell()
-        self._out.seek(mark[0])
-        data = self._out.read(end - mark[0])
-        self._out.seek(end)
-        return data, self.count - mark[1]
+        return self._out.part(mark[0], self._out.tell()), self.count - mark[1]
 
-    def splice(self, data: bytes, count: int) -> None:
-        """Items written before (`since`), put in as they were."""
+    def splice(self, data, count: int) -> None:
+        """Items written before (`since`), put in as they were: `data` is not copied, and must stay as it is until
+        the bank is read (`finish`)."""
         self._xf.flush()
-        self._out.write(data)
+        self._out.splice(data)
         self.count += count
 
     def finish(self):
-        """The finished document's file, at its start."""
+        """The finished document, as an open file at its start (closing it closes the scratch file)."""
         self._xf.write("\n")
         self._open.close()
-        self._out.seek(0)
-        return self._out
+        return self._out.reader()
 
     def xml(self) -> bytes:
         """The finished document."""
