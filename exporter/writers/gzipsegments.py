@@ -8,8 +8,9 @@ Where a segment ends is decided by the content: the stream is written as units (
 writer marked, `_Spilling.cut`), and a segment ends after a unit whose CRC-32, read as a fraction of 2^32, is below
 the unit's size over `SEGMENT`. A segment is `SEGMENT` bytes long on average, and an edit moves no boundary but
 those of the units it changes. The tar's writer also ends segments around what changes with any edit (`boundary`):
-the archive's index, and the header and padding of a member cut into parts. With a fragment store, each segment's compressed bytes are kept by the key of its
-bytes (`contentkey`): a segment made of the same bytes as in the last build is copied, not deflated again.
+the archive's index, and a large member's header and padding (its size). With a fragment store, each segment's
+compressed bytes are kept by the key of its bytes (`contentkey`): a segment made of the same bytes as in the last
+build is copied, not deflated again.
 """
 
 from __future__ import annotations

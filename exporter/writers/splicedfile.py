@@ -109,6 +109,8 @@ class _Reader:
             rest = self.document.part(self.at, self.document.tell())
             self.seek(self.document.tell())
             return rest
+        if size == 0:
+            return b""
         if self._chunks is None or self._most != size:
             self._chunks, self._most = self.document._chunks(self.at, self.document.tell(), size), size
         chunk = next(self._chunks, b"")

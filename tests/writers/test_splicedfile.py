@@ -51,6 +51,7 @@ def test_a_spliced_file_reads_back_as_its_pieces_in_order(seed):
             assert b"".join(got) == whole and reader.tell() == len(whole)
         at = lengths[10]
         reader.seek(at)
+        assert reader.read(0) == b"" and reader.tell() == at
         chunk = reader.read(3)  # (fewer only where a piece ends)
         assert 0 < len(chunk) <= 3 and bytes(chunk) == whole[at:at + len(chunk)] and reader.tell() == at + len(chunk)
         reader.seek(at)
