@@ -649,6 +649,8 @@ class TgzPackage(Package):
         names = [*self.first, *sorted(n for n in self.members if n not in self.first)]
         i = 0
         while i < len(names):
+            if i == len(self.first):  # the first members end a segment (a backup's index lists every member's size)
+                out.boundary()
             name = names[i]
             run = self._runs.get(name)
             if run is not None and names[i:i + len(run[0])] == run[0]:  # a run whose members stand together
@@ -670,8 +672,6 @@ class TgzPackage(Package):
             at = bisect.bisect_right(self._cuts, offset)
             if size <= CHUNK and (at == len(self._cuts) or self._cuts[at] >= end):  # (almost every member)
                 out.add(ustar_header(name, size) + spill.read(offset, size) + pad)
-                if name in self.first:  # (a backup's index: it lists every member's size, so any edit changes it)
-                    out.boundary()
                 continue
             bounds = [offset]
             while at < len(self._cuts) and self._cuts[at] < end:

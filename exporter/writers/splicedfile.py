@@ -55,7 +55,7 @@ class SplicedFile:
 
     def part(self, start: int, end: int) -> bytes:
         """The document's bytes from `start` to `end`."""
-        return b"".join(bytes(chunk) for chunk in self._chunks(start, end))
+        return b"".join(self._chunks(start, end))
 
     def reader(self) -> "_Reader":
         """The whole document, as an open binary file read from its start (`read`, `tell`, `seek`)."""
